@@ -1,0 +1,59 @@
+import { ErrorCode } from './protocol/errors.js';
+
+/** Failures detected on the client side, before or instead of a server answer. */
+export const ClientErrorCode = {
+  /** The request never got an HTTP answer (DNS, refused connection, reset). */
+  NETWORK_ERROR: 'NETWORK_ERROR',
+  /** No answer within the configured timeout. */
+  TIMEOUT: 'TIMEOUT',
+  /** The server answered with something that is not a Parley envelope. */
+  BAD_RESPONSE: 'BAD_RESPONSE',
+} as const;
+export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
+
+/** Every code a {@link ParleyError} can carry. */
+export type ParleyErrorCode = ErrorCode | ClientErrorCode;
+
+const RETRYABLE: ReadonlySet<ParleyErrorCode> = new Set<ParleyErrorCode>([
+  ErrorCode.RATE_LIMITED,
+  ErrorCode.INTERNAL,
+  ClientErrorCode.NETWORK_ERROR,
+  ClientErrorCode.TIMEOUT,
+]);
+
+/** Options of the {@link ParleyError} constructor. */
+export interface ParleyErrorOptions {
+  /** HTTP status of the answer, when there was one. */
+  status?: number;
+  /** The underlying error (network failure, JSON parse error, ...). */
+  cause?: unknown;
+}
+
+/**
+ * The one error type the SDK throws or rejects with.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await api.sendPrivateMessage({ senderUserId: 'u1', targetId: 'u2', messageType: 1, content: { content: 'hi' } });
+ * } catch (err) {
+ *   if (err instanceof ParleyError && err.code === 'NOT_FOUND') console.log('no such user');
+ * }
+ * ```
+ */
+export class ParleyError extends Error {
+  override readonly name = 'ParleyError';
+  /** Stable machine-readable code: a server {@link ErrorCode} or a {@link ClientErrorCode}. */
+  readonly code: ParleyErrorCode;
+  /** HTTP status, when the server answered. */
+  readonly status: number | undefined;
+  /** True when the same request may succeed if tried again later. */
+  readonly retryable: boolean;
+
+  constructor(code: ParleyErrorCode, message: string, options: ParleyErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = options.status;
+    this.retryable = RETRYABLE.has(code);
+  }
+}

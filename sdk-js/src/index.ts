@@ -1,0 +1,10 @@
+/**
+ * `@parley/sdk`: the Parley instant-messaging SDK for browsers and Node.
+ *
+ * This entry exposes the protocol constants and the error type; the signed server client lives
+ * in `@parley/sdk/server`.
+ *
+ * @packageDocumentation
+ */
+export * from './protocol/index.js';
+export { ClientErrorCode, ParleyError, type ParleyErrorCode, type ParleyErrorOptions } from './errors.js';

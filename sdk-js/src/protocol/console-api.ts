@@ -1,0 +1,58 @@
+/** Request and response shapes of the console API (tenant accounts and their apps). */
+
+/** `POST /console/signup` and `POST /console/login`. */
+export interface ConsoleCredentials {
+  email: string;
+  /** 8 to 128 characters. */
+  password: string;
+}
+export interface ConsoleLoginResult {
+  /** Send as `Authorization: Bearer <token>` on the other console routes. */
+  token: string;
+  /** Milliseconds since epoch. */
+  expiresAt: number;
+}
+
+/** Per-app settings; each has a server-wide default. */
+export interface AppSettings {
+  /** Lifetime of user tokens minted by `/user/getToken`, in seconds. */
+  tokenTtlSeconds: number;
+  /** Largest group, in members. */
+  maxGroupMembers: number;
+}
+
+/** `POST /app/create`. */
+export interface CreateAppRequest {
+  appName: string;
+  description: string;
+}
+export interface CreateAppResult {
+  appName: string;
+  appId: string;
+  appSecret: string;
+}
+
+/** An app as its owner sees it in the console. */
+export interface ConsoleApp {
+  appId: string;
+  appName: string;
+  description: string;
+  appSecret: string;
+  /** Milliseconds since epoch until which the previous secret is still accepted, or null. */
+  previousSecretValidUntil: number | null;
+  settings: AppSettings;
+  createdAt: number;
+}
+
+/** `PATCH /console/apps/:appId`. */
+export interface UpdateAppRequest {
+  appName?: string;
+  description?: string;
+  settings?: Partial<AppSettings>;
+}
+
+/** `POST /console/apps/:appId/rotate-secret`. */
+export interface RotateSecretRequest {
+  /** How long the old secret keeps working, in seconds (0 = stop at once). Default: server setting. */
+  graceSeconds?: number;
+}

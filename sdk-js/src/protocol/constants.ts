@@ -1,0 +1,46 @@
+/**
+ * Numeric and string constants of the Parley wire protocol.
+ *
+ * Values are part of the public contract: they are never renumbered or reused. New kinds are
+ * appended after the existing ones.
+ */
+
+/** Kind of a conversation ("session"). */
+export const ConversationType = {
+  /** One-to-one chat between two users of the same app. */
+  PRIVATE: 1,
+  /** Chat in a group; messages are stored once and read by every member. */
+  GROUP: 2,
+} as const;
+export type ConversationType = (typeof ConversationType)[keyof typeof ConversationType];
+
+/** Kind of a message; decides which fields its `content` object must carry. */
+export const MessageType = {
+  TEXT: 1,
+  VOICE: 2,
+  IMAGE: 3,
+  FILE: 4,
+  LOCATION: 5,
+  CUSTOM: 6,
+} as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+
+/** Role of a member inside a group. */
+export const GroupRole = {
+  OWNER: 'owner',
+  ADMIN: 'admin',
+  MEMBER: 'member',
+} as const;
+export type GroupRole = (typeof GroupRole)[keyof typeof GroupRole];
+
+/** Hard limits the server enforces; tenants can lower some of them per app. */
+export const Limits = {
+  /** Longest accepted userId, groupId, clientMsgId or nonce_str. */
+  ID_MAX_LENGTH: 64,
+  /** Largest page of `/session/messages`. */
+  MESSAGE_PAGE_MAX: 100,
+  /** Page size of `/session/messages` when `limit` is omitted. */
+  MESSAGE_PAGE_DEFAULT: 20,
+  /** Most userIds one group request may carry. */
+  USER_IDS_PER_REQUEST_MAX: 500,
+} as const;

@@ -1,0 +1,12 @@
+/**
+ * The Parley wire protocol: constants, error codes, payload and model types shared by the
+ * server, the end-user client and the server API client.
+ *
+ * @packageDocumentation
+ */
+export * from './constants.js';
+export * from './errors.js';
+export type * from './content.js';
+export type * from './models.js';
+export type * from './open-api.js';
+export type * from './console-api.js';

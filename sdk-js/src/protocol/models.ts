@@ -1,0 +1,101 @@
+import type { ConversationType, GroupRole, MessageType } from './constants.js';
+import type { MessageContent } from './content.js';
+
+/** The sender as shown beside a message. */
+export interface SendUser {
+  name: string;
+  avatarUri: string;
+}
+
+/**
+ * The sender's own session for the conversation a message belongs to: what the sender's
+ * conversation list shows (for a private chat, titled with the other user).
+ */
+export interface SendSession {
+  sid: string;
+  title: string;
+  avatar: string;
+}
+
+/** A stored message, as returned by sends and history. */
+export interface Message {
+  /** Unique id (24 hex characters, ObjectId format). */
+  msgId: string;
+  /** Position in its conversation: 1, 2, 3, ... strictly increasing. Use it to find gaps. */
+  seq: number;
+  /** Idempotency key given by the sender, or null. */
+  clientMsgId: string | null;
+  conversationType: ConversationType;
+  senderUserId: string;
+  /** Private chat: the recipient's userId. Group chat: the groupId. */
+  targetId: string;
+  messageType: MessageType;
+  content: MessageContent;
+  /** Time the server stored the message, ISO 8601 in UTC (e.g. `2026-11-23T07:08:13.000Z`). */
+  date: string;
+  /** Same instant as `date`, in milliseconds since the Unix epoch. */
+  timestamp: number;
+  sendUser: SendUser;
+  /** Present on the result of a send: the sender's session for this conversation. */
+  sendSession?: SendSession;
+}
+
+/** Summary of the newest message of a session. */
+export interface LastMessage {
+  msgId: string;
+  seq: number;
+  senderUserId: string;
+  messageType: MessageType;
+  /** Text to show in a conversation list: the text itself, a caption, or a placeholder such as `[Image]`. */
+  content: string;
+  date: string;
+  timestamp: number;
+}
+
+/** One entry of a user's conversation list. */
+export interface Session {
+  /** This user's session id (24 hex); other members have their own sid for the same conversation. */
+  sid: string;
+  conversationType: ConversationType;
+  /** Private chat: the other user's id. Group chat: the groupId. */
+  targetId: string;
+  /** Messages after `readSeq`: `lastSeq - readSeq`, never negative. */
+  unread: number;
+  /** Private chat: the other user's name. Group chat: the group name. */
+  title: string;
+  /** Private chat: the other user's avatar. Group chat: the group avatar. */
+  avatar: string;
+  /** Newest message, or null when the conversation has none yet (a new group). */
+  lastMsg: LastMessage | null;
+  /** `seq` of the newest message, 0 when there is none. */
+  lastSeq: number;
+  /** Highest `seq` this user has read. */
+  readSeq: number;
+  /** Milliseconds since epoch of the last activity (newest message, or creation). */
+  updatedAt: number;
+}
+
+/** A user of an app, as the tenant's backend registered it with `/user/getToken`. */
+export interface User {
+  userId: string;
+  name: string;
+  avatarUri: string;
+}
+
+/** A member of a group. */
+export interface GroupMember extends User {
+  role: GroupRole;
+  /** Milliseconds since epoch. */
+  joinedAt: number;
+}
+
+/** A group and its headline facts. */
+export interface Group {
+  groupId: string;
+  name: string;
+  avatarUri: string;
+  ownerId: string;
+  memberCount: number;
+  /** Milliseconds since epoch. */
+  createdAt: number;
+}

@@ -1,0 +1,130 @@
+import type { ConversationType, MessageType } from './constants.js';
+import type { MessageContentMap } from './content.js';
+import type { Group, GroupMember, Message, Session } from './models.js';
+
+/**
+ * Request fields and response data of the signed open API (tenant backend -> Parley).
+ *
+ * Every request also carries the signature parameters `app_id`, `time_stamp`, `nonce_str` and
+ * `sign` (see {@link SignatureParams}); `ParleyServerApi` adds them for you.
+ */
+
+/** Parameters every signed request carries besides its own fields. */
+export interface SignatureParams {
+  app_id: string;
+  /** Unix time in seconds (13-digit values are read as milliseconds). */
+  time_stamp: string | number;
+  /** Random string, single use per app within the 5-minute window. */
+  nonce_str: string;
+  /** Uppercase hex MD5, see the signature guide. */
+  sign: string;
+}
+
+/** `POST /user/getToken`: creates the user or updates name and avatar, then mints a token. */
+export interface GetTokenRequest {
+  userId: string;
+  /** Display name, 1-100 characters. */
+  name: string;
+  /** Avatar URL; empty or omitted for none. */
+  avatarUri?: string;
+}
+export interface GetTokenResult {
+  /** Opaque bearer token for the end user's SDK; scoped to this app. */
+  token: string;
+  userId: string;
+  /** Milliseconds since epoch after which the token is refused. */
+  expiresAt: number;
+}
+
+/** `POST /user/revokeTokens`: every token of the user stops working (ban, logout everywhere). */
+export interface RevokeTokensRequest {
+  userId: string;
+}
+export interface RevokeTokensResult {
+  /** How many live tokens were revoked. */
+  revoked: number;
+}
+
+/** `GET /user/sessions`: the user's conversation list, most recent first. */
+export interface UserSessionsRequest {
+  userId: string;
+}
+
+/** `POST /group/create`. */
+export interface CreateGroupRequest {
+  groupId: string;
+  /** Initial members; every user must exist. The owner is `ownerId`, or else the first of these. */
+  userIds: string[];
+  name: string;
+  avatarUri?: string;
+  /** Owner of the group; added to the members when missing from `userIds`. */
+  ownerId?: string;
+}
+
+/** `POST /group/join` and `POST /group/remove`. */
+export interface GroupMembersChangeRequest {
+  groupId: string;
+  userIds: string[];
+}
+
+/** `POST /group/dismiss`, `GET /group/members`, `GET /group/info`. */
+export interface GroupIdRequest {
+  groupId: string;
+}
+
+/** Result of `/group/join` and `/group/remove`. */
+export interface GroupMembersChangeResult {
+  groupId: string;
+  /** userIds whose membership actually changed (already-members and non-members are skipped). */
+  changed: string[];
+  /** Group size after the change. */
+  memberCount: number;
+  /** Owner after the change (removing the owner hands the group on; see the groups guide). */
+  ownerId: string | null;
+  /** True when the change removed the last member and the group was dismissed. */
+  dismissed: boolean;
+}
+
+/** `POST /private/send/message` and `POST /group/send/message`. */
+export type SendMessageRequest = {
+  [T in MessageType]: {
+    senderUserId: string;
+    /** Recipient userId (private) or groupId (group). */
+    targetId: string;
+    messageType: T;
+    content: MessageContentMap[T];
+    /**
+     * Idempotency key chosen by the sender: a second send with the same key returns the first
+     * message instead of storing a new one.
+     */
+    clientMsgId?: string;
+  };
+}[MessageType];
+
+/** `GET /session/messages`: history of one conversation as `userId` sees it, newest first. */
+export interface SessionMessagesRequest {
+  userId: string;
+  targetId: string;
+  conversationType: ConversationType;
+  /** 1-100, default 20. */
+  limit?: number;
+  /** Return only messages older than this one (the last msgId of the previous page). */
+  lastmsgId?: string;
+}
+
+/** Route table of the open API: method, request fields and response data per path. */
+export interface OpenApiRoutes {
+  '/user/getToken': { method: 'POST'; request: GetTokenRequest; response: GetTokenResult };
+  '/user/revokeTokens': { method: 'POST'; request: RevokeTokensRequest; response: RevokeTokensResult };
+  '/user/sessions': { method: 'GET'; request: UserSessionsRequest; response: Session[] };
+  '/group/create': { method: 'POST'; request: CreateGroupRequest; response: Group };
+  '/group/join': { method: 'POST'; request: GroupMembersChangeRequest; response: GroupMembersChangeResult };
+  '/group/remove': { method: 'POST'; request: GroupMembersChangeRequest; response: GroupMembersChangeResult };
+  '/group/dismiss': { method: 'POST'; request: GroupIdRequest; response: null };
+  '/group/members': { method: 'GET'; request: GroupIdRequest; response: GroupMember[] };
+  '/group/info': { method: 'GET'; request: GroupIdRequest; response: Group };
+  '/private/send/message': { method: 'POST'; request: SendMessageRequest; response: Message };
+  '/group/send/message': { method: 'POST'; request: SendMessageRequest; response: Message };
+  '/session/messages': { method: 'GET'; request: SessionMessagesRequest; response: Message[] };
+}
+export type OpenApiPath = keyof OpenApiRoutes;

@@ -1,0 +1,9 @@
+/**
+ * `@parley/sdk/server`: for tenant backends only (Node 18+). It holds the app secret; never
+ * bundle it into a browser or mobile app.
+ *
+ * @packageDocumentation
+ */
+export { ParleyServerApi, type ParleyServerApiOptions } from './server-api.js';
+export { canonicalJson, computeSign, phpUrlEncode, signMatches, stringToSign, type SignableParams } from './signature.js';
+export { ClientErrorCode, ParleyError, type ParleyErrorCode, type ParleyErrorOptions } from '../errors.js';

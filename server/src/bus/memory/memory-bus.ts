@@ -1,0 +1,15 @@
+import type { Clock } from '../../domain/clock.js';
+import type { Bus } from '../ports.js';
+import { MemoryNonceCache } from './nonce-cache.js';
+
+/** Everything cross-process, kept in this process: correct for a single server only. */
+export class MemoryBus implements Bus {
+  readonly kind = 'memory';
+  readonly nonces: MemoryNonceCache;
+
+  constructor(clock: Clock) {
+    this.nonces = new MemoryNonceCache(clock);
+  }
+
+  async close(): Promise<void> {}
+}

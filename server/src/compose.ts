@@ -1,0 +1,91 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import packageJson from '../package.json' with { type: 'json' };
+import { MemoryBus } from './bus/memory/memory-bus.js';
+import type { Bus } from './bus/ports.js';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { createServices, type Services } from './domain/services.js';
+import { createHttpApp } from './http/app.js';
+import { createLogger, type Logger } from './logger.js';
+import { MemoryStore } from './store/memory/memory-store.js';
+import type { Store } from './store/ports.js';
+
+/** Replaceable parts, for tests and embedding. */
+export interface ComposeOverrides {
+  clock?: Clock;
+  logger?: Logger;
+  store?: Store;
+  bus?: Bus;
+}
+
+/** A composed, not yet listening, Parley server. */
+export interface ParleyServer {
+  readonly config: Config;
+  readonly services: Services;
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly logger: Logger;
+  readonly http: Server;
+  /** Starts listening; resolves with the bound address (port 0 picks a free port). */
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Stops accepting, finishes in-flight requests, then closes adapters. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export const VERSION: string = packageJson.version;
+
+/** The composition root: config -> adapters -> services -> HTTP. */
+export function composeServer(config: Config, overrides: ComposeOverrides = {}): ParleyServer {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const store = overrides.store ?? new MemoryStore();
+  const bus = overrides.bus ?? new MemoryBus(clock);
+  const services = createServices(store, bus, clock, {
+    defaultAppSettings: { tokenTtlSeconds: config.tokenTtlSeconds, maxGroupMembers: config.maxGroupMembers },
+    secretRotationGraceSeconds: config.secretRotationGraceSeconds,
+    signatureWindowSeconds: config.signatureWindowSeconds,
+    consoleTokenTtlSeconds: config.consoleTokenTtlSeconds,
+    passwordScryptCost: config.passwordScryptCost,
+    maxMessageBytes: config.maxMessageBytes,
+  });
+  const app = createHttpApp({
+    services,
+    store,
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+    trustProxy: config.trustProxy,
+    version: VERSION,
+  });
+  const http = createServer(app.callback());
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    services,
+    store,
+    bus,
+    logger,
+    http,
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          http.off('error', reject);
+          resolve(http.address() as AddressInfo);
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          http.close(() => resolve());
+          http.closeIdleConnections();
+        });
+        await bus.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/**
+ * The only place that reads the environment. Every variable is optional, validated at start,
+ * and documented in docs/configuration.md.
+ */
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const powerOfTwo = (min: number, max: number) =>
+  integer(min, max).refine((n) => (n & (n - 1)) === 0, `must be a power of two from ${min} to ${max}`);
+
+const envSchema = z.object({
+  PORT: integer(0, 65_535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  TOKEN_TTL_SECONDS: integer(60, 365 * 24 * 3600).default(7 * 24 * 3600),
+  CONSOLE_TOKEN_TTL_SECONDS: integer(60, 30 * 24 * 3600).default(24 * 3600),
+  SIGNATURE_WINDOW_SECONDS: integer(30, 3600).default(300),
+  SECRET_ROTATION_GRACE_SECONDS: integer(0, 30 * 24 * 3600).default(24 * 3600),
+  MAX_MESSAGE_BYTES: integer(1024, 1024 * 1024).default(64 * 1024),
+  MAX_BODY_BYTES: integer(4096, 16 * 1024 * 1024).default(1024 * 1024),
+  MAX_GROUP_MEMBERS: integer(2, 10_000).default(2000),
+  PASSWORD_SCRYPT_COST: powerOfTwo(1024, 1 << 20).default(1 << 17),
+});
+
+/** Everything the server needs to start, typed and with defaults applied. */
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Honour X-Forwarded-For / -Proto from a reverse proxy. */
+  trustProxy: boolean;
+  /** Default lifetime of user tokens for new apps. */
+  tokenTtlSeconds: number;
+  consoleTokenTtlSeconds: number;
+  /** How far a signed request's time_stamp may be from server time. */
+  signatureWindowSeconds: number;
+  /** How long a rotated-out app secret keeps working by default. */
+  secretRotationGraceSeconds: number;
+  /** Largest message content, as UTF-8 JSON. */
+  maxMessageBytes: number;
+  /** Largest request body. */
+  maxBodyBytes: number;
+  /** Default group size limit for new apps. */
+  maxGroupMembers: number;
+  /** scrypt N for console passwords. */
+  passwordScryptCost: number;
+}
+
+/** Thrown when the environment is invalid; lists every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads and validates the environment. Empty variables count as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        return `${name}=${JSON.stringify(env[name])}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
+    consoleTokenTtlSeconds: e.CONSOLE_TOKEN_TTL_SECONDS,
+    signatureWindowSeconds: e.SIGNATURE_WINDOW_SECONDS,
+    secretRotationGraceSeconds: e.SECRET_ROTATION_GRACE_SECONDS,
+    maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    maxGroupMembers: e.MAX_GROUP_MEMBERS,
+    passwordScryptCost: e.PASSWORD_SCRYPT_COST,
+  };
+}

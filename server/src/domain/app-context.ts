@@ -1,0 +1,8 @@
+import type { AppScope } from '../store/ports.js';
+import type { AppRecord } from '../store/records.js';
+
+/** The app a request speaks for (from its signature or token) and that app's data. */
+export interface AppContext {
+  readonly app: AppRecord;
+  readonly data: AppScope;
+}

@@ -1,0 +1,134 @@
+import type { AppSettings, ConsoleApp, CreateAppResult, UpdateAppRequest } from '@parley/sdk/protocol';
+import { DuplicateKeyError, type Store } from '../../store/ports.js';
+import type { AppRecord } from '../../store/records.js';
+import type { Clock } from '../clock.js';
+import { notFound } from '../errors.js';
+import { randomHex } from '../ids.js';
+
+export interface AppServiceOptions {
+  /** Settings a new app starts with. */
+  defaultSettings: AppSettings;
+  /** How long a rotated-out secret keeps working when the caller does not say, in seconds. */
+  secretRotationGraceSeconds: number;
+}
+
+/** 8 random bytes: short enough to type, and the store rejects the rare collision. */
+const APP_ID_BYTES = 8;
+/** 20 random bytes = 160 bits, above the 128 the signature scheme needs. */
+const APP_SECRET_BYTES = 20;
+
+/** Apps of a tenant: create, list, change, rotate the secret, delete. A tenant only sees its own. */
+export class AppService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly options: AppServiceOptions,
+  ) {}
+
+  async create(tenantId: string, input: { appName: string; description: string }): Promise<CreateAppResult> {
+    const now = this.clock.now();
+    for (;;) {
+      const app: AppRecord = {
+        appId: randomHex(APP_ID_BYTES),
+        tenantId,
+        appName: input.appName,
+        description: input.description,
+        secret: randomHex(APP_SECRET_BYTES),
+        previousSecret: null,
+        previousSecretValidUntil: null,
+        settings: { ...this.options.defaultSettings },
+        createdAt: now,
+        updatedAt: now,
+      };
+      try {
+        await this.store.apps.insert(app);
+        return { appName: app.appName, appId: app.appId, appSecret: app.secret };
+      } catch (error) {
+        if (!(error instanceof DuplicateKeyError)) throw error;
+      }
+    }
+  }
+
+  async list(tenantId: string): Promise<ConsoleApp[]> {
+    const apps = await this.store.apps.listByTenant(tenantId);
+    return apps.map((app) => this.#view(app));
+  }
+
+  async get(tenantId: string, appId: string): Promise<ConsoleApp> {
+    return this.#view(await this.#owned(tenantId, appId));
+  }
+
+  async update(tenantId: string, appId: string, patch: UpdateAppRequest): Promise<ConsoleApp> {
+    const app = await this.#owned(tenantId, appId);
+    const updated = await this.store.apps.update(appId, {
+      ...(patch.appName === undefined ? {} : { appName: patch.appName }),
+      ...(patch.description === undefined ? {} : { description: patch.description }),
+      ...(patch.settings === undefined ? {} : { settings: { ...app.settings, ...patch.settings } }),
+      updatedAt: this.clock.now(),
+    });
+    if (!updated) throw appNotFound(appId);
+    return this.#view(updated);
+  }
+
+  /**
+   * Issues a new secret. The one it replaces keeps working for `graceSeconds` so backends can
+   * switch over without downtime; a secret older than that stops at once.
+   */
+  async rotateSecret(tenantId: string, appId: string, graceSeconds?: number): Promise<ConsoleApp> {
+    const app = await this.#owned(tenantId, appId);
+    const now = this.clock.now();
+    const grace = graceSeconds ?? this.options.secretRotationGraceSeconds;
+    const updated = await this.store.apps.update(appId, {
+      secret: randomHex(APP_SECRET_BYTES),
+      previousSecret: grace > 0 ? app.secret : null,
+      previousSecretValidUntil: grace > 0 ? now + grace * 1000 : null,
+      updatedAt: now,
+    });
+    if (!updated) throw appNotFound(appId);
+    return this.#view(updated);
+  }
+
+  /** Deletes the app and every user, token, group and message in it. */
+  async delete(tenantId: string, appId: string): Promise<void> {
+    await this.#owned(tenantId, appId);
+    // Remove the app first: from then on no signature or token of it is accepted, so nothing
+    // new is written while its data is purged.
+    await this.store.apps.delete(appId);
+    await this.store.forApp(appId).purge();
+  }
+
+  /** The app with the secrets a signature may be made with right now (current first). */
+  async signingSecrets(appId: string): Promise<{ app: AppRecord; secrets: string[] } | null> {
+    const app = await this.store.apps.get(appId);
+    if (!app) return null;
+    const secrets = [app.secret];
+    if (app.previousSecret !== null && (app.previousSecretValidUntil ?? 0) > this.clock.now()) {
+      secrets.push(app.previousSecret);
+    }
+    return { app, secrets };
+  }
+
+  async #owned(tenantId: string, appId: string): Promise<AppRecord> {
+    const app = await this.store.apps.get(appId);
+    // Another tenant's app is reported exactly like a missing one.
+    if (!app || app.tenantId !== tenantId) throw appNotFound(appId);
+    return app;
+  }
+
+  #view(app: AppRecord): ConsoleApp {
+    const graceLive = app.previousSecretValidUntil !== null && app.previousSecretValidUntil > this.clock.now();
+    return {
+      appId: app.appId,
+      appName: app.appName,
+      description: app.description,
+      appSecret: app.secret,
+      previousSecretValidUntil: graceLive ? app.previousSecretValidUntil : null,
+      settings: { ...this.options.defaultSettings, ...app.settings },
+      createdAt: app.createdAt,
+    };
+  }
+}
+
+function appNotFound(appId: string) {
+  return notFound(`app ${appId} does not exist`);
+}

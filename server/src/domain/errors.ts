@@ -1,0 +1,39 @@
+import { ErrorCode, ErrorStatus } from '@parley/sdk/protocol';
+
+/**
+ * A failure the caller can understand and act on: it carries a stable wire code, the HTTP
+ * status that goes with it and a message that is safe to show (no secrets, no internals).
+ *
+ * Anything thrown that is not an AppError is a bug and reaches clients only as `INTERNAL`.
+ */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+
+  /** HTTP status for this error's code. */
+  get status(): number {
+    return ErrorStatus[this.code];
+  }
+}
+
+/** `field` is missing or wrong; the message always starts with the field's name. */
+export function invalidParams(field: string, problem: string): AppError {
+  return new AppError(ErrorCode.INVALID_PARAMS, `${field}: ${problem}`);
+}
+
+export function notFound(what: string): AppError {
+  return new AppError(ErrorCode.NOT_FOUND, what);
+}
+
+export function forbidden(why: string): AppError {
+  return new AppError(ErrorCode.FORBIDDEN, why);
+}
+
+export function conflict(why: string): AppError {
+  return new AppError(ErrorCode.CONFLICT, why);
+}

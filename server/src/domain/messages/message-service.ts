@@ -1,0 +1,164 @@
+import {
+  ConversationType,
+  Limits,
+  type Message,
+  type SendMessageRequest,
+  type SessionMessagesRequest,
+} from '@parley/sdk/protocol';
+import type { MessageRecord, SessionRecord, UserRecord } from '../../store/records.js';
+import type { AppContext } from '../app-context.js';
+import type { Clock } from '../clock.js';
+import { conflict, forbidden, invalidParams } from '../errors.js';
+import type { GroupService } from '../groups/group-service.js';
+import { isObjectId, newObjectId } from '../ids.js';
+import type { UserService } from '../users/user-service.js';
+import { sendUserOf, toMessage } from '../views.js';
+import { conversationIdFor, groupConversationId, privateConversationId } from './conversation-id.js';
+import { previewOf } from './preview.js';
+
+export interface MessageServiceOptions {
+  /** Largest `content`, measured as UTF-8 JSON. */
+  maxContentBytes: number;
+}
+
+/** Sending and reading messages. Every message is stored before it is returned. */
+export class MessageService {
+  constructor(
+    private readonly clock: Clock,
+    private readonly users: UserService,
+    private readonly groups: GroupService,
+    private readonly options: MessageServiceOptions,
+  ) {}
+
+  /** One-to-one message from `senderUserId` to user `targetId`. */
+  async sendPrivate(ctx: AppContext, input: SendMessageRequest): Promise<Message> {
+    this.#checkSize(input);
+    const sender = await this.users.require(ctx, input.senderUserId, 'senderUserId');
+    if (input.targetId === input.senderUserId) throw invalidParams('targetId', 'must differ from senderUserId');
+    const target = await this.users.require(ctx, input.targetId, 'targetId');
+    const conversationId = privateConversationId(sender.userId, target.userId);
+
+    // Both sides get a session before the message exists, so no message is ever without one.
+    const senderSession = await this.#openSession(ctx, sender.userId, conversationId, ConversationType.PRIVATE, target.userId);
+    await this.#openSession(ctx, target.userId, conversationId, ConversationType.PRIVATE, sender.userId);
+    const message = await this.#append(ctx, input, conversationId, ConversationType.PRIVATE, senderSession);
+    return toMessage(message, sendUserOf(sender, sender.userId), {
+      sid: senderSession.sid,
+      title: target.name,
+      avatar: target.avatarUri,
+    });
+  }
+
+  /** Message to group `targetId`; the sender must be a member. Stored once for all members. */
+  async sendGroup(ctx: AppContext, input: SendMessageRequest): Promise<Message> {
+    this.#checkSize(input);
+    const sender = await this.users.require(ctx, input.senderUserId, 'senderUserId');
+    const group = await this.groups.require(ctx, input.targetId);
+    if (!group.members.some((member) => member.userId === sender.userId)) {
+      throw forbidden(`senderUserId: user ${sender.userId} is not a member of group ${group.groupId}`);
+    }
+    const conversationId = groupConversationId(group.groupId);
+    const conversation = await ctx.data.conversations.get(conversationId);
+    const senderSession = await this.#openSession(
+      ctx,
+      sender.userId,
+      conversationId,
+      ConversationType.GROUP,
+      group.groupId,
+      conversation?.lastSeq ?? 0,
+    );
+    const message = await this.#append(ctx, input, conversationId, ConversationType.GROUP, senderSession);
+    return toMessage(message, sendUserOf(sender, sender.userId), {
+      sid: senderSession.sid,
+      title: group.name,
+      avatar: group.avatarUri,
+    });
+  }
+
+  /** A page of one conversation as `userId` sees it, newest first, older than `lastmsgId`. */
+  async history(ctx: AppContext, input: SessionMessagesRequest): Promise<Message[]> {
+    await this.users.require(ctx, input.userId, 'userId');
+    if (input.conversationType === ConversationType.GROUP) {
+      const group = await this.groups.require(ctx, input.targetId);
+      if (!group.members.some((member) => member.userId === input.userId)) {
+        throw forbidden(`userId: user ${input.userId} is not a member of group ${group.groupId}`);
+      }
+    } else {
+      await this.users.require(ctx, input.targetId, 'targetId');
+    }
+    const conversationId = conversationIdFor(input.conversationType, input.userId, input.targetId);
+    return this.page(ctx, conversationId, input.limit, input.lastmsgId);
+  }
+
+  /** A page of a conversation the caller is known to belong to. */
+  async page(ctx: AppContext, conversationId: string, limit: number = Limits.MESSAGE_PAGE_DEFAULT, lastmsgId?: string): Promise<Message[]> {
+    let beforeSeq: number | undefined;
+    if (lastmsgId !== undefined) {
+      const anchor = isObjectId(lastmsgId) ? await ctx.data.conversations.getMessage(lastmsgId.toLowerCase()) : null;
+      if (!anchor || anchor.conversationId !== conversationId) {
+        throw invalidParams('lastmsgId', `${lastmsgId} is not a message of this conversation`);
+      }
+      beforeSeq = anchor.seq;
+    }
+    const records = await ctx.data.conversations.listMessages(conversationId, { limit, ...(beforeSeq === undefined ? {} : { beforeSeq }) });
+    return this.#withSenders(ctx, records);
+  }
+
+  #checkSize(input: SendMessageRequest): void {
+    const bytes = Buffer.byteLength(JSON.stringify(input.content), 'utf8');
+    if (bytes > this.options.maxContentBytes) {
+      throw invalidParams('content', `is ${bytes} bytes as JSON; the limit is ${this.options.maxContentBytes}`);
+    }
+  }
+
+  async #append(
+    ctx: AppContext,
+    input: SendMessageRequest,
+    conversationId: string,
+    conversationType: ConversationType,
+    senderSession: SessionRecord,
+  ): Promise<MessageRecord> {
+    const { message, created } = await ctx.data.conversations.append({
+      msgId: newObjectId(),
+      conversationId,
+      conversationType,
+      senderUserId: input.senderUserId,
+      targetId: input.targetId,
+      messageType: input.messageType,
+      content: input.content,
+      clientMsgId: input.clientMsgId ?? null,
+      timestamp: this.clock.now(),
+      preview: previewOf(input.messageType, input.content),
+    });
+    if (!created && message.conversationId !== conversationId) {
+      throw conflict(`clientMsgId: ${input.clientMsgId} was already used by this sender in another conversation`);
+    }
+    // Writing in a conversation means having read it up to there.
+    await ctx.data.sessions.advanceRead(senderSession.userId, conversationId, message.seq);
+    return message;
+  }
+
+  async #openSession(
+    ctx: AppContext,
+    userId: string,
+    conversationId: string,
+    conversationType: ConversationType,
+    targetId: string,
+    initialReadSeq = 0,
+  ): Promise<SessionRecord> {
+    return ctx.data.sessions.ensure({
+      sid: newObjectId(),
+      userId,
+      conversationId,
+      conversationType,
+      targetId,
+      initialReadSeq,
+      createdAt: this.clock.now(),
+    });
+  }
+
+  async #withSenders(ctx: AppContext, records: readonly MessageRecord[]): Promise<Message[]> {
+    const senders: Map<string, UserRecord> = await ctx.data.users.getMany([...new Set(records.map((r) => r.senderUserId))]);
+    return records.map((record) => toMessage(record, sendUserOf(senders.get(record.senderUserId), record.senderUserId)));
+  }
+}

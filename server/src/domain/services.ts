@@ -1,0 +1,53 @@
+import type { AppSettings } from '@parley/sdk/protocol';
+import type { Bus } from '../bus/ports.js';
+import type { Store } from '../store/ports.js';
+import { AppService } from './apps/app-service.js';
+import { RequestSignatureVerifier } from './apps/request-signature.js';
+import type { Clock } from './clock.js';
+import { GroupService } from './groups/group-service.js';
+import { MessageService } from './messages/message-service.js';
+import { SessionService } from './sessions/session-service.js';
+import { TenantService } from './tenants/tenant-service.js';
+import { UserService } from './users/user-service.js';
+
+/** The rules the domain needs from configuration. */
+export interface DomainSettings {
+  defaultAppSettings: AppSettings;
+  secretRotationGraceSeconds: number;
+  signatureWindowSeconds: number;
+  consoleTokenTtlSeconds: number;
+  passwordScryptCost: number;
+  maxMessageBytes: number;
+}
+
+/** Every domain service, wired to one store, bus and clock. */
+export interface Services {
+  tenants: TenantService;
+  apps: AppService;
+  signatures: RequestSignatureVerifier;
+  users: UserService;
+  groups: GroupService;
+  messages: MessageService;
+  sessions: SessionService;
+}
+
+export function createServices(store: Store, bus: Bus, clock: Clock, settings: DomainSettings): Services {
+  const apps = new AppService(store, clock, {
+    defaultSettings: settings.defaultAppSettings,
+    secretRotationGraceSeconds: settings.secretRotationGraceSeconds,
+  });
+  const users = new UserService(clock);
+  const groups = new GroupService(clock);
+  return {
+    tenants: new TenantService(store, clock, {
+      passwordCost: settings.passwordScryptCost,
+      consoleTokenTtlSeconds: settings.consoleTokenTtlSeconds,
+    }),
+    apps,
+    signatures: new RequestSignatureVerifier(apps, bus.nonces, clock, { windowSeconds: settings.signatureWindowSeconds }),
+    users,
+    groups,
+    messages: new MessageService(clock, users, groups, { maxContentBytes: settings.maxMessageBytes }),
+    sessions: new SessionService(users),
+  };
+}

@@ -1,0 +1,42 @@
+import type { LastMessage, Message, SendSession, SendUser } from '@parley/sdk/protocol';
+import type { LastMessageRecord, MessageRecord, UserRecord } from '../store/records.js';
+
+/** Records -> wire shapes (DESIGN §3.5). */
+
+export function isoDate(timestamp: number): string {
+  return new Date(timestamp).toISOString();
+}
+
+/** How a sender is shown; a sender that no longer exists shows as its id. */
+export function sendUserOf(user: UserRecord | undefined | null, userId: string): SendUser {
+  return user ? { name: user.name, avatarUri: user.avatarUri } : { name: userId, avatarUri: '' };
+}
+
+export function toMessage(record: MessageRecord, sendUser: SendUser, sendSession?: SendSession): Message {
+  return {
+    msgId: record.msgId,
+    seq: record.seq,
+    clientMsgId: record.clientMsgId,
+    conversationType: record.conversationType,
+    senderUserId: record.senderUserId,
+    targetId: record.targetId,
+    messageType: record.messageType,
+    content: record.content,
+    date: isoDate(record.timestamp),
+    timestamp: record.timestamp,
+    sendUser,
+    ...(sendSession ? { sendSession } : {}),
+  };
+}
+
+export function toLastMessage(record: LastMessageRecord): LastMessage {
+  return {
+    msgId: record.msgId,
+    seq: record.seq,
+    senderUserId: record.senderUserId,
+    messageType: record.messageType,
+    content: record.preview,
+    date: isoDate(record.timestamp),
+    timestamp: record.timestamp,
+  };
+}

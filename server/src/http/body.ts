@@ -1,0 +1,65 @@
+import { ErrorCode } from '@parley/sdk/protocol';
+import type { Context } from 'koa';
+import getRawBody from 'raw-body';
+import { AppError, invalidParams } from '../domain/errors.js';
+
+/** A request body as received: JSON keeps its types, a form body is all text. */
+export type ReceivedBody =
+  | { kind: 'json'; fields: Record<string, unknown> }
+  | { kind: 'text'; fields: Record<string, string> };
+
+function hasBody(ctx: Context): boolean {
+  const { headers } = ctx.request;
+  return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+}
+
+/**
+ * Reads a JSON or form-encoded body of at most `limit` bytes. Anything else is refused with 415,
+ * an oversize body with 413, malformed JSON or a non-object with 400. An empty body is `{}`.
+ */
+export async function readBody(ctx: Context, limit: number): Promise<ReceivedBody> {
+  if (!hasBody(ctx)) return { kind: 'json', fields: {} };
+  const type = ctx.request.is('json', 'urlencoded');
+  if (!type) {
+    throw new AppError(
+      ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+      'send the body as application/json or application/x-www-form-urlencoded',
+    );
+  }
+
+  let text: string;
+  try {
+    text = await getRawBody(ctx.req, { limit, length: ctx.request.headers['content-length'], encoding: 'utf-8' });
+  } catch (error) {
+    const kind = (error as { type?: string }).type;
+    if (kind === 'entity.too.large') {
+      throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `the body is larger than ${limit} bytes`);
+    }
+    if (kind === 'encoding.unsupported') {
+      throw new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'the body must be UTF-8');
+    }
+    throw invalidParams('body', 'could not be read completely');
+  }
+
+  if (type === 'urlencoded') return { kind: 'text', fields: formFields(new URLSearchParams(text)) };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw invalidParams('body', 'is not valid JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw invalidParams('body', 'must be a JSON object');
+  }
+  return { kind: 'json', fields: parsed as Record<string, unknown> };
+}
+
+/** Form or query fields as a record; a field given twice is refused rather than guessed at. */
+export function formFields(entries: Iterable<[string, string]>): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [key, value] of entries) {
+    if (Object.hasOwn(fields, key)) throw invalidParams(key, 'is given more than once');
+    fields[key] = value;
+  }
+  return fields;
+}

@@ -1,0 +1,101 @@
+import type { SuccessEnvelope } from '@parley/sdk/protocol';
+import { ErrorCode } from '@parley/sdk/protocol';
+import type { Context } from 'koa';
+import type { z } from 'zod';
+import { SIGNATURE_PARAMS } from '../domain/apps/request-signature.js';
+import { AppError, invalidParams } from '../domain/errors.js';
+import type { Services } from '../domain/services.js';
+import type { Store } from '../store/ports.js';
+import { formFields, readBody } from './body.js';
+import type { ConsoleRoute, PublicRoute, Route, SignedRoute } from './route.js';
+import { parseInput, readTextFields } from './validate.js';
+
+export interface DispatchDeps {
+  services: Services;
+  store: Store;
+  maxBodyBytes: number;
+}
+
+/** Parameters of a request split by how they arrived: JSON keeps types, query and form are text. */
+interface ReceivedParams {
+  json: Record<string, unknown>;
+  text: Record<string, string>;
+}
+
+/** Turns a route declaration into a Koa handler: authenticate, validate, call, wrap in the envelope. */
+export function dispatch(route: Route, deps: DispatchDeps): (ctx: Context) => Promise<void> {
+  return async (ctx) => {
+    const data = await run(route, ctx, deps);
+    const body: SuccessEnvelope<unknown> = { status: 1, message: route.successMessage, data: data ?? null };
+    ctx.status = 200;
+    ctx.body = body;
+  };
+}
+
+function run(route: Route, ctx: Context, deps: DispatchDeps): Promise<unknown> {
+  switch (route.auth) {
+    case 'signature':
+      return runSigned(route, ctx, deps);
+    case 'console':
+      return runConsole(route, ctx, deps);
+    case 'none':
+      return runPublic(route, ctx, deps);
+  }
+}
+
+async function runSigned(route: SignedRoute, ctx: Context, deps: DispatchDeps): Promise<unknown> {
+  const received = await receive(ctx, deps.maxBodyBytes);
+  // The signature covers the parameters exactly as they arrived.
+  const app = await deps.services.signatures.verify({ ...received.text, ...received.json });
+  ctx.state.appId = app.appId;
+  const input = validate(route.input, withoutSignature(received));
+  return route.handle(input, { app, data: deps.store.forApp(app.appId) });
+}
+
+async function runConsole(route: ConsoleRoute, ctx: Context, deps: DispatchDeps): Promise<unknown> {
+  const tenantId = await deps.services.tenants.authenticate(bearerToken(ctx));
+  const params = route.params ? parseInput(route.params, ctx.params) : undefined;
+  const input = route.input ? validate(route.input, await receive(ctx, deps.maxBodyBytes)) : undefined;
+  return route.handle(input, tenantId, params);
+}
+
+async function runPublic(route: PublicRoute, ctx: Context, deps: DispatchDeps): Promise<unknown> {
+  const input = route.input ? validate(route.input, await receive(ctx, deps.maxBodyBytes)) : undefined;
+  return route.handle(input);
+}
+
+/** Query fields, plus the body for methods that have one. A field may not come from both. */
+async function receive(ctx: Context, maxBodyBytes: number): Promise<ReceivedParams> {
+  const query = formFields(new URLSearchParams(ctx.querystring));
+  if (ctx.method === 'GET' || ctx.method === 'DELETE') return { json: {}, text: query };
+  const body = await readBody(ctx, maxBodyBytes);
+  for (const key of Object.keys(body.fields)) {
+    if (Object.hasOwn(query, key)) throw invalidParams(key, 'is given both in the query string and in the body');
+  }
+  return body.kind === 'json' ? { json: body.fields, text: query } : { json: {}, text: { ...query, ...body.fields } };
+}
+
+/**
+ * Route fields without the signature parameters. Empty and null values are dropped, as the
+ * signature drops them: a field that is not signed is not trusted.
+ */
+function withoutSignature(received: ReceivedParams): ReceivedParams {
+  const keep = ([key, value]: [string, unknown]) =>
+    !(SIGNATURE_PARAMS as readonly string[]).includes(key) && value !== '' && value !== null;
+  return {
+    json: Object.fromEntries(Object.entries(received.json).filter(keep)),
+    text: Object.fromEntries(Object.entries(received.text).filter(keep)),
+  };
+}
+
+function validate<S extends z.ZodType>(schema: S, received: ReceivedParams): z.output<S> {
+  return parseInput(schema, { ...readTextFields(schema, received.text), ...received.json });
+}
+
+function bearerToken(ctx: Context): string {
+  const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
+  if (!match?.[1]) {
+    throw new AppError(ErrorCode.TOKEN_INVALID, 'send the console token as Authorization: Bearer <token>');
+  }
+  return match[1];
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import type { Services } from '../../domain/services.js';
+import {
+  appIdParam,
+  createAppRequest,
+  credentials,
+  rotateSecretRequest,
+  updateAppRequest,
+} from '../../schemas/console-api.js';
+import { consoleAppModel, consoleTokenModel, createdAppModel } from '../../schemas/models.js';
+import { consoleRoute, publicRoute, type Route } from '../route.js';
+
+/** The console API (DESIGN §3.3): tenant accounts and their apps. */
+export function consoleRoutes(services: Services): Route[] {
+  const { tenants, apps } = services;
+  return [
+    publicRoute({
+      method: 'POST',
+      path: '/console/signup',
+      tag: 'Console',
+      summary: 'Create a tenant account',
+      description: 'Returns a console token right away, as `/console/login` does.',
+      successMessage: 'account created',
+      input: credentials,
+      output: consoleTokenModel,
+      handle: (input) => tenants.signup(input.email, input.password),
+    }),
+    publicRoute({
+      method: 'POST',
+      path: '/console/login',
+      tag: 'Console',
+      summary: 'Log in to the console',
+      description: 'Send the token as `Authorization: Bearer <token>` on the other console routes.',
+      successMessage: 'logged in',
+      input: credentials,
+      output: consoleTokenModel,
+      handle: (input) => tenants.login(input.email, input.password),
+    }),
+    consoleRoute({
+      method: 'POST',
+      path: '/app/create',
+      tag: 'Console',
+      summary: 'Create an app',
+      description: 'Returns the new `appId` and `appSecret`. Keep the secret on your backend.',
+      successMessage: 'app created',
+      input: createAppRequest,
+      params: null,
+      output: createdAppModel,
+      handle: (input, tenantId) => apps.create(tenantId, input),
+    }),
+    consoleRoute({
+      method: 'GET',
+      path: '/console/apps',
+      tag: 'Console',
+      summary: "The signed-in tenant's apps",
+      successMessage: 'ok',
+      input: null,
+      params: null,
+      output: z.array(consoleAppModel),
+      handle: (_input, tenantId) => apps.list(tenantId),
+    }),
+    consoleRoute({
+      method: 'GET',
+      path: '/console/apps/:appId',
+      tag: 'Console',
+      summary: 'One app',
+      successMessage: 'ok',
+      input: null,
+      params: appIdParam,
+      output: consoleAppModel,
+      handle: (_input, tenantId, params) => apps.get(tenantId, params.appId),
+    }),
+    consoleRoute({
+      method: 'PATCH',
+      path: '/console/apps/:appId',
+      tag: 'Console',
+      summary: "Change an app's name, description or settings",
+      successMessage: 'app updated',
+      input: updateAppRequest,
+      params: appIdParam,
+      output: consoleAppModel,
+      handle: (input, tenantId, params) => apps.update(tenantId, params.appId, input),
+    }),
+    consoleRoute({
+      method: 'POST',
+      path: '/console/apps/:appId/rotate-secret',
+      tag: 'Console',
+      summary: "Rotate an app's secret",
+      description:
+        'Issues a new secret. The previous one keeps working for `graceSeconds` (default: the server\'s `SECRET_ROTATION_GRACE_SECONDS`, 1 day) so backends can switch without downtime; 0 stops it at once.',
+      successMessage: 'secret rotated',
+      input: rotateSecretRequest,
+      params: appIdParam,
+      output: consoleAppModel,
+      handle: (input, tenantId, params) => apps.rotateSecret(tenantId, params.appId, input.graceSeconds),
+    }),
+    consoleRoute({
+      method: 'DELETE',
+      path: '/console/apps/:appId',
+      tag: 'Console',
+      summary: 'Delete an app with all its data',
+      description: 'Its signatures and tokens stop working at once; users, groups and messages are deleted.',
+      successMessage: 'app deleted',
+      input: null,
+      params: appIdParam,
+      output: null,
+      handle: async (_input, tenantId, params) => {
+        await apps.delete(tenantId, params.appId);
+        return null;
+      },
+    }),
+  ];
+}

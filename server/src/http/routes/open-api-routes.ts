@@ -1,0 +1,171 @@
+import { ConversationType } from '@parley/sdk/protocol';
+import { z } from 'zod';
+import type { Services } from '../../domain/services.js';
+import {
+  groupMembersChangeModel,
+  groupMemberModel,
+  groupModel,
+  messageModel,
+  revokeModel,
+  sessionModel,
+  tokenModel,
+} from '../../schemas/models.js';
+import {
+  createGroupRequest,
+  getTokenRequest,
+  groupIdRequest,
+  groupMembersChangeRequest,
+  sendMessageRequest,
+  sessionMessagesRequest,
+  userIdRequest,
+} from '../../schemas/open-api.js';
+import { signedRoute, type Route } from '../route.js';
+
+/** The signed open API (DESIGN §3.3): what a tenant's backend calls. */
+export function openApiRoutes(services: Services): Route[] {
+  const { users, sessions, groups, messages } = services;
+  return [
+    signedRoute({
+      method: 'POST',
+      path: '/user/getToken',
+      tag: 'Users',
+      summary: 'Create or update a user and mint a token',
+      description:
+        'Creates the user when `userId` is new, otherwise updates its name and avatar. Returns a new token for the end-user SDK, valid for the app\'s token lifetime (default 7 days); earlier tokens stay valid until they expire or are revoked.',
+      successMessage: 'token issued',
+      input: getTokenRequest,
+      output: tokenModel,
+      handle: (input, app) => users.getToken(app, input),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/user/revokeTokens',
+      tag: 'Users',
+      summary: 'Revoke every token of a user',
+      description: 'Use it to ban a user or log them out everywhere; mint a new token with `/user/getToken` to let them back in.',
+      successMessage: 'tokens revoked',
+      input: userIdRequest,
+      output: revokeModel,
+      handle: (input, app) => users.revokeTokens(app, input.userId),
+    }),
+    signedRoute({
+      method: 'GET',
+      path: '/user/sessions',
+      tag: 'Users',
+      summary: "A user's conversation list",
+      description:
+        'Most recently active first. `unread` counts the messages after the user\'s read mark (`lastSeq - readSeq`); the user\'s own messages move their read mark.',
+      successMessage: 'ok',
+      input: userIdRequest,
+      output: z.array(sessionModel),
+      handle: (input, app) => sessions.list(app, input.userId),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/group/create',
+      tag: 'Groups',
+      summary: 'Create a group',
+      description:
+        'Every user in `userIds` must exist. The owner is `ownerId` when given (added to the members if missing), else the first of `userIds`.',
+      successMessage: 'group created',
+      input: createGroupRequest,
+      output: groupModel,
+      handle: (input, app) => groups.create(app, input),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/group/join',
+      tag: 'Groups',
+      summary: 'Add users to a group',
+      description: 'Users already in the group are skipped. New members start with nothing unread.',
+      successMessage: 'members added',
+      input: groupMembersChangeRequest,
+      output: groupMembersChangeModel,
+      handle: (input, app) => groups.join(app, input.groupId, input.userIds),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/group/remove',
+      tag: 'Groups',
+      summary: 'Remove users from a group',
+      description:
+        'Non-members are skipped. When the owner is removed, the earliest admin (else the earliest member) becomes owner; removing the last member dismisses the group.',
+      successMessage: 'members removed',
+      input: groupMembersChangeRequest,
+      output: groupMembersChangeModel,
+      handle: (input, app) => groups.remove(app, input.groupId, input.userIds),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/group/dismiss',
+      tag: 'Groups',
+      summary: 'Dismiss a group',
+      description: "Deletes the group, its members' sessions and its message history.",
+      successMessage: 'group dismissed',
+      input: groupIdRequest,
+      output: null,
+      handle: async (input, app) => {
+        await groups.dismiss(app, input.groupId);
+        return null;
+      },
+    }),
+    signedRoute({
+      method: 'GET',
+      path: '/group/members',
+      tag: 'Groups',
+      summary: 'Members of a group',
+      description: 'In join order, with name, avatar and role.',
+      successMessage: 'ok',
+      input: groupIdRequest,
+      output: z.array(groupMemberModel),
+      handle: (input, app) => groups.members(app, input.groupId),
+    }),
+    signedRoute({
+      method: 'GET',
+      path: '/group/info',
+      tag: 'Groups',
+      summary: 'A group: name, avatar, owner, size',
+      successMessage: 'ok',
+      input: groupIdRequest,
+      output: groupModel,
+      handle: (input, app) => groups.info(app, input.groupId),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/private/send/message',
+      tag: 'Messages',
+      summary: 'Send a one-to-one message',
+      description:
+        'Stores the message as the next `seq` of the conversation and returns it. Sender and target must exist and differ. With `clientMsgId`, a repeated send returns the first message instead of storing another.',
+      successMessage: 'message sent',
+      input: sendMessageRequest,
+      output: messageModel,
+      handle: (input, app) => messages.sendPrivate(app, input),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/group/send/message',
+      tag: 'Messages',
+      summary: 'Send a message to a group',
+      description:
+        'The sender must be a member. The message is stored once for the whole group. `clientMsgId` works as for private messages.',
+      successMessage: 'message sent',
+      input: sendMessageRequest,
+      output: messageModel,
+      handle: (input, app) => messages.sendGroup(app, input),
+    }),
+    signedRoute({
+      method: 'GET',
+      path: '/session/messages',
+      tag: 'Messages',
+      summary: 'History of a conversation',
+      description:
+        'Newest first. For the next (older) page pass the last `msgId` you received as `lastmsgId`. For a group, `userId` must be a member.',
+      successMessage: 'ok',
+      input: sessionMessagesRequest,
+      output: z.array(messageModel),
+      handle: (input, app) =>
+        messages.history(app, { ...input, conversationType: input.conversationType as ConversationType }),
+    }),
+  ];
+}

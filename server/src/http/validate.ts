@@ -1,0 +1,109 @@
+import type { z } from 'zod';
+import { invalidParams } from '../domain/errors.js';
+
+/**
+ * Runs a boundary schema and turns the first problem into INVALID_PARAMS naming the field, e.g.
+ * `userIds[2]: Invalid input: expected string, received number`.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    const path = [...issue.path, issue.keys[0] ?? ''];
+    return fail(fieldName(path), 'is not a field of this request (names are case-sensitive)');
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) return fail(fieldName(issue.path), 'is required');
+  return fail(fieldName(issue.path), issue.message);
+}
+
+function fail(field: string, problem: string): never {
+  throw invalidParams(field, problem);
+}
+
+/** `content.url`, `userIds[2]`, or `body` for the whole input. */
+export function fieldName(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return 'body';
+  return path
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`))
+    .join('');
+}
+
+/** Kind of value a schema field holds, to read it from text (query string or form body). */
+type TextKind = 'string' | 'number' | 'boolean' | 'json';
+
+function kindOf(schema: z.ZodType | undefined): TextKind {
+  if (!schema) return 'string';
+  const def = schema.def as { type: string; innerType?: z.ZodType; options?: z.ZodType[]; values?: unknown[]; in?: z.ZodType };
+  switch (def.type) {
+    case 'number':
+    case 'int':
+    case 'bigint':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'array':
+    case 'object':
+    case 'record':
+    case 'tuple':
+      return 'json';
+    case 'literal':
+      return typeof def.values?.[0] === 'number' ? 'number' : typeof def.values?.[0] === 'boolean' ? 'boolean' : 'string';
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+      return kindOf(def.innerType);
+    case 'pipe':
+      return kindOf(def.in);
+    case 'union':
+      return kindOf(def.options?.[0]);
+    default:
+      return 'string';
+  }
+}
+
+/** The schema of field `key`, looking into every option of a union. */
+function fieldSchema(schema: z.ZodType, key: string): z.ZodType | undefined {
+  const def = schema.def as { type: string; shape?: Record<string, z.ZodType>; options?: z.ZodType[] };
+  if (def.type === 'object') return def.shape?.[key];
+  if (def.type === 'union') {
+    for (const option of def.options ?? []) {
+      const found = fieldSchema(option, key);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Query strings and form bodies carry only text. Reads each value as the type its field expects:
+ * numbers and booleans from their decimal/`true`/`false` text, arrays and objects from JSON
+ * (which is also the text they are signed as). Text that does not parse is passed on unchanged
+ * so that validation reports it against the field.
+ */
+export function readTextFields(schema: z.ZodType, fields: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, text] of Object.entries(fields)) {
+    out[key] = fromText(kindOf(fieldSchema(schema, key)), text);
+  }
+  return out;
+}
+
+function fromText(kind: TextKind, text: string): unknown {
+  switch (kind) {
+    case 'number':
+      return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+    case 'boolean':
+      return text === 'true' ? true : text === 'false' ? false : text;
+    case 'json':
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return text;
+      }
+    default:
+      return text;
+  }
+}

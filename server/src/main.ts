@@ -1,0 +1,46 @@
+import { ConfigError, loadConfig } from './config.js';
+import { composeServer } from './compose.js';
+
+/** `npm start`: read the environment, compose, listen, and shut down cleanly on a signal. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nSee docs/configuration.md for every variable.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const server = composeServer(config);
+  const address = await server.listen();
+  const shownHost = ['0.0.0.0', '::'].includes(address.address) ? 'localhost' : address.address;
+  server.logger.info(
+    { address: address.address, port: address.port, store: server.store.kind, bus: server.bus.kind },
+    `Parley listening on http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port} (${server.store.kind} store, ${server.bus.kind} bus)`,
+  );
+
+  const stop = (signal: NodeJS.Signals) => {
+    server.logger.info({ signal }, 'shutting down');
+    // A second signal while draining means "now".
+    process.once(signal, () => process.exit(1));
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.logger.error({ err: error }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Parley failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+import type { AppPatch, AppRepo, ConsoleTokenRepo, TenantRepo } from '../ports.js';
+import { DuplicateKeyError } from '../ports.js';
+import type { AppRecord, ConsoleTokenRecord, TenantRecord } from '../records.js';
+import { copy } from './clone.js';
+
+export class MemoryTenantRepo implements TenantRepo {
+  readonly #byEmail = new Map<string, TenantRecord>();
+
+  async insert(tenant: TenantRecord): Promise<void> {
+    if (this.#byEmail.has(tenant.email)) throw new DuplicateKeyError(`email ${tenant.email} is taken`);
+    this.#byEmail.set(tenant.email, copy(tenant));
+  }
+
+  async getByEmail(email: string): Promise<TenantRecord | null> {
+    const tenant = this.#byEmail.get(email);
+    return tenant ? copy(tenant) : null;
+  }
+}
+
+export class MemoryConsoleTokenRepo implements ConsoleTokenRepo {
+  readonly #byHash = new Map<string, ConsoleTokenRecord>();
+
+  async insert(token: ConsoleTokenRecord): Promise<void> {
+    // Drop expired tokens as new ones arrive so a long-running process does not grow forever.
+    for (const [hash, existing] of this.#byHash) {
+      if (existing.expiresAt <= token.createdAt) this.#byHash.delete(hash);
+    }
+    this.#byHash.set(token.tokenHash, copy(token));
+  }
+
+  async findByHash(tokenHash: string): Promise<ConsoleTokenRecord | null> {
+    const token = this.#byHash.get(tokenHash);
+    return token ? copy(token) : null;
+  }
+}
+
+export class MemoryAppRepo implements AppRepo {
+  readonly #byId = new Map<string, AppRecord>();
+
+  async insert(app: AppRecord): Promise<void> {
+    if (this.#byId.has(app.appId)) throw new DuplicateKeyError(`appId ${app.appId} is taken`);
+    this.#byId.set(app.appId, copy(app));
+  }
+
+  async get(appId: string): Promise<AppRecord | null> {
+    const app = this.#byId.get(appId);
+    return app ? copy(app) : null;
+  }
+
+  async listByTenant(tenantId: string): Promise<AppRecord[]> {
+    return [...this.#byId.values()]
+      .filter((app) => app.tenantId === tenantId)
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map(copy);
+  }
+
+  async update(appId: string, patch: AppPatch): Promise<AppRecord | null> {
+    const app = this.#byId.get(appId);
+    if (!app) return null;
+    const next: AppRecord = { ...app, ...copy(patch) };
+    this.#byId.set(appId, next);
+    return copy(next);
+  }
+
+  async delete(appId: string): Promise<boolean> {
+    return this.#byId.delete(appId);
+  }
+}

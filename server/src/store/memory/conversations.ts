@@ -1,0 +1,160 @@
+import type { AppendResult, ConversationRepo, MessageDraft, MessagePage, SessionRepo } from '../ports.js';
+import type { ConversationRecord, MessageRecord, SessionRecord } from '../records.js';
+import { copy } from './clone.js';
+
+interface ConversationState {
+  record: ConversationRecord;
+  /** Ordered by seq. */
+  messages: MessageRecord[];
+}
+
+export class MemoryConversationRepo implements ConversationRepo {
+  readonly #conversations = new Map<string, ConversationState>();
+  readonly #messagesById = new Map<string, MessageRecord>();
+  /** `${senderUserId}\n${clientMsgId}` -> msgId. */
+  readonly #clientMsgIds = new Map<string, string>();
+
+  async get(conversationId: string): Promise<ConversationRecord | null> {
+    const state = this.#conversations.get(conversationId);
+    return state ? copy(state.record) : null;
+  }
+
+  async getMany(conversationIds: readonly string[]): Promise<Map<string, ConversationRecord>> {
+    const found = new Map<string, ConversationRecord>();
+    for (const id of conversationIds) {
+      const state = this.#conversations.get(id);
+      if (state) found.set(id, copy(state.record));
+    }
+    return found;
+  }
+
+  async append(draft: MessageDraft): Promise<AppendResult> {
+    const idempotencyKey = draft.clientMsgId === null ? null : `${draft.senderUserId}\n${draft.clientMsgId}`;
+    const earlierId = idempotencyKey === null ? undefined : this.#clientMsgIds.get(idempotencyKey);
+    const earlier = earlierId === undefined ? undefined : this.#messagesById.get(earlierId);
+    if (earlier) return { message: copy(earlier), created: false };
+
+    let state = this.#conversations.get(draft.conversationId);
+    if (!state) {
+      state = {
+        record: {
+          conversationId: draft.conversationId,
+          conversationType: draft.conversationType,
+          lastSeq: 0,
+          lastMessage: null,
+          createdAt: draft.timestamp,
+          updatedAt: draft.timestamp,
+        },
+        messages: [],
+      };
+      this.#conversations.set(draft.conversationId, state);
+    }
+
+    const { preview, ...fields } = draft;
+    const message: MessageRecord = { ...copy(fields), seq: state.record.lastSeq + 1 };
+    state.messages.push(message);
+    this.#messagesById.set(message.msgId, message);
+    if (idempotencyKey !== null) this.#clientMsgIds.set(idempotencyKey, message.msgId);
+    state.record.lastSeq = message.seq;
+    state.record.updatedAt = message.timestamp;
+    state.record.lastMessage = {
+      msgId: message.msgId,
+      seq: message.seq,
+      senderUserId: message.senderUserId,
+      messageType: message.messageType,
+      preview,
+      timestamp: message.timestamp,
+    };
+    return { message: copy(message), created: true };
+  }
+
+  async listMessages(conversationId: string, page: MessagePage): Promise<MessageRecord[]> {
+    const messages = this.#conversations.get(conversationId)?.messages ?? [];
+    const end = page.beforeSeq === undefined ? messages.length : lowerBound(messages, page.beforeSeq);
+    return messages.slice(Math.max(0, end - page.limit), end).reverse().map(copy);
+  }
+
+  async getMessage(msgId: string): Promise<MessageRecord | null> {
+    const message = this.#messagesById.get(msgId);
+    return message ? copy(message) : null;
+  }
+
+  async findByClientMsgId(senderUserId: string, clientMsgId: string): Promise<MessageRecord | null> {
+    const msgId = this.#clientMsgIds.get(`${senderUserId}\n${clientMsgId}`);
+    return msgId === undefined ? null : this.getMessage(msgId);
+  }
+
+  async delete(conversationId: string): Promise<void> {
+    const state = this.#conversations.get(conversationId);
+    if (!state) return;
+    for (const message of state.messages) {
+      this.#messagesById.delete(message.msgId);
+      if (message.clientMsgId !== null) this.#clientMsgIds.delete(`${message.senderUserId}\n${message.clientMsgId}`);
+    }
+    this.#conversations.delete(conversationId);
+  }
+}
+
+/** Index of the first message whose seq is >= `seq`. */
+function lowerBound(messages: readonly MessageRecord[], seq: number): number {
+  let low = 0;
+  let high = messages.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (messages[mid]!.seq < seq) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+export class MemorySessionRepo implements SessionRepo {
+  /** userId -> conversationId -> session. */
+  readonly #byUser = new Map<string, Map<string, SessionRecord>>();
+  readonly #bySid = new Map<string, SessionRecord>();
+
+  async ensure(
+    input: Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number },
+  ): Promise<SessionRecord> {
+    let mine = this.#byUser.get(input.userId);
+    if (!mine) this.#byUser.set(input.userId, (mine = new Map()));
+    const existing = mine.get(input.conversationId);
+    if (existing) return copy(existing);
+    const { initialReadSeq, ...fields } = input;
+    const session: SessionRecord = { ...fields, readSeq: initialReadSeq };
+    mine.set(session.conversationId, session);
+    this.#bySid.set(session.sid, session);
+    return copy(session);
+  }
+
+  async get(userId: string, conversationId: string): Promise<SessionRecord | null> {
+    const session = this.#byUser.get(userId)?.get(conversationId);
+    return session ? copy(session) : null;
+  }
+
+  async getBySid(userId: string, sid: string): Promise<SessionRecord | null> {
+    const session = this.#bySid.get(sid);
+    return session && session.userId === userId ? copy(session) : null;
+  }
+
+  async listForUser(userId: string): Promise<SessionRecord[]> {
+    return [...(this.#byUser.get(userId)?.values() ?? [])].map(copy);
+  }
+
+  async advanceRead(userId: string, conversationId: string, seq: number): Promise<SessionRecord | null> {
+    const session = this.#byUser.get(userId)?.get(conversationId);
+    if (!session) return null;
+    session.readSeq = Math.max(session.readSeq, seq);
+    return copy(session);
+  }
+
+  async deleteForConversation(conversationId: string, userIds?: readonly string[]): Promise<void> {
+    const owners = userIds ?? [...this.#byUser.keys()];
+    for (const userId of owners) {
+      const mine = this.#byUser.get(userId);
+      const session = mine?.get(conversationId);
+      if (!mine || !session) continue;
+      mine.delete(conversationId);
+      this.#bySid.delete(session.sid);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import type { AppScope, Store } from '../ports.js';
+import { MemoryAppRepo, MemoryConsoleTokenRepo, MemoryTenantRepo } from './accounts.js';
+import { MemoryConversationRepo, MemorySessionRepo } from './conversations.js';
+import { MemoryGroupRepo, MemoryUserRepo, MemoryUserTokenRepo } from './people.js';
+
+/**
+ * The embedded store: everything in this process's memory.
+ *
+ * Limits: one process only (a second server process sees none of it), nothing survives a
+ * restart, and nothing is ever evicted except expired tokens. Use it for development, tests and
+ * demos; production sets `MONGODB_URL`. Every call is atomic because it runs to completion
+ * without yielding.
+ */
+export class MemoryStore implements Store {
+  readonly kind = 'memory';
+  readonly tenants = new MemoryTenantRepo();
+  readonly consoleTokens = new MemoryConsoleTokenRepo();
+  readonly apps = new MemoryAppRepo();
+  readonly #scopes = new Map<string, AppScope>();
+
+  forApp(appId: string): AppScope {
+    let scope = this.#scopes.get(appId);
+    if (!scope) {
+      scope = {
+        appId,
+        users: new MemoryUserRepo(),
+        tokens: new MemoryUserTokenRepo(),
+        groups: new MemoryGroupRepo(),
+        conversations: new MemoryConversationRepo(),
+        sessions: new MemorySessionRepo(),
+        purge: async () => {
+          this.#scopes.delete(appId);
+        },
+      };
+      this.#scopes.set(appId, scope);
+    }
+    return scope;
+  }
+
+  async close(): Promise<void> {
+    this.#scopes.clear();
+  }
+}

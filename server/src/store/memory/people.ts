@@ -1,0 +1,101 @@
+import type { GroupRepo, UserRepo, UserTokenRepo } from '../ports.js';
+import { DuplicateKeyError } from '../ports.js';
+import type { GroupRecord, UserRecord, UserTokenRecord } from '../records.js';
+import { copy } from './clone.js';
+
+export class MemoryUserRepo implements UserRepo {
+  readonly #byId = new Map<string, UserRecord>();
+
+  async upsert(user: { userId: string; name: string; avatarUri: string }, now: number): Promise<UserRecord> {
+    const existing = this.#byId.get(user.userId);
+    const next: UserRecord = existing
+      ? { ...existing, name: user.name, avatarUri: user.avatarUri, updatedAt: now }
+      : { ...user, createdAt: now, updatedAt: now };
+    this.#byId.set(user.userId, next);
+    return copy(next);
+  }
+
+  async get(userId: string): Promise<UserRecord | null> {
+    const user = this.#byId.get(userId);
+    return user ? copy(user) : null;
+  }
+
+  async getMany(userIds: readonly string[]): Promise<Map<string, UserRecord>> {
+    const found = new Map<string, UserRecord>();
+    for (const id of userIds) {
+      const user = this.#byId.get(id);
+      if (user) found.set(id, copy(user));
+    }
+    return found;
+  }
+}
+
+export class MemoryUserTokenRepo implements UserTokenRepo {
+  readonly #byHash = new Map<string, UserTokenRecord>();
+  readonly #hashesByUser = new Map<string, Set<string>>();
+
+  async insert(token: UserTokenRecord, now: number): Promise<void> {
+    let hashes = this.#hashesByUser.get(token.userId);
+    if (!hashes) this.#hashesByUser.set(token.userId, (hashes = new Set()));
+    for (const hash of hashes) {
+      const old = this.#byHash.get(hash);
+      if (!old || old.expiresAt <= now) {
+        this.#byHash.delete(hash);
+        hashes.delete(hash);
+      }
+    }
+    hashes.add(token.tokenHash);
+    this.#byHash.set(token.tokenHash, copy(token));
+  }
+
+  async findByHash(tokenHash: string): Promise<UserTokenRecord | null> {
+    const token = this.#byHash.get(tokenHash);
+    return token ? copy(token) : null;
+  }
+
+  async revokeAllForUser(userId: string, now: number): Promise<number> {
+    let revoked = 0;
+    for (const hash of this.#hashesByUser.get(userId) ?? []) {
+      const token = this.#byHash.get(hash);
+      if (token && token.revokedAt === null && token.expiresAt > now) {
+        token.revokedAt = now;
+        revoked++;
+      }
+    }
+    return revoked;
+  }
+}
+
+export class MemoryGroupRepo implements GroupRepo {
+  readonly #byId = new Map<string, GroupRecord>();
+
+  async insert(group: GroupRecord): Promise<void> {
+    if (this.#byId.has(group.groupId)) throw new DuplicateKeyError(`groupId ${group.groupId} is taken`);
+    this.#byId.set(group.groupId, copy(group));
+  }
+
+  async get(groupId: string): Promise<GroupRecord | null> {
+    const group = this.#byId.get(groupId);
+    return group ? copy(group) : null;
+  }
+
+  async getMany(groupIds: readonly string[]): Promise<Map<string, GroupRecord>> {
+    const found = new Map<string, GroupRecord>();
+    for (const id of groupIds) {
+      const group = this.#byId.get(id);
+      if (group) found.set(id, copy(group));
+    }
+    return found;
+  }
+
+  async replace(next: GroupRecord, expectedVersion: number): Promise<boolean> {
+    const current = this.#byId.get(next.groupId);
+    if (!current || current.version !== expectedVersion) return false;
+    this.#byId.set(next.groupId, copy(next));
+    return true;
+  }
+
+  async delete(groupId: string): Promise<boolean> {
+    return this.#byId.delete(groupId);
+  }
+}

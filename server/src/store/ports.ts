@@ -1,0 +1,171 @@
+import type { AppSettings } from '@parley/sdk/protocol';
+import type {
+  AppRecord,
+  ConsoleTokenRecord,
+  ConversationRecord,
+  GroupRecord,
+  MessageRecord,
+  SessionRecord,
+  TenantRecord,
+  UserRecord,
+  UserTokenRecord,
+} from './records.js';
+
+/**
+ * Persistence ports. The domain talks only to these interfaces; `memory/` and (later) `mongo/`
+ * implement them and pass the same contract suite (test/store.contract.ts).
+ *
+ * Every method is atomic on its own: adapters guarantee that one call is applied entirely or not
+ * at all, and say in their doc comment what they guarantee across calls.
+ */
+
+/** A unique key (email, appId, groupId, ...) is already taken. */
+export class DuplicateKeyError extends Error {
+  override readonly name = 'DuplicateKeyError';
+}
+
+export interface TenantRepo {
+  /** @throws DuplicateKeyError when the email is taken. */
+  insert(tenant: TenantRecord): Promise<void>;
+  getByEmail(email: string): Promise<TenantRecord | null>;
+}
+
+export interface ConsoleTokenRepo {
+  insert(token: ConsoleTokenRecord): Promise<void>;
+  findByHash(tokenHash: string): Promise<ConsoleTokenRecord | null>;
+}
+
+/** Fields of an app that its owner may change. */
+export interface AppPatch {
+  appName?: string;
+  description?: string;
+  secret?: string;
+  previousSecret?: string | null;
+  previousSecretValidUntil?: number | null;
+  settings?: AppSettings;
+  updatedAt: number;
+}
+
+export interface AppRepo {
+  /** @throws DuplicateKeyError when the appId is taken. */
+  insert(app: AppRecord): Promise<void>;
+  get(appId: string): Promise<AppRecord | null>;
+  listByTenant(tenantId: string): Promise<AppRecord[]>;
+  /** Applies `patch` and returns the result, or null when the app does not exist. */
+  update(appId: string, patch: AppPatch): Promise<AppRecord | null>;
+  /** Returns false when the app did not exist. */
+  delete(appId: string): Promise<boolean>;
+}
+
+export interface UserRepo {
+  /** Creates the user, or updates name and avatar of an existing one (keeping `createdAt`). */
+  upsert(user: { userId: string; name: string; avatarUri: string }, now: number): Promise<UserRecord>;
+  get(userId: string): Promise<UserRecord | null>;
+  /** The users that exist among `userIds`, keyed by id. */
+  getMany(userIds: readonly string[]): Promise<Map<string, UserRecord>>;
+}
+
+export interface UserTokenRepo {
+  /** Stores a new token and forgets this user's tokens that expired before `now`. */
+  insert(token: UserTokenRecord, now: number): Promise<void>;
+  findByHash(tokenHash: string): Promise<UserTokenRecord | null>;
+  /** Revokes every live token of the user; returns how many were live. */
+  revokeAllForUser(userId: string, now: number): Promise<number>;
+}
+
+export interface GroupRepo {
+  /** @throws DuplicateKeyError when the groupId is taken. */
+  insert(group: GroupRecord): Promise<void>;
+  get(groupId: string): Promise<GroupRecord | null>;
+  getMany(groupIds: readonly string[]): Promise<Map<string, GroupRecord>>;
+  /**
+   * Writes `next` only if the stored version still equals `expectedVersion` (compare-and-set).
+   * Returns false when another writer got there first; the caller reloads and retries.
+   */
+  replace(next: GroupRecord, expectedVersion: number): Promise<boolean>;
+  /** Returns false when the group did not exist. */
+  delete(groupId: string): Promise<boolean>;
+}
+
+/** What the domain asks the store to append to a conversation. */
+export interface MessageDraft {
+  msgId: string;
+  conversationId: string;
+  conversationType: MessageRecord['conversationType'];
+  senderUserId: string;
+  targetId: string;
+  messageType: MessageRecord['messageType'];
+  content: MessageRecord['content'];
+  clientMsgId: string | null;
+  timestamp: number;
+  /** Text for the conversation list (`lastMsg.content`). */
+  preview: string;
+}
+
+export interface AppendResult {
+  message: MessageRecord;
+  /** False when `clientMsgId` matched an earlier message of the same sender, which is returned instead. */
+  created: boolean;
+}
+
+export interface MessagePage {
+  /** Only messages with `seq` below this. */
+  beforeSeq?: number;
+  limit: number;
+}
+
+export interface ConversationRepo {
+  get(conversationId: string): Promise<ConversationRecord | null>;
+  getMany(conversationIds: readonly string[]): Promise<Map<string, ConversationRecord>>;
+  /**
+   * Stores a message as the next `seq` of its conversation (creating the conversation on the
+   * first message) and makes it the conversation's last message.
+   *
+   * Idempotent per sender: when `clientMsgId` is set and the same sender already used it, the
+   * earlier message is returned with `created: false` and nothing is written.
+   */
+  append(draft: MessageDraft): Promise<AppendResult>;
+  /** Newest first. */
+  listMessages(conversationId: string, page: MessagePage): Promise<MessageRecord[]>;
+  getMessage(msgId: string): Promise<MessageRecord | null>;
+  findByClientMsgId(senderUserId: string, clientMsgId: string): Promise<MessageRecord | null>;
+  /** Removes the conversation with all its messages. */
+  delete(conversationId: string): Promise<void>;
+}
+
+export interface SessionRepo {
+  /**
+   * Returns the user's session for the conversation, creating it with `initialReadSeq` when
+   * missing. An existing session is returned unchanged.
+   */
+  ensure(session: Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number }): Promise<SessionRecord>;
+  get(userId: string, conversationId: string): Promise<SessionRecord | null>;
+  getBySid(userId: string, sid: string): Promise<SessionRecord | null>;
+  listForUser(userId: string): Promise<SessionRecord[]>;
+  /** Moves `readSeq` up to `seq`; never moves it down. Returns the session, or null if missing. */
+  advanceRead(userId: string, conversationId: string, seq: number): Promise<SessionRecord | null>;
+  /** Removes the sessions of these users (all users when omitted) for the conversation. */
+  deleteForConversation(conversationId: string, userIds?: readonly string[]): Promise<void>;
+}
+
+/** Repositories already bound to one app: a handler cannot read or write another app's data. */
+export interface AppScope {
+  readonly appId: string;
+  readonly users: UserRepo;
+  readonly tokens: UserTokenRepo;
+  readonly groups: GroupRepo;
+  readonly conversations: ConversationRepo;
+  readonly sessions: SessionRepo;
+  /** Deletes every record of this app (users, tokens, groups, conversations, sessions). */
+  purge(): Promise<void>;
+}
+
+export interface Store {
+  /** Short name for logs: `memory`, `mongodb`. */
+  readonly kind: string;
+  readonly tenants: TenantRepo;
+  readonly consoleTokens: ConsoleTokenRepo;
+  readonly apps: AppRepo;
+  forApp(appId: string): AppScope;
+  close(): Promise<void>;
+}

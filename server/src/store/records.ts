@@ -1,0 +1,121 @@
+import type { AppSettings, ConversationType, GroupRole, MessageContent, MessageType } from '@parley/sdk/protocol';
+
+/**
+ * What the store keeps. Times are milliseconds since the Unix epoch. Records of one app never
+ * mention another app; the app is the scope they are read and written through.
+ */
+
+export interface TenantRecord {
+  tenantId: string;
+  /** Lower-cased. */
+  email: string;
+  /** Self-describing KDF output (see domain/tenants/password.ts); never the password. */
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface ConsoleTokenRecord {
+  /** SHA-256 of the bearer token. */
+  tokenHash: string;
+  tenantId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface AppRecord {
+  appId: string;
+  tenantId: string;
+  appName: string;
+  description: string;
+  /** Needed in clear to verify MD5 signatures; never logged or returned outside the console. */
+  secret: string;
+  /** The secret before the last rotation, accepted until `previousSecretValidUntil`. */
+  previousSecret: string | null;
+  previousSecretValidUntil: number | null;
+  settings: AppSettings;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface UserRecord {
+  userId: string;
+  name: string;
+  avatarUri: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface UserTokenRecord {
+  /** SHA-256 of the bearer token. */
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+  /** Set when the token was revoked before it expired. */
+  revokedAt: number | null;
+}
+
+export interface MemberRecord {
+  userId: string;
+  role: GroupRole;
+  joinedAt: number;
+}
+
+export interface GroupRecord {
+  groupId: string;
+  name: string;
+  avatarUri: string;
+  ownerId: string;
+  /** In join order. Kept inside the group so a membership change is one atomic write. */
+  members: MemberRecord[];
+  /** Bumped by every write; writers compare-and-set on it. */
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Summary of a conversation's newest message, kept on the conversation for session lists. */
+export interface LastMessageRecord {
+  msgId: string;
+  seq: number;
+  senderUserId: string;
+  messageType: MessageType;
+  preview: string;
+  timestamp: number;
+}
+
+export interface ConversationRecord {
+  /** `p:<userA>:<userB>` with the two ids sorted, or `g:<groupId>`. */
+  conversationId: string;
+  conversationType: ConversationType;
+  /** `seq` of the newest message; 0 before the first. */
+  lastSeq: number;
+  lastMessage: LastMessageRecord | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface MessageRecord {
+  msgId: string;
+  conversationId: string;
+  seq: number;
+  conversationType: ConversationType;
+  senderUserId: string;
+  targetId: string;
+  messageType: MessageType;
+  content: MessageContent;
+  clientMsgId: string | null;
+  timestamp: number;
+}
+
+/** One user's view of one conversation: where they have read up to. */
+export interface SessionRecord {
+  sid: string;
+  userId: string;
+  conversationId: string;
+  conversationType: ConversationType;
+  /** The other user (private) or the group (group). */
+  targetId: string;
+  readSeq: number;
+  createdAt: number;
+}

@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+// One project per package; each resolves workspace packages to their TypeScript sources.
+export default defineConfig({
+  resolve: { conditions: ['@parley/source'] },
+  ssr: { resolve: { conditions: ['@parley/source'] } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'sdk-js', root: './sdk-js', include: ['test/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'server', root: './server', include: ['test/**/*.test.ts'] },
+      },
+    ],
+  },
+});
