@@ -28,6 +28,11 @@ export function allRoutes(services: Services): Route[] {
   return [...openApiRoutes(services), ...consoleRoutes(services)];
 }
 
+/** The OpenAPI document of a server's routes (also served at `/openapi.json`). */
+export function openApiDocument(services: Services, version: string): object {
+  return buildOpenApiDocument(allRoutes(services), version);
+}
+
 export function createHttpApp(options: HttpAppOptions): Koa {
   const app = new Koa({ proxy: options.trustProxy });
   // Koa would print errors itself; the boundary already logs what matters.

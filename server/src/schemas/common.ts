@@ -12,24 +12,36 @@ import { z } from 'zod';
  */
 export const entityId = z
   .string()
-  .regex(/^[A-Za-z0-9_\-.@=+]{1,64}$/, 'must be 1-64 characters from A-Z a-z 0-9 _ - . @ = +');
+  .regex(/^[A-Za-z0-9_\-.@=+]{1,64}$/, 'must be 1-64 characters from A-Z a-z 0-9 _ - . @ = +')
+  .describe('1-64 characters from `A-Z a-z 0-9 _ - . @ = +`');
 
 /** A client-chosen idempotency key. */
 export const clientMsgId = z
   .string()
-  .regex(/^[\x21-\x7e]{1,64}$/, 'must be 1-64 printable ASCII characters without spaces');
+  .regex(/^[\x21-\x7e]{1,64}$/, 'must be 1-64 printable ASCII characters without spaces')
+  .describe('idempotency key: 1-64 printable ASCII characters, no spaces');
 
 /** 24 hex characters. */
-export const objectId = z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hex id');
+export const objectId = z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hex id').describe('24 hex characters');
 
 // Control characters in names break logs and UIs; tabs and newlines included.
 const NO_CONTROL = /^[^\p{Cc}]*$/u;
 
 /** A display name: 1-100 characters, no control characters. */
-export const displayName = z.string().trim().min(1, 'must not be empty').max(100).regex(NO_CONTROL, 'must not contain control characters');
+export const displayName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100)
+  .regex(NO_CONTROL, 'must not contain control characters')
+  .describe('1-100 characters, no control characters');
 
 /** An avatar or file URL: up to 2048 characters, no control characters or spaces. */
-export const uri = z.string().max(2048).regex(/^[^\p{Cc}\s]*$/u, 'must not contain spaces or control characters');
+export const uri = z
+  .string()
+  .max(2048)
+  .regex(/^[^\p{Cc}\s]*$/u, 'must not contain spaces or control characters')
+  .describe('URL, up to 2048 characters, no spaces');
 
 export const userIdList = z
   .array(entityId)

@@ -96,7 +96,7 @@ export const tokenModel = z
   .object({ token: z.string(), userId: z.string(), expiresAt: millis })
   .meta({ id: 'UserToken' }) satisfies z.ZodType<GetTokenResult>;
 
-export const revokeModel = z.object({ revoked: z.number().int() }) satisfies z.ZodType<RevokeTokensResult>;
+export const revokeModel = z.object({ revoked: z.number().int() }).meta({ id: 'RevokeResult' }) satisfies z.ZodType<RevokeTokensResult>;
 
 export const consoleTokenModel = z
   .object({ token: z.string(), expiresAt: millis })

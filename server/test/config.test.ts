@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('starts from documented defaults when nothing is set', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      logLevel: 'info',
+      trustProxy: false,
+      tokenTtlSeconds: 604800,
+      consoleTokenTtlSeconds: 86400,
+      signatureWindowSeconds: 300,
+      secretRotationGraceSeconds: 86400,
+      maxMessageBytes: 65536,
+      maxBodyBytes: 1048576,
+      maxGroupMembers: 2000,
+      passwordScryptCost: 131072,
+    });
+  });
+
+  it('reads set variables and treats empty ones as unset', () => {
+    const config = loadConfig({ PORT: '8080', HOST: '127.0.0.1', TRUST_PROXY: 'true', LOG_LEVEL: '' });
+    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', trustProxy: true, logLevel: 'info' });
+  });
+
+  it('names every bad variable with its value and what is expected', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', PASSWORD_SCRYPT_COST: '3000', MAX_MESSAGE_BYTES: '10' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(4);
+    expect(problems).toContain('PORT="eighty": must be a whole number from 0 to 65535');
+    expect(problems.find((p) => p.startsWith('LOG_LEVEL="loud"'))).toBeDefined();
+    expect(problems.find((p) => p.startsWith('PASSWORD_SCRYPT_COST="3000": must be a power of two'))).toBeDefined();
+    expect(problems).toContain('MAX_MESSAGE_BYTES="10": must be at least 1024');
+  });
+});

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { canonicalJson, computeSign } from '@parley/sdk/server';
+import { call, type JsonResponse } from './test-server.js';
+
+export interface SignOptions {
+  appId: string;
+  secret: string;
+  /** Override or remove (undefined) the signature parameters. */
+  timeStamp?: string | number;
+  nonce?: string;
+  /** Use this sign instead of computing it. */
+  sign?: string;
+  /** Current time in ms; defaults to Date.now(). */
+  now?: number;
+}
+
+/** Fields plus app_id, time_stamp, nonce_str and sign. */
+export function signParams(fields: Record<string, unknown>, options: SignOptions): Record<string, unknown> {
+  const params: Record<string, unknown> = {
+    ...fields,
+    app_id: options.appId,
+    time_stamp: options.timeStamp ?? String(Math.floor((options.now ?? Date.now()) / 1000)),
+    nonce_str: options.nonce ?? randomBytes(8).toString('hex'),
+  };
+  params.sign = options.sign ?? computeSign(params, options.secret);
+  return params;
+}
+
+/**
+ * In a form body or query string an array or object travels as JSON text and is signed as that
+ * text, so it must be sent exactly as it was signed: canonical JSON.
+ */
+function asText(value: unknown): string {
+  return typeof value === 'object' && value !== null ? canonicalJson(value) : String(value);
+}
+
+function toSearchParams(params: Record<string, unknown>): URLSearchParams {
+  return new URLSearchParams(Object.entries(params).map(([key, value]): [string, string] => [key, asText(value)]));
+}
+
+/** Sends a signed request the way a tenant backend might: JSON body, form body or query string. */
+export function sendSigned(
+  url: string,
+  path: string,
+  params: Record<string, unknown>,
+  as: 'json' | 'form' | 'query' = 'json',
+): Promise<JsonResponse> {
+  if (as === 'query') return call(`${url}${path}?${toSearchParams(params)}`);
+  if (as === 'form') {
+    return call(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: toSearchParams(params).toString(),
+    });
+  }
+  return call(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+}

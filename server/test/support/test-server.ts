@@ -1,0 +1,118 @@
+import { Writable } from 'node:stream';
+import { ParleyServerApi } from '@parley/sdk/server';
+import { pino } from 'pino';
+import { loadConfig, type Config } from '../../src/config.js';
+import { composeServer, type ComposeOverrides, type ParleyServer } from '../../src/compose.js';
+
+/** Real time plus an offset the test can move forward. */
+export class TestClock {
+  #offset = 0;
+  now(): number {
+    return Date.now() + this.#offset;
+  }
+  advance(ms: number): void {
+    this.#offset += ms;
+  }
+}
+
+/** Every log line the server wrote, as text, so tests can check what is (not) logged. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface TestServer {
+  url: string;
+  server: ParleyServer;
+  clock: TestClock;
+  logs: LogCapture;
+  close(): Promise<void>;
+}
+
+/**
+ * A real Parley server on 127.0.0.1 and a free port, with the embedded adapters, a movable clock
+ * and a cheap password KDF (the real cost is a deployment setting, not a behaviour).
+ */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  overrides: Omit<ComposeOverrides, 'clock' | 'logger'> = {},
+): Promise<TestServer> {
+  const config: Config = loadConfig({ PASSWORD_SCRYPT_COST: '1024', ...env });
+  const clock = new TestClock();
+  const logs = new LogCapture();
+  const logger = pino({ level: 'info' }, logs);
+  const server = composeServer(config, { ...overrides, clock, logger });
+  const address = await server.listen(0, '127.0.0.1');
+  return { url: `http://127.0.0.1:${address.port}`, server, clock, logs, close: () => server.close() };
+}
+
+/** The parsed JSON of a response with its status. */
+export interface JsonResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+export async function call<T = any>(url: string, init: RequestInit = {}): Promise<JsonResponse<T>> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: response.status, body: body as T };
+}
+
+export function postJson<T = any>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
+  return call<T>(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+}
+
+/** A tenant account with a console token. */
+export interface Tenant {
+  email: string;
+  token: string;
+  auth: Record<string, string>;
+}
+
+let tenantCounter = 0;
+
+export async function signUpTenant(url: string): Promise<Tenant> {
+  const email = `tenant${++tenantCounter}-${Date.now()}@example.com`;
+  const { status, body } = await postJson(`${url}/console/signup`, { email, password: 'correct horse battery' });
+  if (status !== 200) throw new Error(`signup failed: ${JSON.stringify(body)}`);
+  return { email, token: body.data.token, auth: { authorization: `Bearer ${body.data.token}` } };
+}
+
+/** An app of a tenant, with its credentials and a signed API client. */
+export interface TestApp {
+  appId: string;
+  appSecret: string;
+  api: ParleyServerApi;
+  tenant: Tenant;
+}
+
+/** Creates an app (and a tenant when none is given); its API client signs with the server's clock. */
+export async function createApp(t: TestServer, tenant?: Tenant): Promise<TestApp> {
+  const owner = tenant ?? (await signUpTenant(t.url));
+  const { status, body } = await postJson(`${t.url}/app/create`, { appName: 'Test app', description: 'for tests' }, owner.auth);
+  if (status !== 200) throw new Error(`app create failed: ${JSON.stringify(body)}`);
+  const { appId, appSecret } = body.data as { appId: string; appSecret: string };
+  const api = new ParleyServerApi({ baseUrl: t.url, appId, appSecret, maxRetries: 0, now: () => t.clock.now() });
+  return { appId, appSecret, api, tenant: owner };
+}
+
+/** Registers users by id (name = id upper-cased) and returns their tokens. */
+export async function createUsers(app: TestApp, ...userIds: string[]): Promise<Record<string, string>> {
+  const tokens: Record<string, string> = {};
+  for (const userId of userIds) {
+    tokens[userId] = (await app.api.getToken({ userId, name: userId.toUpperCase(), avatarUri: `https://cdn.example.com/${userId}.png` })).token;
+  }
+  return tokens;
+}
