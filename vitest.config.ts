@@ -14,6 +14,10 @@ export default defineConfig({
         extends: true,
         test: { name: 'server', root: './server', include: ['test/**/*.test.ts'] },
       },
+      {
+        extends: true,
+        test: { name: 'e2e', root: './test', include: ['e2e/**/*.test.ts'], testTimeout: 30_000 },
+      },
     ],
   },
 });

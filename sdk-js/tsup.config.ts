@@ -11,7 +11,10 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2020',
-  platform: 'neutral',
+  // Every entry runs in browsers too; 'node' only lets the server entry keep its node: imports.
+  platform: 'node',
   splitting: false,
   treeshake: true,
+  // Keep `node:crypto`: bundlers then know the server entry is Node-only.
+  removeNodeProtocol: false,
 });

@@ -1,0 +1,240 @@
+import { ConversationType, GroupRole, MessageType } from '@parley/sdk/protocol';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { newObjectId } from '../src/domain/ids.js';
+import { DuplicateKeyError, type MessageDraft, type Store } from '../src/store/ports.js';
+import type { AppRecord, GroupRecord } from '../src/store/records.js';
+
+/**
+ * The conformance suite of the store port. Every adapter runs it; what it checks is what the
+ * domain relies on, so an adapter that passes can replace another without the domain noticing.
+ */
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  describe(`${name} store contract`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+    });
+
+    const app = (appId: string, tenantId = 't1'): AppRecord => ({
+      appId,
+      tenantId,
+      appName: appId,
+      description: '',
+      secret: 's',
+      previousSecret: null,
+      previousSecretValidUntil: null,
+      settings: { tokenTtlSeconds: 60, maxGroupMembers: 10 },
+      createdAt: 1,
+      updatedAt: 1,
+    });
+
+    const draft = (overrides: Partial<MessageDraft> = {}): MessageDraft => ({
+      msgId: newObjectId(),
+      conversationId: 'p:a:b',
+      conversationType: ConversationType.PRIVATE,
+      senderUserId: 'a',
+      targetId: 'b',
+      messageType: MessageType.TEXT,
+      content: { content: 'hi' },
+      clientMsgId: null,
+      timestamp: 1000,
+      preview: 'hi',
+      ...overrides,
+    });
+
+    const group = (groupId: string): GroupRecord => ({
+      groupId,
+      name: groupId,
+      avatarUri: '',
+      ownerId: 'a',
+      members: [{ userId: 'a', role: GroupRole.OWNER, joinedAt: 1 }],
+      version: 1,
+      createdAt: 1,
+      updatedAt: 1,
+    });
+
+    describe('accounts', () => {
+      it('refuses a second tenant with the same email', async () => {
+        await store.tenants.insert({ tenantId: 't1', email: 'a@x.io', passwordHash: 'h', createdAt: 1 });
+        await expect(store.tenants.insert({ tenantId: 't2', email: 'a@x.io', passwordHash: 'h', createdAt: 1 })).rejects.toBeInstanceOf(
+          DuplicateKeyError,
+        );
+        expect((await store.tenants.getByEmail('a@x.io'))?.tenantId).toBe('t1');
+      });
+
+      it('lists apps by tenant in creation order, updates and deletes them', async () => {
+        await store.apps.insert({ ...app('a2'), createdAt: 2 });
+        await store.apps.insert(app('a1'));
+        await store.apps.insert(app('b1', 't2'));
+        await expect(store.apps.insert(app('a1'))).rejects.toBeInstanceOf(DuplicateKeyError);
+        expect((await store.apps.listByTenant('t1')).map((a) => a.appId)).toEqual(['a1', 'a2']);
+        expect(await store.apps.update('a1', { appName: 'renamed', updatedAt: 5 })).toMatchObject({ appName: 'renamed', secret: 's' });
+        expect(await store.apps.update('nope', { updatedAt: 5 })).toBeNull();
+        expect(await store.apps.delete('a1')).toBe(true);
+        expect(await store.apps.delete('a1')).toBe(false);
+        expect(await store.apps.get('a1')).toBeNull();
+      });
+
+      it('hands out copies: changing a returned record changes nothing stored', async () => {
+        await store.apps.insert(app('c1'));
+        const copy = await store.apps.get('c1');
+        copy!.settings.maxGroupMembers = 999;
+        expect((await store.apps.get('c1'))?.settings.maxGroupMembers).toBe(10);
+      });
+    });
+
+    describe('tenancy', () => {
+      it('keeps two apps apart even with identical ids', async () => {
+        const a = store.forApp('appA');
+        const b = store.forApp('appB');
+        await a.users.upsert({ userId: 'u', name: 'in A', avatarUri: '' }, 1);
+        await a.groups.insert(group('g'));
+        await a.conversations.append(draft());
+        expect(await b.users.get('u')).toBeNull();
+        expect(await b.groups.get('g')).toBeNull();
+        expect(await b.conversations.get('p:a:b')).toBeNull();
+        await b.groups.insert(group('g'));
+        await b.conversations.append(draft());
+        expect((await a.conversations.get('p:a:b'))?.lastSeq).toBe(1);
+      });
+
+      it('purge removes every record of one app only', async () => {
+        const a = store.forApp('appA');
+        const b = store.forApp('appB');
+        for (const scope of [a, b]) {
+          await scope.users.upsert({ userId: 'u', name: 'x', avatarUri: '' }, 1);
+          await scope.conversations.append(draft());
+        }
+        await a.purge();
+        const fresh = store.forApp('appA');
+        expect(await fresh.users.get('u')).toBeNull();
+        expect(await fresh.conversations.get('p:a:b')).toBeNull();
+        expect(await b.users.get('u')).not.toBeNull();
+      });
+    });
+
+    describe('users and tokens', () => {
+      it('upsert creates, then updates name and avatar keeping createdAt', async () => {
+        const scope = store.forApp('app');
+        const created = await scope.users.upsert({ userId: 'u', name: 'A', avatarUri: 'x' }, 1);
+        const updated = await scope.users.upsert({ userId: 'u', name: 'B', avatarUri: 'y' }, 2);
+        expect(created).toMatchObject({ name: 'A', createdAt: 1, updatedAt: 1 });
+        expect(updated).toMatchObject({ name: 'B', avatarUri: 'y', createdAt: 1, updatedAt: 2 });
+        expect([...(await scope.users.getMany(['u', 'missing'])).keys()]).toEqual(['u']);
+      });
+
+      it('revokes only live tokens of one user', async () => {
+        const scope = store.forApp('app');
+        const token = (tokenHash: string, userId: string, expiresAt: number) => ({ tokenHash, userId, createdAt: 1, expiresAt, revokedAt: null });
+        await scope.tokens.insert(token('h1', 'u', 100), 1);
+        await scope.tokens.insert(token('h2', 'u', 5), 1);
+        await scope.tokens.insert(token('h3', 'v', 100), 1);
+        expect(await scope.tokens.revokeAllForUser('u', 10)).toBe(1);
+        expect((await scope.tokens.findByHash('h1'))?.revokedAt).toBe(10);
+        expect((await scope.tokens.findByHash('h3'))?.revokedAt).toBeNull();
+      });
+    });
+
+    describe('groups', () => {
+      it('compare-and-set: of two writers holding the same version only one wins', async () => {
+        const scope = store.forApp('app');
+        await scope.groups.insert(group('g'));
+        await expect(scope.groups.insert(group('g'))).rejects.toBeInstanceOf(DuplicateKeyError);
+        const base = (await scope.groups.get('g'))!;
+        const first = await scope.groups.replace({ ...base, name: 'first', version: 2 }, 1);
+        const second = await scope.groups.replace({ ...base, name: 'second', version: 2 }, 1);
+        expect([first, second]).toEqual([true, false]);
+        expect((await scope.groups.get('g'))?.name).toBe('first');
+        expect(await scope.groups.delete('g')).toBe(true);
+        expect(await scope.groups.replace({ ...base, version: 3 }, 2)).toBe(false);
+      });
+    });
+
+    describe('conversations', () => {
+      it('numbers appended messages 1, 2, 3 and keeps the newest as last message', async () => {
+        const scope = store.forApp('app');
+        const seqs = [];
+        for (let i = 0; i < 3; i++) seqs.push((await scope.conversations.append(draft({ timestamp: 1000 + i, preview: `m${i}` }))).message.seq);
+        expect(seqs).toEqual([1, 2, 3]);
+        const conversation = await scope.conversations.get('p:a:b');
+        expect(conversation).toMatchObject({ lastSeq: 3, updatedAt: 1002, lastMessage: { seq: 3, preview: 'm2' } });
+      });
+
+      it('returns the earlier message for a repeated clientMsgId of the same sender only', async () => {
+        const scope = store.forApp('app');
+        const first = await scope.conversations.append(draft({ clientMsgId: 'c1' }));
+        const again = await scope.conversations.append(draft({ clientMsgId: 'c1', content: { content: 'changed' } }));
+        const otherSender = await scope.conversations.append(draft({ clientMsgId: 'c1', senderUserId: 'b', targetId: 'a' }));
+        expect(first.created).toBe(true);
+        expect(again).toEqual({ message: first.message, created: false });
+        expect(otherSender.created).toBe(true);
+        expect((await scope.conversations.get('p:a:b'))?.lastSeq).toBe(2);
+        expect(await scope.conversations.findByClientMsgId('a', 'c1')).toEqual(first.message);
+      });
+
+      it('concurrent appends get distinct consecutive seqs', async () => {
+        const scope = store.forApp('app');
+        const results = await Promise.all(Array.from({ length: 20 }, () => scope.conversations.append(draft())));
+        expect(results.map((r) => r.message.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      });
+
+      it('lists newest first, limited, before a seq', async () => {
+        const scope = store.forApp('app');
+        for (let i = 0; i < 10; i++) await scope.conversations.append(draft());
+        expect((await scope.conversations.listMessages('p:a:b', { limit: 3 })).map((m) => m.seq)).toEqual([10, 9, 8]);
+        expect((await scope.conversations.listMessages('p:a:b', { limit: 3, beforeSeq: 3 })).map((m) => m.seq)).toEqual([2, 1]);
+        expect(await scope.conversations.listMessages('p:x:y', { limit: 3 })).toEqual([]);
+      });
+
+      it('delete removes the conversation and its messages', async () => {
+        const scope = store.forApp('app');
+        const { message } = await scope.conversations.append(draft({ conversationId: 'g:g1', clientMsgId: 'k' }));
+        await scope.conversations.delete('g:g1');
+        expect(await scope.conversations.get('g:g1')).toBeNull();
+        expect(await scope.conversations.getMessage(message.msgId)).toBeNull();
+        expect((await scope.conversations.append(draft({ conversationId: 'g:g1', clientMsgId: 'k' }))).message.seq).toBe(1);
+      });
+    });
+
+    describe('sessions', () => {
+      const session = (userId: string, conversationId: string, initialReadSeq = 0) => ({
+        sid: newObjectId(),
+        userId,
+        conversationId,
+        conversationType: ConversationType.PRIVATE,
+        targetId: 'x',
+        initialReadSeq,
+        createdAt: 1,
+      });
+
+      it('ensure creates once and then returns the existing session unchanged', async () => {
+        const scope = store.forApp('app');
+        const first = await scope.sessions.ensure(session('u', 'c1', 4));
+        const second = await scope.sessions.ensure(session('u', 'c1', 9));
+        expect(second).toEqual(first);
+        expect(first.readSeq).toBe(4);
+        expect(await scope.sessions.getBySid('u', first.sid)).toEqual(first);
+        expect(await scope.sessions.getBySid('someone-else', first.sid)).toBeNull();
+      });
+
+      it('read marks only move forward', async () => {
+        const scope = store.forApp('app');
+        await scope.sessions.ensure(session('u', 'c1'));
+        expect((await scope.sessions.advanceRead('u', 'c1', 5))?.readSeq).toBe(5);
+        expect((await scope.sessions.advanceRead('u', 'c1', 3))?.readSeq).toBe(5);
+        expect(await scope.sessions.advanceRead('u', 'missing', 3)).toBeNull();
+      });
+
+      it('deletes sessions of some or all users of a conversation', async () => {
+        const scope = store.forApp('app');
+        for (const userId of ['u', 'v', 'w']) await scope.sessions.ensure(session(userId, 'c1'));
+        await scope.sessions.ensure(session('u', 'c2'));
+        await scope.sessions.deleteForConversation('c1', ['u']);
+        expect((await scope.sessions.listForUser('u')).map((s) => s.conversationId)).toEqual(['c2']);
+        await scope.sessions.deleteForConversation('c1');
+        expect(await scope.sessions.listForUser('v')).toEqual([]);
+        expect(await scope.sessions.listForUser('u')).toHaveLength(1);
+      });
+    });
+  });
+}

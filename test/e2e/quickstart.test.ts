@@ -1,0 +1,98 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ParleyServerApi } from '@parley/sdk/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The README's path for a newcomer, on the production build: `npm start` builds the server and
+ * runs `node server/dist/main.js`; a tenant signs up, creates an app, mints tokens and chats.
+ */
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const main = 'server/dist/main.js';
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Running {
+  const child = spawn(process.execPath, [main], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exit };
+}
+
+async function waitFor(predicate: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+beforeAll(() => {
+  execFileSync('npm', ['run', 'build', '--workspace', '@parley/server'], { cwd: root, stdio: 'ignore' });
+}, 60_000);
+
+describe('npm start', () => {
+  let server: Running;
+  let url: string;
+
+  beforeAll(async () => {
+    server = start({ PORT: '0', HOST: '127.0.0.1', PASSWORD_SCRYPT_COST: '16384' });
+    await waitFor(() => /listening on http:\/\/[^ ]+/.test(server.output()), 'the listening line');
+    url = /listening on (http:\/\/[^ ]+)/.exec(server.output())![1]!;
+  });
+  afterAll(() => {
+    server.child.kill('SIGKILL');
+  });
+
+  it('logs one line with the URL and the mode', () => {
+    const lines = server.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!).msg).toMatch(/^Parley listening on http:\/\/127\.0\.0\.1:\d+ \(memory store, memory bus\)$/);
+  });
+
+  it('serves the whole quickstart: console sign-up, app, tokens, messages', async () => {
+    const post = async (path: string, body: unknown, token?: string) => {
+      const res = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+      return (await res.json()) as { status: number; data: Record<string, string> };
+    };
+    const signup = await post('/console/signup', { email: 'dev@example.com', password: 'a long passphrase' });
+    const app = await post('/app/create', { appName: 'My chat', description: 'quickstart' }, signup.data.token);
+    expect(app.status).toBe(1);
+
+    const api = new ParleyServerApi({ baseUrl: url, appId: app.data.appId!, appSecret: app.data.appSecret! });
+    const alice = await api.getToken({ userId: 'alice', name: 'Alice' });
+    await api.getToken({ userId: 'bob', name: 'Bob' });
+    expect(alice.token.length).toBeGreaterThan(40);
+    await api.sendPrivateMessage({ senderUserId: 'alice', targetId: 'bob', messageType: 1, content: { content: 'Hello Bob' } });
+    const [session] = await api.getUserSessions({ userId: 'bob' });
+    expect(session).toMatchObject({ title: 'Alice', unread: 1, lastMsg: { content: 'Hello Bob' } });
+    const history = await api.getSessionMessages({ userId: 'bob', targetId: 'alice', conversationType: 1 });
+    expect(history.map((m) => m.content.content)).toEqual(['Hello Bob']);
+  });
+
+  it('shuts down cleanly on SIGTERM', async () => {
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    expect(server.output()).toContain('shutting down');
+  });
+});
+
+describe('bad configuration', () => {
+  it('refuses to start, naming each bad variable', async () => {
+    const bad = start({ PORT: 'eighty', MAX_BODY_BYTES: '1' });
+    expect(await bad.exit).toBe(1);
+    expect(bad.output()).toContain('PORT="eighty": must be a whole number from 0 to 65535');
+    expect(bad.output()).toContain('MAX_BODY_BYTES="1": must be at least 4096');
+  });
+});
