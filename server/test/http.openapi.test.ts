@@ -44,3 +44,13 @@ describe('docs/', () => {
     }
   });
 });
+
+describe('docs/reference/errors.md', () => {
+  it('explains every error code the server or the SDK can produce', async () => {
+    const { ErrorCode, ErrorStatus } = await import('@parley/sdk/protocol');
+    const { ClientErrorCode } = await import('@parley/sdk');
+    const page = readFileSync(new URL('../../docs/reference/errors.md', import.meta.url), 'utf8');
+    for (const code of Object.values(ErrorCode)) expect(page).toContain(`| \`${code}\` | ${ErrorStatus[code]} |`);
+    for (const code of Object.values(ClientErrorCode)) expect(page).toContain(`| \`${code}\` |`);
+  });
+});
