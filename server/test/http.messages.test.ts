@@ -61,9 +61,12 @@ describe('POST /private/send/message', () => {
     expect(history).toHaveLength(1);
   });
 
-  it('refuses a clientMsgId the sender used in another conversation -> 409', async () => {
-    await app.api.sendPrivateMessage(text('dan', 'ann', 'a', 'client-x'));
-    await expect(app.api.sendPrivateMessage(text('dan', 'ben', 'b', 'client-x'))).rejects.toMatchObject({ code: 'CONFLICT' });
+  it('refuses a clientMsgId the sender used in another conversation -> 409, opening no session', async () => {
+    await createUsers(app, 'kim', 'lee');
+    await app.api.sendPrivateMessage(text('kim', 'ann', 'a', 'client-x'));
+    await expect(app.api.sendPrivateMessage(text('kim', 'lee', 'b', 'client-x'))).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await app.api.getUserSessions({ userId: 'kim' })).map((s) => s.targetId)).toEqual(['ann']);
+    expect(await app.api.getUserSessions({ userId: 'lee' })).toEqual([]);
   });
 
   it('refuses an unknown sender or target -> 404 naming the field', async () => {

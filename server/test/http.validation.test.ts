@@ -115,6 +115,21 @@ describe('malformed bodies', () => {
     expect(await res.json()).toMatchObject({ message: 'userId: is given more than once' });
   });
 
+  it('absurdly nested JSON -> 400 naming the field, in a JSON body or a form field', async () => {
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const now = String(Math.floor(t.clock.now() / 1000));
+    const json = await post('/private/send/message', `{"app_id":"${app.appId}","time_stamp":"${now}","nonce_str":"deep1","sign":"x","content":${deep}}`);
+    expect(json.status).toBe(400);
+    expect(await json.json()).toMatchObject({ code: 'INVALID_PARAMS', message: 'content: nests deeper than 32 levels' });
+
+    const params = signParams({ ...text, content: 'placeholder' }, { appId: app.appId, secret: app.appSecret, now: t.clock.now() });
+    const form = new URLSearchParams({ ...(params as Record<string, string>), content: deep });
+    form.set('sign', String(signParams({ ...text, content: deep }, { appId: app.appId, secret: app.appSecret, now: t.clock.now(), nonce: String(params.nonce_str), timeStamp: String(params.time_stamp) }).sign));
+    const res = await post('/private/send/message', form.toString(), 'application/x-www-form-urlencoded');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'INVALID_PARAMS', message: 'content: nests deeper than 32 levels' });
+  });
+
   it('junk never causes a 500', async () => {
     const junk = ['', '{}', '{"a":', '\u0000', '{"__proto__":{"x":1}}', '{"userId":{"toString":1}}', 'a=1&a=2', '%%%'];
     for (const path of ['/user/getToken', '/group/create', '/private/send/message', '/console/signup', '/app/create']) {

@@ -3,6 +3,24 @@ import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { AppError, invalidParams } from '../domain/errors.js';
 
+/**
+ * Deepest nesting accepted in a JSON value. Signing, validation and storage all walk values
+ * recursively; a pathological depth would exhaust the stack instead of getting a 400.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** True when `value` nests arrays/objects deeper than `limit`. Iterative, so any depth is safe to check. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** A request body as received: JSON keeps its types, a form body is all text. */
 export type ReceivedBody =
   | { kind: 'json'; fields: Record<string, unknown> }
@@ -50,6 +68,9 @@ export async function readBody(ctx: Context, limit: number): Promise<ReceivedBod
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw invalidParams('body', 'must be a JSON object');
+  }
+  for (const [key, value] of Object.entries(parsed)) {
+    if (nestedDeeperThan(value, MAX_JSON_DEPTH)) throw invalidParams(key, `nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
   return { kind: 'json', fields: parsed as Record<string, unknown> };
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { invalidParams } from '../domain/errors.js';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './body.js';
 
 /**
  * Runs a boundary schema and turns the first problem into INVALID_PARAMS naming the field, e.g.
@@ -86,7 +87,9 @@ function fieldSchema(schema: z.ZodType, key: string): z.ZodType | undefined {
 export function readTextFields(schema: z.ZodType, fields: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, text] of Object.entries(fields)) {
-    out[key] = fromText(kindOf(fieldSchema(schema, key)), text);
+    const value = fromText(kindOf(fieldSchema(schema, key)), text);
+    if (nestedDeeperThan(value, MAX_JSON_DEPTH)) throw invalidParams(key, `nests deeper than ${MAX_JSON_DEPTH} levels`);
+    out[key] = value;
   }
   return out;
 }

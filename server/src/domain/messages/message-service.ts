@@ -37,6 +37,7 @@ export class MessageService {
     if (input.targetId === input.senderUserId) throw invalidParams('targetId', 'must differ from senderUserId');
     const target = await this.users.require(ctx, input.targetId, 'targetId');
     const conversationId = privateConversationId(sender.userId, target.userId);
+    await this.#refuseKeyFromElsewhere(ctx, input, conversationId);
 
     // Both sides get a session before the message exists, so no message is ever without one.
     const senderSession = await this.#openSession(ctx, sender.userId, conversationId, ConversationType.PRIVATE, target.userId);
@@ -58,6 +59,7 @@ export class MessageService {
       throw forbidden(`senderUserId: user ${sender.userId} is not a member of group ${group.groupId}`);
     }
     const conversationId = groupConversationId(group.groupId);
+    await this.#refuseKeyFromElsewhere(ctx, input, conversationId);
     const conversation = await ctx.data.conversations.get(conversationId);
     const senderSession = await this.#openSession(
       ctx,
@@ -111,6 +113,16 @@ export class MessageService {
     }
   }
 
+  /**
+   * A clientMsgId names one message of one sender. Reusing it in another conversation is a
+   * client bug: refuse it before anything (such as a new session) is written.
+   */
+  async #refuseKeyFromElsewhere(ctx: AppContext, input: SendMessageRequest, conversationId: string): Promise<void> {
+    if (input.clientMsgId === undefined) return;
+    const earlier = await ctx.data.conversations.findByClientMsgId(input.senderUserId, input.clientMsgId);
+    if (earlier && earlier.conversationId !== conversationId) throw clientMsgIdTaken(input.clientMsgId);
+  }
+
   async #append(
     ctx: AppContext,
     input: SendMessageRequest,
@@ -130,9 +142,8 @@ export class MessageService {
       timestamp: this.clock.now(),
       preview: previewOf(input.messageType, input.content),
     });
-    if (!created && message.conversationId !== conversationId) {
-      throw conflict(`clientMsgId: ${input.clientMsgId} was already used by this sender in another conversation`);
-    }
+    // Checked again here: a concurrent send may have taken the key since the check above.
+    if (!created && message.conversationId !== conversationId) throw clientMsgIdTaken(input.clientMsgId);
     // Writing in a conversation means having read it up to there.
     await ctx.data.sessions.advanceRead(senderSession.userId, conversationId, message.seq);
     return message;
@@ -161,4 +172,8 @@ export class MessageService {
     const senders: Map<string, UserRecord> = await ctx.data.users.getMany([...new Set(records.map((r) => r.senderUserId))]);
     return records.map((record) => toMessage(record, sendUserOf(senders.get(record.senderUserId), record.senderUserId)));
   }
+}
+
+function clientMsgIdTaken(clientMsgId: string | undefined) {
+  return conflict(`clientMsgId: ${clientMsgId} was already used by this sender in another conversation`);
 }
