@@ -5,6 +5,7 @@
  * in `@parley/sdk/server`.
  *
  * @packageDocumentation
+ * @module @parley/sdk
  */
 export * from './protocol/index.js';
 export { ClientErrorCode, ParleyError, type ParleyErrorCode, type ParleyErrorOptions } from './errors.js';

@@ -3,6 +3,7 @@
  * server, the end-user client and the server API client.
  *
  * @packageDocumentation
+ * @module @parley/sdk/protocol
  */
 export * from './constants.js';
 export * from './errors.js';

@@ -3,6 +3,7 @@
  * bundle it into a browser or mobile app.
  *
  * @packageDocumentation
+ * @module @parley/sdk/server
  */
 export { ParleyServerApi, type ParleyServerApiOptions } from './server-api.js';
 export { canonicalJson, computeSign, phpUrlEncode, signMatches, stringToSign, type SignableParams } from './signature.js';

@@ -47,7 +47,10 @@ export interface PublicRoute<S extends z.ZodType = z.ZodType> extends RouteDocs 
 
 export type Route = SignedRoute | ConsoleRoute | PublicRoute;
 
-/** Identity helpers that keep the handler's input type tied to its schema. */
+/**
+ * Identity helpers that tie a handler's input type to its schema. The cast widens the handler to
+ * what dispatch calls it with: input already validated by that same schema.
+ */
 export function signedRoute<S extends z.ZodType>(route: Omit<SignedRoute<S>, 'auth'>): SignedRoute {
   return { ...route, auth: 'signature' } as unknown as SignedRoute;
 }

@@ -1,4 +1,3 @@
-import { ConversationType } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import type { Services } from '../../domain/services.js';
 import {
@@ -164,8 +163,7 @@ export function openApiRoutes(services: Services): Route[] {
       successMessage: 'ok',
       input: sessionMessagesRequest,
       output: z.array(messageModel),
-      handle: (input, app) =>
-        messages.history(app, { ...input, conversationType: input.conversationType as ConversationType }),
+      handle: (input, app) => messages.history(app, input),
     }),
   ];
 }
