@@ -60,15 +60,10 @@ export class MessageService {
     }
     const conversationId = groupConversationId(group.groupId);
     await this.#refuseKeyFromElsewhere(ctx, input, conversationId);
-    const conversation = await ctx.data.conversations.get(conversationId);
-    const senderSession = await this.#openSession(
-      ctx,
-      sender.userId,
-      conversationId,
-      ConversationType.GROUP,
-      group.groupId,
-      conversation?.lastSeq ?? 0,
-    );
+    // Members got their session when they joined; recreate it only if it went missing.
+    const senderSession =
+      (await ctx.data.sessions.get(sender.userId, conversationId)) ??
+      (await this.#openSession(ctx, sender.userId, conversationId, ConversationType.GROUP, group.groupId));
     const message = await this.#append(ctx, input, conversationId, ConversationType.GROUP, senderSession);
     return toMessage(message, sendUserOf(sender, sender.userId), {
       sid: senderSession.sid,
@@ -155,7 +150,6 @@ export class MessageService {
     conversationId: string,
     conversationType: ConversationType,
     targetId: string,
-    initialReadSeq = 0,
   ): Promise<SessionRecord> {
     return ctx.data.sessions.ensure({
       sid: newObjectId(),
@@ -163,7 +157,7 @@ export class MessageService {
       conversationId,
       conversationType,
       targetId,
-      initialReadSeq,
+      initialReadSeq: 0,
       createdAt: this.clock.now(),
     });
   }
