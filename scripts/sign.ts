@@ -9,7 +9,7 @@
  *     -d "$(npm run -s sign -- userId=alice name=Alice)"
  *   curl "localhost:3000/user/sessions?$(npm run -s sign -- --query userId=alice)"
  */
-import { ParleyServerApi, canonicalJson } from '@parley/sdk/server';
+import { ParleyServerApi, toSignedFields } from '@parley/sdk/server';
 
 const appId = process.env.PARLEY_APP_ID;
 const appSecret = process.env.PARLEY_APP_SECRET;
@@ -34,10 +34,7 @@ for (const arg of asQuery ? args.slice(1) : args) {
 
 const signed = new ParleyServerApi({ baseUrl: 'http://unused', appId, appSecret }).sign(fields);
 if (asQuery) {
-  // JSON values travel as canonical JSON text, which is exactly what was signed.
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(signed)) query.append(key, typeof value === 'object' ? canonicalJson(value) : String(value));
-  process.stdout.write(`${query}\n`);
+  process.stdout.write(`${toSignedFields(signed)}\n`);
 } else {
   process.stdout.write(`${JSON.stringify(signed)}\n`);
 }

@@ -6,5 +6,13 @@
  * @module @parley/sdk/server
  */
 export { ParleyServerApi, type ParleyServerApiOptions } from './server-api.js';
-export { canonicalJson, computeSign, phpUrlEncode, signMatches, stringToSign, type SignableParams } from './signature.js';
+export {
+  canonicalJson,
+  computeSign,
+  phpUrlEncode,
+  signMatches,
+  stringToSign,
+  toSignedFields,
+  type SignableParams,
+} from './signature.js';
 export { ClientErrorCode, ParleyError, type ParleyErrorCode, type ParleyErrorOptions } from '../errors.js';

@@ -13,7 +13,7 @@ import type {
   SessionMessagesRequest,
   UserSessionsRequest,
 } from '../protocol/open-api.js';
-import { computeSign } from './signature.js';
+import { computeSign, toSignedFields } from './signature.js';
 
 /** Options of {@link ParleyServerApi}. */
 export interface ParleyServerApiOptions {
@@ -184,7 +184,7 @@ export class ParleyServerApi {
     let url = `${this.#baseUrl}${path}`;
     const init: RequestInit = { method, signal: AbortSignal.timeout(this.#timeoutMs), headers: { accept: 'application/json' } };
     if (method === 'GET') {
-      url += `?${toQuery(params)}`;
+      url += `?${toSignedFields(params)}`;
     } else {
       init.body = JSON.stringify(params);
       init.headers = { accept: 'application/json', 'content-type': 'application/json' };
@@ -222,15 +222,6 @@ const METHODS: { readonly [P in OpenApiPath]: OpenApiRoutes[P]['method'] } = {
 
 function withClientMsgId(request: SendMessageRequest): SendMessageRequest {
   return request.clientMsgId === undefined ? { ...request, clientMsgId: randomUUID() } : request;
-}
-
-function toQuery(params: Record<string, unknown>): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value === null || value === undefined) continue;
-    query.append(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
-  }
-  return query.toString();
 }
 
 async function readEnvelope<T>(response: Response, what: string): Promise<T> {

@@ -92,6 +92,25 @@ export function computeSign(params: SignableParams, appSecret: string): string {
   return createHash('md5').update(stringToSign(params, appSecret), 'utf8').digest('hex').toUpperCase();
 }
 
+/**
+ * Signed parameters as query-string or form fields. Arrays and objects travel as canonical JSON,
+ * the exact text they were signed as (any other JSON text would not match `sign`); null and
+ * undefined are left out.
+ *
+ * @example
+ * ```ts
+ * const query = toSignedFields(api.sign({ userId: 'u1' })).toString(); // for GET /user/sessions?...
+ * ```
+ */
+export function toSignedFields(params: SignableParams): URLSearchParams {
+  const fields = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === null || value === undefined) continue;
+    fields.append(key, typeof value === 'object' ? canonicalJson(value) : String(value));
+  }
+  return fields;
+}
+
 /** Compares a received `sign` with the expected one in constant time (case-insensitive hex). */
 export function signMatches(received: string, expected: string): boolean {
   const a = Buffer.from(received.toUpperCase(), 'utf8');

@@ -7,8 +7,8 @@ export function isoDate(timestamp: number): string {
   return new Date(timestamp).toISOString();
 }
 
-/** How a sender is shown; a sender that no longer exists shows as its id. */
-export function sendUserOf(user: UserRecord | undefined | null, userId: string): SendUser {
+/** How a user is shown (as a sender, a member, a session title); one that no longer exists shows as its id. */
+export function sendUserOf(user: Pick<UserRecord, 'name' | 'avatarUri'> | undefined | null, userId: string): SendUser {
   return user ? { name: user.name, avatarUri: user.avatarUri } : { name: userId, avatarUri: '' };
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { canonicalJson, computeSign } from '@parley/sdk/server';
+import { computeSign, toSignedFields } from '@parley/sdk/server';
 import { call, type JsonResponse } from './test-server.js';
 
 export interface SignOptions {
@@ -26,18 +26,6 @@ export function signParams(fields: Record<string, unknown>, options: SignOptions
   return params;
 }
 
-/**
- * In a form body or query string an array or object travels as JSON text and is signed as that
- * text, so it must be sent exactly as it was signed: canonical JSON.
- */
-function asText(value: unknown): string {
-  return typeof value === 'object' && value !== null ? canonicalJson(value) : String(value);
-}
-
-function toSearchParams(params: Record<string, unknown>): URLSearchParams {
-  return new URLSearchParams(Object.entries(params).map(([key, value]): [string, string] => [key, asText(value)]));
-}
-
 /** Sends a signed request the way a tenant backend might: JSON body, form body or query string. */
 export function sendSigned(
   url: string,
@@ -45,12 +33,12 @@ export function sendSigned(
   params: Record<string, unknown>,
   as: 'json' | 'form' | 'query' = 'json',
 ): Promise<JsonResponse> {
-  if (as === 'query') return call(`${url}${path}?${toSearchParams(params)}`);
+  if (as === 'query') return call(`${url}${path}?${toSignedFields(params)}`);
   if (as === 'form') {
     return call(`${url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: toSearchParams(params).toString(),
+      body: toSignedFields(params).toString(),
     });
   }
   return call(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });

@@ -101,11 +101,8 @@ export class AppService {
   async signingSecrets(appId: string): Promise<{ app: AppRecord; secrets: string[] } | null> {
     const app = await this.store.apps.get(appId);
     if (!app) return null;
-    const secrets = [app.secret];
-    if (app.previousSecret !== null && (app.previousSecretValidUntil ?? 0) > this.clock.now()) {
-      secrets.push(app.previousSecret);
-    }
-    return { app, secrets };
+    const previous = this.#livePreviousSecret(app);
+    return { app, secrets: previous === null ? [app.secret] : [app.secret, previous] };
   }
 
   async #owned(tenantId: string, appId: string): Promise<AppRecord> {
@@ -115,8 +112,14 @@ export class AppService {
     return app;
   }
 
+  /** The rotated-out secret while its grace period lasts, else null. */
+  #livePreviousSecret(app: AppRecord): string | null {
+    const live = app.previousSecretValidUntil !== null && app.previousSecretValidUntil > this.clock.now();
+    return live ? app.previousSecret : null;
+  }
+
   #view(app: AppRecord): ConsoleApp {
-    const graceLive = app.previousSecretValidUntil !== null && app.previousSecretValidUntil > this.clock.now();
+    const graceLive = this.#livePreviousSecret(app) !== null;
     return {
       appId: app.appId,
       appName: app.appName,

@@ -31,7 +31,7 @@ export class RequestSignatureVerifier {
 
   async verify(params: SignableParams): Promise<AppRecord> {
     const appId = requireText(params, 'app_id');
-    const timestamp = parseTimestamp(params.time_stamp);
+    const timestamp = parseTimestamp(requireText(params, 'time_stamp'));
     const nonce = requireText(params, 'nonce_str');
     if (!NONCE_PATTERN.test(nonce)) throw invalidParams('nonce_str', 'must be 1-64 printable ASCII characters');
     const sign = requireText(params, 'sign');
@@ -71,10 +71,8 @@ function requireText(params: SignableParams, field: string): string {
 }
 
 /** Unix seconds, or milliseconds when given with 13 digits. */
-function parseTimestamp(value: unknown): number {
-  const text = typeof value === 'number' ? String(value) : value;
-  if (text === undefined || text === null || text === '') throw invalidParams('time_stamp', 'is required');
-  if (typeof text !== 'string' || !/^\d{1,13}$/.test(text)) {
+function parseTimestamp(text: string): number {
+  if (!/^\d{1,13}$/.test(text)) {
     throw invalidParams('time_stamp', 'must be Unix time in seconds (or 13-digit milliseconds)');
   }
   const number = Number(text);

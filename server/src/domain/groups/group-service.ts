@@ -13,6 +13,7 @@ import type { Clock } from '../clock.js';
 import { AppError, conflict, invalidParams, notFound } from '../errors.js';
 import { newObjectId } from '../ids.js';
 import { groupConversationId } from '../messages/conversation-id.js';
+import { sendUserOf } from '../views.js';
 import { nextOwner, withOwner } from './ownership.js';
 
 /** Compare-and-set attempts before giving up on a group that keeps changing underneath us. */
@@ -55,10 +56,11 @@ export class GroupService {
 
   /** Adds users; those already in the group are skipped. */
   async join(ctx: AppContext, groupId: string, userIds: readonly string[]): Promise<GroupMembersChangeResult> {
-    await this.require(ctx, groupId);
+    // A missing group is reported before missing users.
+    const loaded = await this.require(ctx, groupId);
     await this.#requireUsers(ctx, unique(userIds), 'userIds');
     let added: string[] = [];
-    const group = await this.#mutate(ctx, groupId, (current) => {
+    const group = await this.#mutate(ctx, loaded, (current) => {
       const present = new Set(current.members.map((member) => member.userId));
       added = unique(userIds).filter((userId) => !present.has(userId));
       if (added.length === 0) return null;
@@ -84,7 +86,7 @@ export class GroupService {
   async remove(ctx: AppContext, groupId: string, userIds: readonly string[]): Promise<GroupMembersChangeResult> {
     let removed: string[] = [];
     let emptied = false;
-    const group = await this.#mutate(ctx, groupId, (current) => {
+    const group = await this.#mutate(ctx, await this.require(ctx, groupId), (current) => {
       const leaving = new Set(userIds);
       const remaining = current.members.filter((member) => !leaving.has(member.userId));
       removed = current.members.filter((member) => leaving.has(member.userId)).map((member) => member.userId);
@@ -122,11 +124,9 @@ export class GroupService {
     const group = await this.require(ctx, groupId);
     const users = await ctx.data.users.getMany(group.members.map((member) => member.userId));
     return group.members.map((member) => {
-      const user = users.get(member.userId);
       return {
         userId: member.userId,
-        name: user?.name ?? member.userId,
-        avatarUri: user?.avatarUri ?? '',
+        ...sendUserOf(users.get(member.userId), member.userId),
         role: member.role,
         joinedAt: member.joinedAt,
       };
@@ -140,22 +140,23 @@ export class GroupService {
   }
 
   /**
-   * Applies `change` with compare-and-set, reloading and re-deciding when another writer got in
-   * first. `change` returns the next state, or null to write nothing.
+   * Applies `change` to `loaded` with compare-and-set, reloading and re-deciding when another
+   * writer got in first. `change` returns the next state, or null to write nothing.
    */
   async #mutate(
     ctx: AppContext,
-    groupId: string,
+    loaded: GroupRecord,
     change: (current: GroupRecord) => GroupRecord | null,
   ): Promise<GroupRecord> {
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const current = await this.require(ctx, groupId);
+    let current = loaded;
+    for (let attempt = 1; ; attempt++) {
       const next = change(current);
       if (next === null) return current;
       const written: GroupRecord = { ...next, version: current.version + 1, updatedAt: this.clock.now() };
       if (await ctx.data.groups.replace(written, current.version)) return written;
+      if (attempt === MAX_WRITE_ATTEMPTS) throw conflict(`group ${loaded.groupId} is changing too fast; try again`);
+      current = await this.require(ctx, loaded.groupId);
     }
-    throw conflict(`group ${groupId} is changing too fast; try again`);
   }
 
   #checkSize(ctx: AppContext, size: number, field: string): void {

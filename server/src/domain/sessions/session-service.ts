@@ -3,7 +3,7 @@ import type { SessionRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import { notFound } from '../errors.js';
 import type { UserService } from '../users/user-service.js';
-import { toLastMessage } from '../views.js';
+import { sendUserOf, toLastMessage } from '../views.js';
 
 /** A user's conversation list and read marks. */
 export class SessionService {
@@ -25,17 +25,17 @@ export class SessionService {
       .map((session): Session => {
         const conversation = conversations.get(session.conversationId);
         const lastSeq = conversation?.lastSeq ?? 0;
-        const target =
-          session.conversationType === ConversationType.GROUP
-            ? groups.get(session.targetId)
-            : users.get(session.targetId);
+        const target = sendUserOf(
+          session.conversationType === ConversationType.GROUP ? groups.get(session.targetId) : users.get(session.targetId),
+          session.targetId,
+        );
         return {
           sid: session.sid,
           conversationType: session.conversationType,
           targetId: session.targetId,
           unread: Math.max(0, lastSeq - session.readSeq),
-          title: target?.name ?? session.targetId,
-          avatar: target?.avatarUri ?? '',
+          title: target.name,
+          avatar: target.avatarUri,
           lastMsg: conversation?.lastMessage ? toLastMessage(conversation.lastMessage) : null,
           lastSeq,
           readSeq: Math.min(session.readSeq, lastSeq),

@@ -40,10 +40,8 @@ export class TenantService {
 
   async login(emailInput: string, password: string): Promise<ConsoleLoginResult> {
     const tenant = await this.store.tenants.getByEmail(normaliseEmail(emailInput));
-    const ok = tenant
-      ? await verifyPassword(password, tenant.passwordHash)
-      : await verifyPassword(password, await this.#decoy()).then(() => false);
-    if (!tenant || !ok) throw new AppError(ErrorCode.CREDENTIALS_INVALID, 'email or password is wrong');
+    const matches = await verifyPassword(password, tenant?.passwordHash ?? (await this.#decoy()));
+    if (!tenant || !matches) throw new AppError(ErrorCode.CREDENTIALS_INVALID, 'email or password is wrong');
     return this.#issueToken(tenant.tenantId);
   }
 
