@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, computeSign, phpUrlEncode, signMatches, stringToSign } from '../src/server/signature.js';
+import { canonicalJson, computeSign, phpUrlEncode, signMatches, stringToSign, toSignedFields } from '../src/server/signature.js';
 
 interface VectorFile {
   secret: string;
@@ -55,5 +55,17 @@ describe('signMatches', () => {
     expect(signMatches(sign.slice(1), sign)).toBe(false);
     const tampered = `${sign.startsWith('A') ? 'B' : 'A'}${sign.slice(1)}`;
     expect(signMatches(tampered, sign)).toBe(false);
+  });
+});
+
+describe('toSignedFields', () => {
+  it('sends arrays and objects as the canonical JSON they were signed as, so the text still matches', () => {
+    const params = { app_id: 'a', content: { b: 2, a: [1, 'x'] }, userIds: ['1', '2'], limit: 5, skipped: null };
+    const fields = toSignedFields(params);
+    expect(fields.get('content')).toBe('{"a":[1,"x"],"b":2}');
+    expect(fields.get('userIds')).toBe('["1","2"]');
+    expect(fields.get('limit')).toBe('5');
+    expect(fields.has('skipped')).toBe(false);
+    expect(computeSign(Object.fromEntries(fields), 's')).toBe(computeSign(params, 's'));
   });
 });
