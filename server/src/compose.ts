@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { createServices, type Services } from './domain/services.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
+import { attachRealtimeGateway, type RealtimeGateway } from './realtime/gateway.js';
 import { MemoryStore } from './store/memory/memory-store.js';
 import type { Store } from './store/ports.js';
 
@@ -27,6 +28,8 @@ export interface ParleyServer {
   readonly bus: Bus;
   readonly logger: Logger;
   readonly http: Server;
+  /** The socket.io gateway on the same HTTP server. */
+  readonly realtime: RealtimeGateway;
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
   listen(port?: number, host?: string): Promise<AddressInfo>;
   /** Stops accepting, finishes in-flight requests, then closes adapters. Safe to call twice. */
@@ -35,20 +38,26 @@ export interface ParleyServer {
 
 export const VERSION: string = packageJson.version;
 
-/** The composition root: config -> adapters -> services -> HTTP. */
+/** The composition root: config -> adapters -> services -> HTTP + realtime. */
 export function composeServer(config: Config, overrides: ComposeOverrides = {}): ParleyServer {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const store = overrides.store ?? new MemoryStore();
   const bus = overrides.bus ?? new MemoryBus(clock);
   const services = createServices(store, bus, clock, {
-    defaultAppSettings: { tokenTtlSeconds: config.tokenTtlSeconds, maxGroupMembers: config.maxGroupMembers },
+    defaultAppSettings: {
+      tokenTtlSeconds: config.tokenTtlSeconds,
+      maxGroupMembers: config.maxGroupMembers,
+      recallWindowSeconds: config.recallWindowSeconds,
+      adminRecallWindowSeconds: config.adminRecallWindowSeconds,
+      loginPolicy: config.loginPolicy,
+    },
     secretRotationGraceSeconds: config.secretRotationGraceSeconds,
     signatureWindowSeconds: config.signatureWindowSeconds,
     consoleTokenTtlSeconds: config.consoleTokenTtlSeconds,
     passwordScryptCost: config.passwordScryptCost,
     maxMessageBytes: config.maxMessageBytes,
-  });
+  }, (error, event) => logger.error({ err: error, event }, 'domain event listener failed'));
   const app = createHttpApp({
     services,
     store,
@@ -58,6 +67,16 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
     version: VERSION,
   });
   const http = createServer(app.callback());
+  const realtime = attachRealtimeGateway(http, {
+    services,
+    store,
+    bus,
+    clock,
+    logger,
+    pingIntervalMs: config.socketPingIntervalMs,
+    pingTimeoutMs: config.socketPingTimeoutMs,
+    maxPayloadBytes: config.maxBodyBytes,
+  });
 
   let closing: Promise<void> | undefined;
   return {
@@ -67,6 +86,7 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
     bus,
     logger,
     http,
+    realtime,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -78,6 +98,7 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
     },
     close() {
       closing ??= (async () => {
+        await realtime.close();
         await new Promise<void>((resolve) => {
           http.close(() => resolve());
           http.closeIdleConnections();

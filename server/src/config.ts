@@ -28,6 +28,11 @@ const envSchema = z.object({
   MAX_BODY_BYTES: integer(4096, 16 * 1024 * 1024).default(1024 * 1024),
   MAX_GROUP_MEMBERS: integer(2, 10_000).default(2000),
   PASSWORD_SCRYPT_COST: powerOfTwo(1024, 1 << 20).default(1 << 17),
+  RECALL_WINDOW_SECONDS: integer(0, 7 * 24 * 3600).default(120),
+  ADMIN_RECALL_WINDOW_SECONDS: integer(0, 7 * 24 * 3600).default(7200),
+  LOGIN_POLICY: z.enum(['multi-device', 'one-per-platform']).default('multi-device'),
+  SOCKET_PING_INTERVAL_MS: integer(1000, 300_000).default(25_000),
+  SOCKET_PING_TIMEOUT_MS: integer(1000, 300_000).default(20_000),
 });
 
 /** Everything the server needs to start, typed and with defaults applied. */
@@ -52,6 +57,14 @@ export interface Config {
   maxGroupMembers: number;
   /** scrypt N for console passwords. */
   passwordScryptCost: number;
+  /** Default recall windows for new apps: the sender's, and a group owner's or admin's. */
+  recallWindowSeconds: number;
+  adminRecallWindowSeconds: number;
+  /** Default login policy for new apps. */
+  loginPolicy: 'multi-device' | 'one-per-platform';
+  /** Heartbeat: how often the server pings a device, and how long it waits for the pong. */
+  socketPingIntervalMs: number;
+  socketPingTimeoutMs: number;
 }
 
 /** Thrown when the environment is invalid; lists every bad variable. */
@@ -89,5 +102,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxGroupMembers: e.MAX_GROUP_MEMBERS,
     passwordScryptCost: e.PASSWORD_SCRYPT_COST,
+    recallWindowSeconds: e.RECALL_WINDOW_SECONDS,
+    adminRecallWindowSeconds: e.ADMIN_RECALL_WINDOW_SECONDS,
+    loginPolicy: e.LOGIN_POLICY,
+    socketPingIntervalMs: e.SOCKET_PING_INTERVAL_MS,
+    socketPingTimeoutMs: e.SOCKET_PING_TIMEOUT_MS,
   };
 }

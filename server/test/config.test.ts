@@ -16,6 +16,11 @@ describe('loadConfig', () => {
       maxBodyBytes: 1048576,
       maxGroupMembers: 2000,
       passwordScryptCost: 131072,
+      recallWindowSeconds: 120,
+      adminRecallWindowSeconds: 7200,
+      loginPolicy: 'multi-device',
+      socketPingIntervalMs: 25000,
+      socketPingTimeoutMs: 20000,
     });
   });
 

@@ -12,7 +12,13 @@ let ctx: AppContext;
 beforeEach(async () => {
   const store = new MemoryStore();
   services = createServices(store, new MemoryBus(systemClock), systemClock, {
-    defaultAppSettings: { tokenTtlSeconds: 3600, maxGroupMembers: 100 },
+    defaultAppSettings: {
+      tokenTtlSeconds: 3600,
+      maxGroupMembers: 100,
+      recallWindowSeconds: 120,
+      adminRecallWindowSeconds: 7200,
+      loginPolicy: 'multi-device',
+    },
     secretRotationGraceSeconds: 60,
     signatureWindowSeconds: 300,
     consoleTokenTtlSeconds: 3600,

@@ -14,7 +14,7 @@ afterAll(() => t.close());
 async function tokenOwner(target: TestApp, token: string): Promise<string> {
   const record = await t.server.store.apps.get(target.appId);
   const user = await t.server.services.users.authenticate({ app: record!, data: t.server.store.forApp(target.appId) }, token);
-  return user.userId;
+  return user.user.userId;
 }
 
 describe('POST /user/getToken', () => {

@@ -23,7 +23,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       secret: 's',
       previousSecret: null,
       previousSecretValidUntil: null,
-      settings: { tokenTtlSeconds: 60, maxGroupMembers: 10 },
+      settings: { tokenTtlSeconds: 60, maxGroupMembers: 10, recallWindowSeconds: 120, adminRecallWindowSeconds: 7200, loginPolicy: 'multi-device' },
       createdAt: 1,
       updatedAt: 1,
     });
@@ -184,6 +184,33 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await scope.conversations.listMessages('p:a:b', { limit: 3 })).map((m) => m.seq)).toEqual([10, 9, 8]);
         expect((await scope.conversations.listMessages('p:a:b', { limit: 3, beforeSeq: 3 })).map((m) => m.seq)).toEqual([2, 1]);
         expect(await scope.conversations.listMessages('p:x:y', { limit: 3 })).toEqual([]);
+      });
+
+      it('lists oldest first after a seq, for gap fill', async () => {
+        const scope = store.forApp('app');
+        for (let i = 0; i < 10; i++) await scope.conversations.append(draft());
+        expect((await scope.conversations.listAfter('p:a:b', 6, 100)).map((m) => m.seq)).toEqual([7, 8, 9, 10]);
+        expect((await scope.conversations.listAfter('p:a:b', 0, 3)).map((m) => m.seq)).toEqual([1, 2, 3]);
+        expect(await scope.conversations.listAfter('p:a:b', 10, 5)).toEqual([]);
+        expect(await scope.conversations.listAfter('p:x:y', 0, 5)).toEqual([]);
+      });
+
+      it('recall empties the content, keeps the first recall and updates the preview of the last message only', async () => {
+        const scope = store.forApp('app');
+        const first = (await scope.conversations.append(draft({ preview: 'one' }))).message;
+        const second = (await scope.conversations.append(draft({ preview: 'two' }))).message;
+        expect(first.recall).toBeNull();
+
+        const recalled = await scope.conversations.recall(first.msgId, { by: 'a', at: 5 }, '[Recalled]');
+        expect(recalled).toMatchObject({ msgId: first.msgId, seq: 1, content: {}, recall: { by: 'a', at: 5 } });
+        expect((await scope.conversations.get('p:a:b'))?.lastMessage?.preview).toBe('two');
+
+        await scope.conversations.recall(second.msgId, { by: null, at: 6 }, '[Recalled]');
+        expect((await scope.conversations.get('p:a:b'))?.lastMessage?.preview).toBe('[Recalled]');
+        const again = await scope.conversations.recall(first.msgId, { by: 'b', at: 9 }, '[Recalled]');
+        expect(again?.recall).toEqual({ by: 'a', at: 5 });
+        expect((await scope.conversations.getMessage(first.msgId))?.content).toEqual({});
+        expect(await scope.conversations.recall(newObjectId(), { by: 'a', at: 1 }, '[Recalled]')).toBeNull();
       });
 
       it('delete removes the conversation and its messages', async () => {

@@ -1,3 +1,5 @@
+import type { LoginPolicy } from './realtime.js';
+
 /** Request and response shapes of the console API (tenant accounts and their apps). */
 
 /** `POST /console/signup` and `POST /console/login`. */
@@ -19,6 +21,12 @@ export interface AppSettings {
   tokenTtlSeconds: number;
   /** Largest group, in members. */
   maxGroupMembers: number;
+  /** How long after sending the sender may recall a message, in seconds (default 120). */
+  recallWindowSeconds: number;
+  /** How long a group owner or admin may recall any member's message, in seconds (default 7200). */
+  adminRecallWindowSeconds: number;
+  /** How many devices a user may keep connected (default `multi-device`). */
+  loginPolicy: LoginPolicy;
 }
 
 /** `POST /app/create`. */

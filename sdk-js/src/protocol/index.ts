@@ -7,6 +7,7 @@
  */
 export * from './constants.js';
 export * from './errors.js';
+export * from './realtime.js';
 export type * from './content.js';
 export type * from './models.js';
 export type * from './open-api.js';

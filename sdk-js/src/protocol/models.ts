@@ -36,8 +36,18 @@ export interface Message {
   /** Same instant as `date`, in milliseconds since the Unix epoch. */
   timestamp: number;
   sendUser: SendUser;
+  /** Set once the message was recalled; its `content` is then `{}`. */
+  recall: MessageRecall | null;
   /** Present on the result of a send: the sender's session for this conversation. */
   sendSession?: SendSession;
+}
+
+/** Who recalled a message, and when. */
+export interface MessageRecall {
+  /** The sender, a group owner or admin, or `null` when the tenant's backend recalled it. */
+  by: string | null;
+  /** Milliseconds since epoch. */
+  at: number;
 }
 
 /** Summary of the newest message of a session. */
@@ -46,7 +56,7 @@ export interface LastMessage {
   seq: number;
   senderUserId: string;
   messageType: MessageType;
-  /** Text to show in a conversation list: the text itself, a caption, or a placeholder such as `[Image]`. */
+  /** Text to show in a conversation list: the text itself, a caption, or a placeholder such as `[Image]` or `[Recalled]`. */
   content: string;
   date: string;
   timestamp: number;

@@ -112,6 +112,17 @@ export interface SessionMessagesRequest {
   lastmsgId?: string;
 }
 
+/**
+ * `POST /message/recall`: takes a message back; everyone in its conversation gets
+ * `message-recalled` and history shows it as recalled. With `userId`, that user's rights and the
+ * app's recall windows apply (the sender within 2 minutes, a group owner or admin within 2 hours);
+ * without it the tenant's backend recalls any message at any time (moderation).
+ */
+export interface RecallMessageRequest {
+  msgId: string;
+  userId?: string;
+}
+
 /** Route table of the open API: method, request fields and response data per path. */
 export interface OpenApiRoutes {
   '/user/getToken': { method: 'POST'; request: GetTokenRequest; response: GetTokenResult };
@@ -126,5 +137,6 @@ export interface OpenApiRoutes {
   '/private/send/message': { method: 'POST'; request: SendMessageRequest; response: Message };
   '/group/send/message': { method: 'POST'; request: SendMessageRequest; response: Message };
   '/session/messages': { method: 'GET'; request: SessionMessagesRequest; response: Message[] };
+  '/message/recall': { method: 'POST'; request: RecallMessageRequest; response: Message };
 }
 export type OpenApiPath = keyof OpenApiRoutes;

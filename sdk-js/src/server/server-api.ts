@@ -9,6 +9,7 @@ import type {
   OpenApiPath,
   OpenApiRoutes,
   RevokeTokensRequest,
+  RecallMessageRequest,
   SendMessageRequest,
   SessionMessagesRequest,
   UserSessionsRequest,
@@ -48,6 +49,7 @@ const RETRY_SAFE: ReadonlySet<OpenApiPath> = new Set<OpenApiPath>([
   '/private/send/message',
   '/group/send/message',
   '/session/messages',
+  '/message/recall',
 ]);
 
 const RETRY_BASE_MS = 200;
@@ -148,6 +150,11 @@ export class ParleyServerApi {
     return this.request('/session/messages', request);
   }
 
+  /** Recalls a message, as `userId` (their rights and windows apply) or as the backend (any message, any time). */
+  recallMessage(request: RecallMessageRequest) {
+    return this.request('/message/recall', request);
+  }
+
   /**
    * Calls any open-API route by path with typed fields and result. The named methods above are
    * thin wrappers around this.
@@ -218,6 +225,7 @@ const METHODS: { readonly [P in OpenApiPath]: OpenApiRoutes[P]['method'] } = {
   '/private/send/message': 'POST',
   '/group/send/message': 'POST',
   '/session/messages': 'GET',
+  '/message/recall': 'POST',
 };
 
 function withClientMsgId(request: SendMessageRequest): SendMessageRequest {

@@ -1,3 +1,5 @@
+import type { Platform, PresenceState } from '@parley/sdk/protocol';
+
 /**
  * Cross-process ports. The memory adapters serve one process; the Redis adapters (production)
  * share state between any number of server processes.
@@ -13,9 +15,23 @@ export interface NonceCache {
   claim(appId: string, nonce: string, ttlMs: number): Promise<boolean>;
 }
 
+/**
+ * Which users have connected devices. A user is online while at least one device is connected,
+ * so a second tab closing does not make them look offline.
+ */
+export interface PresenceRegistry {
+  /** Records a connected device. Returns true when it is the user's first one (they came online). */
+  connect(appId: string, userId: string, connectionId: string, platform: Platform): Promise<boolean>;
+  /** Forgets a device. Returns true when it was the user's last one (they went offline). */
+  disconnect(appId: string, userId: string, connectionId: string): Promise<boolean>;
+  /** Presence of each of `userIds`, in the same order. */
+  query(appId: string, userIds: readonly string[]): Promise<PresenceState[]>;
+}
+
 export interface Bus {
   /** Short name for logs: `memory`, `redis`. */
   readonly kind: string;
   readonly nonces: NonceCache;
+  readonly presence: PresenceRegistry;
   close(): Promise<void>;
 }

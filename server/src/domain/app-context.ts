@@ -5,4 +5,9 @@ import type { AppRecord } from '../store/records.js';
 export interface AppContext {
   readonly app: AppRecord;
   readonly data: AppScope;
+  /**
+   * The connection the request came from, when it came from a device. Pushes caused by the
+   * request skip this connection: it already has the answer in its ack.
+   */
+  readonly origin?: string;
 }

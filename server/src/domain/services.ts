@@ -4,8 +4,10 @@ import type { Store } from '../store/ports.js';
 import { AppService } from './apps/app-service.js';
 import { RequestSignatureVerifier } from './apps/request-signature.js';
 import type { Clock } from './clock.js';
+import { EventHub, type DomainEventName } from './events.js';
 import { GroupService } from './groups/group-service.js';
 import { MessageService } from './messages/message-service.js';
+import { RecallService } from './messages/recall-service.js';
 import { SessionService } from './sessions/session-service.js';
 import { TenantService } from './tenants/tenant-service.js';
 import { UserService } from './users/user-service.js';
@@ -28,15 +30,25 @@ export interface Services {
   users: UserService;
   groups: GroupService;
   messages: MessageService;
+  recalls: RecallService;
   sessions: SessionService;
+  /** What happened, for the realtime gateway (and anything else that reacts to changes). */
+  events: EventHub;
 }
 
-export function createServices(store: Store, bus: Bus, clock: Clock, settings: DomainSettings): Services {
-  const apps = new AppService(store, clock, {
+export function createServices(
+  store: Store,
+  bus: Bus,
+  clock: Clock,
+  settings: DomainSettings,
+  onListenerError?: (error: unknown, event: DomainEventName) => void,
+): Services {
+  const events = new EventHub(onListenerError);
+  const apps = new AppService(store, clock, events, {
     defaultSettings: settings.defaultAppSettings,
     secretRotationGraceSeconds: settings.secretRotationGraceSeconds,
   });
-  const users = new UserService(clock);
+  const users = new UserService(clock, events);
   const groups = new GroupService(clock);
   return {
     tenants: new TenantService(store, clock, {
@@ -47,7 +59,9 @@ export function createServices(store: Store, bus: Bus, clock: Clock, settings: D
     signatures: new RequestSignatureVerifier(apps, bus.nonces, clock, { windowSeconds: settings.signatureWindowSeconds }),
     users,
     groups,
-    messages: new MessageService(clock, users, groups, { maxContentBytes: settings.maxMessageBytes }),
-    sessions: new SessionService(users),
+    messages: new MessageService(clock, users, groups, events, { maxContentBytes: settings.maxMessageBytes }),
+    recalls: new RecallService(clock, events),
+    sessions: new SessionService(users, events),
+    events,
   };
 }

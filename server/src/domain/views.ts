@@ -1,4 +1,4 @@
-import type { LastMessage, Message, SendSession, SendUser } from '@parley/sdk/protocol';
+import type { LastMessage, Message, SendUser } from '@parley/sdk/protocol';
 import type { LastMessageRecord, MessageRecord, UserRecord } from '../store/records.js';
 
 /** Records -> wire shapes (DESIGN §3.5). */
@@ -12,7 +12,7 @@ export function sendUserOf(user: Pick<UserRecord, 'name' | 'avatarUri'> | undefi
   return user ? { name: user.name, avatarUri: user.avatarUri } : { name: userId, avatarUri: '' };
 }
 
-export function toMessage(record: MessageRecord, sendUser: SendUser, sendSession?: SendSession): Message {
+export function toMessage(record: MessageRecord, sendUser: SendUser): Message {
   return {
     msgId: record.msgId,
     seq: record.seq,
@@ -25,7 +25,7 @@ export function toMessage(record: MessageRecord, sendUser: SendUser, sendSession
     date: isoDate(record.timestamp),
     timestamp: record.timestamp,
     sendUser,
-    ...(sendSession ? { sendSession } : {}),
+    recall: record.recall ? { ...record.recall } : null,
   };
 }
 

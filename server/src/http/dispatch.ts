@@ -8,7 +8,8 @@ import type { Services } from '../domain/services.js';
 import type { Store } from '../store/ports.js';
 import { formFields, readBody } from './body.js';
 import type { ConsoleRoute, PublicRoute, Route, SignedRoute } from './route.js';
-import { parseInput, readTextFields } from './validate.js';
+import { parseInput } from '../schemas/parse.js';
+import { readTextFields } from './validate.js';
 
 export interface DispatchDeps {
   services: Services;

@@ -15,6 +15,9 @@ export const createAppRequest = z.strictObject({
 export const appSettingsPatch = z.strictObject({
   tokenTtlSeconds: z.number().int().min(60).max(365 * 24 * 3600).optional(),
   maxGroupMembers: z.number().int().min(2).max(10_000).optional(),
+  recallWindowSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
+  adminRecallWindowSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
+  loginPolicy: z.enum(['multi-device', 'one-per-platform']).optional(),
 });
 
 export const updateAppRequest = z.strictObject({

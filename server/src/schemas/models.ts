@@ -36,6 +36,10 @@ export const messageModel = z
     date: z.string().describe('ISO 8601, UTC'),
     timestamp: millis,
     sendUser: z.object({ name: z.string(), avatarUri: z.string() }),
+    recall: z
+      .object({ by: z.string().nullable().describe('who recalled it; null for the tenant backend'), at: millis })
+      .nullable()
+      .describe('set once the message was recalled; `content` is then `{}`'),
     sendSession: z.object({ sid: z.string(), title: z.string(), avatar: z.string() }).optional(),
   })
   .meta({ id: 'Message' }) satisfies z.ZodType<Omit<Message, 'content' | 'messageType'>>;
@@ -113,7 +117,13 @@ export const consoleAppModel = z
     description: z.string(),
     appSecret: z.string(),
     previousSecretValidUntil: millis.nullable(),
-    settings: z.object({ tokenTtlSeconds: z.number().int(), maxGroupMembers: z.number().int() }),
+    settings: z.object({
+      tokenTtlSeconds: z.number().int(),
+      maxGroupMembers: z.number().int(),
+      recallWindowSeconds: z.number().int(),
+      adminRecallWindowSeconds: z.number().int(),
+      loginPolicy: z.enum(['multi-device', 'one-per-platform']),
+    }),
     createdAt: millis,
   })
   .meta({ id: 'ConsoleApp' }) satisfies z.ZodType<ConsoleApp>;

@@ -55,3 +55,8 @@ export const sessionMessagesRequest = z.strictObject({
   limit: pageLimit.optional().describe(`1-${Limits.MESSAGE_PAGE_MAX}, default ${Limits.MESSAGE_PAGE_DEFAULT}`),
   lastmsgId: objectId.optional(),
 });
+
+export const recallMessageRequest = z.strictObject({
+  msgId: objectId,
+  userId: entityId.optional().describe('recall with this user\'s rights; omit to recall as the backend'),
+});

@@ -5,6 +5,7 @@ import type {
   ConversationRecord,
   GroupRecord,
   MessageRecord,
+  RecallRecord,
   SessionRecord,
   TenantRecord,
   UserRecord,
@@ -127,6 +128,14 @@ export interface ConversationRepo {
   append(draft: MessageDraft): Promise<AppendResult>;
   /** Newest first. */
   listMessages(conversationId: string, page: MessagePage): Promise<MessageRecord[]>;
+  /** Up to `limit` messages with `seq` above `afterSeq`, oldest first (gap fill after a reconnect). */
+  listAfter(conversationId: string, afterSeq: number, limit: number): Promise<MessageRecord[]>;
+  /**
+   * Marks the message recalled and empties its content; when it is the conversation's last
+   * message, its preview becomes `preview`. A message already recalled is returned unchanged.
+   * Returns null when the message does not exist.
+   */
+  recall(msgId: string, recall: RecallRecord, preview: string): Promise<MessageRecord | null>;
   getMessage(msgId: string): Promise<MessageRecord | null>;
   findByClientMsgId(senderUserId: string, clientMsgId: string): Promise<MessageRecord | null>;
   /** Removes the conversation with all its messages. */

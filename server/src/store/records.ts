@@ -106,6 +106,14 @@ export interface MessageRecord {
   content: MessageContent;
   clientMsgId: string | null;
   timestamp: number;
+  /** Set when the message was recalled; `content` is then `{}`. */
+  recall: RecallRecord | null;
+}
+
+export interface RecallRecord {
+  /** Who recalled it; null for the tenant's backend. */
+  by: string | null;
+  at: number;
 }
 
 /** One user's view of one conversation: where they have read up to. */

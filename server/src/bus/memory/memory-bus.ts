@@ -1,14 +1,17 @@
 import type { Clock } from '../../domain/clock.js';
 import type { Bus } from '../ports.js';
 import { MemoryNonceCache } from './nonce-cache.js';
+import { MemoryPresence } from './presence.js';
 
 /** Everything cross-process, kept in this process: correct for a single server only. */
 export class MemoryBus implements Bus {
   readonly kind = 'memory';
   readonly nonces: MemoryNonceCache;
+  readonly presence: MemoryPresence;
 
   constructor(clock: Clock) {
     this.nonces = new MemoryNonceCache(clock);
+    this.presence = new MemoryPresence(clock);
   }
 
   async close(): Promise<void> {}

@@ -3,6 +3,7 @@ import { DuplicateKeyError, type Store } from '../../store/ports.js';
 import type { AppRecord } from '../../store/records.js';
 import type { Clock } from '../clock.js';
 import { notFound } from '../errors.js';
+import type { EventPublisher } from '../events.js';
 import { randomHex } from '../ids.js';
 
 export interface AppServiceOptions {
@@ -22,6 +23,7 @@ export class AppService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly events: EventPublisher,
     private readonly options: AppServiceOptions,
   ) {}
 
@@ -94,12 +96,22 @@ export class AppService {
     // Remove the app first: from then on no signature or token of it is accepted, so nothing
     // new is written while its data is purged.
     await this.store.apps.delete(appId);
+    this.events.publish('app-deleted', { appId });
     await this.store.forApp(appId).purge();
+  }
+
+  /**
+   * The app as the domain uses it: settings added since the app was stored take their defaults.
+   * Null when the app does not exist.
+   */
+  async load(appId: string): Promise<AppRecord | null> {
+    const app = await this.store.apps.get(appId);
+    return app && { ...app, settings: { ...this.options.defaultSettings, ...app.settings } };
   }
 
   /** The app with the secrets a signature may be made with right now (current first). */
   async signingSecrets(appId: string): Promise<{ app: AppRecord; secrets: string[] } | null> {
-    const app = await this.store.apps.get(appId);
+    const app = await this.load(appId);
     if (!app) return null;
     const previous = this.#livePreviousSecret(app);
     return { app, secrets: previous === null ? [app.secret] : [app.secret, previous] };

@@ -17,3 +17,9 @@ export function groupConversationId(groupId: string): string {
 export function conversationIdFor(type: ConversationType, userId: string, targetId: string): string {
   return type === ConversationType.GROUP ? groupConversationId(targetId) : privateConversationId(userId, targetId);
 }
+
+/** The two users of a private conversation key, or null for a group key. */
+export function privateParticipants(conversationId: string): [string, string] | null {
+  const parts = conversationId.split(':');
+  return parts.length === 3 && parts[0] === 'p' ? [parts[1]!, parts[2]!] : null;
+}

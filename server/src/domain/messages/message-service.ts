@@ -5,10 +5,12 @@ import {
   type SendMessageRequest,
   type SessionMessagesRequest,
 } from '@parley/sdk/protocol';
+import type { AppendResult } from '../../store/ports.js';
 import type { MessageRecord, SessionRecord, UserRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import type { Clock } from '../clock.js';
 import { conflict, forbidden, invalidParams } from '../errors.js';
+import type { EventPublisher } from '../events.js';
 import type { GroupService } from '../groups/group-service.js';
 import { isObjectId, newObjectId } from '../ids.js';
 import type { UserService } from '../users/user-service.js';
@@ -27,6 +29,7 @@ export class MessageService {
     private readonly clock: Clock,
     private readonly users: UserService,
     private readonly groups: GroupService,
+    private readonly events: EventPublisher,
     private readonly options: MessageServiceOptions,
   ) {}
 
@@ -42,12 +45,10 @@ export class MessageService {
     // Both sides get a session before the message exists, so no message is ever without one.
     const senderSession = await this.#openSession(ctx, sender.userId, conversationId, ConversationType.PRIVATE, target.userId);
     await this.#openSession(ctx, target.userId, conversationId, ConversationType.PRIVATE, sender.userId);
-    const message = await this.#append(ctx, input, conversationId, ConversationType.PRIVATE, senderSession);
-    return toMessage(message, sendUserOf(sender, sender.userId), {
-      sid: senderSession.sid,
-      title: target.name,
-      avatar: target.avatarUri,
-    });
+    const stored = await this.#append(ctx, input, conversationId, ConversationType.PRIVATE, senderSession);
+    const message = toMessage(stored.message, sendUserOf(sender, sender.userId));
+    if (stored.created) this.#published(ctx, message, [sender.userId, target.userId]);
+    return { ...message, sendSession: { sid: senderSession.sid, title: target.name, avatar: target.avatarUri } };
   }
 
   /** Message to group `targetId`; the sender must be a member. Stored once for all members. */
@@ -64,27 +65,39 @@ export class MessageService {
     const senderSession =
       (await ctx.data.sessions.get(sender.userId, conversationId)) ??
       (await this.#openSession(ctx, sender.userId, conversationId, ConversationType.GROUP, group.groupId));
-    const message = await this.#append(ctx, input, conversationId, ConversationType.GROUP, senderSession);
-    return toMessage(message, sendUserOf(sender, sender.userId), {
-      sid: senderSession.sid,
-      title: group.name,
-      avatar: group.avatarUri,
-    });
+    const stored = await this.#append(ctx, input, conversationId, ConversationType.GROUP, senderSession);
+    const message = toMessage(stored.message, sendUserOf(sender, sender.userId));
+    if (stored.created) this.#published(ctx, message, group.members.map((member) => member.userId));
+    return { ...message, sendSession: { sid: senderSession.sid, title: group.name, avatar: group.avatarUri } };
   }
 
   /** A page of one conversation as `userId` sees it, newest first, older than `lastmsgId`. */
   async history(ctx: AppContext, input: SessionMessagesRequest): Promise<Message[]> {
-    await this.users.require(ctx, input.userId, 'userId');
-    if (input.conversationType === ConversationType.GROUP) {
-      const group = await this.groups.require(ctx, input.targetId);
-      if (!group.members.some((member) => member.userId === input.userId)) {
-        throw forbidden(`userId: user ${input.userId} is not a member of group ${group.groupId}`);
+    const conversationId = await this.#conversationOf(ctx, input.userId, input.conversationType, input.targetId);
+    return this.page(ctx, conversationId, input.limit, input.lastmsgId);
+  }
+
+  /** Messages after `afterSeq`, oldest first, of a conversation of `userId` (gap fill after a reconnect). */
+  async after(
+    ctx: AppContext,
+    input: { userId: string; conversationType: ConversationType; targetId: string; afterSeq: number; limit: number },
+  ): Promise<Message[]> {
+    const conversationId = await this.#conversationOf(ctx, input.userId, input.conversationType, input.targetId);
+    return this.#withSenders(ctx, await ctx.data.conversations.listAfter(conversationId, input.afterSeq, input.limit));
+  }
+
+  /** The conversation `userId` has with `targetId`; refuses a group they are not a member of. */
+  async #conversationOf(ctx: AppContext, userId: string, type: ConversationType, targetId: string): Promise<string> {
+    await this.users.require(ctx, userId, 'userId');
+    if (type === ConversationType.GROUP) {
+      const group = await this.groups.require(ctx, targetId);
+      if (!group.members.some((member) => member.userId === userId)) {
+        throw forbidden(`userId: user ${userId} is not a member of group ${group.groupId}`);
       }
     } else {
-      await this.users.require(ctx, input.targetId, 'targetId');
+      await this.users.require(ctx, targetId, 'targetId');
     }
-    const conversationId = conversationIdFor(input.conversationType, input.userId, input.targetId);
-    return this.page(ctx, conversationId, input.limit, input.lastmsgId);
+    return conversationIdFor(type, userId, targetId);
   }
 
   /** A page of a conversation the caller is known to belong to. */
@@ -99,6 +112,11 @@ export class MessageService {
     }
     const records = await ctx.data.conversations.listMessages(conversationId, { limit, ...(beforeSeq === undefined ? {} : { beforeSeq }) });
     return this.#withSenders(ctx, records);
+  }
+
+  /** Delivery is told only about new messages: a resend of a known clientMsgId was delivered the first time. */
+  #published(ctx: AppContext, message: Message, participants: readonly string[]): void {
+    this.events.publish('message-stored', { appId: ctx.app.appId, message, participants, origin: ctx.origin });
   }
 
   #checkSize(input: SendMessageRequest): void {
@@ -124,7 +142,7 @@ export class MessageService {
     conversationId: string,
     conversationType: ConversationType,
     senderSession: SessionRecord,
-  ): Promise<MessageRecord> {
+  ): Promise<AppendResult> {
     const { message, created } = await ctx.data.conversations.append({
       msgId: newObjectId(),
       conversationId,
@@ -141,7 +159,7 @@ export class MessageService {
     if (!created && message.conversationId !== conversationId) throw clientMsgIdTaken(input.clientMsgId);
     // Writing in a conversation means having read it up to there.
     await ctx.data.sessions.advanceRead(senderSession.userId, conversationId, message.seq);
-    return message;
+    return { message, created };
   }
 
   async #openSession(

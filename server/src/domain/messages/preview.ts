@@ -12,6 +12,9 @@ const PLACEHOLDER: Record<MessageType, string> = {
   [MessageType.CUSTOM]: '[Message]',
 };
 
+/** What a conversation list shows for a recalled message. */
+export const RECALLED_PREVIEW = '[Recalled]';
+
 /** The text a conversation list shows for a message: its text or caption, else a placeholder. */
 export function previewOf(messageType: MessageType, content: MessageContent): string {
   const text = typeof content.content === 'string' && content.content.trim() !== '' ? content.content : null;

@@ -1,13 +1,17 @@
-import { ConversationType, type Session } from '@parley/sdk/protocol';
+import { ConversationType, type Session, type SessionReadState } from '@parley/sdk/protocol';
 import type { SessionRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import { notFound } from '../errors.js';
+import type { EventPublisher } from '../events.js';
 import type { UserService } from '../users/user-service.js';
 import { sendUserOf, toLastMessage } from '../views.js';
 
 /** A user's conversation list and read marks. */
 export class SessionService {
-  constructor(private readonly users: UserService) {}
+  constructor(
+    private readonly users: UserService,
+    private readonly events: EventPublisher,
+  ) {}
 
   /**
    * The user's sessions, most recently active first. `unread` is derived from the conversation's
@@ -45,14 +49,35 @@ export class SessionService {
       .sort((a, b) => b.updatedAt - a.updatedAt || a.sid.localeCompare(b.sid));
   }
 
-  /** Marks the session read up to its newest message (or up to `seq`, never backwards). */
-  async markRead(ctx: AppContext, userId: string, sid: string, seq?: number): Promise<SessionRecord> {
-    const session = await ctx.data.sessions.getBySid(userId, sid);
-    if (!session) throw notFound(`sid: session ${sid} does not exist for user ${userId}`);
+  /**
+   * Marks the session read up to its newest message (or up to `seq`, never backwards). When the
+   * mark moved, the user's other devices and (in a private chat) the other user are told.
+   */
+  async markRead(ctx: AppContext, userId: string, sid: string, seq?: number): Promise<SessionReadState> {
+    const session = await this.require(ctx, userId, sid);
     const conversation = await ctx.data.conversations.get(session.conversationId);
     const lastSeq = conversation?.lastSeq ?? 0;
     const upTo = Math.min(seq ?? lastSeq, lastSeq);
-    return (await ctx.data.sessions.advanceRead(userId, session.conversationId, upTo)) ?? session;
+    const after = (await ctx.data.sessions.advanceRead(userId, session.conversationId, upTo)) ?? session;
+    const readSeq = Math.min(after.readSeq, lastSeq);
+    const state: SessionReadState = {
+      sid: session.sid,
+      conversationType: session.conversationType,
+      targetId: session.targetId,
+      readSeq,
+      unread: lastSeq - readSeq,
+    };
+    if (after.readSeq > session.readSeq) {
+      this.events.publish('session-read', { appId: ctx.app.appId, userId, state, origin: ctx.origin });
+    }
+    return state;
+  }
+
+  /** One of the user's sessions, or NOT_FOUND (also for another user's sid). */
+  async require(ctx: AppContext, userId: string, sid: string): Promise<SessionRecord> {
+    const session = await ctx.data.sessions.getBySid(userId, sid.toLowerCase());
+    if (!session) throw notFound(`sid: session ${sid} does not exist for user ${userId}`);
+    return session;
   }
 }
 

@@ -14,6 +14,7 @@ import {
   getTokenRequest,
   groupIdRequest,
   groupMembersChangeRequest,
+  recallMessageRequest,
   sendMessageRequest,
   sessionMessagesRequest,
   userIdRequest,
@@ -22,7 +23,7 @@ import { signedRoute, type Route } from '../route.js';
 
 /** The signed open API (DESIGN §3.3): what a tenant's backend calls. */
 export function openApiRoutes(services: Services): Route[] {
-  const { users, sessions, groups, messages } = services;
+  const { users, sessions, groups, messages, recalls } = services;
   return [
     signedRoute({
       method: 'POST',
@@ -164,6 +165,18 @@ export function openApiRoutes(services: Services): Route[] {
       input: sessionMessagesRequest,
       output: z.array(messageModel),
       handle: (input, app) => messages.history(app, input),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/message/recall',
+      tag: 'Messages',
+      summary: 'Recall a message',
+      description:
+        "With `userId`, that user's rights apply: the sender within the app's recall window (default 2 minutes), a group owner or admin within the admin window (default 2 hours); a user outside the conversation gets NOT_FOUND. Without `userId` the backend recalls any message at any time. The content becomes `{}`, `recall` records who and when, and every connected device in the conversation gets `message-recalled`. Recalling twice returns the message unchanged.",
+      successMessage: 'message recalled',
+      input: recallMessageRequest,
+      output: messageModel,
+      handle: (input, app) => recalls.recall(app, input.msgId, input.userId ?? null),
     }),
   ];
 }

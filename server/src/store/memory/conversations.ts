@@ -1,5 +1,5 @@
 import type { AppendResult, ConversationRepo, MessageDraft, MessagePage, SessionRepo } from '../ports.js';
-import type { ConversationRecord, MessageRecord, SessionRecord } from '../records.js';
+import type { ConversationRecord, MessageRecord, RecallRecord, SessionRecord } from '../records.js';
 import { copy } from './clone.js';
 
 interface ConversationState {
@@ -51,7 +51,7 @@ export class MemoryConversationRepo implements ConversationRepo {
     }
 
     const { preview, ...fields } = draft;
-    const message: MessageRecord = { ...copy(fields), seq: state.record.lastSeq + 1 };
+    const message: MessageRecord = { ...copy(fields), seq: state.record.lastSeq + 1, recall: null };
     state.messages.push(message);
     this.#messagesById.set(message.msgId, message);
     if (idempotencyKey !== null) this.#clientMsgIds.set(idempotencyKey, message.msgId);
@@ -72,6 +72,24 @@ export class MemoryConversationRepo implements ConversationRepo {
     const messages = this.#conversations.get(conversationId)?.messages ?? [];
     const end = page.beforeSeq === undefined ? messages.length : lowerBound(messages, page.beforeSeq);
     return messages.slice(Math.max(0, end - page.limit), end).reverse().map(copy);
+  }
+
+  async listAfter(conversationId: string, afterSeq: number, limit: number): Promise<MessageRecord[]> {
+    const messages = this.#conversations.get(conversationId)?.messages ?? [];
+    const start = lowerBound(messages, afterSeq + 1);
+    return messages.slice(start, start + limit).map(copy);
+  }
+
+  async recall(msgId: string, recall: RecallRecord, preview: string): Promise<MessageRecord | null> {
+    const message = this.#messagesById.get(msgId);
+    if (!message) return null;
+    if (message.recall === null) {
+      message.recall = { ...recall };
+      message.content = {};
+      const last = this.#conversations.get(message.conversationId)?.record.lastMessage;
+      if (last?.msgId === msgId) last.preview = preview;
+    }
+    return copy(message);
   }
 
   async getMessage(msgId: string): Promise<MessageRecord | null> {

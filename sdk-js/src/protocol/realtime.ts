@@ -1,0 +1,231 @@
+import type { ConversationType, MessageType } from './constants.js';
+import type { MessageContentMap } from './content.js';
+import type { FailureEnvelope } from './errors.js';
+import type { Message, Session } from './models.js';
+
+/**
+ * The socket protocol between an end user's device and Parley (socket.io underneath).
+ *
+ * Connect with `io(url, { auth: { appId, token, platform } })`. Every client request is an event
+ * with an acknowledgement; the ack is `{status: 1, data}` or `{status: 0, code, message}`
+ * ({@link Ack}). Pushes from the server are plain events without an ack.
+ */
+
+/** What a device sends in the socket.io handshake (`auth`, or the query string). */
+export interface HandshakeAuth {
+  /** The app the user belongs to. */
+  appId: string;
+  /** User token minted by the tenant's backend with `POST /user/getToken`. */
+  token: string;
+  /** The kind of device; decides which older device a new login replaces under the `one-per-platform` policy. Default `web`. */
+  platform?: Platform;
+}
+
+/** Kinds of device, for the login policy and presence. */
+export const Platform = {
+  WEB: 'web',
+  IOS: 'ios',
+  ANDROID: 'android',
+  DESKTOP: 'desktop',
+  /** Servers, bots, scripts. */
+  OTHER: 'other',
+} as const;
+export type Platform = (typeof Platform)[keyof typeof Platform];
+
+/** How many devices of one user may be connected at once (per app, console setting `loginPolicy`). */
+export const LoginPolicy = {
+  /** Any number of devices on any platforms (default). */
+  MULTI_DEVICE: 'multi-device',
+  /** One device per platform: a new login on a platform disconnects the older one, with a `kicked` event. */
+  ONE_PER_PLATFORM: 'one-per-platform',
+} as const;
+export type LoginPolicy = (typeof LoginPolicy)[keyof typeof LoginPolicy];
+
+/** Reply to every client request. */
+export type Ack<T> = { status: 1; data: T } | FailureEnvelope;
+
+/** Names a conversation from the receiving user's side: the other user (private) or the group. */
+export interface ConversationRef {
+  conversationType: ConversationType;
+  /** Private: the other user's id. Group: the groupId. */
+  targetId: string;
+}
+
+/** `send-private-message` and `send-group-message`. */
+export interface SendMessagePayload<T extends MessageType = MessageType> {
+  /** Recipient user (private) or group (group). */
+  targetId: string;
+  messageType: T;
+  content: MessageContentMap[T];
+  /**
+   * Idempotency key, unique per sender (1-64 characters). A resend with the same key returns the
+   * first message and is not delivered twice. The SDK sets one for you.
+   */
+  clientMsgId?: string;
+  /** Optional; when present it must be the connected user, as the sender is always the token's user. */
+  senderUserId?: string;
+}
+
+/** `session-message-list`: a page of history, newest first. */
+export interface SessionMessageListPayload {
+  sid: string;
+  /** 1-100, default 20. */
+  limit?: number;
+  /** Only messages older than this one. */
+  lastmsgId?: string;
+}
+
+/** `set-session-read`: `{sid}` or the sid alone. */
+export interface SetSessionReadPayload {
+  sid: string;
+  /** Read up to this seq; default the newest message. Never moves the mark backwards. */
+  seq?: number;
+}
+
+/** Ack of `set-session-read`, and the `session-read` push to the reader's other devices. */
+export interface SessionReadState extends ConversationRef {
+  sid: string;
+  /** Highest seq the user has read in this session. */
+  readSeq: number;
+  /** Unread messages left in this session. */
+  unread: number;
+}
+
+/** `sync-messages`: messages after a seq, oldest first, to fill a gap after a reconnect. */
+export interface SyncMessagesPayload extends ConversationRef {
+  /** The highest seq the device already has; 0 for everything. */
+  afterSeq: number;
+  /** 1-100, default 100. */
+  limit?: number;
+}
+
+/** `recall-message`. */
+export interface RecallMessagePayload {
+  msgId: string;
+}
+
+/** `typing`: the user is composing a message in this conversation. */
+export type TypingPayload = ConversationRef;
+
+/** `presence-query`, `presence-subscribe`, `presence-unsubscribe`. */
+export interface PresencePayload {
+  /** 1-500 user ids of the same app. */
+  userIds: string[];
+}
+
+/** Whether a user has at least one connected device. */
+export interface PresenceState {
+  userId: string;
+  online: boolean;
+  /** Platforms of the connected devices (empty when offline). */
+  platforms: Platform[];
+  /** Milliseconds since epoch when the last device left; null while online or never seen. */
+  lastSeenAt: number | null;
+}
+
+/**
+ * Client requests: event name -> payload and ack data.
+ *
+ * A request with `payload: void` is emitted with the ack callback alone.
+ */
+export interface ClientRequests {
+  /** The user's conversation list, most recent first, with unread counts. */
+  'session-list': { payload: void; result: Session[] };
+  /** History of one of the user's sessions, newest first. */
+  'session-message-list': { payload: SessionMessageListPayload; result: Message[] };
+  /** Stores and delivers a one-to-one message; the ack is the stored message (with `sendSession`). */
+  'send-private-message': { payload: SendMessagePayload; result: Message };
+  /** Stores a group message once and delivers it to every member; the ack is the stored message. */
+  'send-group-message': { payload: SendMessagePayload; result: Message };
+  /** Moves the user's read mark. */
+  'set-session-read': { payload: SetSessionReadPayload | string; result: SessionReadState };
+  /** Messages after `afterSeq`, oldest first (gap fill). */
+  'sync-messages': { payload: SyncMessagesPayload; result: Message[] };
+  /** Recalls a message; the ack is the message as it now reads (recalled). */
+  'recall-message': { payload: RecallMessagePayload; result: Message };
+  /** Tells the other side(s) the user is typing. Not stored; extra calls within 3 s are dropped. */
+  typing: { payload: TypingPayload; result: null };
+  /** Current presence of some users. */
+  'presence-query': { payload: PresencePayload; result: PresenceState[] };
+  /** Current presence of some users, and `presence` pushes when it changes. */
+  'presence-subscribe': { payload: PresencePayload; result: PresenceState[] };
+  /** Stops `presence` pushes for these users on this connection. */
+  'presence-unsubscribe': { payload: PresencePayload; result: null };
+}
+export type ClientRequestName = keyof ClientRequests;
+
+/** First event after a successful handshake: who the server thinks you are. */
+export interface ReadyEvent {
+  appId: string;
+  userId: string;
+  platform: Platform;
+  /** Server time in milliseconds since epoch, to correct a device clock. */
+  serverTime: number;
+}
+
+/** `read-receipt`: the other user of a private chat has read up to `readSeq`. */
+export interface ReadReceiptEvent extends ConversationRef {
+  /** The reader. */
+  userId: string;
+  readSeq: number;
+}
+
+/** `typing`: someone is composing in a conversation you belong to. */
+export interface TypingEvent extends ConversationRef {
+  /** Who is typing. */
+  userId: string;
+}
+
+/** Why the server closed a connection on purpose. */
+export const KickReason = {
+  /** The same user logged in on another device of the same platform (`one-per-platform` policy). */
+  LOGIN_ELSEWHERE: 'LOGIN_ELSEWHERE',
+  /** The tenant's backend revoked the user's tokens. */
+  TOKEN_REVOKED: 'TOKEN_REVOKED',
+  /** The token reached its expiry while connected; fetch a new one. */
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  /** The app was deleted. */
+  APP_DELETED: 'APP_DELETED',
+} as const;
+export type KickReason = (typeof KickReason)[keyof typeof KickReason];
+
+/** `kicked`: sent just before the server disconnects the device. */
+export interface KickedEvent {
+  reason: KickReason;
+  message: string;
+}
+
+/** Server pushes: event name -> payload. */
+export interface ServerEvents {
+  ready: ReadyEvent;
+  /** A message was stored in one of your conversations (not sent back to the device that sent it). */
+  'new-message': Message;
+  /** A message was recalled; the payload is the message as it now reads. */
+  'message-recalled': Message;
+  /** One of your other devices marked a session read. */
+  'session-read': SessionReadState;
+  /** The other user of a private chat read your messages. */
+  'read-receipt': ReadReceiptEvent;
+  typing: TypingEvent;
+  /** A contact or subscribed user came online or went offline. */
+  presence: PresenceState;
+  kicked: KickedEvent;
+}
+export type ServerEventName = keyof ServerEvents;
+
+/** Error `data` of a refused handshake (socket.io `connect_error`). */
+export interface HandshakeErrorData {
+  code: FailureEnvelope['code'];
+  message: string;
+}
+
+/** How long recall stays possible, by default (per-app console settings may change them). */
+export const RecallWindow = {
+  /** The sender, in seconds. */
+  SENDER_SECONDS: 120,
+  /** A group owner or admin, for any member's message, in seconds. */
+  GROUP_ADMIN_SECONDS: 7200,
+} as const;
+
+/** Minimum spacing of `typing` events per conversation and device, in milliseconds. */
+export const TYPING_INTERVAL_MS = 3000;

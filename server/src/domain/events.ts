@@ -1,0 +1,59 @@
+import type { Message, SessionReadState } from '@parley/sdk/protocol';
+
+/**
+ * What happened in the domain that connected devices need to hear about. Services publish after
+ * the change is stored; the realtime gateway subscribes and delivers. The domain never knows who
+ * (if anyone) is listening.
+ */
+export interface DomainEvents {
+  /** A new message was stored (never published again for a resend of the same clientMsgId). */
+  'message-stored': {
+    appId: string;
+    message: Message;
+    /** Every user of the conversation at the time of sending, the sender included. */
+    participants: readonly string[];
+    origin: string | undefined;
+  };
+  /** A message was recalled. */
+  'message-recalled': { appId: string; message: Message; participants: readonly string[]; origin: string | undefined };
+  /** A user's read mark moved forward. */
+  'session-read': { appId: string; userId: string; state: SessionReadState; origin: string | undefined };
+  /** Every token of the user was revoked: their connections must end. */
+  'tokens-revoked': { appId: string; userId: string };
+  /** The app and all its data are gone: its connections must end. */
+  'app-deleted': { appId: string };
+}
+export type DomainEventName = keyof DomainEvents;
+export type DomainEventListener<E extends DomainEventName> = (event: DomainEvents[E]) => void;
+
+/** Publishing side, as the services see it. */
+export interface EventPublisher {
+  publish<E extends DomainEventName>(name: E, event: DomainEvents[E]): void;
+}
+
+/**
+ * In-process publish/subscribe. Listeners run synchronously after the write that caused the
+ * event; a listener that throws is reported to `onListenerError` and never fails the write.
+ */
+export class EventHub implements EventPublisher {
+  readonly #listeners = new Map<DomainEventName, Set<(event: never) => void>>();
+
+  constructor(private readonly onListenerError: (error: unknown, name: DomainEventName) => void = () => {}) {}
+
+  subscribe<E extends DomainEventName>(name: E, listener: DomainEventListener<E>): () => void {
+    let set = this.#listeners.get(name);
+    if (!set) this.#listeners.set(name, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  publish<E extends DomainEventName>(name: E, event: DomainEvents[E]): void {
+    for (const listener of this.#listeners.get(name) ?? []) {
+      try {
+        (listener as DomainEventListener<E>)(event);
+      } catch (error) {
+        this.onListenerError(error, name);
+      }
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { ConversationType, KickReason, type KickedEvent } from '@parley/sdk/protocol';
+import type { EventHub } from '../domain/events.js';
+import { appRoom, userRoom } from './rooms.js';
+import type { GatewayServer } from './types.js';
+
+/**
+ * Turns what happened in the domain into pushes. Everything goes to user rooms, so every device
+ * of every participant hears it, except the device that caused it (it has the ack).
+ *
+ * Returns a function that stops listening.
+ */
+export function deliverDomainEvents(io: GatewayServer, events: EventHub): () => void {
+  const stops = [
+    events.subscribe('message-stored', ({ appId, message, participants, origin }) => {
+      const rooms = participants.map((userId) => userRoom(appId, userId));
+      (origin === undefined ? io.to(rooms) : io.to(rooms).except(origin)).emit('new-message', message);
+    }),
+
+    events.subscribe('message-recalled', ({ appId, message, participants, origin }) => {
+      const rooms = participants.map((userId) => userRoom(appId, userId));
+      (origin === undefined ? io.to(rooms) : io.to(rooms).except(origin)).emit('message-recalled', message);
+    }),
+
+    events.subscribe('session-read', ({ appId, userId, state, origin }) => {
+      const own = io.to(userRoom(appId, userId));
+      (origin === undefined ? own : own.except(origin)).emit('session-read', state);
+      if (state.conversationType === ConversationType.PRIVATE) {
+        io.to(userRoom(appId, state.targetId)).emit('read-receipt', {
+          conversationType: ConversationType.PRIVATE,
+          targetId: userId,
+          userId,
+          readSeq: state.readSeq,
+        });
+      }
+    }),
+
+    events.subscribe('tokens-revoked', ({ appId, userId }) => {
+      kick(io, userRoom(appId, userId), {
+        reason: KickReason.TOKEN_REVOKED,
+        message: 'your tokens were revoked; sign in again',
+      });
+    }),
+
+    events.subscribe('app-deleted', ({ appId }) => {
+      kick(io, appRoom(appId), { reason: KickReason.APP_DELETED, message: 'this app no longer exists' });
+    }),
+  ];
+  return () => stops.forEach((stop) => stop());
+}
+
+/** Tells every device in `room` why, then closes them; they do not reconnect on their own. */
+export function kick(io: GatewayServer, room: string, event: KickedEvent): void {
+  io.to(room).emit('kicked', event);
+  io.in(room).disconnectSockets(true);
+}

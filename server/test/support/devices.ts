@@ -1,0 +1,98 @@
+import type { Ack, ClientRequestName, ClientRequests, ServerEventName, ServerEvents } from '@parley/sdk/protocol';
+import { io, type Socket } from 'socket.io-client';
+import type { TestServer } from './test-server.js';
+
+/**
+ * A device speaking the socket protocol directly with socket.io-client, as any client that does
+ * not use our SDK would. Keeps every push it receives so tests can look back.
+ */
+export interface RawDevice {
+  socket: Socket;
+  /** Every push received so far, in arrival order. */
+  received: Array<{ event: ServerEventName; payload: unknown }>;
+  /** Sends a request and resolves with its ack (success or failure envelope). */
+  request<E extends ClientRequestName>(event: E, ...payload: ClientRequests[E]['payload'] extends void ? [] : [unknown]): Promise<Ack<ClientRequests[E]['result']>>;
+  /** Resolves with the data of a successful ack; throws with the code otherwise. */
+  ok<E extends ClientRequestName>(event: E, ...payload: ClientRequests[E]['payload'] extends void ? [] : [unknown]): Promise<ClientRequests[E]['result']>;
+  /** The next push of this name (or one already received and not yet taken). */
+  next<E extends ServerEventName>(event: E, timeoutMs?: number): Promise<ServerEvents[E]>;
+  /** Pushes of this name received so far. */
+  all<E extends ServerEventName>(event: E): Array<ServerEvents[E]>;
+  close(): void;
+}
+
+export interface DeviceOptions {
+  platform?: string;
+  /** Send credentials in the query string instead of `auth`. */
+  viaQuery?: boolean;
+}
+
+/** Connects with `auth: {appId, token}` and waits for `ready`. */
+export async function connectDevice(t: TestServer, appId: string, token: string, options: DeviceOptions = {}): Promise<RawDevice> {
+  const device = openDevice(t, appId, token, options);
+  await device.next('ready');
+  return device;
+}
+
+/** Opens a connection without waiting; use for handshakes that should fail. */
+export function openDevice(t: TestServer, appId: string, token: string, options: DeviceOptions = {}): RawDevice {
+  const credentials = { appId, token, ...(options.platform ? { platform: options.platform } : {}) };
+  const socket = io(t.url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    ...(options.viaQuery ? { query: credentials } : { auth: credentials }),
+  });
+  const received: RawDevice['received'] = [];
+  const taken = new Set<number>();
+  const waiters: Array<{ event: ServerEventName; resolve: (payload: unknown) => void }> = [];
+  socket.onAny((event: ServerEventName, payload: unknown) => {
+    received.push({ event, payload });
+    const waiter = waiters.findIndex((w) => w.event === event);
+    if (waiter >= 0) {
+      taken.add(received.length - 1);
+      waiters.splice(waiter, 1)[0]!.resolve(payload);
+    }
+  });
+
+  const request = (event: ClientRequestName, ...payload: unknown[]) =>
+    socket.timeout(5000).emitWithAck(event, ...payload) as Promise<Ack<unknown>>;
+  return {
+    socket,
+    received,
+    request: request as RawDevice['request'],
+    ok: (async (event: ClientRequestName, ...payload: unknown[]) => {
+      const ack = await request(event, ...payload);
+      if (ack.status !== 1) throw Object.assign(new Error(`${event}: ${ack.code} ${ack.message}`), { code: ack.code });
+      return ack.data;
+    }) as RawDevice['ok'],
+    next: ((event: ServerEventName, timeoutMs = 5000) => {
+      const index = received.findIndex((r, i) => r.event === event && !taken.has(i));
+      if (index >= 0) {
+        taken.add(index);
+        return Promise.resolve(received[index]!.payload);
+      }
+      return new Promise<unknown>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+        waiters.push({ event, resolve: (payload) => (clearTimeout(timer), resolve(payload)) });
+      });
+    }) as RawDevice['next'],
+    all: ((event: ServerEventName) => received.filter((r) => r.event === event).map((r) => r.payload)) as RawDevice['all'],
+    close: () => socket.close(),
+  };
+}
+
+/** The `connect_error` a refused handshake produces: its message and `data`. */
+export function refusalOf(device: RawDevice): Promise<{ message: string; data?: { code: string; message: string } }> {
+  return new Promise((resolve, reject) => {
+    device.socket.once('connect_error', (error: Error & { data?: { code: string; message: string } }) =>
+      resolve({ message: error.message, ...(error.data ? { data: error.data } : {}) }),
+    );
+    device.socket.once('connect', () => reject(new Error('connected, but a refusal was expected')));
+  });
+}
+
+/** Resolves when the device's connection ends, with socket.io's reason. */
+export function disconnection(device: RawDevice): Promise<string> {
+  return new Promise((resolve) => device.socket.once('disconnect', (reason) => resolve(reason)));
+}
