@@ -18,6 +18,16 @@ export default defineConfig({
         extends: true,
         test: { name: 'e2e', root: './test', include: ['e2e/**/*.test.ts'], testTimeout: 30_000 },
       },
+      {
+        extends: true,
+        // The end-user SDK against a real server: chat, reconnects, network loss.
+        test: { name: 'client', root: './test', include: ['client/**/*.test.ts'], testTimeout: 30_000 },
+      },
+      {
+        extends: true,
+        // The SDK bundled for browsers, in Debian's Chromium.
+        test: { name: 'browser', root: './test', include: ['browser/**/*.test.ts'], testTimeout: 30_000 },
+      },
     ],
   },
 });

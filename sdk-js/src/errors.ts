@@ -8,6 +8,11 @@ export const ClientErrorCode = {
   TIMEOUT: 'TIMEOUT',
   /** The server answered with something that is not a Parley envelope. */
   BAD_RESPONSE: 'BAD_RESPONSE',
+  /**
+   * The realtime client was disconnected by `disconnect()`, a kick, or a refused handshake; the
+   * request was not completed.
+   */
+  DISCONNECTED: 'DISCONNECTED',
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 

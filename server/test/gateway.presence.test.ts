@@ -119,6 +119,9 @@ describe('login policy', () => {
     expect(((await res.json()) as { data: { settings: { loginPolicy: string } } }).data.settings.loginPolicy).toBe('one-per-platform');
     const { token } = await strict.api.getToken({ userId: 'eve', name: 'Eve' });
 
+    const { token: watcherToken } = await strict.api.getToken({ userId: 'watcher', name: 'Watcher' });
+    const watcher = await device('watcher', 'web', strict.appId, watcherToken);
+    await watcher.ok('presence-subscribe', { userIds: ['eve'] });
     const oldLaptop = await device('eve', 'web', strict.appId, token);
     const phone = await device('eve', 'ios', strict.appId, token);
     const ended = disconnection(oldLaptop);
@@ -130,5 +133,7 @@ describe('login policy', () => {
     expect(phone.socket.connected).toBe(true);
     expect(newLaptop.socket.connected).toBe(true);
     expect(await phone.ok('presence-query', { userIds: ['eve'] })).toMatchObject([{ online: true, platforms: ['ios', 'web'] }]);
+    // Replacing a device is not going offline: watchers saw eve come online once, and nothing else.
+    expect(watcher.all('presence').map((p) => p.online)).toEqual([true]);
   });
 });

@@ -28,7 +28,6 @@ export class ConnectionLifecycle {
     const { appId, userId, platform } = socket.data;
     await socket.join([userRoom(appId, userId), appRoom(appId)]);
     this.#armExpiry(socket);
-    if (ctx.app.settings.loginPolicy === LoginPolicy.ONE_PER_PLATFORM) await this.#replaceOlderDevice(socket);
 
     // Contacts: the other users of the user's private chats. Their presence is pushed unasked.
     const contacts = (await ctx.data.sessions.listForUser(userId))
@@ -36,7 +35,9 @@ export class ConnectionLifecycle {
       .map((session) => session.targetId);
     if (contacts.length > 0) await socket.join(contacts.map((contact) => presenceRoom(appId, contact)));
 
+    // Registered before an older device is replaced, so contacts never see a brief "offline".
     const cameOnline = await this.bus.presence.connect(appId, userId, socket.id, platform);
+    if (ctx.app.settings.loginPolicy === LoginPolicy.ONE_PER_PLATFORM) await this.#replaceOlderDevice(socket);
     // The device may have left while we were busy; then `closed` already ran and missed it.
     if (!socket.connected) return this.closed(socket);
     if (cameOnline) await this.#announce(appId, userId);

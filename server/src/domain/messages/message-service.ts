@@ -73,7 +73,7 @@ export class MessageService {
 
   /** A page of one conversation as `userId` sees it, newest first, older than `lastmsgId`. */
   async history(ctx: AppContext, input: SessionMessagesRequest): Promise<Message[]> {
-    const conversationId = await this.#conversationOf(ctx, input.userId, input.conversationType, input.targetId);
+    const conversationId = await this.#conversationOf(ctx, input.userId, input.conversationType, input.targetId, 'userId');
     return this.page(ctx, conversationId, input.limit, input.lastmsgId);
   }
 
@@ -82,17 +82,20 @@ export class MessageService {
     ctx: AppContext,
     input: { userId: string; conversationType: ConversationType; targetId: string; afterSeq: number; limit: number },
   ): Promise<Message[]> {
-    const conversationId = await this.#conversationOf(ctx, input.userId, input.conversationType, input.targetId);
+    const conversationId = await this.#conversationOf(ctx, input.userId, input.conversationType, input.targetId, 'targetId');
     return this.#withSenders(ctx, await ctx.data.conversations.listAfter(conversationId, input.afterSeq, input.limit));
   }
 
-  /** The conversation `userId` has with `targetId`; refuses a group they are not a member of. */
-  async #conversationOf(ctx: AppContext, userId: string, type: ConversationType, targetId: string): Promise<string> {
+  /**
+   * The conversation `userId` has with `targetId`; refuses a group they are not a member of,
+   * naming `blame`, the field of the caller's request that makes it wrong.
+   */
+  async #conversationOf(ctx: AppContext, userId: string, type: ConversationType, targetId: string, blame: string): Promise<string> {
     await this.users.require(ctx, userId, 'userId');
     if (type === ConversationType.GROUP) {
       const group = await this.groups.require(ctx, targetId);
       if (!group.members.some((member) => member.userId === userId)) {
-        throw forbidden(`userId: user ${userId} is not a member of group ${group.groupId}`);
+        throw forbidden(`${blame}: user ${userId} is not a member of group ${group.groupId}`);
       }
     } else {
       await this.users.require(ctx, targetId, 'targetId');

@@ -1,0 +1,126 @@
+import { ClientErrorCode, ParleyError } from '../errors.js';
+import type { Message } from '../protocol/models.js';
+import type { SendMessagePayload } from '../protocol/realtime.js';
+import { createClientMsgId } from './client-msg-id.js';
+
+/** The two requests that store a message. */
+export type SendEvent = 'send-private-message' | 'send-group-message';
+
+/** What the outbox needs from the connection. */
+export interface OutboxTransport {
+  /** Emits one send; resolves with the stored message or rejects with a {@link ParleyError} (`TIMEOUT` when socket.io gave up). */
+  send(event: SendEvent, payload: SendMessagePayload): Promise<Message>;
+  /** Id of the current ready connection; null while there is none. */
+  connection(): number | null;
+  /** Called with the stored message of every acknowledged send, before its promise resolves. */
+  acked(message: Message): void;
+}
+
+interface Entry {
+  event: SendEvent;
+  payload: SendMessagePayload & { clientMsgId: string };
+  promise: Promise<Message>;
+  resolve: (message: Message) => void;
+  reject: (error: ParleyError) => void;
+  /** Counts transmissions; only the latest one may decide what happens next. */
+  attempt: number;
+  /** The connection the latest transmission went out on; null before the first. */
+  connection: number | null;
+}
+
+/**
+ * Sends that are not acknowledged yet, in the order they were made.
+ *
+ * A send goes out at once when connected, else at the next {@link flush} (after `ready`). It stays
+ * here until the server acknowledges it, under one `clientMsgId`, so a resend can never store it
+ * twice: an ack timeout on a live connection sends it again; a dropped connection leaves it for the
+ * next flush. An error ack rejects it without resending.
+ */
+export class Outbox {
+  readonly #entries = new Map<string, Entry>();
+  readonly #transport: OutboxTransport;
+
+  constructor(transport: OutboxTransport) {
+    this.#transport = transport;
+  }
+
+  /** Sends waiting for their ack. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * Queues a send (giving it a `clientMsgId` when it has none) and sends it if connected. A second
+   * send with the clientMsgId of a pending one is the same send: it gets the same promise.
+   */
+  add(event: SendEvent, payload: SendMessagePayload): Promise<Message> {
+    const clientMsgId = payload.clientMsgId ?? createClientMsgId();
+    const pending = this.#entries.get(clientMsgId);
+    if (pending) return pending.promise;
+
+    let resolve!: (message: Message) => void;
+    let reject!: (error: ParleyError) => void;
+    const promise = new Promise<Message>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const entry: Entry = { event, payload: { ...payload, clientMsgId }, promise, resolve, reject, attempt: 0, connection: null };
+    this.#entries.set(clientMsgId, entry);
+    if (this.#transport.connection() !== null) this.#transmit(entry);
+    return promise;
+  }
+
+  /** Sends, in their original order, every pending send not yet sent on the current connection. */
+  flush(): void {
+    const current = this.#transport.connection();
+    if (current === null) return;
+    for (const entry of [...this.#entries.values()]) if (entry.connection !== current) this.#transmit(entry);
+  }
+
+  /**
+   * Resolves the pending send that `message` is the stored copy of (same clientMsgId), when there
+   * is one; returns whether there was. For a message that reached this device by another way than
+   * the ack (a gap fill).
+   */
+  claim(message: Message): boolean {
+    const entry = message.clientMsgId === null ? undefined : this.#entries.get(message.clientMsgId);
+    if (!entry) return false;
+    this.#entries.delete(entry.payload.clientMsgId);
+    entry.resolve(message);
+    return true;
+  }
+
+  /** Rejects every pending send with `error` and empties the outbox. */
+  failAll(error: ParleyError): void {
+    const entries = [...this.#entries.values()];
+    this.#entries.clear();
+    for (const entry of entries) entry.reject(error);
+  }
+
+  #transmit(entry: Entry): void {
+    const attempt = ++entry.attempt;
+    const connection = (entry.connection = this.#transport.connection());
+    const pending = () => this.#entries.get(entry.payload.clientMsgId) === entry;
+    this.#transport.send(entry.event, entry.payload).then(
+      (message) => {
+        // Any attempt's ack will do: they all carry the same stored message.
+        if (!pending()) return;
+        this.#entries.delete(entry.payload.clientMsgId);
+        this.#transport.acked(message);
+        entry.resolve(message);
+      },
+      (error: unknown) => {
+        if (!pending() || attempt !== entry.attempt) return;
+        const failure = error instanceof ParleyError ? error : new ParleyError(ClientErrorCode.BAD_RESPONSE, String(error), { cause: error });
+        if (failure.code === ClientErrorCode.TIMEOUT) {
+          // Same connection: the server was slow, ask again under the same key. Otherwise the
+          // connection dropped and flush() sends it after the next `ready`.
+          if (this.#transport.connection() === connection) this.#transmit(entry);
+          return;
+        }
+        this.#entries.delete(entry.payload.clientMsgId);
+        entry.reject(failure);
+      },
+    );
+  }
+}
