@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: numbers for the HTTP API on this machine.
+ * `npm run bench`: numbers for the HTTP API and the realtime gateway on this machine.
  *
  * Builds and starts the production server (`node server/dist/main.js`, memory store) as a child
  * process on 127.0.0.1, drives it from this process with `ParleyServerApi` over keep-alive
@@ -10,43 +10,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ParleyServerApi } from '@parley/sdk/server';
+import { latency, summary, throughput } from './bench-stats.js';
+import { benchRealtime } from './bench-realtime.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-function summary(samples: number[]): string {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mean = sorted.reduce((sum, v) => sum + v, 0) / sorted.length;
-  return `p50 ${percentile(sorted, 50).toFixed(2)} ms · p99 ${percentile(sorted, 99).toFixed(2)} ms · mean ${mean.toFixed(2)} ms`;
-}
-
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await run();
-  return performance.now() - start;
-}
-
-/** Sequential calls: latency as one client sees it. */
-async function latency(count: number, run: (i: number) => Promise<unknown>): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) samples.push(await timed(() => run(i)));
-  return samples;
-}
-
-/** `count` calls with `concurrency` in flight: requests per second. */
-async function throughput(count: number, concurrency: number, run: (i: number) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await run(next++);
-    }),
-  );
-  return count / ((performance.now() - started) / 1000);
-}
 
 function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -121,6 +88,8 @@ async function main(): Promise<void> {
     await throughput(20_000, 64, (i) => api.sendPrivateMessage(text(users[200 + (i % 100)]!, users[300 + (i % 100)]!, i)));
     const after = rssBytes(child.pid!);
     console.log(`server memory per stored text message         ~${Math.round((after - before) / 20_000)} bytes (RSS growth over 20000 sends)`);
+
+    await benchRealtime(url, app.appId!, api);
   } finally {
     child.kill('SIGTERM');
   }
