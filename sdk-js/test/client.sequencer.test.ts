@@ -2,27 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { conversationKeyOf } from '../src/client/conversation.js';
 import { Sequencer } from '../src/client/sequencer.js';
 import { reconcileSessions } from '../src/client/session-sync.js';
+import { messageAt } from './support/messages.js';
 import type { Message, Session } from '../src/protocol/models.js';
 
 const KEY = '1:bob';
 
-function msg(seq: number, overrides: Partial<Message> = {}): Message {
-  return {
-    msgId: `m${String(seq).padStart(23, '0')}`,
-    seq,
-    clientMsgId: null,
-    conversationType: 1,
-    senderUserId: 'bob',
-    targetId: 'alice',
-    messageType: 1,
-    content: { content: `#${seq}` },
-    date: '2026-11-23T07:08:13.000Z',
-    timestamp: 0,
-    sendUser: { name: 'Bob', avatarUri: '' },
-    recall: null,
-    ...overrides,
-  };
-}
+const msg = messageAt;
 
 const seqs = (messages: Message[]) => messages.map((m) => m.seq);
 

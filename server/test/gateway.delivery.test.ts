@@ -1,31 +1,19 @@
 import type { Message, Session } from '@parley/sdk/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectDevice, type RawDevice } from './support/devices.js';
-import { createApp, createUsers, startTestServer, type TestApp, type TestServer } from './support/test-server.js';
+import { GatewayWorld, settle, text } from './support/devices.js';
+import { createUsers, type TestApp } from './support/test-server.js';
 
-let t: TestServer;
 let app: TestApp;
-let tokens: Record<string, string>;
-const open: RawDevice[] = [];
+let world: GatewayWorld;
 
 beforeAll(async () => {
-  t = await startTestServer();
-  app = await createApp(t);
-  tokens = await createUsers(app, 'alice', 'bob', 'carol');
+  world = await GatewayWorld.start(['alice', 'bob', 'carol']);
+  ({ app } = world);
 });
-afterEach(() => open.splice(0).forEach((device) => device.close()));
-afterAll(() => t.close());
+afterEach(() => world.closeDevices());
+afterAll(() => world.close());
 
-async function device(userId: string, platform?: string): Promise<RawDevice> {
-  const d = await connectDevice(t, app.appId, tokens[userId]!, platform ? { platform } : {});
-  open.push(d);
-  return d;
-}
-
-const text = (content: string) => ({ messageType: 1, content: { content } });
-
-/** Lets pushes that were (wrongly) on their way arrive before asserting on their absence. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+const device = (...args: Parameters<GatewayWorld['device']>) => world.device(...args);
 
 describe('new-message delivery', () => {
   it("reaches every device of the recipient and the sender's other devices, not the sending one", async () => {
@@ -63,8 +51,7 @@ describe('new-message delivery', () => {
     const userIds = Array.from({ length: 50 }, (_, i) => `member${i}`);
     const memberTokens = await createUsers(app, ...userIds);
     await app.api.createGroup({ groupId: 'fifty', userIds, name: 'Fifty' });
-    const devices = await Promise.all(userIds.map((id) => connectDevice(t, app.appId, memberTokens[id]!)));
-    open.push(...devices);
+    const devices = await Promise.all(userIds.map((id) => device(id, 'web', app.appId, memberTokens[id]!)));
 
     const sent = await devices[0]!.ok('send-group-message', { targetId: 'fifty', ...text('hello fifty') });
     const pushed = await Promise.all(devices.slice(1).map((d) => d.next('new-message')));

@@ -1,31 +1,23 @@
 import type { PresenceState } from '@parley/sdk/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectDevice, disconnection, type RawDevice } from './support/devices.js';
-import { createApp, createUsers, startTestServer, type TestApp, type TestServer } from './support/test-server.js';
+import { disconnection, GatewayWorld, settle } from './support/devices.js';
+import { createApp, type TestApp, type TestServer } from './support/test-server.js';
 
 let t: TestServer;
 let app: TestApp;
-let tokens: Record<string, string>;
-const open: RawDevice[] = [];
+let world: GatewayWorld;
 
 beforeAll(async () => {
-  t = await startTestServer();
-  app = await createApp(t);
-  tokens = await createUsers(app, 'alice', 'bob', 'carol', 'dan');
+  world = await GatewayWorld.start(['alice', 'bob', 'carol', 'dan']);
+  ({ t, app } = world);
   await app.api.createGroup({ groupId: 'crew', userIds: ['alice', 'bob', 'carol'], name: 'Crew' });
   // alice and bob have talked, so each is the other's contact.
   await app.api.sendPrivateMessage({ senderUserId: 'alice', targetId: 'bob', messageType: 1, content: { content: 'hi' } });
 });
-afterEach(() => open.splice(0).forEach((device) => device.close()));
-afterAll(() => t.close());
+afterEach(() => world.closeDevices());
+afterAll(() => world.close());
 
-async function device(userId: string, platform?: string, appId = app.appId, token = tokens[userId]!): Promise<RawDevice> {
-  const d = await connectDevice(t, appId, token, platform ? { platform } : {});
-  open.push(d);
-  return d;
-}
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+const device = (...args: Parameters<GatewayWorld['device']>) => world.device(...args);
 
 describe('presence', () => {
   it('tells contacts when a user comes online, and offline only when the last device leaves', async () => {

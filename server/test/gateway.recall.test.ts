@@ -1,17 +1,15 @@
 import type { Message, Session } from '@parley/sdk/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectDevice, type RawDevice } from './support/devices.js';
-import { createApp, createUsers, startTestServer, type TestApp, type TestServer } from './support/test-server.js';
+import { GatewayWorld, type RawDevice } from './support/devices.js';
+import type { TestApp, TestServer } from './support/test-server.js';
 
 let t: TestServer;
 let app: TestApp;
-let tokens: Record<string, string>;
-const open: RawDevice[] = [];
+let world: GatewayWorld;
 
 beforeAll(async () => {
-  t = await startTestServer();
-  app = await createApp(t);
-  tokens = await createUsers(app, 'owner', 'admin', 'member', 'outsider');
+  world = await GatewayWorld.start(['owner', 'admin', 'member', 'outsider']);
+  ({ t, app } = world);
   await app.api.createGroup({ groupId: 'club', userIds: ['owner', 'admin', 'member'], name: 'Club' });
   // No route sets roles yet, so the test writes the role through the store port.
   const scope = t.server.store.forApp(app.appId);
@@ -21,14 +19,10 @@ beforeAll(async () => {
     group.version,
   );
 });
-afterEach(() => open.splice(0).forEach((device) => device.close()));
-afterAll(() => t.close());
+afterEach(() => world.closeDevices());
+afterAll(() => world.close());
 
-async function device(userId: string): Promise<RawDevice> {
-  const d = await connectDevice(t, app.appId, tokens[userId]!);
-  open.push(d);
-  return d;
-}
+const device = (...args: Parameters<GatewayWorld['device']>) => world.device(...args);
 
 const minutes = (n: number) => n * 60_000;
 const say = (from: RawDevice, content: string): Promise<Message> => from.ok('send-group-message', { targetId: 'club', messageType: 1, content: { content } });

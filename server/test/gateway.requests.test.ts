@@ -1,29 +1,20 @@
 import type { Message, Session } from '@parley/sdk/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectDevice, type RawDevice } from './support/devices.js';
-import { createApp, createUsers, startTestServer, type TestApp, type TestServer } from './support/test-server.js';
+import { GatewayWorld, text } from './support/devices.js';
+import type { TestApp } from './support/test-server.js';
 
-let t: TestServer;
 let app: TestApp;
-let tokens: Record<string, string>;
-const open: RawDevice[] = [];
+let world: GatewayWorld;
 
 beforeAll(async () => {
-  t = await startTestServer();
-  app = await createApp(t);
-  tokens = await createUsers(app, 'alice', 'bob', 'carol');
+  world = await GatewayWorld.start(['alice', 'bob', 'carol']);
+  ({ app } = world);
   await app.api.createGroup({ groupId: 'team', userIds: ['alice', 'bob'], name: 'Team' });
 });
-afterEach(() => open.splice(0).forEach((device) => device.close()));
-afterAll(() => t.close());
+afterEach(() => world.closeDevices());
+afterAll(() => world.close());
 
-async function device(userId: string, platform?: string): Promise<RawDevice> {
-  const d = await connectDevice(t, app.appId, tokens[userId]!, platform ? { platform } : {});
-  open.push(d);
-  return d;
-}
-
-const text = (content: string) => ({ messageType: 1, content: { content } });
+const device = (...args: Parameters<GatewayWorld['device']>) => world.device(...args);
 
 describe('the five seed requests', () => {
   it('send-private-message stores as the token user and acks the message with the sender session', async () => {

@@ -1,6 +1,6 @@
 import type { Ack, ClientRequestName, ClientRequests, ServerEventName, ServerEvents } from '@parley/sdk/protocol';
 import { io, type Socket } from 'socket.io-client';
-import type { TestServer } from './test-server.js';
+import { createApp, createUsers, startTestServer, type TestApp, type TestServer } from './test-server.js';
 
 /**
  * A device speaking the socket protocol directly with socket.io-client, as any client that does
@@ -96,3 +96,42 @@ export function refusalOf(device: RawDevice): Promise<{ message: string; data?: 
 export function disconnection(device: RawDevice): Promise<string> {
   return new Promise((resolve) => device.socket.once('disconnect', (reason) => resolve(reason)));
 }
+
+/** A server with one app and its users, and the devices a test opens (closed after each test). */
+export class GatewayWorld {
+  readonly #open: RawDevice[] = [];
+
+  private constructor(
+    readonly t: TestServer,
+    readonly app: TestApp,
+    readonly tokens: Record<string, string>,
+  ) {}
+
+  static async start(userIds: string[]): Promise<GatewayWorld> {
+    const t = await startTestServer();
+    const app = await createApp(t);
+    return new GatewayWorld(t, app, await createUsers(app, ...userIds));
+  }
+
+  /** A connected device of `userId` (of this world's app unless `appId` and `token` say otherwise). */
+  async device(userId: string, platform?: string, appId = this.app.appId, token = this.tokens[userId]!): Promise<RawDevice> {
+    const device = await connectDevice(this.t, appId, token, platform ? { platform } : {});
+    this.#open.push(device);
+    return device;
+  }
+
+  closeDevices(): void {
+    for (const device of this.#open.splice(0)) device.close();
+  }
+
+  close(): Promise<void> {
+    this.closeDevices();
+    return this.t.close();
+  }
+}
+
+/** A text message payload. */
+export const text = (content: string) => ({ messageType: 1, content: { content } });
+
+/** Lets pushes that were (wrongly) on their way arrive before asserting on their absence. */
+export const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
