@@ -129,6 +129,15 @@ describe('errors and session ends', () => {
     await expect(alice.getMessages('0'.repeat(24))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('refuses a send too big for the server at once, instead of resending it after every reconnect', async () => {
+    const alice = await world.connected('alice');
+    const huge = { targetId: 'bob', ...text('x'.repeat(1_100_000)) };
+    await expect(alice.sendPrivateMessage(huge)).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/^content: /) });
+    expect(alice.state).toBe('connected');
+    // Too big for the server's content limit but not for a packet: the server answers.
+    await expect(alice.sendPrivateMessage({ targetId: 'bob', ...text('y'.repeat(70_000)) })).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+  });
+
   it('connect() rejects when the token is refused', async () => {
     const stranger = world.client('alice', { token: 'forged' });
     await expect(stranger.connect()).rejects.toMatchObject({ name: 'ParleyError', code: 'TOKEN_INVALID' });

@@ -51,6 +51,8 @@ const RELAYED = {
 type RelayedEvent = keyof typeof RELAYED;
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** The server's default packet limit (`MAX_BODY_BYTES`). */
+const DEFAULT_MAX_PAYLOAD_BYTES = 1_048_576;
 
 /**
  * Which `new-message` pushes wait instead of going through the sequencer: `all` before `ready`
@@ -98,6 +100,7 @@ export class ParleyClient {
   readonly #platform: Platform;
   readonly #getToken: (() => Promise<string>) | undefined;
   readonly #timeoutMs: number;
+  readonly #maxPayloadBytes: number;
   readonly #socketOptions: ParleySocketOptions;
 
   readonly #events = new TypedEmitter<ParleyClientEvents>();
@@ -143,6 +146,7 @@ export class ParleyClient {
     this.#getToken = options.getToken;
     this.#platform = options.platform ?? ((globalThis as { document?: unknown }).document === undefined ? 'other' : 'web');
     this.#timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.#maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
     this.#socketOptions = options.socketOptions ?? {};
 
     this.#outbox = new Outbox({
@@ -426,6 +430,12 @@ export class ParleyClient {
 
   #send(event: SendEvent, message: SendMessageInput): Promise<Message> {
     if (this.#state === 'disconnected') return Promise.reject(new ParleyError(ClientErrorCode.DISCONNECTED, `${event}: the client is disconnected`));
+    const bytes = new TextEncoder().encode(JSON.stringify(message)).byteLength;
+    if (bytes > this.#maxPayloadBytes) {
+      return Promise.reject(
+        new ParleyError(ErrorCode.INVALID_PARAMS, `content: the message is ${bytes} bytes as JSON; this client sends at most ${this.#maxPayloadBytes}`),
+      );
+    }
     return this.#outbox.add(event, message);
   }
 

@@ -61,6 +61,13 @@ export interface ParleyClientOptions {
    * `TIMEOUT`. Also the ack timeout after which a send is sent again. Default 10 000.
    */
   requestTimeoutMs?: number;
+  /**
+   * Largest send, in bytes of JSON, the client hands to the server; larger ones reject at once
+   * with `INVALID_PARAMS`. The server closes a connection that carries a bigger packet, so an
+   * oversized message would otherwise be resent after every reconnect. Default 1 048 576, the
+   * server's default `MAX_BODY_BYTES`; raise both together.
+   */
+  maxPayloadBytes?: number;
   /** socket.io options; reconnects use socket.io's own jittered backoff (`reconnectionDelay`, `reconnectionDelayMax`, `randomizationFactor`). */
   socketOptions?: ParleySocketOptions;
 }
