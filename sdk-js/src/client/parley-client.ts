@@ -375,7 +375,7 @@ export class ParleyClient {
     return states;
   }
 
-  /** Stops `presence` events for these users (the users of your private chats stay followed). */
+  /** Stops `presence` events for these users, contacts included, until the next reconnect. */
   async unsubscribePresence(userIds: string[]): Promise<void> {
     for (const userId of userIds) this.#watched.delete(userId);
     await this.#request('presence-unsubscribe', { userIds });

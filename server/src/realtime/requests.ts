@@ -1,7 +1,7 @@
-import { ConversationType, ErrorCode, type ClientRequestName, type ClientRequests } from '@parley/sdk/protocol';
+import { ConversationType, type ClientRequestName, type ClientRequests } from '@parley/sdk/protocol';
 import type { Bus } from '../bus/ports.js';
 import type { AppContext } from '../domain/app-context.js';
-import { AppError, forbidden, invalidParams } from '../domain/errors.js';
+import { forbidden, invalidParams } from '../domain/errors.js';
 import type { Services } from '../domain/services.js';
 import { sendMessageRequest } from '../schemas/open-api.js';
 import { parseInput } from '../schemas/parse.js';
@@ -101,7 +101,7 @@ export function requestHandlers(services: Services, bus: Bus, typing: TypingRela
  */
 function sendInput(payload: unknown, userId: string) {
   const given = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? payload : null;
-  if (given === null) throw new AppError(ErrorCode.INVALID_PARAMS, 'body: must be an object');
+  if (given === null) throw invalidParams('body', 'must be an object');
   const input = parseInput(sendMessageRequest, { senderUserId: userId, ...given });
   if (input.senderUserId !== userId) throw forbidden(`senderUserId: must be the connected user ${userId}`);
   return input;
