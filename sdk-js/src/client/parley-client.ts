@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { ClientErrorCode, ParleyError } from '../errors.js';
-import { Limits, type MessageType } from '../protocol/constants.js';
+import { Limits, type MessageType, type Platform } from '../protocol/constants.js';
 import { ErrorCode } from '../protocol/errors.js';
 import type { Message, Session } from '../protocol/models.js';
 import {
@@ -9,7 +9,6 @@ import {
   type ClientRequests,
   type HandshakeErrorData,
   type KickedEvent,
-  type Platform,
   type PresenceState,
   type ReadyEvent,
   type ServerEventName,

@@ -1,10 +1,9 @@
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import type { ParleyError } from '../errors.js';
-import type { MessageType } from '../protocol/constants.js';
+import type { MessageType, Platform } from '../protocol/constants.js';
 import type { Message } from '../protocol/models.js';
 import type {
   KickedEvent,
-  Platform,
   PresenceState,
   ReadReceiptEvent,
   SendMessagePayload,

@@ -1,4 +1,4 @@
-import type { LoginPolicy } from './realtime.js';
+import type { LoginPolicy } from './constants.js';
 
 /** Request and response shapes of the console API (tenant accounts and their apps). */
 

@@ -43,4 +43,29 @@ export const Limits = {
   MESSAGE_PAGE_DEFAULT: 20,
   /** Most userIds one group request may carry. */
   USER_IDS_PER_REQUEST_MAX: 500,
+  /**
+   * Default largest request body and socket.io packet, in bytes (the server's `MAX_BODY_BYTES`
+   * and the SDK's `maxPayloadBytes`): 1 MiB.
+   */
+  PACKET_BYTES_DEFAULT: 1_048_576,
 } as const;
+
+/** Kinds of device, for the login policy and presence. */
+export const Platform = {
+  WEB: 'web',
+  IOS: 'ios',
+  ANDROID: 'android',
+  DESKTOP: 'desktop',
+  /** Servers, bots, scripts. */
+  OTHER: 'other',
+} as const;
+export type Platform = (typeof Platform)[keyof typeof Platform];
+
+/** How many devices of one user may be connected at once (per app, console setting `loginPolicy`). */
+export const LoginPolicy = {
+  /** Any number of devices on any platforms (default). */
+  MULTI_DEVICE: 'multi-device',
+  /** One device per platform: a new login on a platform disconnects the older one, with a `kicked` event. */
+  ONE_PER_PLATFORM: 'one-per-platform',
+} as const;
+export type LoginPolicy = (typeof LoginPolicy)[keyof typeof LoginPolicy];

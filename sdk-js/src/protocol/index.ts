@@ -10,5 +10,5 @@ export * from './errors.js';
 export * from './realtime.js';
 export type * from './content.js';
 export type * from './models.js';
-export type * from './open-api.js';
+export * from './open-api.js';
 export type * from './console-api.js';

@@ -140,3 +140,34 @@ export interface OpenApiRoutes {
   '/message/recall': { method: 'POST'; request: RecallMessageRequest; response: Message };
 }
 export type OpenApiPath = keyof OpenApiRoutes;
+
+/** How a route of the open API is called. */
+export interface OpenApiRouteInfo<M extends 'GET' | 'POST' = 'GET' | 'POST'> {
+  readonly method: M;
+  /**
+   * True when sending the same request twice leaves the same state as sending it once (reads,
+   * sends with a `clientMsgId`, token and membership changes), so a client may retry it after a
+   * network error or a timeout.
+   */
+  readonly retrySafe: boolean;
+}
+
+/**
+ * The open API's routes at run time: method and retry safety per path. The server's route
+ * declarations are checked against this table, and `ParleyServerApi` calls routes through it.
+ */
+export const OpenApiRouteTable = {
+  '/user/getToken': { method: 'POST', retrySafe: true },
+  '/user/revokeTokens': { method: 'POST', retrySafe: true },
+  '/user/sessions': { method: 'GET', retrySafe: true },
+  '/group/create': { method: 'POST', retrySafe: false },
+  '/group/join': { method: 'POST', retrySafe: true },
+  '/group/remove': { method: 'POST', retrySafe: true },
+  '/group/dismiss': { method: 'POST', retrySafe: false },
+  '/group/members': { method: 'GET', retrySafe: true },
+  '/group/info': { method: 'GET', retrySafe: true },
+  '/private/send/message': { method: 'POST', retrySafe: true },
+  '/group/send/message': { method: 'POST', retrySafe: true },
+  '/session/messages': { method: 'GET', retrySafe: true },
+  '/message/recall': { method: 'POST', retrySafe: true },
+} as const satisfies { readonly [P in OpenApiPath]: OpenApiRouteInfo<OpenApiRoutes[P]['method']> };

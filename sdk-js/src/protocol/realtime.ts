@@ -1,4 +1,4 @@
-import type { ConversationType, MessageType } from './constants.js';
+import type { ConversationType, MessageType, Platform } from './constants.js';
 import type { MessageContentMap } from './content.js';
 import type { FailureEnvelope } from './errors.js';
 import type { Message, Session } from './models.js';
@@ -20,26 +20,6 @@ export interface HandshakeAuth {
   /** The kind of device; decides which older device a new login replaces under the `one-per-platform` policy. Default `web`. */
   platform?: Platform;
 }
-
-/** Kinds of device, for the login policy and presence. */
-export const Platform = {
-  WEB: 'web',
-  IOS: 'ios',
-  ANDROID: 'android',
-  DESKTOP: 'desktop',
-  /** Servers, bots, scripts. */
-  OTHER: 'other',
-} as const;
-export type Platform = (typeof Platform)[keyof typeof Platform];
-
-/** How many devices of one user may be connected at once (per app, console setting `loginPolicy`). */
-export const LoginPolicy = {
-  /** Any number of devices on any platforms (default). */
-  MULTI_DEVICE: 'multi-device',
-  /** One device per platform: a new login on a platform disconnects the older one, with a `kicked` event. */
-  ONE_PER_PLATFORM: 'one-per-platform',
-} as const;
-export type LoginPolicy = (typeof LoginPolicy)[keyof typeof LoginPolicy];
 
 /** Reply to every client request. */
 export type Ack<T> = { status: 1; data: T } | FailureEnvelope;
@@ -217,7 +197,48 @@ export type ServerEventName = keyof ServerEvents;
 export interface HandshakeErrorData {
   code: FailureEnvelope['code'];
   message: string;
+  /** With `TOKEN_INVALID`: why the token was refused. */
+  reason?: TokenRefusal;
 }
+
+/** Why a user token was refused (`reason` of a `TOKEN_INVALID` handshake refusal). */
+export const TokenRefusal = {
+  /** No token of this app has this value: a typo, a token of another app, or a deleted user. */
+  UNKNOWN: 'unknown',
+  /** The token reached its expiry; mint a new one with `/user/getToken`. */
+  EXPIRED: 'expired',
+  /** The tenant's backend revoked it with `/user/revokeTokens`. */
+  REVOKED: 'revoked',
+} as const;
+export type TokenRefusal = (typeof TokenRefusal)[keyof typeof TokenRefusal];
+
+/** The callback a client passes as the last argument of a request; it receives the ack. */
+export type AckCallback<T> = (reply: Ack<T>) => void;
+
+/**
+ * socket.io's typed-event map of what a device emits: one entry per {@link ClientRequests}
+ * request, the payload first (none for `payload: void`) and the ack callback last. Use it as the
+ * second type argument of socket.io-client's `Socket` and the first of socket.io's `Server`.
+ *
+ * @example
+ * ```ts
+ * import { io, type Socket } from 'socket.io-client';
+ * import type { ClientToServerEvents, ServerToClientEvents } from '@parley/sdk/protocol';
+ *
+ * const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth: { appId, token } });
+ * const ack = await socket.timeout(10_000).emitWithAck('session-list'); // Ack<Session[]>
+ * ```
+ */
+export type ClientToServerEvents = {
+  [K in ClientRequestName]: ClientRequests[K]['payload'] extends void
+    ? (ack: AckCallback<ClientRequests[K]['result']>) => void
+    : (payload: ClientRequests[K]['payload'], ack: AckCallback<ClientRequests[K]['result']>) => void;
+};
+
+/** socket.io's typed-event map of what the server pushes: one entry per {@link ServerEvents} push. */
+export type ServerToClientEvents = {
+  [K in ServerEventName]: (payload: ServerEvents[K]) => void;
+};
 
 /** How long recall stays possible, by default (per-app console settings may change them). */
 export const RecallWindow = {
