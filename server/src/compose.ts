@@ -4,7 +4,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { MemoryBus } from './bus/memory/memory-bus.js';
 import type { Bus } from './bus/ports.js';
 import type { Config } from './config.js';
-import { systemClock, type Clock } from './domain/clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { createServices, type Services } from './domain/services.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
@@ -60,7 +60,6 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
   }, (error, event) => logger.error({ err: error, event }, 'domain event listener failed'));
   const app = createHttpApp({
     services,
-    store,
     logger,
     maxBodyBytes: config.maxBodyBytes,
     trustProxy: config.trustProxy,
@@ -69,8 +68,6 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
   const http = createServer(app.callback());
   const realtime = attachRealtimeGateway(http, {
     services,
-    store,
-    bus,
     clock,
     logger,
     pingIntervalMs: config.socketPingIntervalMs,

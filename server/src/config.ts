@@ -1,3 +1,4 @@
+import { Limits, LoginPolicy } from '@parley/sdk/protocol';
 import { z } from 'zod';
 
 /**
@@ -25,12 +26,12 @@ const envSchema = z.object({
   SIGNATURE_WINDOW_SECONDS: integer(30, 3600).default(300),
   SECRET_ROTATION_GRACE_SECONDS: integer(0, 30 * 24 * 3600).default(24 * 3600),
   MAX_MESSAGE_BYTES: integer(1024, 1024 * 1024).default(64 * 1024),
-  MAX_BODY_BYTES: integer(4096, 16 * 1024 * 1024).default(1024 * 1024),
+  MAX_BODY_BYTES: integer(4096, 16 * 1024 * 1024).default(Limits.PACKET_BYTES_DEFAULT),
   MAX_GROUP_MEMBERS: integer(2, 10_000).default(2000),
   PASSWORD_SCRYPT_COST: powerOfTwo(1024, 1 << 20).default(1 << 17),
   RECALL_WINDOW_SECONDS: integer(0, 7 * 24 * 3600).default(120),
   ADMIN_RECALL_WINDOW_SECONDS: integer(0, 7 * 24 * 3600).default(7200),
-  LOGIN_POLICY: z.enum(['multi-device', 'one-per-platform']).default('multi-device'),
+  LOGIN_POLICY: z.enum(Object.values(LoginPolicy)).default(LoginPolicy.MULTI_DEVICE),
   SOCKET_PING_INTERVAL_MS: integer(1000, 300_000).default(25_000),
   SOCKET_PING_TIMEOUT_MS: integer(1000, 300_000).default(20_000),
 });
@@ -61,7 +62,7 @@ export interface Config {
   recallWindowSeconds: number;
   adminRecallWindowSeconds: number;
   /** Default login policy for new apps. */
-  loginPolicy: 'multi-device' | 'one-per-platform';
+  loginPolicy: LoginPolicy;
   /** Heartbeat: how often the server pings a device, and how long it waits for the pong. */
   socketPingIntervalMs: number;
   socketPingTimeoutMs: number;

@@ -2,7 +2,7 @@ import { ConversationType, MessageType } from '@parley/sdk/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../src/bus/memory/memory-bus.js';
 import type { AppContext } from '../src/domain/app-context.js';
-import { systemClock } from '../src/domain/clock.js';
+import { systemClock } from '../src/clock.js';
 import { createServices, type Services } from '../src/domain/services.js';
 import { MemoryStore } from '../src/store/memory/memory-store.js';
 

@@ -39,7 +39,10 @@ describe('socket handshake', () => {
 
   it('refuses an unknown app', async () => {
     const refusal = await refusalOf(openDevice(t, 'ffffffffffffffff', tokens['alice']!));
-    expect(refusal.data).toEqual({ code: 'UNKNOWN_APP', message: 'appId: app ffffffffffffffff does not exist' });
+    expect(refusal.data).toEqual({
+      code: 'UNKNOWN_APP',
+      message: 'app ffffffffffffffff does not exist (it may have been deleted); check the appId in the console',
+    });
   });
 
   it("refuses another app's token", async () => {

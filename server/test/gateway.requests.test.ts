@@ -68,7 +68,7 @@ describe('the five seed requests', () => {
 
 describe('validation at the socket boundary', () => {
   it.each([
-    ['send-private-message', undefined, /^body: must be an object$/],
+    ['send-private-message', undefined, /^body: must be an object, got null$/],
     ['send-private-message', { targetId: 'bob', messageType: 1 }, /^content: is required$/],
     ['send-private-message', { targetId: 'bob', messageType: 9, content: {} }, /^messageType: /],
     ['send-private-message', { targetId: 'bob', ...text('x'), extra: 1 }, /^extra: is not a field/],

@@ -45,7 +45,7 @@ describe('POST /group/create', () => {
   it('refuses unknown users -> 404 naming them, and creates nothing', async () => {
     await expect(app.api.createGroup({ groupId: 'g-ghosts', userIds: ['u1', 'ghost1', 'ghost2'], name: 'X' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
-      message: 'userIds: users ghost1, ghost2 do not exist',
+      message: 'userIds: users ghost1, ghost2 do not exist; register each user with POST /user/getToken first',
     });
     await expect(app.api.getGroupInfo({ groupId: 'g-ghosts' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await app.api.getUserSessions({ userId: 'u1' })).some((s) => s.targetId === 'g-ghosts')).toBe(false);

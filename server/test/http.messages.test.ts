@@ -72,11 +72,11 @@ describe('POST /private/send/message', () => {
   it('refuses an unknown sender or target -> 404 naming the field', async () => {
     await expect(app.api.sendPrivateMessage(text('zed', 'ann', 'x'))).rejects.toMatchObject({
       code: 'NOT_FOUND',
-      message: 'senderUserId: user zed does not exist',
+      message: 'senderUserId: user zed does not exist; register the user with POST /user/getToken first',
     });
     await expect(app.api.sendPrivateMessage(text('ann', 'zed', 'x'))).rejects.toMatchObject({
       code: 'NOT_FOUND',
-      message: 'targetId: user zed does not exist',
+      message: 'targetId: user zed does not exist; register the user with POST /user/getToken first',
     });
   });
 

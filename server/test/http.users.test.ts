@@ -83,7 +83,7 @@ describe('GET /user/sessions', () => {
   it('for an unknown user -> 404 naming userId', async () => {
     await expect(app.api.getUserSessions({ userId: 'nobody' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
-      message: 'userId: user nobody does not exist',
+      message: 'userId: user nobody does not exist; register the user with POST /user/getToken first',
     });
   });
 

@@ -107,7 +107,7 @@ export interface ParleyClientEvents {
 }
 
 /** A message to send: the `send-*-message` payload, with `clientMsgId` optional (the client sets one). */
-export type SendMessageInput<T extends MessageType = MessageType> = Omit<SendMessagePayload<T>, 'senderUserId'>;
+export type SendMessageInput<T extends MessageType = MessageType> = T extends MessageType ? Omit<SendMessagePayload<T>, 'senderUserId'> : never;
 
 /** Paging of {@link ParleyClient.getMessages}. */
 export type GetMessagesOptions = Omit<SessionMessageListPayload, 'sid'>;

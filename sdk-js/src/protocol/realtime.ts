@@ -31,20 +31,25 @@ export interface ConversationRef {
   targetId: string;
 }
 
-/** `send-private-message` and `send-group-message`. */
-export interface SendMessagePayload<T extends MessageType = MessageType> {
-  /** Recipient user (private) or group (group). */
-  targetId: string;
-  messageType: T;
-  content: MessageContentMap[T];
-  /**
-   * Idempotency key, unique per sender (1-64 characters). A resend with the same key returns the
-   * first message and is not delivered twice. The SDK sets one for you.
-   */
-  clientMsgId?: string;
-  /** Optional; when present it must be the connected user, as the sender is always the token's user. */
-  senderUserId?: string;
-}
+/**
+ * `send-private-message` and `send-group-message`: one shape per message type, so `content` must
+ * match `messageType` (`SendMessagePayload<3>` is an image message).
+ */
+export type SendMessagePayload<T extends MessageType = MessageType> = T extends MessageType
+  ? {
+      /** Recipient user (private) or group (group). */
+      targetId: string;
+      messageType: T;
+      content: MessageContentMap[T];
+      /**
+       * Idempotency key, unique per sender (1-64 characters). A resend with the same key returns the
+       * first message and is not delivered twice. The SDK sets one for you.
+       */
+      clientMsgId?: string;
+      /** Optional; when present it must be the connected user, as the sender is always the token's user. */
+      senderUserId?: string;
+    }
+  : never;
 
 /** `session-message-list`: a page of history, newest first. */
 export interface SessionMessageListPayload {

@@ -1,4 +1,4 @@
-import { ErrorCode, ErrorStatus } from '@parley/sdk/protocol';
+import { ErrorCode, ErrorStatus, type TokenRefusal } from '@parley/sdk/protocol';
 
 /**
  * A failure the caller can understand and act on: it carries a stable wire code, the HTTP
@@ -36,4 +36,14 @@ export function forbidden(why: string): AppError {
 
 export function conflict(why: string): AppError {
   return new AppError(ErrorCode.CONFLICT, why);
+}
+
+/** `TOKEN_INVALID` for a user token, saying why: the handshake passes `reason` on to the device. */
+export class TokenRefusedError extends AppError {
+  constructor(
+    readonly reason: TokenRefusal,
+    message: string,
+  ) {
+    super(ErrorCode.TOKEN_INVALID, message);
+  }
 }

@@ -1,4 +1,4 @@
-import type { Message, SessionReadState } from '@parley/sdk/protocol';
+import type { AppSettings, ConversationType, Message, PresenceState, SessionReadState } from '@parley/sdk/protocol';
 
 /**
  * What happened in the domain that connected devices need to hear about. Services publish after
@@ -18,8 +18,22 @@ export interface DomainEvents {
   'message-recalled': { appId: string; message: Message; participants: readonly string[]; origin: string | undefined };
   /** A user's read mark moved forward. */
   'session-read': { appId: string; userId: string; state: SessionReadState; origin: string | undefined };
+  /** A user is composing a message; `targetId` names the conversation from the typist's side. */
+  'user-typing': {
+    appId: string;
+    userId: string;
+    conversationType: ConversationType;
+    targetId: string;
+    /** Who hears it: the other user, or every other member of the group. */
+    recipients: readonly string[];
+    origin: string | undefined;
+  };
+  /** A user came online (first device) or went offline (last device). */
+  'presence-changed': { appId: string; state: PresenceState };
   /** Every token of the user was revoked: their connections must end. */
   'tokens-revoked': { appId: string; userId: string };
+  /** An app's settings changed: open connections apply them from their next request. */
+  'app-updated': { appId: string; settings: AppSettings };
   /** The app and all its data are gone: its connections must end. */
   'app-deleted': { appId: string };
 }

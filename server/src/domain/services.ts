@@ -3,13 +3,15 @@ import type { Bus } from '../bus/ports.js';
 import type { Store } from '../store/ports.js';
 import { AppService } from './apps/app-service.js';
 import { RequestSignatureVerifier } from './apps/request-signature.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import { EventHub, type DomainEventName } from './events.js';
 import { GroupService } from './groups/group-service.js';
 import { MessageService } from './messages/message-service.js';
 import { RecallService } from './messages/recall-service.js';
+import { PresenceService } from './presence/presence-service.js';
 import { SessionService } from './sessions/session-service.js';
 import { TenantService } from './tenants/tenant-service.js';
+import { TypingService } from './typing/typing-service.js';
 import { UserService } from './users/user-service.js';
 
 /** The rules the domain needs from configuration. */
@@ -32,6 +34,8 @@ export interface Services {
   messages: MessageService;
   recalls: RecallService;
   sessions: SessionService;
+  typing: TypingService;
+  presence: PresenceService;
   /** What happened, for the realtime gateway (and anything else that reacts to changes). */
   events: EventHub;
 }
@@ -62,6 +66,8 @@ export function createServices(
     messages: new MessageService(clock, users, groups, events, { maxContentBytes: settings.maxMessageBytes }),
     recalls: new RecallService(clock, events),
     sessions: new SessionService(users, events),
+    typing: new TypingService(users, groups, events),
+    presence: new PresenceService(bus.presence, events),
     events,
   };
 }

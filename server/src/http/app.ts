@@ -4,7 +4,6 @@ import Koa from 'koa';
 import { AppError } from '../domain/errors.js';
 import type { Services } from '../domain/services.js';
 import type { Logger } from '../logger.js';
-import type { Store } from '../store/ports.js';
 import { dispatch } from './dispatch.js';
 import { errorBoundary } from './error-boundary.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -16,7 +15,6 @@ import { openApiRoutes } from './routes/open-api-routes.js';
 
 export interface HttpAppOptions {
   services: Services;
-  store: Store;
   logger: Logger;
   maxBodyBytes: number;
   trustProxy: boolean;

@@ -1,19 +1,15 @@
 import type { SuccessEnvelope } from '@parley/sdk/protocol';
 import { ErrorCode } from '@parley/sdk/protocol';
 import type { Context } from 'koa';
-import type { z } from 'zod';
 import { SIGNATURE_PARAMS } from '../domain/apps/request-signature.js';
 import { AppError, invalidParams } from '../domain/errors.js';
 import type { Services } from '../domain/services.js';
-import type { Store } from '../store/ports.js';
 import { formFields, readBody } from './body.js';
 import type { ConsoleRoute, PublicRoute, Route, SignedRoute } from './route.js';
-import { parseInput } from '../schemas/parse.js';
 import { readTextFields } from './validate.js';
 
 export interface DispatchDeps {
   services: Services;
-  store: Store;
   maxBodyBytes: number;
 }
 
@@ -48,21 +44,19 @@ async function runSigned(route: SignedRoute, ctx: Context, deps: DispatchDeps): 
   const received = await receive(ctx, deps.maxBodyBytes);
   // The signature covers the parameters exactly as they arrived.
   const app = await deps.services.signatures.verify({ ...received.text, ...received.json });
-  ctx.state.appId = app.appId;
-  const input = validate(route.input, withoutSignature(received));
-  return route.handle(input, { app, data: deps.store.forApp(app.appId) });
+  ctx.state.appId = app.app.appId;
+  return route.execute(fieldsFor(route.input, withoutSignature(received)), app);
 }
 
 async function runConsole(route: ConsoleRoute, ctx: Context, deps: DispatchDeps): Promise<unknown> {
   const tenantId = await deps.services.tenants.authenticate(bearerToken(ctx));
-  const params = route.params ? parseInput(route.params, ctx.params) : undefined;
-  const input = route.input ? validate(route.input, await receive(ctx, deps.maxBodyBytes)) : undefined;
-  return route.handle(input, tenantId, params);
+  const fields = route.input ? fieldsFor(route.input, await receive(ctx, deps.maxBodyBytes)) : undefined;
+  return route.execute(fields, tenantId, ctx.params);
 }
 
 async function runPublic(route: PublicRoute, ctx: Context, deps: DispatchDeps): Promise<unknown> {
-  const input = route.input ? validate(route.input, await receive(ctx, deps.maxBodyBytes)) : undefined;
-  return route.handle(input);
+  const fields = route.input ? fieldsFor(route.input, await receive(ctx, deps.maxBodyBytes)) : undefined;
+  return route.execute(fields);
 }
 
 /** Query fields, plus the body for methods that have one. A field may not come from both. */
@@ -89,8 +83,9 @@ function withoutSignature(received: ReceivedParams): ReceivedParams {
   };
 }
 
-function validate<S extends z.ZodType>(schema: S, received: ReceivedParams): z.output<S> {
-  return parseInput(schema, { ...readTextFields(schema, received.text), ...received.json });
+/** The fields to validate: text read as the type each field of `schema` expects, JSON as it came. */
+function fieldsFor(schema: Parameters<typeof readTextFields>[0], received: ReceivedParams): Record<string, unknown> {
+  return { ...readTextFields(schema, received.text), ...received.json };
 }
 
 function bearerToken(ctx: Context): string {

@@ -1,14 +1,21 @@
+import type { OpenApiPath, OpenApiRoutes } from '@parley/sdk/protocol';
 import type { z } from 'zod';
 import type { AppContext } from '../domain/app-context.js';
+import { parseInput } from '../schemas/parse.js';
 
 /**
  * A route is declared once, with the schema it validates its input with and the schema of the
  * data it answers; the router, the validator and the OpenAPI document all read the same
  * declaration.
+ *
+ * The declaration helpers below keep each handler's types tied to its schemas: the handler is
+ * wrapped with the parse of its own schema, so what dispatch holds is already type-erased and
+ * needs no cast.
  */
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
+/** What every route says about itself, for the router and the reference. */
 interface RouteDocs {
   method: HttpMethod;
   /** Koa-style path, e.g. `/console/apps/:appId`. */
@@ -24,43 +31,81 @@ interface RouteDocs {
 }
 
 /** Signed open-API route: input comes from the query (GET) or body (POST). */
-export interface SignedRoute<S extends z.ZodType = z.ZodType> extends RouteDocs {
+export interface SignedRoute extends RouteDocs {
   auth: 'signature';
-  input: S;
-  handle(input: z.output<S>, app: AppContext): Promise<unknown>;
+  path: OpenApiPath;
+  input: z.ZodType;
+  /** Validates `fields` with `input` and runs the handler. */
+  execute(fields: unknown, ctx: AppContext): Promise<unknown>;
 }
 
 /** Console route: `Authorization: Bearer <console token>`; path params validated with `params`. */
-export interface ConsoleRoute<S extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType> extends RouteDocs {
+export interface ConsoleRoute extends RouteDocs {
   auth: 'console';
-  input: S | null;
-  params: P | null;
-  handle(input: z.output<S>, tenantId: string, params: z.output<P>): Promise<unknown>;
+  input: z.ZodType | null;
+  params: z.ZodType | null;
+  execute(fields: unknown, tenantId: string, params: unknown): Promise<unknown>;
 }
 
-/** Route without authentication (sign-up, login, health, the OpenAPI document). */
-export interface PublicRoute<S extends z.ZodType = z.ZodType> extends RouteDocs {
+/** Route without authentication (sign-up, login). */
+export interface PublicRoute extends RouteDocs {
   auth: 'none';
-  input: S | null;
-  handle(input: z.output<S>): Promise<unknown>;
+  input: z.ZodType | null;
+  execute(fields: unknown): Promise<unknown>;
 }
 
 export type Route = SignedRoute | ConsoleRoute | PublicRoute;
 
-/**
- * Identity helpers that tie a handler's input type to its schema. The cast widens the handler to
- * what dispatch calls it with: input already validated by that same schema.
- */
-export function signedRoute<S extends z.ZodType>(route: Omit<SignedRoute<S>, 'auth'>): SignedRoute {
-  return { ...route, auth: 'signature' } as unknown as SignedRoute;
+/** The value a route's (possibly absent) input schema yields. */
+type Parsed<S extends z.ZodType | null> = S extends z.ZodType ? z.output<S> : undefined;
+
+function parser<S extends z.ZodType | null>(schema: S): (fields: unknown) => Parsed<S>;
+function parser(schema: z.ZodType | null): (fields: unknown) => unknown {
+  return (fields) => (schema === null ? undefined : parseInput(schema, fields));
 }
 
-export function consoleRoute<S extends z.ZodType, P extends z.ZodType>(
-  route: Omit<ConsoleRoute<S, P>, 'auth'>,
+/** Declaration of a signed route: path and method from the protocol's route table, data of its response type. */
+export interface SignedRouteDeclaration<P extends OpenApiPath, S extends z.ZodType<OpenApiRoutes[P]['request']>>
+  extends Omit<RouteDocs, 'method' | 'path' | 'output'> {
+  method: OpenApiRoutes[P]['method'];
+  path: P;
+  input: S;
+  output: OpenApiRoutes[P]['response'] extends null ? null : z.ZodType<OpenApiRoutes[P]['response']>;
+  handle(input: z.output<S>, ctx: AppContext): Promise<OpenApiRoutes[P]['response']>;
+}
+
+export function signedRoute<P extends OpenApiPath, S extends z.ZodType<OpenApiRoutes[P]['request']>>(
+  declaration: SignedRouteDeclaration<P, S>,
+): SignedRoute {
+  const { handle, ...docs } = declaration;
+  return { ...docs, auth: 'signature', execute: (fields, ctx) => handle(parseInput(declaration.input, fields), ctx) };
+}
+
+export interface ConsoleRouteDeclaration<S extends z.ZodType | null, P extends z.ZodType | null, T>
+  extends Omit<RouteDocs, 'output'> {
+  input: S;
+  params: P;
+  output: z.ZodType<T> | null;
+  handle(input: Parsed<S>, tenantId: string, params: Parsed<P>): Promise<T>;
+}
+
+export function consoleRoute<S extends z.ZodType | null, P extends z.ZodType | null, T>(
+  declaration: ConsoleRouteDeclaration<S, P, T>,
 ): ConsoleRoute {
-  return { ...route, auth: 'console' } as unknown as ConsoleRoute;
+  const { handle, ...docs } = declaration;
+  const parse = parser(declaration.input);
+  const parseParams = parser(declaration.params);
+  return { ...docs, auth: 'console', execute: (fields, tenantId, params) => handle(parse(fields), tenantId, parseParams(params)) };
 }
 
-export function publicRoute<S extends z.ZodType>(route: Omit<PublicRoute<S>, 'auth'>): PublicRoute {
-  return { ...route, auth: 'none' } as unknown as PublicRoute;
+export interface PublicRouteDeclaration<S extends z.ZodType | null, T> extends Omit<RouteDocs, 'output'> {
+  input: S;
+  output: z.ZodType<T> | null;
+  handle(input: Parsed<S>): Promise<T>;
+}
+
+export function publicRoute<S extends z.ZodType | null, T>(declaration: PublicRouteDeclaration<S, T>): PublicRoute {
+  const { handle, ...docs } = declaration;
+  const parse = parser(declaration.input);
+  return { ...docs, auth: 'none', execute: (fields) => handle(parse(fields)) };
 }

@@ -1,7 +1,8 @@
-import { ConversationType, KickReason, LoginPolicy } from '@parley/sdk/protocol';
-import type { Bus } from '../bus/ports.js';
-import type { Clock } from '../domain/clock.js';
+import { KickReason } from '@parley/sdk/protocol';
+import type { Clock } from '../clock.js';
 import type { AppContext } from '../domain/app-context.js';
+import { devicesReplacedBy } from '../domain/devices/login-policy.js';
+import type { Services } from '../domain/services.js';
 import type { Logger } from '../logger.js';
 import { appRoom, presenceRoom, userRoom } from './rooms.js';
 import type { DeviceSocket, GatewayServer } from './types.js';
@@ -11,14 +12,15 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * What happens when a device connects and leaves: rooms, login policy, presence and token
- * expiry. Request handling is elsewhere (requests.ts).
+ * expiry. The rules (who is a contact, which device a login replaces, when a user is online) are
+ * the domain's; this class applies them to sockets.
  */
 export class ConnectionLifecycle {
   readonly #expiryTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly io: GatewayServer,
-    private readonly bus: Bus,
+    private readonly services: Services,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
@@ -29,18 +31,14 @@ export class ConnectionLifecycle {
     await socket.join([userRoom(appId, userId), appRoom(appId)]);
     this.#armExpiry(socket);
 
-    // Contacts: the other users of the user's private chats. Their presence is pushed unasked.
-    const contacts = (await ctx.data.sessions.listForUser(userId))
-      .filter((session) => session.conversationType === ConversationType.PRIVATE)
-      .map((session) => session.targetId);
+    const contacts = await this.services.presence.contactsOf(ctx, userId);
     if (contacts.length > 0) await socket.join(contacts.map((contact) => presenceRoom(appId, contact)));
 
     // Registered before an older device is replaced, so contacts never see a brief "offline".
-    const cameOnline = await this.bus.presence.connect(appId, userId, socket.id, platform);
-    if (ctx.app.settings.loginPolicy === LoginPolicy.ONE_PER_PLATFORM) await this.#replaceOlderDevice(socket);
+    await this.services.presence.deviceConnected(appId, userId, socket.id, platform);
+    await this.#replaceOlderDevices(socket, ctx);
     // The device may have left while we were busy; then `closed` already ran and missed it.
-    if (!socket.connected) return this.closed(socket);
-    if (cameOnline) await this.#announce(appId, userId);
+    if (!socket.connected) await this.closed(socket);
   }
 
   /** Runs once when a connection ends, whatever the reason. */
@@ -48,8 +46,7 @@ export class ConnectionLifecycle {
     clearTimeout(this.#expiryTimers.get(socket.id));
     this.#expiryTimers.delete(socket.id);
     const { appId, userId } = socket.data;
-    const wentOffline = await this.bus.presence.disconnect(appId, userId, socket.id);
-    if (wentOffline) await this.#announce(appId, userId);
+    await this.services.presence.deviceDisconnected(appId, userId, socket.id);
   }
 
   /** Stops every expiry timer (server shutdown). */
@@ -58,24 +55,19 @@ export class ConnectionLifecycle {
     this.#expiryTimers.clear();
   }
 
-  async #announce(appId: string, userId: string): Promise<void> {
-    const [state] = await this.bus.presence.query(appId, [userId]);
-    if (state) this.io.to(presenceRoom(appId, userId)).emit('presence', state);
-  }
-
-  /** `one-per-platform`: older devices of this user on this platform are told and closed. */
-  async #replaceOlderDevice(socket: DeviceSocket): Promise<void> {
+  /** The app's login policy decides which of the user's other devices this login replaces. */
+  async #replaceOlderDevices(socket: DeviceSocket, ctx: AppContext): Promise<void> {
     const { appId, userId, platform, connectedAt } = socket.data;
     const devices = await this.io.in(userRoom(appId, userId)).fetchSockets();
+    const replaced = devicesReplacedBy(
+      ctx.app.settings.loginPolicy,
+      { connectionId: socket.id, platform, connectedAt },
+      devices.map((device) => ({ connectionId: device.id, platform: device.data.platform, connectedAt: device.data.connectedAt })),
+    );
+    const ids = new Set(replaced.map((device) => device.connectionId));
     for (const device of devices) {
-      if (device.id === socket.id || device.data.platform !== platform) continue;
-      // Of two logins in the same millisecond, the later id stays: exactly one survives.
-      const older = device.data.connectedAt < connectedAt || (device.data.connectedAt === connectedAt && device.id < socket.id);
-      if (!older) continue;
-      device.emit('kicked', {
-        reason: KickReason.LOGIN_ELSEWHERE,
-        message: `you signed in on another ${platform} device`,
-      });
+      if (!ids.has(device.id)) continue;
+      device.emit('kicked', { reason: KickReason.LOGIN_ELSEWHERE, message: `you signed in on another ${platform} device` });
       device.disconnect(true);
     }
   }

@@ -1,6 +1,6 @@
 import { ConversationType, KickReason, type KickedEvent } from '@parley/sdk/protocol';
 import type { EventHub } from '../domain/events.js';
-import { appRoom, userRoom } from './rooms.js';
+import { appRoom, presenceRoom, userRoom } from './rooms.js';
 import type { GatewayServer } from './types.js';
 
 /**
@@ -32,6 +32,16 @@ export function deliverDomainEvents(io: GatewayServer, events: EventHub): () => 
           readSeq: state.readSeq,
         });
       }
+    }),
+
+    events.subscribe('user-typing', ({ appId, userId, conversationType, targetId, recipients }) => {
+      // Each recipient sees the conversation from their side: the group, or the typist.
+      const conversation = conversationType === ConversationType.GROUP ? targetId : userId;
+      io.to(recipients.map((recipient) => userRoom(appId, recipient))).emit('typing', { conversationType, targetId: conversation, userId });
+    }),
+
+    events.subscribe('presence-changed', ({ appId, state }) => {
+      io.to(presenceRoom(appId, state.userId)).emit('presence', state);
     }),
 
     events.subscribe('tokens-revoked', ({ appId, userId }) => {

@@ -1,24 +1,22 @@
 import type { Server as HttpServer } from 'node:http';
 import { ErrorCode, type Ack, type ClientRequestName } from '@parley/sdk/protocol';
 import { Server } from 'socket.io';
-import type { Bus } from '../bus/ports.js';
-import type { Clock } from '../domain/clock.js';
+import type { Clock } from '../clock.js';
 import { AppError } from '../domain/errors.js';
 import { newObjectId } from '../domain/ids.js';
 import type { Services } from '../domain/services.js';
 import type { Logger } from '../logger.js';
-import type { Store } from '../store/ports.js';
 import { ConnectionLifecycle } from './connections.js';
 import { deliverDomainEvents } from './delivery.js';
 import { authenticateHandshake } from './handshake.js';
-import { requestHandlers, type DeviceRequest } from './requests.js';
-import { TypingRelay } from './typing.js';
+import { LiveApps } from './live-apps.js';
+import { socketRequests } from './requests/index.js';
+import type { SocketRequest } from './socket-request.js';
+import { TypingThrottle } from './typing-throttle.js';
 import type { DeviceSocket, GatewayServer } from './types.js';
 
 export interface GatewayOptions {
   services: Services;
-  store: Store;
-  bus: Bus;
   clock: Clock;
   logger: Logger;
   /** Heartbeat. socket.io's defaults (25 s / 20 s) ride out a mobile network's short stalls. */
@@ -30,13 +28,15 @@ export interface GatewayOptions {
 
 export interface RealtimeGateway {
   readonly io: GatewayServer;
+  /** The declared requests, by name (the reference and the tests read them). */
+  readonly requests: ReadonlyMap<ClientRequestName, SocketRequest>;
   /** Disconnects every device and stops listening. */
   close(): Promise<void>;
 }
 
 /** The socket.io gateway (DESIGN §3.4), on the same HTTP server as the REST API. */
 export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions): RealtimeGateway {
-  const { services, store, bus, clock, logger } = options;
+  const { services, clock, logger } = options;
   const io: GatewayServer = new Server(http, {
     serveClient: false,
     pingInterval: options.pingIntervalMs,
@@ -45,51 +45,54 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
     // Devices authenticate with a token, never a cookie, so any web origin may connect.
     cors: { origin: '*' },
   });
-  const lifecycle = new ConnectionLifecycle(io, bus, clock, logger);
-  const typing = new TypingRelay(io, services, clock);
-  const handlers = requestHandlers(services, bus, typing);
+  const apps = new LiveApps(services);
+  const lifecycle = new ConnectionLifecycle(io, services, clock, logger);
+  const throttle = new TypingThrottle(clock);
+  const requests = socketRequests(services, throttle);
   const stopDelivery = deliverDomainEvents(io, services.events);
 
-  io.use(authenticateHandshake({ services, store, clock, logger }));
+  io.use(authenticateHandshake({ services, clock, logger }));
 
   io.on('connection', (socket) => {
     const { appId, userId } = socket.data;
-    const context = async (): Promise<DeviceRequest> => {
-      // Loaded per request: settings changed in the console apply at once.
-      const app = await services.apps.load(appId);
-      if (!app) throw new AppError(ErrorCode.TOKEN_INVALID, 'this app no longer exists');
-      return { ctx: { app, data: store.forApp(appId), origin: socket.id }, userId, socket };
-    };
+    const held = apps.acquire(appId);
+    // Answered even before setup is done; every request waits for the app to be held.
+    held.catch(() => {});
 
-    for (const name of Object.keys(handlers) as ClientRequestName[]) {
-      socket.on(name, (...args: unknown[]) => {
-        const ack = typeof args.at(-1) === 'function' ? (args.pop() as (reply: Ack<unknown>) => void) : undefined;
-        void answer(name, args[0], ack);
+    for (const request of requests.values()) {
+      socket.on(request.name, (...args: unknown[]) => {
+        const last = args.at(-1);
+        const ack = typeof last === 'function' ? (args.pop(), (reply: Ack<unknown>) => void last(reply)) : undefined;
+        void answer(request, args[0], ack);
       });
     }
 
-    const answer = async (name: ClientRequestName, payload: unknown, ack: ((reply: Ack<unknown>) => void) | undefined) => {
+    const answer = async (request: SocketRequest, payload: unknown, ack: ((reply: Ack<unknown>) => void) | undefined) => {
       let reply: Ack<unknown>;
       try {
-        reply = { status: 1, data: await handlers[name](payload, await context()) };
+        await held;
+        const ctx = { ...(await apps.current(appId)), origin: socket.id };
+        reply = { status: 1, data: await request.execute(payload, { ctx, userId, socket }) };
       } catch (error) {
-        reply = failure(error, name, socket, logger);
+        reply = failure(error, request.name, socket, logger);
       }
       ack?.(reply);
     };
 
     socket.on('disconnect', () => {
-      typing.forget(socket.id);
-      lifecycle.closed(socket).catch((error: unknown) => logger.error({ err: error, appId, userId }, 'disconnect handling failed'));
+      throttle.forget(socket.id);
+      lifecycle
+        .closed(socket)
+        .catch((error: unknown) => logger.error({ err: error, appId, userId }, 'disconnect handling failed'))
+        .finally(() => held.then(() => apps.release(appId), () => {}));
     });
 
     void (async () => {
       try {
-        const { ctx } = await context();
-        await lifecycle.opened(socket, ctx);
+        await lifecycle.opened(socket, await held);
         if (socket.connected) socket.emit('ready', { appId, userId, platform: socket.data.platform, serverTime: clock.now() });
       } catch (error) {
-        logger.error({ err: error, appId, userId }, 'could not set up connection');
+        if (!(error instanceof AppError)) logger.error({ err: error, appId, userId }, 'could not set up connection');
         socket.disconnect(true);
       }
     })();
@@ -97,9 +100,11 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
 
   return {
     io,
+    requests,
     async close() {
       stopDelivery();
       lifecycle.stop();
+      apps.stop();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());

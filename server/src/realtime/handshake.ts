@@ -1,17 +1,15 @@
 import { ErrorCode, type HandshakeErrorData } from '@parley/sdk/protocol';
 import type { ExtendedError } from 'socket.io';
-import type { Clock } from '../domain/clock.js';
-import { AppError } from '../domain/errors.js';
+import type { Clock } from '../clock.js';
+import { AppError, TokenRefusedError } from '../domain/errors.js';
 import type { Services } from '../domain/services.js';
 import type { Logger } from '../logger.js';
-import { handshakeAuth } from '../schemas/realtime.js';
 import { parseInput } from '../schemas/parse.js';
-import type { Store } from '../store/ports.js';
+import { handshakeAuth } from '../schemas/realtime.js';
 import type { DeviceSocket } from './types.js';
 
 export interface HandshakeDeps {
   services: Services;
-  store: Store;
   clock: Clock;
   logger: Logger;
 }
@@ -19,7 +17,7 @@ export interface HandshakeDeps {
 /**
  * socket.io middleware: accepts a connection only with a live token of the named app. `auth`
  * wins over the query string, field by field. The refusal reaches the client as `connect_error`
- * with `data: {code, message}`.
+ * with `data: {code, message}` (and `reason` for a refused token).
  */
 export function authenticateHandshake(deps: HandshakeDeps) {
   return async (socket: DeviceSocket, next: (error?: ExtendedError) => void): Promise<void> => {
@@ -32,11 +30,10 @@ export function authenticateHandshake(deps: HandshakeDeps) {
       };
       const given = { ...withoutUndefined(fromQuery), ...withoutUndefined(isRecord(auth) ? auth : {}) };
       const input = parseInput(handshakeAuth, given);
-      const app = await deps.services.apps.load(input.appId);
-      if (!app) throw new AppError(ErrorCode.UNKNOWN_APP, `appId: app ${input.appId} does not exist`);
-      const { user, expiresAt } = await deps.services.users.authenticate({ app, data: deps.store.forApp(app.appId) }, input.token);
+      const ctx = await deps.services.apps.open(input.appId);
+      const { user, expiresAt } = await deps.services.users.authenticate(ctx, input.token);
       socket.data = {
-        appId: app.appId,
+        appId: ctx.app.appId,
         userId: user.userId,
         platform: input.platform,
         tokenExpiresAt: expiresAt,
@@ -50,11 +47,13 @@ export function authenticateHandshake(deps: HandshakeDeps) {
 }
 
 function refusal(error: unknown, logger: Logger): ExtendedError {
-  const data: HandshakeErrorData =
-    error instanceof AppError
-      ? { code: error.code, message: error.message }
-      : { code: ErrorCode.INTERNAL, message: 'the server could not check this connection' };
-  if (!(error instanceof AppError)) logger.error({ err: error }, 'handshake failed');
+  let data: HandshakeErrorData;
+  if (error instanceof TokenRefusedError) data = { code: error.code, message: error.message, reason: error.reason };
+  else if (error instanceof AppError) data = { code: error.code, message: error.message };
+  else {
+    logger.error({ err: error }, 'handshake failed');
+    data = { code: ErrorCode.INTERNAL, message: 'the server could not check this connection; try again later' };
+  }
   return Object.assign(new Error(data.message), { data });
 }
 

@@ -1,12 +1,5 @@
-import type { ClientRequestName, Platform, ServerEventName, ServerEvents } from '@parley/sdk/protocol';
+import type { ClientToServerEvents, Platform, ServerToClientEvents } from '@parley/sdk/protocol';
 import type { Server, Socket } from 'socket.io';
-
-/**
- * socket.io's typed-event maps built from the protocol: what devices may send (requests, with an
- * ack as their last argument) and what the server pushes.
- */
-export type ListenEvents = { [E in ClientRequestName]: (...args: unknown[]) => void };
-export type EmitEvents = { [E in ServerEventName]: (payload: ServerEvents[E]) => void };
 
 /** What the handshake learned about a connection. */
 export interface ConnectionData {
@@ -19,5 +12,9 @@ export interface ConnectionData {
   connectedAt: number;
 }
 
-export type GatewayServer = Server<ListenEvents, EmitEvents, Record<string, never>, ConnectionData>;
-export type DeviceSocket = Socket<ListenEvents, EmitEvents, Record<string, never>, ConnectionData>;
+/**
+ * socket.io typed with the protocol's event maps, the same ones `ParleyClient`'s socket uses
+ * (generics reversed): requests with their ack callbacks in, pushes out.
+ */
+export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ConnectionData>;
+export type DeviceSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ConnectionData>;

@@ -1,4 +1,4 @@
-import { Limits } from '@parley/sdk/protocol';
+import { ConversationType, Limits, MessageType } from '@parley/sdk/protocol';
 import { z } from 'zod';
 
 /**
@@ -50,6 +50,9 @@ export const userIdList = z
 
 export const pageLimit = z.number().int().min(1).max(Limits.MESSAGE_PAGE_MAX);
 
-export const conversationType = z.union([z.literal(1), z.literal(2)], {
-  error: 'must be 1 (private) or 2 (group)',
-});
+export const conversationType = z.literal(Object.values(ConversationType), { error: 'must be 1 (private) or 2 (group)' });
+
+/** Names of the message types, for messages and docs: `1 text, 2 voice, …`. */
+export const MESSAGE_TYPE_NAMES = Object.entries(MessageType)
+  .map(([name, value]) => `${value} ${name.toLowerCase()}`)
+  .join(', ');

@@ -1,3 +1,4 @@
+import { LoginPolicy } from '@parley/sdk/protocol';
 import { z } from 'zod';
 
 /** Request bodies of the console API. */
@@ -17,7 +18,7 @@ export const appSettingsPatch = z.strictObject({
   maxGroupMembers: z.number().int().min(2).max(10_000).optional(),
   recallWindowSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
   adminRecallWindowSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
-  loginPolicy: z.enum(['multi-device', 'one-per-platform']).optional(),
+  loginPolicy: z.enum(Object.values(LoginPolicy)).optional(),
 });
 
 export const updateAppRequest = z.strictObject({

@@ -30,7 +30,7 @@ function contentObject<Shape extends z.ZodRawShape>(shape: Shape) {
   return z
     .object({ content: z.string().optional(), extra: z.record(z.string(), z.json()).optional() })
     .extend(shape)
-    .catchall(z.json())
+    .catchall(z.json().optional())
     .superRefine((value, ctx) => checkKeys(value, 0, [], ctx));
 }
 

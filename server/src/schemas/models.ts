@@ -1,27 +1,44 @@
-import type {
-  ConsoleApp,
-  ConsoleLoginResult,
-  CreateAppResult,
-  GetTokenResult,
-  Group,
-  GroupMember,
-  GroupMembersChangeResult,
-  LastMessage,
-  Message,
-  RevokeTokensResult,
-  Session,
+import {
+  GroupRole,
+  KickReason,
+  LoginPolicy,
+  MessageType,
+  Platform,
+  type KickedEvent,
+  type PresenceState,
+  type ReadReceiptEvent,
+  type ReadyEvent,
+  type SessionReadState,
+  type TypingEvent,
+  type ConsoleApp,
+  type ConsoleLoginResult,
+  type CreateAppResult,
+  type GetTokenResult,
+  type Group,
+  type GroupMember,
+  type GroupMembersChangeResult,
+  type LastMessage,
+  type Message,
+  type RevokeTokensResult,
+  type Session,
 } from '@parley/sdk/protocol';
 import { z } from 'zod';
-import { conversationType } from './common.js';
+import { conversationType, MESSAGE_TYPE_NAMES } from './common.js';
 
 /**
  * Response data shapes, for the OpenAPI document. Each is checked against the protocol type it
  * documents, so the reference cannot drift from what the server returns.
  */
 
-const messageType = z.number().int().min(1).describe('1 text, 2 voice, 3 image, 4 file, 5 location, 6 custom');
+const messageType = z.literal(Object.values(MessageType)).describe(MESSAGE_TYPE_NAMES);
 const millis = z.number().int().describe('milliseconds since the Unix epoch');
-const groupRole = z.enum(['owner', 'admin', 'member']);
+const groupRole = z.enum(Object.values(GroupRole));
+
+/** Content as stored: the fields of its message type (see the messages guide); `{}` once recalled. */
+const storedContent = z
+  .object({ content: z.string().optional(), extra: z.record(z.string(), z.json()).optional() })
+  .catchall(z.json().optional())
+  .describe('fields depend on `messageType`; `{}` once recalled');
 
 export const messageModel = z
   .object({
@@ -32,7 +49,7 @@ export const messageModel = z
     senderUserId: z.string(),
     targetId: z.string(),
     messageType,
-    content: z.record(z.string(), z.json()),
+    content: storedContent,
     date: z.string().describe('ISO 8601, UTC'),
     timestamp: millis,
     sendUser: z.object({ name: z.string(), avatarUri: z.string() }),
@@ -42,7 +59,7 @@ export const messageModel = z
       .describe('set once the message was recalled; `content` is then `{}`'),
     sendSession: z.object({ sid: z.string(), title: z.string(), avatar: z.string() }).optional(),
   })
-  .meta({ id: 'Message' }) satisfies z.ZodType<Omit<Message, 'content' | 'messageType'>>;
+  .meta({ id: 'Message' }) satisfies z.ZodType<Message>;
 
 export const lastMessageModel = z
   .object({
@@ -54,7 +71,7 @@ export const lastMessageModel = z
     date: z.string(),
     timestamp: millis,
   })
-  .meta({ id: 'LastMessage' }) satisfies z.ZodType<Omit<LastMessage, 'messageType'>>;
+  .meta({ id: 'LastMessage' }) satisfies z.ZodType<LastMessage>;
 
 export const sessionModel = z
   .object({
@@ -69,7 +86,7 @@ export const sessionModel = z
     readSeq: z.number().int(),
     updatedAt: millis,
   })
-  .meta({ id: 'Session' }) satisfies z.ZodType<Omit<Session, 'lastMsg'>>;
+  .meta({ id: 'Session' }) satisfies z.ZodType<Session>;
 
 export const groupModel = z
   .object({
@@ -122,8 +139,55 @@ export const consoleAppModel = z
       maxGroupMembers: z.number().int(),
       recallWindowSeconds: z.number().int(),
       adminRecallWindowSeconds: z.number().int(),
-      loginPolicy: z.enum(['multi-device', 'one-per-platform']),
+      loginPolicy: z.enum(Object.values(LoginPolicy)),
     }),
     createdAt: millis,
   })
   .meta({ id: 'ConsoleApp' }) satisfies z.ZodType<ConsoleApp>;
+
+// ---- realtime: ack data and push payloads -------------------------------------------------------
+
+const conversationRef = { conversationType, targetId: z.string() };
+
+export const sessionReadStateModel = z
+  .object({
+    sid: z.string(),
+    ...conversationRef,
+    readSeq: z.number().int().describe('highest seq the user has read'),
+    unread: z.number().int().describe('unread messages left in the session'),
+  })
+  .meta({ id: 'SessionReadState' }) satisfies z.ZodType<SessionReadState>;
+
+export const presenceStateModel = z
+  .object({
+    userId: z.string(),
+    online: z.boolean().describe('true while the user has at least one connected device'),
+    platforms: z.array(z.enum(Object.values(Platform))).describe('platforms of the connected devices, each once; empty when offline'),
+    lastSeenAt: millis.nullable().describe('when the last device left; null while online or when not seen since the server started'),
+  })
+  .meta({ id: 'PresenceState' }) satisfies z.ZodType<PresenceState>;
+
+export const readyEventModel = z
+  .object({
+    appId: z.string(),
+    userId: z.string().describe('the user the token belongs to'),
+    platform: z.enum(Object.values(Platform)),
+    serverTime: millis.describe("the server's clock, to correct a device clock"),
+  })
+  .meta({ id: 'ReadyEvent' }) satisfies z.ZodType<ReadyEvent>;
+
+export const readReceiptEventModel = z
+  .object({
+    ...conversationRef,
+    userId: z.string().describe('the reader'),
+    readSeq: z.number().int(),
+  })
+  .meta({ id: 'ReadReceiptEvent' }) satisfies z.ZodType<ReadReceiptEvent>;
+
+export const typingEventModel = z
+  .object({ ...conversationRef, userId: z.string().describe('who is typing') })
+  .meta({ id: 'TypingEvent' }) satisfies z.ZodType<TypingEvent>;
+
+export const kickedEventModel = z
+  .object({ reason: z.enum(Object.values(KickReason)), message: z.string() })
+  .meta({ id: 'KickedEvent' }) satisfies z.ZodType<KickedEvent>;

@@ -1,6 +1,6 @@
 import { Limits, MessageType, type MessageType as MessageTypeValue } from '@parley/sdk/protocol';
 import { z } from 'zod';
-import { clientMsgId, conversationType, displayName, entityId, objectId, pageLimit, uri, userIdList } from './common.js';
+import { clientMsgId, conversationType, displayName, entityId, MESSAGE_TYPE_NAMES, objectId, pageLimit, uri, userIdList } from './common.js';
 import { contentSchemas } from './content.js';
 
 /** Request fields of every open-API route (the signature parameters are checked separately). */
@@ -25,9 +25,9 @@ export const groupMembersChangeRequest = z.strictObject({ groupId: entityId, use
 
 export const groupIdRequest = z.strictObject({ groupId: entityId });
 
-function sendOption<T extends MessageTypeValue>(messageType: T) {
+function sendOption<T extends MessageTypeValue, Sender extends z.ZodType>(messageType: T, sender: Sender) {
   return z.strictObject({
-    senderUserId: entityId,
+    senderUserId: sender,
     targetId: entityId,
     messageType: z.literal(messageType),
     content: contentSchemas[messageType],
@@ -35,18 +35,23 @@ function sendOption<T extends MessageTypeValue>(messageType: T) {
   });
 }
 
-export const sendMessageRequest = z.discriminatedUnion(
-  'messageType',
-  [
-    sendOption(MessageType.TEXT),
-    sendOption(MessageType.VOICE),
-    sendOption(MessageType.IMAGE),
-    sendOption(MessageType.FILE),
-    sendOption(MessageType.LOCATION),
-    sendOption(MessageType.CUSTOM),
-  ],
-  { error: 'must be one of 1 (text), 2 (voice), 3 (image), 4 (file), 5 (location), 6 (custom)' },
-);
+/** A send, one shape per message type; `sender` is the schema of `senderUserId`. */
+export function sendMessageSchema<Sender extends z.ZodType>(sender: Sender) {
+  return z.discriminatedUnion(
+    'messageType',
+    [
+      sendOption(MessageType.TEXT, sender),
+      sendOption(MessageType.VOICE, sender),
+      sendOption(MessageType.IMAGE, sender),
+      sendOption(MessageType.FILE, sender),
+      sendOption(MessageType.LOCATION, sender),
+      sendOption(MessageType.CUSTOM, sender),
+    ],
+    { error: `must be one of ${MESSAGE_TYPE_NAMES}` },
+  );
+}
+
+export const sendMessageRequest = sendMessageSchema(entityId);
 
 export const sessionMessagesRequest = z.strictObject({
   userId: entityId,

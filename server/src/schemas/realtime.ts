@@ -1,35 +1,42 @@
-import { Limits } from '@parley/sdk/protocol';
+import { Limits, Platform } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import { conversationType, entityId, objectId, pageLimit, userIdList } from './common.js';
+import { sendMessageSchema } from './open-api.js';
 
 /**
- * Payloads of the socket protocol (`@parley/sdk/protocol` realtime.ts). Sends reuse the open
- * API's `sendMessageRequest`, with the sender filled in from the token.
+ * Payloads of the socket protocol (`@parley/sdk/protocol` realtime.ts). Each request declaration
+ * checks its schema against the protocol type it validates.
  */
 
 export const handshakeAuth = z.object({
   appId: z.string().min(1, 'is required').max(64),
   token: z.string().min(1, 'is required').max(512),
-  platform: z.enum(['web', 'ios', 'android', 'desktop', 'other']).default('web'),
+  platform: z.enum(Object.values(Platform)).default(Platform.WEB),
 });
 
 export const sessionMessageListPayload = z.strictObject({
   sid: objectId,
-  limit: pageLimit.optional(),
-  lastmsgId: objectId.optional(),
+  limit: pageLimit.optional().describe(`1-${Limits.MESSAGE_PAGE_MAX}, default ${Limits.MESSAGE_PAGE_DEFAULT}`),
+  lastmsgId: objectId.optional().describe('only messages older than this one'),
 });
+
+/** A send from a device: `senderUserId` may be left out (the sender is always the connected user). */
+export const sendMessagePayload = sendMessageSchema(entityId.optional());
 
 /** `{sid, seq?}`, or the sid alone as the seed protocol sends it. */
 export const setSessionReadPayload = z.union([
-  objectId.transform((sid) => ({ sid, seq: undefined })),
-  z.strictObject({ sid: objectId, seq: z.number().int().min(0).optional() }),
+  objectId,
+  z.strictObject({
+    sid: objectId,
+    seq: z.number().int().min(0).optional().describe('read up to this seq; default the newest message'),
+  }),
 ]);
 
 export const syncMessagesPayload = z.strictObject({
   conversationType,
   targetId: entityId,
-  afterSeq: z.number().int().min(0),
-  limit: pageLimit.optional(),
+  afterSeq: z.number().int().min(0).describe('the highest seq the device already has; 0 for everything'),
+  limit: pageLimit.optional().describe(`1-${Limits.MESSAGE_PAGE_MAX}, default ${Limits.MESSAGE_PAGE_MAX}`),
 });
 
 export const recallMessagePayload = z.strictObject({ msgId: objectId });
@@ -38,5 +45,5 @@ export const typingPayload = z.strictObject({ conversationType, targetId: entity
 
 export const presencePayload = z.strictObject({ userIds: userIdList });
 
-/** Largest page of `sync-messages`. */
+/** Largest page of `sync-messages`, and its default. */
 export const SYNC_PAGE_MAX = Limits.MESSAGE_PAGE_MAX;

@@ -1,4 +1,4 @@
-import type { Clock } from '../../domain/clock.js';
+import type { Clock } from '../../clock.js';
 import type { Bus } from '../ports.js';
 import { MemoryNonceCache } from './nonce-cache.js';
 import { MemoryPresence } from './presence.js';

@@ -1,5 +1,5 @@
 import type { Platform, PresenceState } from '@parley/sdk/protocol';
-import type { Clock } from '../../domain/clock.js';
+import type { Clock } from '../../clock.js';
 import type { PresenceRegistry } from '../ports.js';
 
 /**

@@ -1,8 +1,9 @@
-import type { AppSettings, ConsoleApp, CreateAppResult, UpdateAppRequest } from '@parley/sdk/protocol';
+import { ErrorCode, type AppSettings, type ConsoleApp, type CreateAppResult, type UpdateAppRequest } from '@parley/sdk/protocol';
+import type { Clock } from '../../clock.js';
 import { DuplicateKeyError, type Store } from '../../store/ports.js';
 import type { AppRecord } from '../../store/records.js';
-import type { Clock } from '../clock.js';
-import { notFound } from '../errors.js';
+import type { AppContext } from '../app-context.js';
+import { AppError, notFound } from '../errors.js';
 import type { EventPublisher } from '../events.js';
 import { randomHex } from '../ids.js';
 
@@ -69,6 +70,9 @@ export class AppService {
       updatedAt: this.clock.now(),
     });
     if (!updated) throw appNotFound(appId);
+    if (patch.settings !== undefined) {
+      this.events.publish('app-updated', { appId, settings: this.#withDefaults(updated).settings });
+    }
     return this.#view(updated);
   }
 
@@ -101,20 +105,30 @@ export class AppService {
   }
 
   /**
-   * The app as the domain uses it: settings added since the app was stored take their defaults.
-   * Null when the app does not exist.
+   * What a request of app `appId` works with: the app (settings added since it was stored take
+   * their defaults) and its scoped repositories. Transports call this instead of the store.
+   *
+   * @throws AppError `UNKNOWN_APP` when no app has this id (never had, or deleted).
    */
-  async load(appId: string): Promise<AppRecord | null> {
+  async open(appId: string): Promise<AppContext> {
     const app = await this.store.apps.get(appId);
-    return app && { ...app, settings: { ...this.options.defaultSettings, ...app.settings } };
+    if (!app) throw unknownApp(appId);
+    return this.#context(app);
   }
 
-  /** The app with the secrets a signature may be made with right now (current first). */
-  async signingSecrets(appId: string): Promise<{ app: AppRecord; secrets: string[] } | null> {
-    const app = await this.load(appId);
-    if (!app) return null;
-    const previous = this.#livePreviousSecret(app);
-    return { app, secrets: previous === null ? [app.secret] : [app.secret, previous] };
+  /** {@link open}, with the secrets a signature may be made with right now (current first). */
+  async openForSigning(appId: string): Promise<{ ctx: AppContext; secrets: string[] }> {
+    const ctx = await this.open(appId);
+    const previous = this.#livePreviousSecret(ctx.app);
+    return { ctx, secrets: previous === null ? [ctx.app.secret] : [ctx.app.secret, previous] };
+  }
+
+  #context(app: AppRecord): AppContext {
+    return { app: this.#withDefaults(app), data: this.store.forApp(app.appId) };
+  }
+
+  #withDefaults(app: AppRecord): AppRecord {
+    return { ...app, settings: { ...this.options.defaultSettings, ...app.settings } };
   }
 
   async #owned(tenantId: string, appId: string): Promise<AppRecord> {
@@ -146,4 +160,9 @@ export class AppService {
 
 function appNotFound(appId: string) {
   return notFound(`app ${appId} does not exist`);
+}
+
+/** The same answer on every transport for an app that does not (or no longer) exist. */
+function unknownApp(appId: string) {
+  return new AppError(ErrorCode.UNKNOWN_APP, `app ${appId} does not exist (it may have been deleted); check the appId in the console`);
 }

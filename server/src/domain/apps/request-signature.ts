@@ -1,8 +1,8 @@
 import { ErrorCode } from '@parley/sdk/protocol';
 import { computeSign, signMatches, type SignableParams } from '@parley/sdk/server';
 import type { NonceCache } from '../../bus/ports.js';
-import type { AppRecord } from '../../store/records.js';
-import type { Clock } from '../clock.js';
+import type { AppContext } from '../app-context.js';
+import type { Clock } from '../../clock.js';
 import { AppError, invalidParams } from '../errors.js';
 import type { AppService } from './app-service.js';
 
@@ -29,15 +29,14 @@ export class RequestSignatureVerifier {
     private readonly rules: SignatureRules,
   ) {}
 
-  async verify(params: SignableParams): Promise<AppRecord> {
+  async verify(params: SignableParams): Promise<AppContext> {
     const appId = requireText(params, 'app_id');
     const timestamp = parseTimestamp(requireText(params, 'time_stamp'));
     const nonce = requireText(params, 'nonce_str');
     if (!NONCE_PATTERN.test(nonce)) throw invalidParams('nonce_str', 'must be 1-64 printable ASCII characters');
     const sign = requireText(params, 'sign');
 
-    const signing = await this.apps.signingSecrets(appId);
-    if (!signing) throw new AppError(ErrorCode.UNKNOWN_APP, `app_id ${appId} does not exist`);
+    const signing = await this.apps.openForSigning(appId);
 
     const windowMs = this.rules.windowSeconds * 1000;
     const skew = Math.abs(this.clock.now() - timestamp);
@@ -59,7 +58,7 @@ export class RequestSignatureVerifier {
     if (!(await this.nonces.claim(appId, nonce, 2 * windowMs))) {
       throw new AppError(ErrorCode.NONCE_REUSED, 'nonce_str was already used; send a new one with every request');
     }
-    return signing.app;
+    return signing.ctx;
   }
 }
 

@@ -9,10 +9,11 @@ import {
 import { DuplicateKeyError } from '../../store/ports.js';
 import type { GroupRecord, MemberRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
-import type { Clock } from '../clock.js';
-import { AppError, conflict, invalidParams, notFound } from '../errors.js';
+import type { Clock } from '../../clock.js';
+import { AppError, conflict, forbidden, invalidParams, notFound } from '../errors.js';
 import { newObjectId } from '../ids.js';
 import { groupConversationId } from '../messages/conversation-id.js';
+import { userNotFound } from '../users/user-service.js';
 import { sendUserOf } from '../views.js';
 import { nextOwner, withOwner } from './ownership.js';
 
@@ -140,6 +141,16 @@ export class GroupService {
   }
 
   /**
+   * The group, when `userId` is one of its members: the one membership rule behind sending,
+   * history, typing and recall. FORBIDDEN names `field`, the caller's field that makes it wrong.
+   */
+  async requireMember(ctx: AppContext, groupId: string, userId: string, field: string): Promise<GroupRecord> {
+    const group = await this.require(ctx, groupId);
+    if (!isMember(group, userId)) throw forbidden(`${field}: user ${userId} is not a member of group ${group.groupId}`);
+    return group;
+  }
+
+  /**
    * Applies `change` to `loaded` with compare-and-set, reloading and re-deciding when another
    * writer got in first. `change` returns the next state, or null to write nothing.
    */
@@ -167,9 +178,7 @@ export class GroupService {
   async #requireUsers(ctx: AppContext, userIds: readonly string[], field: string): Promise<void> {
     const found = await ctx.data.users.getMany(userIds);
     const missing = userIds.filter((userId) => !found.has(userId));
-    if (missing.length > 0) {
-      throw notFound(`${field}: ${missing.length === 1 ? 'user' : 'users'} ${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist`);
-    }
+    if (missing.length > 0) throw userNotFound(field, missing);
   }
 
   async #openSessions(ctx: AppContext, groupId: string, userIds: readonly string[], readSeq: number): Promise<void> {
@@ -197,6 +206,11 @@ function toGroup(group: GroupRecord): Group {
     memberCount: group.members.length,
     createdAt: group.createdAt,
   };
+}
+
+/** Whether `userId` is a member of `group`. */
+export function isMember(group: GroupRecord, userId: string): boolean {
+  return group.members.some((member) => member.userId === userId);
 }
 
 function groupNotFound(groupId: string): AppError {

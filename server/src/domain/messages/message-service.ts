@@ -8,8 +8,8 @@ import {
 import type { AppendResult } from '../../store/ports.js';
 import type { MessageRecord, SessionRecord, UserRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
-import type { Clock } from '../clock.js';
-import { conflict, forbidden, invalidParams } from '../errors.js';
+import type { Clock } from '../../clock.js';
+import { conflict, invalidParams } from '../errors.js';
 import type { EventPublisher } from '../events.js';
 import type { GroupService } from '../groups/group-service.js';
 import { isObjectId, newObjectId } from '../ids.js';
@@ -55,10 +55,7 @@ export class MessageService {
   async sendGroup(ctx: AppContext, input: SendMessageRequest): Promise<Message> {
     this.#checkSize(input);
     const sender = await this.users.require(ctx, input.senderUserId, 'senderUserId');
-    const group = await this.groups.require(ctx, input.targetId);
-    if (!group.members.some((member) => member.userId === sender.userId)) {
-      throw forbidden(`senderUserId: user ${sender.userId} is not a member of group ${group.groupId}`);
-    }
+    const group = await this.groups.requireMember(ctx, input.targetId, sender.userId, 'senderUserId');
     const conversationId = groupConversationId(group.groupId);
     await this.#refuseKeyFromElsewhere(ctx, input, conversationId);
     // Members got their session when they joined; recreate it only if it went missing.
@@ -93,10 +90,7 @@ export class MessageService {
   async #conversationOf(ctx: AppContext, userId: string, type: ConversationType, targetId: string, blame: string): Promise<string> {
     await this.users.require(ctx, userId, 'userId');
     if (type === ConversationType.GROUP) {
-      const group = await this.groups.require(ctx, targetId);
-      if (!group.members.some((member) => member.userId === userId)) {
-        throw forbidden(`${blame}: user ${userId} is not a member of group ${group.groupId}`);
-      }
+      await this.groups.requireMember(ctx, targetId, userId, blame);
     } else {
       await this.users.require(ctx, targetId, 'targetId');
     }

@@ -1,7 +1,7 @@
 import { ConversationType, GroupRole, type Message } from '@parley/sdk/protocol';
 import type { MessageRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 import { forbidden, notFound } from '../errors.js';
 import type { EventPublisher } from '../events.js';
 import { isObjectId } from '../ids.js';

@@ -1,7 +1,7 @@
 import type { ConsoleLoginResult } from '@parley/sdk/protocol';
 import { ErrorCode } from '@parley/sdk/protocol';
 import { DuplicateKeyError, type Store } from '../../store/ports.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 import { AppError, conflict } from '../errors.js';
 import { hashBearerToken, newBearerToken, newObjectId } from '../ids.js';
 import { hashPassword, verifyPassword } from './password.js';

@@ -1,9 +1,8 @@
-import type { GetTokenRequest, GetTokenResult, RevokeTokensResult } from '@parley/sdk/protocol';
-import { ErrorCode } from '@parley/sdk/protocol';
+import { TokenRefusal, type GetTokenRequest, type GetTokenResult, type RevokeTokensResult } from '@parley/sdk/protocol';
 import type { UserRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
-import type { Clock } from '../clock.js';
-import { AppError, notFound } from '../errors.js';
+import type { Clock } from '../../clock.js';
+import { notFound, TokenRefusedError } from '../errors.js';
 import type { EventPublisher } from '../events.js';
 import { hashBearerToken, newBearerToken } from '../ids.js';
 
@@ -36,21 +35,43 @@ export class UserService {
   }
 
   /**
-   * The user a token belongs to and when the token expires; refuses unknown, expired and revoked
-   * tokens alike.
+   * The user a token belongs to and when the token expires. Unknown, expired and revoked tokens
+   * are all `TOKEN_INVALID`; the error's `reason` and message say which, and what to do.
    */
   async authenticate(ctx: AppContext, token: string): Promise<{ user: UserRecord; expiresAt: number }> {
     const record = await ctx.data.tokens.findByHash(hashBearerToken(token));
-    const live = record && record.revokedAt === null && record.expiresAt > this.clock.now();
-    const user = live ? await ctx.data.users.get(record.userId) : null;
-    if (!record || !user) throw new AppError(ErrorCode.TOKEN_INVALID, 'token is invalid, expired or revoked');
+    const user = record ? await ctx.data.users.get(record.userId) : null;
+    if (!record || !user) {
+      throw new TokenRefusedError(
+        TokenRefusal.UNKNOWN,
+        `token is not a token of app ${ctx.app.appId} (mistyped, minted for another app, or its user was deleted); mint one with POST /user/getToken`,
+      );
+    }
+    if (record.revokedAt !== null) {
+      throw new TokenRefusedError(
+        TokenRefusal.REVOKED,
+        `token was revoked at ${new Date(record.revokedAt).toISOString()} (POST /user/revokeTokens); the backend must mint a new one with POST /user/getToken`,
+      );
+    }
+    if (record.expiresAt <= this.clock.now()) {
+      throw new TokenRefusedError(
+        TokenRefusal.EXPIRED,
+        `token expired at ${new Date(record.expiresAt).toISOString()}; fetch a new one from the backend (POST /user/getToken)`,
+      );
+    }
     return { user, expiresAt: record.expiresAt };
   }
 
-  /** The user, or NOT_FOUND naming the field the id came from. */
+  /** The user, or NOT_FOUND naming the field the id came from and how to register it. */
   async require(ctx: AppContext, userId: string, field: string): Promise<UserRecord> {
     const user = await ctx.data.users.get(userId);
-    if (!user) throw notFound(`${field}: user ${userId} does not exist`);
+    if (!user) throw userNotFound(field, [userId]);
     return user;
   }
+}
+
+/** NOT_FOUND for users that were never registered, saying how to register them. */
+export function userNotFound(field: string, userIds: readonly string[]) {
+  const who = userIds.length === 1 ? `user ${userIds[0]} does not exist` : `users ${userIds.join(', ')} do not exist`;
+  return notFound(`${field}: ${who}; register ${userIds.length === 1 ? 'the user' : 'each user'} with POST /user/getToken first`);
 }

@@ -1,0 +1,118 @@
+import type { ServerEventName } from '@parley/sdk/protocol';
+import {
+  kickedEventModel,
+  messageModel,
+  presenceStateModel,
+  readReceiptEventModel,
+  readyEventModel,
+  sessionReadStateModel,
+  typingEventModel,
+} from '../schemas/models.js';
+import { exampleMessage, examplePresence, exampleReadState, exampleRecalledMessage } from './requests/examples.js';
+import { socketPush, type MissingNames, type SocketPush } from './socket-request.js';
+
+/**
+ * Every push the server sends, declared once with its payload schema (checked against the
+ * protocol's `ServerEvents`) and its reference text.
+ */
+const declared = [
+  socketPush({
+    name: 'ready',
+    summary: 'The first event of every connection, right after the handshake is accepted (see [connecting](#accepted)).',
+    description:
+      "`serverTime` is the server's clock in ms since epoch; use it to correct a device clock that is off when you show relative times. `ready` comes again after every reconnection: the place to [catch up](#sync-after-a-reconnect).",
+    payload: readyEventModel,
+    example: { appId: 'd6b43090a32351f9', userId: 'bob', platform: 'ios', serverTime: 1795426336270 },
+  }),
+  socketPush({
+    name: 'new-message',
+    summary: "A message was stored in one of the user's conversations. The payload is the [message](#the-message) (without `sendSession`).",
+    description: [
+      "Who receives it: every connected device of every participant (both users of a private chat, every current member of a group), **except the device that sent it**, which has the message in its ack. So the sender's other devices receive their own messages too (`senderUserId` is then the user); treat those as read. This holds whether the message was sent over a socket or by your backend through the REST API; a message sent by the backend reaches every device of both sides, the sender's included.",
+      'A resend with the same `clientMsgId` is not pushed again. A member removed from a group stops receiving its messages at once.',
+      'Pushes can be lost, for example when the connection drops. Keep the highest `seq` you have per conversation: a `new-message` whose `seq` is more than one above it means messages are missing; fetch them with [`sync-messages`](#sync-messages).',
+    ].join('\n\n'),
+    payload: messageModel,
+    example: exampleMessage,
+  }),
+  socketPush({
+    name: 'message-recalled',
+    summary:
+      "A message in one of the user's conversations was recalled. The payload is the message as it now reads, with `content: {}` and `recall: {by, at}`; replace your copy (match on `msgId`).",
+    description:
+      'Who receives it: every connected device of everyone in the conversation, except the device that recalled it. When your backend recalls a message (`POST /message/recall`), every device receives it.',
+    payload: messageModel,
+    example: exampleRecalledMessage,
+  }),
+  socketPush({
+    name: 'session-read',
+    summary: "One of the user's *other* devices moved the read mark of a session with `set-session-read`. The payload is the same read state the ack carried.",
+    description:
+      "Sent only when the mark actually moved; never to the device that moved it. Use it to clear unread badges everywhere at once. Sending a message also moves the sender's read mark, without a `session-read`: the sender's other devices learn it from the `new-message` of their own user.",
+    payload: sessionReadStateModel,
+    example: exampleReadState,
+  }),
+  socketPush({
+    name: 'read-receipt',
+    summary: 'The other user of a private chat has read up to `readSeq`. Private chats only: groups have no read receipts.',
+    description: [
+      '`targetId` and `userId` are both the reader (from the receiver\'s side, the conversation is with the reader). Every device of the other user receives it, once per move of the mark. Every message of yours with `seq ≤ readSeq` has been read.',
+      'Only `set-session-read` produces receipts. When the other user replies, their read mark moves to their reply without a receipt; the reply itself, arriving as `new-message`, shows that they have read everything before it.',
+    ].join('\n\n'),
+    payload: readReceiptEventModel,
+    example: { conversationType: 1, targetId: 'bob', userId: 'bob', readSeq: 4 },
+  }),
+  socketPush({
+    name: 'typing',
+    summary: 'Someone is composing a message in a conversation the user belongs to.',
+    description: [
+      '- Private chat: every device of the other user receives `{conversationType: 1, targetId: <typist>, userId: <typist>}`.',
+      '- Group: every device of every other member receives `{conversationType: 2, targetId: <groupId>, userId: <typist>}`.',
+      '',
+      "The typist's own devices never receive it. There is no \"stopped typing\" event: show the indicator for a few seconds after the last `typing`, and hide it as soon as a `new-message` from that user arrives in that conversation. Because senders are throttled to one event per 3 seconds, something around 5 seconds works well.",
+    ].join('\n'),
+    payload: typingEventModel,
+    example: { conversationType: 2, targetId: 'team', userId: 'carol' },
+  }),
+  socketPush({
+    name: 'presence',
+    summary: 'A user came online (their first device connected) or went offline (their last device left). The payload is a presence state, as `presence-query` answers.',
+    description: [
+      'Who receives it:',
+      '',
+      "- **Contacts**: when a device connects, the server subscribes it to the other user of each of the user's private chats that exist at that moment. Conversations started later are picked up at the next connection, or with `presence-subscribe`.",
+      '- **Subscribers**: connections that called [`presence-subscribe`](#presence-subscribe) for that user.',
+      '',
+      'A user is online while at least one device is connected. A second device connecting, or one of several devices leaving, pushes nothing; query if you need the current platform list. Offline is pushed only when the last device leaves, which for a device that vanished without closing (phone out of coverage) happens when the [heartbeat](#heartbeat) gives up on it.',
+      '',
+      'Presence is per app: the same user id in another app is another user.',
+    ].join('\n'),
+    payload: presenceStateModel,
+    example: examplePresence[1]!,
+  }),
+  socketPush({
+    name: 'kicked',
+    summary: 'The server is about to close this connection on purpose, and says why.',
+    description: [
+      '| `reason` | cause | what to do |',
+      '| --- | --- | --- |',
+      '| `LOGIN_ELSEWHERE` | the user signed in on another device of the same platform, under the `one-per-platform` [login policy](#login-policy) | tell the user; do not reconnect automatically, or the two devices will keep replacing each other |',
+      '| `TOKEN_REVOKED` | your backend called `POST /user/revokeTokens` for this user | sign the user out; connect again only with a newly minted token |',
+      '| `TOKEN_EXPIRED` | the token used to connect reached its expiry while connected | fetch a new token from your backend and connect with it |',
+      '| `APP_DELETED` | the app was deleted | stop |',
+      '',
+      'The disconnect that follows has reason `io server disconnect`, after which socket.io clients do not reconnect by themselves.',
+    ].join('\n'),
+    payload: kickedEventModel,
+    example: { reason: 'LOGIN_ELSEWHERE', message: 'you signed in on another web device' },
+  }),
+];
+
+/** Fails the typecheck while a push of the protocol has no declaration. */
+const everyPushDeclared: MissingNames<ServerEventName, (typeof declared)[number]['name']> = true;
+
+/** Every push, in reference order, by name. */
+export const socketPushes: ReadonlyMap<ServerEventName, SocketPush> = (() => {
+  void everyPushDeclared;
+  return new Map(declared.map((push) => [push.name, push]));
+})();

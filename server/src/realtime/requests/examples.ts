@@ -1,0 +1,64 @@
+import type { Message, PresenceState, Session, SessionReadState } from '@parley/sdk/protocol';
+
+/** Sample values for the reference: one conversation between Alice and Bob, seen by Bob. */
+
+export const exampleSession: Session = {
+  sid: '6b04082027b2d5031f2297f5',
+  conversationType: 1,
+  targetId: 'alice',
+  unread: 2,
+  title: 'Alice',
+  avatar: 'https://cdn.example.com/alice.png',
+  lastMsg: {
+    msgId: '6b04082027b2d5031f2297f9',
+    seq: 4,
+    senderUserId: 'alice',
+    messageType: 1,
+    content: 'see you at 8',
+    date: '2026-11-23T09:32:16.270Z',
+    timestamp: 1795426336270,
+  },
+  lastSeq: 4,
+  readSeq: 2,
+  updatedAt: 1795426336270,
+};
+
+export const exampleMessage: Message = {
+  msgId: '6b04082027b2d5031f2297f9',
+  seq: 4,
+  clientMsgId: '6f1c2e1e-8a4b-4c0e-9d55-5b1a3f2d7c10',
+  conversationType: 1,
+  senderUserId: 'alice',
+  targetId: 'bob',
+  messageType: 1,
+  content: { content: 'see you at 8' },
+  date: '2026-11-23T09:32:16.270Z',
+  timestamp: 1795426336270,
+  sendUser: { name: 'Alice', avatarUri: 'https://cdn.example.com/alice.png' },
+  recall: null,
+};
+
+export const exampleSentMessage: Message = {
+  ...exampleMessage,
+  sendSession: { sid: '6b04082027b2d5031f2297f4', title: 'Bob', avatar: 'https://cdn.example.com/bob.png' },
+};
+
+export const exampleRecalledMessage: Message = {
+  ...exampleMessage,
+  clientMsgId: null,
+  content: {},
+  recall: { by: 'alice', at: 1795426372114 },
+};
+
+export const exampleReadState: SessionReadState = {
+  sid: '6b04082027b2d5031f2297f5',
+  conversationType: 1,
+  targetId: 'alice',
+  readSeq: 4,
+  unread: 0,
+};
+
+export const examplePresence: PresenceState[] = [
+  { userId: 'alice', online: true, platforms: ['ios', 'web'], lastSeenAt: null },
+  { userId: 'carol', online: false, platforms: [], lastSeenAt: 1795426102311 },
+];
