@@ -62,7 +62,8 @@ describe('socket handshake', () => {
     t.clock.advance(8 * 24 * 3600 * 1000);
     try {
       const refusal = await refusalOf(openDevice(t, app.appId, token));
-      expect(refusal.data?.code).toBe('TOKEN_INVALID');
+      expect(refusal.data).toMatchObject({ code: 'TOKEN_INVALID', reason: 'expired' });
+      expect(refusal.data?.message).toMatch(/^token expired at \d{4}-\d\d-\d\dT[\d:.]+Z; fetch a new one from the backend \(POST \/user\/getToken\)$/);
     } finally {
       t.clock.advance(-8 * 24 * 3600 * 1000);
     }
@@ -80,7 +81,17 @@ describe('socket handshake', () => {
     // "io server disconnect": socket.io clients do not reconnect by themselves after it.
     expect(await Promise.all(ended)).toEqual(['io server disconnect', 'io server disconnect']);
     const refusal = await refusalOf(openDevice(t, app.appId, token));
-    expect(refusal.data?.code).toBe('TOKEN_INVALID');
+    expect(refusal.data).toMatchObject({ code: 'TOKEN_INVALID', reason: 'revoked' });
+    expect(refusal.data?.message).toMatch(/^token was revoked at .+; the backend must mint a new one with POST \/user\/getToken$/);
+  });
+
+  it('says a token is unknown when it was never minted for this app', async () => {
+    const refusal = await refusalOf(openDevice(t, app.appId, 'not-a-token'));
+    expect(refusal.data).toEqual({
+      code: 'TOKEN_INVALID',
+      reason: 'unknown',
+      message: `token is not a token of app ${app.appId} (mistyped, minted for another app, or its user was deleted); mint one with POST /user/getToken`,
+    });
   });
 
   it("disconnects an app's devices when the app is deleted", async () => {

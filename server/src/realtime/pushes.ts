@@ -26,7 +26,7 @@ const declared = [
   }),
   socketPush({
     name: 'new-message',
-    summary: "A message was stored in one of the user's conversations. The payload is the [message](#the-message) (without `sendSession`).",
+    summary: "A message was stored in one of the user's conversations. The payload is the [message](#message) (without `sendSession`).",
     description: [
       "Who receives it: every connected device of every participant (both users of a private chat, every current member of a group), **except the device that sent it**, which has the message in its ack. So the sender's other devices receive their own messages too (`senderUserId` is then the user); treat those as read. This holds whether the message was sent over a socket or by your backend through the REST API; a message sent by the backend reaches every device of both sides, the sender's included.",
       'A resend with the same `clientMsgId` is not pushed again. A member removed from a group stops receiving its messages at once.',

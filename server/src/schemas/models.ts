@@ -42,22 +42,25 @@ const storedContent = z
 
 export const messageModel = z
   .object({
-    msgId: z.string(),
-    seq: z.number().int(),
-    clientMsgId: z.string().nullable(),
+    msgId: z.string().describe('unique id, 24 hex characters'),
+    seq: z.number().int().describe('position in its conversation: 1, 2, 3, … strictly increasing, without holes'),
+    clientMsgId: z.string().nullable().describe("the sender's idempotency key, or null"),
     conversationType,
     senderUserId: z.string(),
-    targetId: z.string(),
+    targetId: z.string().describe('private: the **recipient**; group: the groupId'),
     messageType,
     content: storedContent,
-    date: z.string().describe('ISO 8601, UTC'),
-    timestamp: millis,
-    sendUser: z.object({ name: z.string(), avatarUri: z.string() }),
+    date: z.string().describe('when it was stored, ISO 8601 in UTC'),
+    timestamp: millis.describe('the same instant in milliseconds since the Unix epoch'),
+    sendUser: z.object({ name: z.string(), avatarUri: z.string() }).describe('the sender as currently registered: `{name, avatarUri}`'),
     recall: z
       .object({ by: z.string().nullable().describe('who recalled it; null for the tenant backend'), at: millis })
       .nullable()
       .describe('set once the message was recalled; `content` is then `{}`'),
-    sendSession: z.object({ sid: z.string(), title: z.string(), avatar: z.string() }).optional(),
+    sendSession: z
+      .object({ sid: z.string(), title: z.string(), avatar: z.string() })
+      .optional()
+      .describe("only in the answer to a send: the sender's own session, `{sid, title, avatar}`"),
   })
   .meta({ id: 'Message' }) satisfies z.ZodType<Message>;
 
@@ -67,7 +70,7 @@ export const lastMessageModel = z
     seq: z.number().int(),
     senderUserId: z.string(),
     messageType,
-    content: z.string(),
+    content: z.string().describe('display text: the text, a caption, or a placeholder such as `[Image]` or `[Recalled]`'),
     date: z.string(),
     timestamp: millis,
   })
@@ -75,16 +78,16 @@ export const lastMessageModel = z
 
 export const sessionModel = z
   .object({
-    sid: z.string(),
+    sid: z.string().describe("this user's session id (24 hex); other members have their own sid for the same conversation"),
     conversationType,
-    targetId: z.string(),
-    unread: z.number().int(),
-    title: z.string(),
-    avatar: z.string(),
-    lastMsg: lastMessageModel.nullable(),
-    lastSeq: z.number().int(),
-    readSeq: z.number().int(),
-    updatedAt: millis,
+    targetId: z.string().describe('the other user (private) or the groupId'),
+    unread: z.number().int().describe('`lastSeq - readSeq`'),
+    title: z.string().describe("the other user's name, or the group's"),
+    avatar: z.string().describe("the other user's avatar, or the group's"),
+    lastMsg: lastMessageModel.nullable().describe('the newest message as a list entry; null while the conversation has none'),
+    lastSeq: z.number().int().describe('`seq` of the newest message, 0 when there is none'),
+    readSeq: z.number().int().describe('the highest `seq` this user has read'),
+    updatedAt: millis.describe('ms since epoch of the newest message (or of the session\'s creation)'),
   })
   .meta({ id: 'Session' }) satisfies z.ZodType<Session>;
 

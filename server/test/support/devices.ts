@@ -1,6 +1,26 @@
 import type { Ack, ClientRequestName, ClientRequests, ServerEventName, ServerEvents } from '@parley/sdk/protocol';
 import { io, type Socket } from 'socket.io-client';
+import { socketPushes } from '../../src/realtime/pushes.js';
 import { createApp, createUsers, startTestServer, type TestApp, type TestServer } from './test-server.js';
+
+/**
+ * Every push and every successful ack a test device receives is checked against the schema its
+ * declaration documents, so no gateway test passes on an answer the reference does not describe.
+ */
+function conformance(t: TestServer) {
+  return {
+    push(event: ServerEventName, payload: unknown): void {
+      const push = socketPushes.get(event);
+      if (!push) throw new Error(`push ${event} is not declared in server/src/realtime/pushes.ts`);
+      const checked = push.payload.safeParse(payload);
+      if (!checked.success) throw new Error(`push ${event} does not match its declared schema: ${checked.error.message}`);
+    },
+    ack(event: ClientRequestName, data: unknown): void {
+      const checked = t.server.realtime.requests.get(event)!.output.safeParse(data);
+      if (!checked.success) throw new Error(`${event} acked data that does not match its declared output: ${checked.error.message}`);
+    },
+  };
+}
 
 /**
  * A device speaking the socket protocol directly with socket.io-client, as any client that does
@@ -43,10 +63,12 @@ export function openDevice(t: TestServer, appId: string, token: string, options:
     forceNew: true,
     ...(options.viaQuery ? { query: credentials } : { auth: credentials }),
   });
+  const check = conformance(t);
   const received: RawDevice['received'] = [];
   const taken = new Set<number>();
   const waiters: Array<{ event: ServerEventName; resolve: (payload: unknown) => void }> = [];
   socket.onAny((event: ServerEventName, payload: unknown) => {
+    check.push(event, payload);
     received.push({ event, payload });
     const waiter = waiters.findIndex((w) => w.event === event);
     if (waiter >= 0) {
@@ -55,8 +77,11 @@ export function openDevice(t: TestServer, appId: string, token: string, options:
     }
   });
 
-  const request = (event: ClientRequestName, ...payload: unknown[]) =>
-    socket.timeout(5000).emitWithAck(event, ...payload) as Promise<Ack<unknown>>;
+  const request = async (event: ClientRequestName, ...payload: unknown[]) => {
+    const ack = (await socket.timeout(5000).emitWithAck(event, ...payload)) as Ack<unknown>;
+    if (ack.status === 1) check.ack(event, ack.data);
+    return ack;
+  };
   return {
     socket,
     received,
@@ -83,9 +108,9 @@ export function openDevice(t: TestServer, appId: string, token: string, options:
 }
 
 /** The `connect_error` a refused handshake produces: its message and `data`. */
-export function refusalOf(device: RawDevice): Promise<{ message: string; data?: { code: string; message: string } }> {
+export function refusalOf(device: RawDevice): Promise<{ message: string; data?: { code: string; message: string; reason?: string } }> {
   return new Promise((resolve, reject) => {
-    device.socket.once('connect_error', (error: Error & { data?: { code: string; message: string } }) =>
+    device.socket.once('connect_error', (error: Error & { data?: { code: string; message: string; reason?: string } }) =>
       resolve({ message: error.message, ...(error.data ? { data: error.data } : {}) }),
     );
     device.socket.once('connect', () => reject(new Error('connected, but a refusal was expected')));

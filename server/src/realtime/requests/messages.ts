@@ -16,7 +16,7 @@ import { exampleMessage, exampleRecalledMessage, exampleSentMessage } from './ex
 const SEND_ERRORS: readonly ErrorDoc[] = [
   {
     code: 'INVALID_PARAMS',
-    when: '`body: must be an object`; `content: is required`; `messageType: …`; a content field; `content: is <n> bytes as JSON; the limit is 65536` (`MAX_MESSAGE_BYTES`); `targetId: must differ from senderUserId` (a private message to oneself)',
+    when: '`body: must be an object, got …`; `content: is required`; `messageType: …`; a content field; `content: is <n> bytes as JSON; the limit is 65536` (`MAX_MESSAGE_BYTES`); `targetId: must differ from senderUserId` (a private message to oneself)',
   },
   {
     code: 'FORBIDDEN',
@@ -27,7 +27,7 @@ const SEND_ERRORS: readonly ErrorDoc[] = [
 ];
 
 const SEND_DESCRIPTION = [
-  'The ack is the stored [message](#the-message), plus `sendSession`: the sender\'s own session for this conversation (`sid`, and the `title` and `avatar` the sender sees). `content` is at most `MAX_MESSAGE_BYTES` (default 64 KiB) as UTF-8 JSON; its fields depend on `messageType` (see [content by message type](../guides/messages.md#content-by-message-type)).',
+  'The ack is the stored [message](#message), plus `sendSession`: the sender\'s own session for this conversation (`sid`, and the `title` and `avatar` the sender sees). `content` is at most `MAX_MESSAGE_BYTES` (default 64 KiB) as UTF-8 JSON; its fields depend on `messageType` (see [content by message type](../guides/messages.md#content-by-message-type)).',
   'A resend with a `clientMsgId` the sender already used in the same conversation stores nothing and acks the first message again; nobody is pushed the message a second time. Keep the same `clientMsgId` when you retry a send whose ack you did not get.',
   'Sending moves the sender\'s own read mark to the new message (writing in a conversation means having read it).',
 ].join('\n\n');

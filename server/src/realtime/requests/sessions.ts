@@ -24,7 +24,7 @@ export function sessionRequests(services: Services) {
       name: 'set-session-read',
       summary: "Moves the user's read mark in one session.",
       description: [
-        'The payload is `{sid, seq?}`, or the sid alone as a string (as the seed protocol sends it). The mark never moves backwards: a `seq` below the current mark changes nothing and acks the current state; a `seq` above the newest message counts as the newest.',
+        'The sid alone is what the seed protocol sends. The mark never moves backwards: a `seq` below the current mark changes nothing and acks the current state; a `seq` above the newest message counts as the newest.',
         "When the mark moved, the user's other devices get [`session-read`](#session-read-push) and, in a private chat, the other user gets a [`read-receipt`](#read-receipt). When it did not move, nobody is told.",
       ].join('\n\n'),
       input: setSessionReadPayload,

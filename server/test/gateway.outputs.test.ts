@@ -1,0 +1,54 @@
+import type { ClientRequestName, Message, Session } from '@parley/sdk/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { socketPushes } from '../src/realtime/pushes.js';
+import { GatewayWorld, text } from './support/devices.js';
+
+let world: GatewayWorld;
+beforeAll(async () => {
+  world = await GatewayWorld.start(['alice', 'bob']);
+  await world.app.api.createGroup({ groupId: 'crew', userIds: ['alice', 'bob'], name: 'Crew' });
+});
+afterAll(() => world.close());
+
+describe('socket declarations', () => {
+  it('every request answers data that matches its declared output schema', async () => {
+    const alice = await world.device('alice');
+    const bob = await world.device('bob');
+    // Each successful ack is checked against the declaration by the test device itself.
+    const sent: Message = await alice.ok('send-private-message', { targetId: 'bob', ...text('hi') });
+    await alice.ok('send-group-message', { targetId: 'crew', ...text('hi crew') });
+    const sessions: Session[] = await bob.ok('session-list');
+    const sid = sessions.find((s) => s.targetId === 'alice')!.sid;
+    await bob.ok('session-message-list', { sid });
+    await bob.ok('set-session-read', sid);
+    await bob.ok('sync-messages', { conversationType: 1, targetId: 'alice', afterSeq: 0 });
+    await alice.ok('recall-message', { msgId: sent.msgId });
+    await alice.ok('typing', { conversationType: 2, targetId: 'crew' });
+    await alice.ok('presence-query', { userIds: ['bob'] });
+    await alice.ok('presence-subscribe', { userIds: ['bob'] });
+    await alice.ok('presence-unsubscribe', { userIds: ['bob'] });
+
+    const exercised: ClientRequestName[] = [
+      'send-private-message',
+      'send-group-message',
+      'session-list',
+      'session-message-list',
+      'set-session-read',
+      'sync-messages',
+      'recall-message',
+      'typing',
+      'presence-query',
+      'presence-subscribe',
+      'presence-unsubscribe',
+    ];
+    expect([...world.t.server.realtime.requests.keys()].sort()).toEqual(exercised.sort());
+  });
+
+  it('the examples in the reference match the schemas they illustrate', () => {
+    for (const request of world.t.server.realtime.requests.values()) {
+      if (request.input) expect(request.input.safeParse(request.example.payload).success, `${request.name} payload example`).toBe(true);
+      expect(request.output.safeParse(request.example.data).success, `${request.name} ack example`).toBe(true);
+    }
+    for (const push of socketPushes.values()) expect(push.payload.safeParse(push.example).success, `${push.name} example`).toBe(true);
+  });
+});
