@@ -1,6 +1,6 @@
 import type { Message, Session } from '@parley/sdk/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayWorld, settle, text } from './support/devices.js';
+import { GatewayWorld, settled, text } from './support/devices.js';
 import { createUsers, type TestApp } from './support/test-server.js';
 
 let app: TestApp;
@@ -30,7 +30,7 @@ describe('new-message delivery', () => {
       expect(pushed).toMatchObject({ seq: sent.seq, senderUserId: 'alice', targetId: 'bob', sendUser: { name: 'ALICE' } });
       expect(pushed.sendSession).toBeUndefined();
     }
-    await settle();
+    await settled(alicePhone);
     expect(alicePhone.all('new-message')).toEqual([]);
   });
 
@@ -43,7 +43,7 @@ describe('new-message delivery', () => {
     await app.api.sendPrivateMessage({ senderUserId: 'carol', targetId: 'alice', messageType: 1, content: { content: 'hi' } });
     expect((await carol.next('new-message')).targetId).toBe('alice');
     expect((await alice.next('new-message')).senderUserId).toBe('carol');
-    await settle();
+    await settled(alice);
     expect(alice.all('new-message')).toHaveLength(1);
   });
 
@@ -70,7 +70,7 @@ describe('new-message delivery', () => {
     const carol = await device('carol');
     await app.api.removeGroupMembers({ groupId: 'shrinking', userIds: ['carol'] });
     await alice.ok('send-group-message', { targetId: 'shrinking', ...text('carol is gone') });
-    await settle();
+    await settled(carol);
     expect(carol.all('new-message')).toEqual([]);
   });
 });
@@ -96,7 +96,7 @@ describe('read marks and receipts', () => {
 
     // Reading again moves nothing, so nobody is told twice.
     await bobPhone.ok('set-session-read', withAlice.sid);
-    await settle();
+    await settled(alice, bobPhone);
     expect(alice.all('read-receipt')).toHaveLength(1);
     expect(bobPhone.all('session-read')).toEqual([]);
     const after: Session[] = await bobLaptop.ok('session-list');

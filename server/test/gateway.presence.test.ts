@@ -1,6 +1,6 @@
 import type { PresenceState } from '@parley/sdk/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { disconnection, GatewayWorld, settle } from './support/devices.js';
+import { disconnection, GatewayWorld, presenceUntil, settled } from './support/devices.js';
 import { createApp, type TestApp, type TestServer } from './support/test-server.js';
 
 let t: TestServer;
@@ -31,7 +31,9 @@ describe('presence', () => {
     ]);
 
     bobPhone.close();
-    await settle();
+    // Once the phone is gone from the registry, any announcement it caused is already sent.
+    await presenceUntil(alice, 'bob', (state) => state.platforms.join() === 'web');
+    await settled(alice);
     expect(alice.all('presence')).toHaveLength(1);
     bobLaptop.close();
     const offline = await alice.next('presence');
@@ -41,13 +43,18 @@ describe('presence', () => {
 
   it('anyone can be watched by id; unsubscribe stops the pushes', async () => {
     const dan = await device('dan');
+    const witness = await device('alice');
+    await witness.ok('presence-subscribe', { userIds: ['carol'] });
     const initial: PresenceState[] = await dan.ok('presence-subscribe', { userIds: ['carol'] });
     expect(initial).toEqual([{ userId: 'carol', online: false, platforms: [], lastSeenAt: null }]);
     const carol = await device('carol', 'android');
     expect(await dan.next('presence')).toMatchObject({ userId: 'carol', online: true, platforms: ['android'] });
     expect(await dan.ok('presence-unsubscribe', { userIds: ['carol'] })).toBeNull();
     carol.close();
-    await settle();
+    // The witness still watches carol: once it hears she left, the one announcement is sent.
+    expect(await witness.next('presence')).toMatchObject({ userId: 'carol', online: true });
+    expect(await witness.next('presence')).toMatchObject({ userId: 'carol', online: false });
+    await settled(dan);
     expect(dan.all('presence')).toHaveLength(1);
   });
 
@@ -57,7 +64,7 @@ describe('presence', () => {
     const watcher = await device('alice');
     await watcher.ok('presence-subscribe', { userIds: ['bob'] });
     await device('bob', 'web', other.appId, token);
-    await settle();
+    await settled(watcher);
     expect(watcher.all('presence')).toEqual([]);
     expect(await watcher.ok('presence-query', { userIds: ['bob'] })).toMatchObject([{ online: false }]);
   });
@@ -71,7 +78,7 @@ describe('typing', () => {
     expect(await alice.ok('typing', { conversationType: 1, targetId: 'bob' })).toBeNull();
     expect(await bob.next('typing')).toEqual({ conversationType: 1, targetId: 'alice', userId: 'alice' });
     await alice.ok('typing', { conversationType: 1, targetId: 'bob' });
-    await settle();
+    await settled(bob);
     expect(bob.all('typing')).toHaveLength(1);
     t.clock.advance(3_000);
     await alice.ok('typing', { conversationType: 1, targetId: 'bob' });
@@ -88,7 +95,7 @@ describe('typing', () => {
     for (const d of [alice, bob]) expect(await d.next('typing')).toEqual({ conversationType: 2, targetId: 'crew', userId: 'carol' });
     expect(await dan.request('typing', { conversationType: 2, targetId: 'crew' })).toMatchObject({ status: 0, code: 'FORBIDDEN' });
     expect(await dan.request('typing', { conversationType: 1, targetId: 'nobody' })).toMatchObject({ status: 0, code: 'NOT_FOUND' });
-    await settle();
+    await settled(carol);
     expect(carol.all('typing')).toEqual([]);
   });
 });
@@ -97,7 +104,7 @@ describe('login policy', () => {
   it('allows many devices by default', async () => {
     const first = await device('carol', 'web');
     await device('carol', 'web');
-    await settle();
+    await settled(first);
     expect(first.socket.connected).toBe(true);
   });
 
@@ -121,7 +128,7 @@ describe('login policy', () => {
 
     expect(await oldLaptop.next('kicked')).toEqual({ reason: 'LOGIN_ELSEWHERE', message: 'you signed in on another web device' });
     expect(await ended).toBe('io server disconnect');
-    await settle();
+    await settled(phone, newLaptop);
     expect(phone.socket.connected).toBe(true);
     expect(newLaptop.socket.connected).toBe(true);
     expect(await phone.ok('presence-query', { userIds: ['eve'] })).toMatchObject([{ online: true, platforms: ['ios', 'web'] }]);

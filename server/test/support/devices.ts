@@ -1,4 +1,4 @@
-import type { Ack, ClientRequestName, ClientRequests, ServerEventName, ServerEvents } from '@parley/sdk/protocol';
+import type { Ack, ClientRequestName, ClientRequests, PresenceState, ServerEventName, ServerEvents } from '@parley/sdk/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { socketPushes } from '../../src/realtime/pushes.js';
 import { createApp, createUsers, startTestServer, type TestApp, type TestServer } from './test-server.js';
@@ -158,5 +158,22 @@ export class GatewayWorld {
 /** A text message payload. */
 export const text = (content: string) => ({ messageType: 1, content: { content } });
 
-/** Lets pushes that were (wrongly) on their way arrive before asserting on their absence. */
-export const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+/**
+ * Resolves once every push already sent to these devices has arrived, to assert on the absence of
+ * one: socket.io keeps the order of packets on a connection, so the ack of a request made now
+ * comes after every push queued before it.
+ */
+export async function settled(...devices: RawDevice[]): Promise<void> {
+  await Promise.all(devices.map((device) => device.ok('presence-query', { userIds: ['settle'] })));
+}
+
+/** Asks `observer` for `userId`'s presence until `check` holds (bounded), for changes made by a disconnect. */
+export async function presenceUntil(observer: RawDevice, userId: string, check: (state: PresenceState) => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const [state] = await observer.ok('presence-query', { userIds: [userId] });
+    if (state && check(state)) return;
+    if (Date.now() > deadline) throw new Error(`presence of ${userId} did not change as expected within 5 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
