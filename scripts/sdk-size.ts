@@ -1,6 +1,7 @@
 /**
  * What `@parley/sdk` adds to a web app: the main entry bundled and minified for browsers, gzipped,
- * once with socket.io-client left to the app's bundler and once with it included.
+ * once with socket.io-client left to the app's bundler and once with it included. The figures in
+ * the docs are the `sdk-size` blocks this fills (also run by `npm run docs`).
  *
  *   npm run size
  */
@@ -16,7 +17,7 @@ async function measure(external: string[]): Promise<{ min: number; gzip: number 
     minify: true,
     format: 'esm',
     platform: 'browser',
-    target: 'es2020',
+    target: 'es2022',
     conditions: ['@parley/source'],
     external,
     write: false,
@@ -26,9 +27,24 @@ async function measure(external: string[]): Promise<{ min: number; gzip: number 
   return { min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
 }
 
-const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
-const own = await measure(['socket.io-client']);
-const all = await measure([]);
-console.log('@parley/sdk in a browser bundle (minified, then gzip -9):');
-console.log(`  SDK alone (socket.io-client external)  ${kib(own.min).padStart(9)} min  ${kib(own.gzip).padStart(8)} gzip`);
-console.log(`  SDK + socket.io-client                 ${kib(all.min).padStart(9)} min  ${kib(all.gzip).padStart(8)} gzip`);
+export interface SdkSize {
+  own: { min: number; gzip: number };
+  withSocketIo: { min: number; gzip: number };
+}
+
+export async function measureSdkSize(): Promise<SdkSize> {
+  return { own: await measure(['socket.io-client']), withSocketIo: await measure([]) };
+}
+
+/** Pages that quote the SDK's size, in `sdk-size` blocks. */
+export const SIZE_PAGES = ['sdk-js/README.md', 'docs/guides/sdk.md', 'docs/benchmarks.md'];
+
+export const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/** The sentence every page that quotes the size shows. */
+export function sizeSentence(size: SdkSize): string {
+  return (
+    `In a browser bundle the SDK adds **${kib(size.own.gzip)}** minified and gzipped (${kib(size.own.min)} minified), ` +
+    `**${kib(size.withSocketIo.gzip)}** with socket.io-client included, as \`npm run size\` measures it.`
+  );
+}

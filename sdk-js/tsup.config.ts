@@ -10,7 +10,7 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
-  target: 'es2020',
+  target: 'es2022',
   // Every entry runs in browsers too; 'node' only lets the server entry keep its node: imports.
   platform: 'node',
   splitting: false,

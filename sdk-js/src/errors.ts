@@ -62,3 +62,13 @@ export class ParleyError extends Error {
     this.retryable = RETRYABLE.has(code);
   }
 }
+
+/**
+ * `error` as a {@link ParleyError}: itself when it is one, else a `code` error (default
+ * `BAD_RESPONSE`) whose message is `prefix` and the error's text, with the original as `cause`.
+ *
+ * @internal
+ */
+export function toParleyError(error: unknown, code: ParleyErrorCode = ClientErrorCode.BAD_RESPONSE, prefix = ''): ParleyError {
+  return error instanceof ParleyError ? error : new ParleyError(code, `${prefix}${String(error)}`, { cause: error });
+}

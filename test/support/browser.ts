@@ -34,7 +34,7 @@ export async function serveSdkPage(): Promise<{ url: string; close(): Promise<vo
     bundle: true,
     format: 'esm',
     platform: 'browser',
-    target: 'es2020',
+    target: 'es2022',
     conditions: ['@parley/source'],
     write: false,
     logLevel: 'silent',

@@ -1,4 +1,4 @@
-import { ClientErrorCode, ParleyError } from '../errors.js';
+import { ClientErrorCode, ParleyError, toParleyError } from '../errors.js';
 import type { Message } from '../protocol/models.js';
 import type { ConversationRef } from '../protocol/realtime.js';
 
@@ -107,7 +107,7 @@ export class GapFiller {
           page = await host.fetch(job.ref, known, SYNC_PAGE_SIZE);
         } catch (error) {
           if (generation !== this.#generation || !host.online()) return;
-          const failure = error instanceof ParleyError ? error : new ParleyError(ClientErrorCode.BAD_RESPONSE, String(error), { cause: error });
+          const failure = toParleyError(error);
           if (failure.code === ClientErrorCode.DISCONNECTED) return;
           if (failure.retryable && ++failures <= MAX_RETRIES) {
             // Full jitter: a random wait up to an exponentially growing ceiling.

@@ -1,4 +1,4 @@
-import { ClientErrorCode, ParleyError } from '../errors.js';
+import { ClientErrorCode, toParleyError, type ParleyError } from '../errors.js';
 import type { Message } from '../protocol/models.js';
 import type { SendMessagePayload } from '../protocol/realtime.js';
 import { createClientMsgId } from './client-msg-id.js';
@@ -111,7 +111,7 @@ export class Outbox {
       },
       (error: unknown) => {
         if (!pending() || attempt !== entry.attempt) return;
-        const failure = error instanceof ParleyError ? error : new ParleyError(ClientErrorCode.BAD_RESPONSE, String(error), { cause: error });
+        const failure = toParleyError(error);
         if (failure.code === ClientErrorCode.TIMEOUT) {
           // Same connection: the server was slow, ask again under the same key. Otherwise the
           // connection dropped and flush() sends it after the next `ready`.

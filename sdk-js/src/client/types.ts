@@ -1,16 +1,7 @@
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import type { ParleyError } from '../errors.js';
 import type { MessageType, Platform } from '../protocol/constants.js';
-import type { Message } from '../protocol/models.js';
-import type {
-  KickedEvent,
-  PresenceState,
-  ReadReceiptEvent,
-  SendMessagePayload,
-  SessionMessageListPayload,
-  SessionReadState,
-  TypingEvent,
-} from '../protocol/realtime.js';
+import type { SendMessagePayload, ServerEvents, SessionMessageListPayload } from '../protocol/realtime.js';
 
 /**
  * Where a {@link ParleyClient} stands:
@@ -20,8 +11,8 @@ import type {
  * - `connected`: `ready` arrived; requests and sends go out at once.
  * - `reconnecting`: the connection dropped (or the token is being renewed); socket.io is retrying.
  *   Requests wait, sends stay in the outbox.
- * - `disconnected`: stopped for good — `disconnect()`, a kick, or a refused handshake. Call
- *   `connect()` to start again.
+ * - `disconnected`: stopped for good — `disconnect()`, a kick, a refused handshake, or a
+ *   `connect()` that got no `ready` within `connectTimeoutMs`. Call `connect()` to start again.
  */
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
@@ -61,10 +52,19 @@ export interface ParleyClientOptions {
    */
   requestTimeoutMs?: number;
   /**
+   * Milliseconds a {@link ParleyClient.connect} call out of `idle` or `disconnected` may wait for
+   * the server's `ready` (token fetch, handshake and socket.io's retries included). Past it the
+   * connect() rejects with `TIMEOUT` naming the URL, and the client stops as after
+   * `disconnect()`. Reconnects after a `ready` are not bounded by it. 0 waits forever.
+   * Default 20 000.
+   */
+  connectTimeoutMs?: number;
+  /**
    * Largest send, in bytes of JSON, the client hands to the server; larger ones reject at once
    * with `INVALID_PARAMS`. The server closes a connection that carries a bigger packet, so an
-   * oversized message would otherwise be resent after every reconnect. Default 1 048 576, the
-   * server's default `MAX_BODY_BYTES`; raise both together.
+   * oversized message would otherwise be resent after every reconnect. Default
+   * `Limits.PACKET_BYTES_DEFAULT` (1 048 576), the server's default `MAX_BODY_BYTES`; raise both
+   * together.
    */
   maxPayloadBytes?: number;
   /** socket.io options; reconnects use socket.io's own jittered backoff (`reconnectionDelay`, `reconnectionDelayMax`, `randomizationFactor`). */
@@ -72,31 +72,17 @@ export interface ParleyClientOptions {
 }
 
 /**
- * Events of {@link ParleyClient}: event name -> payload. Every server push except `ready`, plus
- * `state` and `error`.
+ * Events of {@link ParleyClient}: event name -> payload. Every server push except `ready`
+ * ({@link ServerEvents}), plus `state` and `error`. Two pushes mean more through the client than on
+ * the wire:
+ *
+ * - `new-message` is a message you have not seen on this device: each message once, in `seq` order
+ *   within its conversation, including messages missed while offline (fetched after a reconnect)
+ *   and messages you sent from your other devices. Messages sent from this device are not echoed.
+ * - `kicked` is followed by state `disconnected`, except for `TOKEN_EXPIRED` with a `getToken`
+ *   option: the client then reconnects with a fresh token.
  */
-export interface ParleyClientEvents {
-  /**
-   * A message you have not seen on this device: each message once, in `seq` order within its
-   * conversation, including messages missed while offline (fetched after a reconnect) and messages
-   * you sent from your other devices. Messages sent from this device are not echoed.
-   */
-  'new-message': Message;
-  /** A message was recalled; the payload is the message as it now reads (`recall` set, `content` empty). */
-  'message-recalled': Message;
-  /** One of your other devices marked a session read. */
-  'session-read': SessionReadState;
-  /** The other user of a private chat read your messages up to `readSeq`. */
-  'read-receipt': ReadReceiptEvent;
-  /** Someone is composing a message in one of your conversations. */
-  typing: TypingEvent;
-  /** A contact or subscribed user came online or went offline. */
-  presence: PresenceState;
-  /**
-   * The server is closing this connection on purpose. Followed by state `disconnected`, except for
-   * `TOKEN_EXPIRED` with a `getToken` option: the client then reconnects with a fresh token.
-   */
-  kicked: KickedEvent;
+export interface ParleyClientEvents extends Omit<ServerEvents, 'ready'> {
   /** The connection state changed. */
   state: StateChange;
   /**

@@ -182,18 +182,24 @@ export interface KickedEvent {
 
 /** Server pushes: event name -> payload. */
 export interface ServerEvents {
+  /** First push after a successful handshake: who the server thinks you are, and its clock. */
   ready: ReadyEvent;
-  /** A message was stored in one of your conversations (not sent back to the device that sent it). */
+  /**
+   * A message was stored in one of your conversations, including messages you sent from your other
+   * devices (it is not sent back to the device that sent it).
+   */
   'new-message': Message;
-  /** A message was recalled; the payload is the message as it now reads. */
+  /** A message was recalled; the payload is the message as it now reads (`recall` set, `content` empty). */
   'message-recalled': Message;
   /** One of your other devices marked a session read. */
   'session-read': SessionReadState;
-  /** The other user of a private chat read your messages. */
+  /** The other user of a private chat read your messages up to `readSeq`. */
   'read-receipt': ReadReceiptEvent;
+  /** Someone is composing a message in one of your conversations. */
   typing: TypingEvent;
   /** A contact or subscribed user came online or went offline. */
   presence: PresenceState;
+  /** The server is closing this connection on purpose; the device is disconnected right after. */
   kicked: KickedEvent;
 }
 export type ServerEventName = keyof ServerEvents;
@@ -231,14 +237,17 @@ export type AckCallback<T> = (reply: Ack<T>) => void;
  * import type { ClientToServerEvents, ServerToClientEvents } from '@parley/sdk/protocol';
  *
  * const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth: { appId, token } });
- * const ack = await socket.timeout(10_000).emitWithAck('session-list'); // Ack<Session[]>
+ * socket.emit('session-list', (ack) => console.log(ack)); // ack: Ack<Session[]>
  * ```
  */
 export type ClientToServerEvents = {
-  [K in ClientRequestName]: ClientRequests[K]['payload'] extends void
-    ? (ack: AckCallback<ClientRequests[K]['result']>) => void
-    : (payload: ClientRequests[K]['payload'], ack: AckCallback<ClientRequests[K]['result']>) => void;
+  [K in ClientRequestName]: (...args: [...ClientRequestArgs<K>, AckCallback<ClientRequests[K]['result']>]) => void;
 };
+
+/** What request `K` carries after its name: its payload, or nothing for a `payload: void` request. */
+export type ClientRequestArgs<K extends ClientRequestName> = ClientRequests[K]['payload'] extends void
+  ? []
+  : [payload: ClientRequests[K]['payload']];
 
 /** socket.io's typed-event map of what the server pushes: one entry per {@link ServerEvents} push. */
 export type ServerToClientEvents = {

@@ -1,6 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { ClientErrorCode, ParleyError } from '../errors.js';
-import { ErrorCode, type Envelope } from '../protocol/errors.js';
+import { randomUUID } from 'node:crypto';
 import type {
   CreateGroupRequest,
   GetTokenRequest,
@@ -12,9 +10,10 @@ import type {
   RecallMessageRequest,
   SendMessageRequest,
   SessionMessagesRequest,
+  SignatureParams,
   UserSessionsRequest,
 } from '../protocol/open-api.js';
-import { computeSign, toSignedFields } from './signature.js';
+import { SignedTransport } from './signed-transport.js';
 
 /** Options of {@link ParleyServerApi}. */
 export interface ParleyServerApiOptions {
@@ -37,24 +36,6 @@ export interface ParleyServerApiOptions {
   now?: () => number;
 }
 
-/** Paths that are safe to send twice: a repeat leaves the same state as one call. */
-const RETRY_SAFE: ReadonlySet<OpenApiPath> = new Set<OpenApiPath>([
-  '/user/getToken',
-  '/user/revokeTokens',
-  '/user/sessions',
-  '/group/join',
-  '/group/remove',
-  '/group/members',
-  '/group/info',
-  '/private/send/message',
-  '/group/send/message',
-  '/session/messages',
-  '/message/recall',
-]);
-
-const RETRY_BASE_MS = 200;
-const RETRY_CAP_MS = 3_000;
-
 /**
  * Signed client of the open API, for tenant backends (Node 18+).
  *
@@ -72,22 +53,10 @@ const RETRY_CAP_MS = 3_000;
  * ```
  */
 export class ParleyServerApi {
-  readonly #baseUrl: string;
-  readonly #appId: string;
-  readonly #appSecret: string;
-  readonly #timeoutMs: number;
-  readonly #maxRetries: number;
-  readonly #fetch: typeof fetch;
-  readonly #now: () => number;
+  readonly #transport: SignedTransport;
 
   constructor(options: ParleyServerApiOptions) {
-    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.#appId = options.appId;
-    this.#appSecret = options.appSecret;
-    this.#timeoutMs = options.timeoutMs ?? 10_000;
-    this.#maxRetries = options.maxRetries ?? 2;
-    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-    this.#now = options.now ?? Date.now;
+    this.#transport = new SignedTransport(options);
   }
 
   /** Creates the user (or updates name and avatar) and mints a token for the end-user SDK. */
@@ -159,97 +128,16 @@ export class ParleyServerApi {
    * Calls any open-API route by path with typed fields and result. The named methods above are
    * thin wrappers around this.
    */
-  async request<P extends OpenApiPath>(path: P, fields: OpenApiRoutes[P]['request']): Promise<OpenApiRoutes[P]['response']> {
-    const attempts = RETRY_SAFE.has(path) ? this.#maxRetries + 1 : 1;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#attempt(path, fields);
-      } catch (error) {
-        if (!(error instanceof ParleyError) || !error.retryable || attempt >= attempts) throw error;
-        // Full-jitter exponential backoff spreads retries of many callers over time.
-        const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (attempt - 1));
-        await sleep(Math.random() * ceiling);
-      }
-    }
+  request<P extends OpenApiPath>(path: P, fields: OpenApiRoutes[P]['request']): Promise<OpenApiRoutes[P]['response']> {
+    return this.#transport.call(path, fields);
   }
 
   /** Signs `fields` as the open API expects; exposed for callers that send requests themselves. */
-  sign(fields: object): Record<string, unknown> {
-    const params: Record<string, unknown> = {
-      ...(fields as Record<string, unknown>),
-      app_id: this.#appId,
-      time_stamp: String(Math.floor(this.#now() / 1000)),
-      nonce_str: randomBytes(12).toString('hex'),
-    };
-    params.sign = computeSign(params, this.#appSecret);
-    return params;
-  }
-
-  async #attempt<P extends OpenApiPath>(path: P, fields: OpenApiRoutes[P]['request']): Promise<OpenApiRoutes[P]['response']> {
-    const params = this.sign(fields);
-    const method = METHODS[path];
-    let url = `${this.#baseUrl}${path}`;
-    const init: RequestInit = { method, signal: AbortSignal.timeout(this.#timeoutMs), headers: { accept: 'application/json' } };
-    if (method === 'GET') {
-      url += `?${toSignedFields(params)}`;
-    } else {
-      init.body = JSON.stringify(params);
-      init.headers = { accept: 'application/json', 'content-type': 'application/json' };
-    }
-
-    let response: Response;
-    try {
-      response = await this.#fetch(url, init);
-    } catch (cause) {
-      const timedOut = cause instanceof DOMException && cause.name === 'TimeoutError';
-      throw new ParleyError(
-        timedOut ? ClientErrorCode.TIMEOUT : ClientErrorCode.NETWORK_ERROR,
-        timedOut ? `${method} ${path} timed out after ${this.#timeoutMs} ms` : `${method} ${path} failed: ${String(cause)}`,
-        { cause },
-      );
-    }
-    return readEnvelope(response, `${method} ${path}`);
+  sign(fields: object): Record<string, unknown> & SignatureParams {
+    return this.#transport.sign(fields);
   }
 }
-
-const METHODS: { readonly [P in OpenApiPath]: OpenApiRoutes[P]['method'] } = {
-  '/user/getToken': 'POST',
-  '/user/revokeTokens': 'POST',
-  '/user/sessions': 'GET',
-  '/group/create': 'POST',
-  '/group/join': 'POST',
-  '/group/remove': 'POST',
-  '/group/dismiss': 'POST',
-  '/group/members': 'GET',
-  '/group/info': 'GET',
-  '/private/send/message': 'POST',
-  '/group/send/message': 'POST',
-  '/session/messages': 'GET',
-  '/message/recall': 'POST',
-};
 
 function withClientMsgId(request: SendMessageRequest): SendMessageRequest {
   return request.clientMsgId === undefined ? { ...request, clientMsgId: randomUUID() } : request;
-}
-
-async function readEnvelope<T>(response: Response, what: string): Promise<T> {
-  let body: Envelope<T>;
-  try {
-    body = (await response.json()) as Envelope<T>;
-  } catch (cause) {
-    throw new ParleyError(ClientErrorCode.BAD_RESPONSE, `${what}: HTTP ${response.status} without a JSON body`, {
-      status: response.status,
-      cause,
-    });
-  }
-  if (body?.status === 1) return body.data;
-  if (body?.status === 0 && typeof body.code === 'string') {
-    throw new ParleyError(body.code, body.message, { status: response.status });
-  }
-  const code = response.status >= 500 ? ErrorCode.INTERNAL : ClientErrorCode.BAD_RESPONSE;
-  throw new ParleyError(code, `${what}: HTTP ${response.status} with an unexpected body`, { status: response.status });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
