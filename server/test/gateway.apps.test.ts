@@ -3,7 +3,7 @@ import { MemoryStore } from '../src/store/memory/memory-store.js';
 import type { AppRecord } from '../src/store/records.js';
 import { connectDevice, GatewayWorld, openDevice, refusalOf, text } from './support/devices.js';
 import { signParams, sendSigned } from './support/signed-request.js';
-import { createApp, createUsers, startTestServer, type TestServer } from './support/test-server.js';
+import { startTestWorld, type TestWorld } from './support/test-server.js';
 
 /** The embedded store, counting how often the app record is read. */
 class CountingStore extends MemoryStore {
@@ -19,17 +19,15 @@ class CountingStore extends MemoryStore {
 }
 
 describe('a connection and its app', () => {
-  let t: TestServer;
-  let store: CountingStore;
+  const store = new CountingStore();
+  let world: TestWorld;
   beforeAll(async () => {
-    store = new CountingStore();
-    t = await startTestServer({}, { store });
+    world = await startTestWorld(['ann', 'ben'], {}, { store });
   });
-  afterAll(() => t.close());
+  afterAll(() => world.close());
 
   it('reads the app once and follows settings changed in the console while it is connected', async () => {
-    const app = await createApp(t);
-    const tokens = await createUsers(app, 'ann', 'ben');
+    const { t, app, tokens } = world;
     const ann = await connectDevice(t, app.appId, tokens['ann']!);
     const before = store.reads;
     await ann.ok('session-list');

@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDevice, disconnection, openDevice, refusalOf } from './support/devices.js';
-import { createApp, createUsers, startTestServer, type TestApp, type TestServer } from './support/test-server.js';
+import { createApp, startTestWorld, type TestApp, type TestServer } from './support/test-server.js';
 
 let t: TestServer;
 let app: TestApp;
 let tokens: Record<string, string>;
 
 beforeAll(async () => {
-  t = await startTestServer();
-  app = await createApp(t);
-  tokens = await createUsers(app, 'alice', 'bob');
+  ({ t, app, tokens } = await startTestWorld(['alice', 'bob']));
 });
 afterAll(() => t.close());
 

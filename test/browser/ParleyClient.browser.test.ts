@@ -77,14 +77,16 @@ describe.runIf(run)('ParleyClient in Chromium', () => {
       const w = window as unknown as { alice: InstanceType<typeof import('@parley/sdk').ParleyClient> };
       return (await w.alice.sendPrivateMessage({ targetId: 'bob', messageType: 1, content: { content: 'sent while offline' } })).msgId;
     });
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await page.waitForFunction(() => (window as unknown as { alice: { state: string } }).alice.state === 'reconnecting');
     network.restore();
     const offlineMsgId = await offlineSend;
 
     await page.waitForFunction(() => (window as unknown as { inbox: unknown[] }).inbox.length >= 51, undefined, { timeout: 15_000 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // One more message comes after all of them in seq order: once it is in, nothing earlier can follow.
+    const marker = await bob.sendPrivateMessage({ targetId: 'alice', ...text('marker') });
+    await page.waitForFunction((id) => (window as unknown as { inbox: Message[] }).inbox.some((m) => m.msgId === id), marker.msgId);
     const inbox = await page.evaluate(() => (window as unknown as { inbox: Message[] }).inbox.map((m) => m.msgId));
-    expect(inbox.slice(1)).toEqual(sent.map((m) => m.msgId));
+    expect(inbox.slice(1)).toEqual([...sent, marker].map((m) => m.msgId));
     const history = await world.app.api.getSessionMessages({ userId: 'bob', targetId: 'alice', conversationType: 1, limit: 100 });
     expect(history.filter((m) => m.msgId === offlineMsgId)).toHaveLength(1);
   });

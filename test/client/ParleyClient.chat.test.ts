@@ -98,7 +98,8 @@ describe('recall, typing, presence', () => {
     await alice.typing({ conversationType: 1, targetId: 'bob' });
     await alice.typing({ conversationType: 1, targetId: 'bob' });
     await eventually(() => typing.length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // A round trip on bob's connection comes after every push already sent to it.
+    await bob.presence(['bob']);
     expect(typing).toEqual([{ conversationType: 1, targetId: 'alice', userId: 'alice' }]);
   });
 
@@ -112,7 +113,9 @@ describe('recall, typing, presence', () => {
     await eventually(() => changes.length === 1);
     expect(changes[0]).toMatchObject({ userId: 'dave', online: true });
     davePhone.disconnect();
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Once the phone is gone from the server's registry, no announcement for it can follow.
+    await eventually(async () => (await carol.presence(['dave']))[0]?.platforms.join() === 'web', 5000, "dave's phone gone");
+    await carol.presence(['dave']);
     expect(changes).toHaveLength(1);
     daveWeb.disconnect();
     await eventually(() => changes.length === 2);

@@ -1,7 +1,7 @@
 import type { Message } from '@parley/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FlakyNetwork } from '../support/flaky-network.js';
-import { collect, eventually, startChatWorld, text, type ChatWorld } from '../support/parley.js';
+import { afterMarkers, collect, eventually, startChatWorld, text, type ChatWorld } from '../support/parley.js';
 
 let world: ChatWorld;
 let network: FlakyNetwork;
@@ -15,8 +15,6 @@ afterEach(async () => {
   await network?.close();
 });
 afterAll(() => world.close());
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Checks that `messages` holds each of `expected` once, in seq order per conversation. */
 function expectExactlyOnceInOrder(messages: Message[], expected: Message[]): void {
@@ -47,10 +45,15 @@ describe('offline and back', () => {
     await bob.connect();
     await eventually(() => received.length === 1 + missed.length, 10_000, 'missed messages');
     expectExactlyOnceInOrder(received, [before, ...missed]);
-    await pause(300);
-    expect(received).toHaveLength(1 + missed.length);
+    // Nothing else arrives: one more message in each conversation comes next, and nothing before it.
+    const markers = await afterMarkers(received, [
+      () => alice.sendPrivateMessage({ targetId: 'bob', ...text('marker') }),
+      () => alice.sendGroupMessage({ targetId: 'room', ...text('marker') }),
+      () => world.app.api.sendPrivateMessage({ senderUserId: 'carol', targetId: 'bob', ...text('marker') }),
+    ]);
+    expectExactlyOnceInOrder(received, [before, ...missed, ...markers]);
     const unread = (await bob.getSessions()).find((s) => s.targetId === 'alice')!.unread;
-    expect(unread).toBe(6);
+    expect(unread).toBe(7);
   });
 });
 
@@ -66,19 +69,19 @@ describe('network loss', () => {
     const burst = (async () => {
       for (let i = 0; i < 200; i++) {
         sent.push(await alice.sendPrivateMessage({ targetId: 'bob', ...text(`burst ${i}`) }));
-        if (i % 20 === 0) await pause(5);
+        // Paced, so that the cut lands in the middle of the burst.
+        if (i % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
     await eventually(() => received.length >= 40, 10_000, '40 messages before the cut');
     network.cut();
-    await pause(500);
+    await eventually(() => bob.state === 'reconnecting', 10_000, 'bob notices the cut');
     network.restore();
     await burst;
 
     await eventually(() => received.length >= 200, 20_000, 'all 200 messages');
-    await pause(300);
-    expect(received).toHaveLength(200);
-    expect(received.map((m) => m.msgId)).toEqual(sent.map((m) => m.msgId));
+    const [marker] = await afterMarkers(received, [() => alice.sendPrivateMessage({ targetId: 'bob', ...text('marker') })]);
+    expect(received.map((m) => m.msgId)).toEqual([...sent, marker!].map((m) => m.msgId));
     expect(states.map((s) => s.state)).toContain('reconnecting');
     expect(bob.state).toBe('connected');
   });
@@ -92,14 +95,14 @@ describe('network loss', () => {
     const early = [0, 1, 2].map((i) => alice.sendGroupMessage({ targetId: 'room', ...text(`early ${i}`) }));
     network.cut();
     const late = [0, 1, 2, 3, 4].map((i) => alice.sendGroupMessage({ targetId: 'room', ...text(`offline ${i}`) }));
-    await pause(400);
+    await eventually(() => alice.state === 'reconnecting', 10_000, 'alice notices the cut');
     network.restore();
     const results = await Promise.all([...early, ...late]);
 
     expect(new Set(results.map((m) => m.msgId)).size).toBe(8);
     await eventually(() => received.length >= 8, 10_000, 'carol gets all 8');
-    await pause(300);
-    expect(received).toHaveLength(8);
+    await afterMarkers(received, [() => alice.sendGroupMessage({ targetId: 'room', ...text('marker') })]);
+    expect(received).toHaveLength(9);
     const history = await world.app.api.getSessionMessages({ userId: 'carol', targetId: 'room', conversationType: 2, limit: 100 });
     const mine = history.filter((m) => results.some((r) => r.msgId === m.msgId));
     expect(mine).toHaveLength(8);
@@ -123,7 +126,8 @@ describe('login policy through the SDK', () => {
       const second = await world.connected('alice', { platform: 'web' });
       await eventually(() => first.state === 'disconnected');
       expect(kicked).toEqual([{ reason: 'LOGIN_ELSEWHERE', message: 'you signed in on another web device' }]);
-      await pause(300);
+      // A round trip of the new device later, the old one has not come back by itself.
+      await second.getSessions();
       expect(first.state).toBe('disconnected');
       expect(second.state).toBe('connected');
     } finally {

@@ -1,11 +1,5 @@
-import { ParleyClient, type ParleyClientEvents, type ParleyClientOptions } from '@parley/sdk';
-import {
-  createApp,
-  createUsers,
-  startTestServer,
-  type TestApp,
-  type TestServer,
-} from '../../server/test/support/test-server.js';
+import { ParleyClient, type Message, type ParleyClientEvents, type ParleyClientOptions } from '@parley/sdk';
+import { startTestWorld, type TestApp, type TestServer } from '../../server/test/support/test-server.js';
 
 /** A running server with one app and some users, and a factory for their SDK clients. */
 export interface ChatWorld {
@@ -21,9 +15,7 @@ export interface ChatWorld {
 }
 
 export async function startChatWorld(userIds: string[], env: Record<string, string> = {}): Promise<ChatWorld> {
-  const t = await startTestServer(env);
-  const app = await createApp(t);
-  const tokens = await createUsers(app, ...userIds);
+  const { t, app, tokens } = await startTestWorld(userIds, env);
   const clients: ParleyClient[] = [];
   const world: ChatWorld = {
     t,
@@ -83,12 +75,24 @@ export function nextEvent<E extends keyof ParleyClientEvents>(client: ParleyClie
 }
 
 /** Polls until `check` holds (or fails after `timeoutMs`); for counts that arrive over time. */
-export async function eventually(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what} did not hold within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
 export const text = (content: string) => ({ messageType: 1 as const, content: { content } });
+
+/**
+ * Sends one more message into each conversation (`sends`) and waits until all are in `received`:
+ * the client delivers a conversation in seq order and drops anything at or below what it
+ * delivered, so once the marker is in, no earlier message can still arrive (as a duplicate or
+ * otherwise). For asserting that nothing more came.
+ */
+export async function afterMarkers(received: readonly Message[], sends: Array<() => Promise<Message>>): Promise<Message[]> {
+  const markers = await Promise.all(sends.map((send) => send()));
+  await eventually(() => markers.every((marker) => received.some((m) => m.msgId === marker.msgId)), 10_000, 'the markers');
+  return markers;
+}

@@ -1,7 +1,7 @@
 import type { Ack, ClientRequestName, ClientRequests, PresenceState, ServerEventName, ServerEvents } from '@parley/sdk/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { socketPushes } from '../../src/realtime/pushes.js';
-import { createApp, createUsers, startTestServer, type TestApp, type TestServer } from './test-server.js';
+import { startTestWorld, type TestApp, type TestServer } from './test-server.js';
 
 /**
  * Every push and every successful ack a test device receives is checked against the schema its
@@ -133,9 +133,8 @@ export class GatewayWorld {
   ) {}
 
   static async start(userIds: string[]): Promise<GatewayWorld> {
-    const t = await startTestServer();
-    const app = await createApp(t);
-    return new GatewayWorld(t, app, await createUsers(app, ...userIds));
+    const { t, app, tokens } = await startTestWorld(userIds);
+    return new GatewayWorld(t, app, tokens);
   }
 
   /** A connected device of `userId` (of this world's app unless `appId` and `token` say otherwise). */

@@ -109,10 +109,33 @@ export async function createApp(t: TestServer, tenant?: Tenant): Promise<TestApp
 }
 
 /** Registers users by id (name = id upper-cased) and returns their tokens. */
-export async function createUsers(app: TestApp, ...userIds: string[]): Promise<Record<string, string>> {
+export async function createUsers(app: TestApp, ...userIds: readonly string[]): Promise<Record<string, string>> {
   const tokens: Record<string, string> = {};
   for (const userId of userIds) {
     tokens[userId] = (await app.api.getToken({ userId, name: userId.toUpperCase(), avatarUri: `https://cdn.example.com/${userId}.png` })).token;
   }
   return tokens;
+}
+
+/**
+ * What most tests start from: a real server, a tenant with one app, and some registered users
+ * with their tokens. Gateway and SDK test worlds build on it.
+ */
+export interface TestWorld {
+  t: TestServer;
+  app: TestApp;
+  /** userId -> a token minted for it. */
+  tokens: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startTestWorld(
+  userIds: readonly string[] = [],
+  env: Record<string, string> = {},
+  overrides: Omit<ComposeOverrides, 'clock' | 'logger'> = {},
+): Promise<TestWorld> {
+  const t = await startTestServer(env, overrides);
+  const app = await createApp(t);
+  const tokens = await createUsers(app, ...userIds);
+  return { t, app, tokens, close: () => t.close() };
 }
