@@ -16,7 +16,8 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', root: './test', include: ['e2e/**/*.test.ts'], testTimeout: 30_000 },
+        // The production build is made once by the global setup; every file starts it as npm start does.
+        test: { name: 'e2e', root: './test', include: ['e2e/**/*.test.ts'], testTimeout: 30_000, globalSetup: ['./e2e/global-setup.ts'] },
       },
       {
         extends: true,

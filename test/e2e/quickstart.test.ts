@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ParleyServerApi } from '@parley/sdk/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /**
  * The README's path for a newcomer, on the production build: `npm start` builds the server and
  * runs `node server/dist/main.js`; a tenant signs up, creates an app, mints tokens and chats.
+ * The e2e global setup (e2e/global-setup.ts) has built the server.
  */
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -33,10 +34,6 @@ async function waitFor(predicate: () => boolean, what: string, ms = 10_000): Pro
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
-
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build', '--workspace', '@parley/server'], { cwd: root, stdio: 'ignore' });
-}, 60_000);
 
 describe('npm start', () => {
   let server: Running;

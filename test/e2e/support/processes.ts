@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { root } from './markdown.js';
+
+/** What a finished command printed, and how it ended. */
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  /** The whole environment of the command (nothing is inherited). */
+  env: Record<string, string>;
+  /** Text written to the command's standard input, which is then closed. */
+  input?: string;
+  /** The command is killed after this long; the promise then rejects. */
+  timeoutMs: number;
+}
+
+/** Runs a command to its end. Rejects when it does not end within `timeoutMs`. */
+export function run(command: string, args: string[], options: RunOptions): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd ?? root, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command} ${args.join(' ')} did not end within ${options.timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, options.timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** The environment a command gets: PATH and HOME (npm's cache lives there), plus `extra`. */
+export function baseEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...extra };
+}
+
+/** `node server/dist/main.js`, running, as `npm start` leaves it. */
+export interface ProductionServer {
+  /** `http://127.0.0.1:<port>`, from the server's listening line. */
+  url: string;
+  /** SIGTERM, then resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts the production build (built by the e2e global setup) on a free port, with the same
+ * settings as the quickstart test, and resolves once it printed its listening line.
+ */
+export function startProductionServer(timeoutMs = 10_000): Promise<ProductionServer> {
+  const child = spawn(process.execPath, ['server/dist/main.js'], {
+    cwd: root,
+    env: baseEnv({ PORT: '0', HOST: '127.0.0.1', PASSWORD_SCRYPT_COST: '16384' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let output = '';
+  let listening = false;
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => {
+      if (listening) return;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`the server ${why}; it printed:\n${output}`));
+    };
+    const timer = setTimeout(() => fail(`printed no listening line within ${timeoutMs} ms`), timeoutMs);
+    child.on('exit', (code) => fail(`exited with ${code} before listening`));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = /listening on (http:\/\/\S+)/.exec(output);
+      if (listening || !line) return;
+      listening = true;
+      clearTimeout(timer);
+      resolve({
+        url: line[1]!,
+        stop: () => {
+          child.kill('SIGTERM');
+          return exited;
+        },
+      });
+    });
+  });
+}
