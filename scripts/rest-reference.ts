@@ -1,36 +1,19 @@
 /**
  * Renders the OpenAPI document into docs/reference/rest.md: one section per route with its
- * fields, its answer and its errors. Generated, never edited by hand.
+ * fields, an example, its answer and its errors. Generated, never edited by hand. What holds for
+ * every route (the signature scheme, empty fields, 405 and 500) is said once at the top instead
+ * of in every section.
  */
-
-type Schema = {
-  type?: string | string[];
-  $ref?: string;
-  const?: unknown;
-  enum?: unknown[];
-  anyOf?: Schema[];
-  oneOf?: Schema[];
-  items?: Schema;
-  properties?: Record<string, Schema>;
-  required?: string[];
-  description?: string;
-  pattern?: string;
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  minItems?: number;
-  maxItems?: number;
-  format?: string;
-};
+import { EMPTY_MEANS_ABSENT } from '../server/src/http/openapi.js';
+import { fieldTable as table, objectRows as rowsOf, typeOf, type FieldRow, type Schema } from './schema-markdown.js';
 
 interface Operation {
   tags: string[];
   summary: string;
   description?: string;
   operationId: string;
-  parameters?: { name: string; in: string; required: boolean; description?: string; schema: Schema }[];
-  requestBody?: { content: Record<string, { schema: Schema }> };
+  parameters?: { name: string; in: string; required: boolean; description?: string; schema: Schema; example?: unknown }[];
+  requestBody?: { required: boolean; content: Record<string, { schema: Schema; example?: unknown }> };
   responses: Record<string, { description: string; content: Record<string, { schema: Schema }> }>;
   security?: unknown[];
 }
@@ -44,71 +27,86 @@ interface Document {
 
 const SIGNATURE_FIELDS = new Set(['app_id', 'time_stamp', 'nonce_str', 'sign']);
 
-function refName(ref: string): string {
-  return ref.slice(ref.lastIndexOf('/') + 1);
+/** Failures every route can answer; the introduction names them once. */
+const EVERY_ROUTE = new Set(['405', '500']);
+
+/** The schema without the `""` option of an optional signed field (the introduction says it once). */
+function withoutEmptyOption(schema: Schema): Schema {
+  const options = schema.anyOf?.filter((option) => !(option.const === '' && option.description === EMPTY_MEANS_ABSENT));
+  if (!options || options.length === schema.anyOf?.length) return schema;
+  const { anyOf: _anyOf, ...rest } = schema;
+  return options.length === 1 ? { ...options[0], ...rest } : { ...rest, anyOf: options };
 }
 
-function typeOf(schema: Schema): string {
-  if (schema.$ref) return `[${refName(schema.$ref)}](#${refName(schema.$ref).toLowerCase()})`;
-  if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\``;
-  if (schema.enum) return schema.enum.map((value) => `\`${JSON.stringify(value)}\``).join(' \\| ');
-  const options = schema.anyOf ?? schema.oneOf;
-  if (options) return options.map(typeOf).join(' \\| ');
-  if (schema.type === 'array') return `${schema.items ? typeOf(schema.items) : 'any'}[]`;
-  if (Array.isArray(schema.type)) return schema.type.join(' \\| ');
-  return schema.type ?? 'any';
+/** A description without the note that empty means absent. */
+function withoutEmptyNote(description: string | undefined): string | undefined {
+  const text = description?.split('; ').filter((part) => part !== EMPTY_MEANS_ABSENT).join('; ');
+  return text ? text : undefined;
 }
 
-function rulesOf(schema: Schema): string {
-  const rules: string[] = [];
-  if (schema.description) rules.push(schema.description);
-  if ((schema.minLength !== undefined || schema.maxLength !== undefined) && !schema.description) {
-    rules.push(`length ${schema.minLength ?? 0}-${schema.maxLength ?? '∞'}`);
+function fieldTable(rows: readonly FieldRow[]): string {
+  return table(rows.map((row) => ({ ...row, schema: withoutEmptyOption(row.schema) })));
+}
+
+function objectRows(schema: Schema): FieldRow[] {
+  return rowsOf(schema, SIGNATURE_FIELDS);
+}
+
+function parameterTable(parameters: NonNullable<Operation['parameters']>): string {
+  return fieldTable(
+    parameters.map((p) => {
+      const description = withoutEmptyNote(p.description);
+      return { name: p.name, schema: { ...p.schema, ...(description ? { description } : {}) }, required: p.required };
+    }),
+  );
+}
+
+/** How the body may be sent, for the line above its field table. */
+function bodyForms(operation: Operation): string {
+  const form = operation.requestBody?.content['application/x-www-form-urlencoded'];
+  const how = form ? 'a JSON object, or a form whose arrays and objects are JSON text' : 'a JSON object';
+  return operation.requestBody?.required === false ? `${how}; the body may be left out` : how;
+}
+
+/** The example request: its fields as one line of JSON (also the form fields, arrays and objects as JSON text). */
+function renderExample(operation: Operation): string | null {
+  const body = operation.requestBody?.content['application/json']?.example;
+  const parameters = (operation.parameters ?? []).filter((p) => p.example !== undefined);
+  const parts: string[] = [];
+  if (parameters.length > 0) {
+    const where = parameters[0]?.in === 'path' ? 'path' : 'query';
+    parts.push(`${where} ${parameters.map((p) => `\`${p.name}=${String(p.example)}\``).join(' ')}`);
   }
-  if (schema.minItems !== undefined || schema.maxItems !== undefined) {
-    rules.push(`${schema.minItems ?? 0}-${schema.maxItems ?? '∞'} items`);
-  }
-  if (schema.minimum !== undefined || schema.maximum !== undefined) rules.push(`${schema.minimum ?? '-∞'} to ${schema.maximum ?? '∞'}`);
-  if (schema.format) rules.push(schema.format);
-  // A described field already says in words what its pattern says in regex.
-  if (schema.pattern && !schema.description) rules.push(`pattern \`${schema.pattern}\``);
-  if (schema.items?.description) rules.push(`each ${schema.items.description}`);
-  else if (schema.items?.pattern) rules.push(`each matches \`${schema.items.pattern}\``);
-  return rules.join('; ').replace(/\|/g, '\\|');
-}
-
-function fieldTable(rows: { name: string; schema: Schema; required: boolean }[]): string {
-  const lines = ['| field | type | required | notes |', '| --- | --- | --- | --- |'];
-  for (const row of rows) {
-    lines.push(`| \`${row.name}\` | ${typeOf(row.schema)} | ${row.required ? 'yes' : 'no'} | ${rulesOf(row.schema)} |`);
-  }
-  return lines.join('\n');
-}
-
-function objectRows(schema: Schema): { name: string; schema: Schema; required: boolean }[] {
-  const required = new Set(schema.required ?? []);
-  return Object.entries(schema.properties ?? {})
-    .filter(([name]) => !SIGNATURE_FIELDS.has(name))
-    .map(([name, property]) => ({ name, schema: property, required: required.has(name) }));
+  if (body !== undefined) parts.push(`body \`${JSON.stringify(body)}\``);
+  return parts.length > 0 ? `Example: ${parts.join('; ')}.` : null;
 }
 
 function renderInput(operation: Operation): string {
   const parts: string[] = [];
-  const query = (operation.parameters ?? []).filter((p) => !SIGNATURE_FIELDS.has(p.name));
-  if (query.length > 0) {
-    const where = query[0]?.in === 'path' ? 'Path parameters' : 'Query parameters';
-    parts.push(`${where}:\n\n${fieldTable(query.map((p) => ({ name: p.name, schema: { ...p.schema, ...(p.description ? { description: p.description } : {}) }, required: p.required })))}`);
-  }
+  const path = (operation.parameters ?? []).filter((p) => p.in === 'path');
+  const query = (operation.parameters ?? []).filter((p) => p.in === 'query' && !SIGNATURE_FIELDS.has(p.name));
+  if (path.length > 0) parts.push(`Path parameters:\n\n${parameterTable(path)}`);
+  if (query.length > 0) parts.push(`Query parameters:\n\n${parameterTable(query)}`);
   const body = operation.requestBody?.content['application/json']?.schema;
   if (body?.oneOf) {
+    const contents = body.oneOf.map((option) => typeOf(option.properties?.content ?? {})).join(' | ');
     parts.push(
-      'Body fields (one shape per `messageType`; see [message content](../guides/messages.md#content-by-message-type)):\n\n' +
-        fieldTable(objectRows(body.oneOf[0]!).map((row) => (row.name === 'messageType' ? { ...row, schema: { type: 'integer', description: '1-6' } } : row.name === 'content' ? { ...row, schema: { type: 'object', description: 'fields depend on messageType' } } : row))),
+      `Body fields (${bodyForms(operation)}; one shape per \`messageType\`, see [message content](../guides/messages.md#content-by-message-type)):\n\n` +
+        fieldTable(
+          objectRows(body.oneOf[0]!).map((row) => {
+            if (row.name === 'messageType') return { ...row, schema: { type: 'integer', description: '1-6: text, voice, image, file, location, custom' } };
+            if (row.name === 'content') return { ...row, schema: { type: 'object', description: `by \`messageType\`: ${contents}` } };
+            return row;
+          }),
+        ),
     );
   } else if (body) {
-    const rows = objectRows(body);
-    parts.push(rows.length > 0 ? `Body fields (JSON or form-encoded):\n\n${fieldTable(rows)}` : 'Body: none needed.');
+    const rows = objectRows(body.$ref ? {} : body);
+    if (body.$ref) parts.push(`Body (${bodyForms(operation)}): ${typeOf(body)}.`);
+    else parts.push(rows.length > 0 ? `Body fields (${bodyForms(operation)}):\n\n${fieldTable(rows)}` : 'Body: none needed.');
   }
+  const example = renderExample(operation);
+  if (example) parts.push(example);
   return parts.length > 0 ? parts.join('\n\n') : 'No fields.';
 }
 
@@ -122,7 +120,7 @@ function renderOutput(operation: Operation): string {
 
 function renderErrors(operation: Operation): string {
   return Object.entries(operation.responses)
-    .filter(([status]) => status !== '200')
+    .filter(([status]) => status !== '200' && !EVERY_ROUTE.has(status))
     .map(([status, response]) => `${status} ${response.description.split(', ').map((code) => `\`${code}\``).join(', ')}`)
     .join(' · ');
 }
@@ -143,10 +141,15 @@ export function renderRestReference(document: object): string {
     '`{"status":0,"code":"…","message":"…"}` with a 4xx/5xx status on failure (see [errors](errors.md)).',
     '',
     '- **Signed** routes (Users, Groups, Messages) are called by your backend. Besides the fields listed,',
-    '  every request carries `app_id`, `time_stamp`, `nonce_str` and `sign`: see the',
-    '  [signature guide](../guides/signature.md). GET routes take fields in the query string; POST routes',
-    '  in a JSON or form-encoded body.',
+    '  every request carries `app_id`, `time_stamp`, `nonce_str` and `sign` (the `appSignature` security',
+    '  scheme of the document): see the [signature guide](../guides/signature.md). Without them the answer',
+    '  is 401 `SIGNATURE_INVALID`. GET routes take fields in the query string; POST routes in a JSON body or',
+    '  a form body, where arrays and objects are JSON text (`userIds=["a","b"]`, not `userIds[]=a`). An empty',
+    '  value (`""`) counts as absent, as the signature leaves it out; `null` is refused where the type does',
+    '  not allow it.',
     '- **Console** routes take `Authorization: Bearer <console token>` and JSON bodies.',
+    '- Every route can also answer 405 `METHOD_NOT_ALLOWED` (another method on its path; the `Allow` header',
+    '  lists the right ones) and 500 `INTERNAL`.',
     '',
     'The same information, machine-readable: [`openapi.json`](../openapi.json) (OpenAPI 3.1), also served',
     'by every server at `/openapi.json`.',

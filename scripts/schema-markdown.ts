@@ -9,6 +9,7 @@ export type Schema = {
   const?: unknown;
   enum?: unknown[];
   anyOf?: Schema[];
+  allowEmptyValue?: boolean;
   oneOf?: Schema[];
   items?: Schema;
   properties?: Record<string, Schema>;

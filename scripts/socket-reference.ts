@@ -94,7 +94,7 @@ function renderPush(push: SocketPush, models: Models): string {
 }
 
 function renderModel(name: string, schema: Schema): string {
-  return `### ${name}\n\n${schema.properties ? fieldTable(objectRows(schema)) : `\`${schema.type ?? 'any'}\``}`;
+  return `### ${name}\n\n${schema.properties ? fieldTable(objectRows(schema)) : schema.type ? `\`${schema.type}\`` : 'any JSON value'}`;
 }
 
 function renderLimits(config: Config): string {

@@ -45,6 +45,9 @@ describe('tenant accounts', () => {
 
   it.each([
     [{ email: 'not-an-email', password: 'a long passphrase' }, /^email:/],
+    // Passes zod's stock email regex but not JSON Schema's `email` format (a host label ends with -): the document says both.
+    [{ email: 'x@b-.cc', password: 'a long passphrase' }, /^email: must be an email address/],
+    [{ email: `${'a'.repeat(65)}@example.com`, password: 'a long passphrase' }, /^email: the part before @ must be at most 64 characters/],
     [{ email: 'short@example.com', password: 'short' }, /^password: must be at least 8/],
     [{ email: 'x@example.com' }, /^password: is required/],
     [{ email: { $gt: '' }, password: 'a long passphrase' }, /^email:/],
@@ -114,6 +117,35 @@ describe('apps', () => {
     const { expiresAt } = await app.api.getToken({ userId: 'u1', name: 'U1' });
     expect(expiresAt - before).toBeGreaterThanOrEqual(3600_000 - 1000);
     expect(expiresAt - before).toBeLessThanOrEqual(3600_000 + 1000);
+  });
+
+  it('a change needs a body: PATCH without one -> 400 naming body, and nothing changes', async () => {
+    const app = await createApp(t);
+    const res = await call(`${t.url}/console/apps/${app.appId}`, { method: 'PATCH', headers: app.tenant.auth });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ status: 0, code: 'INVALID_PARAMS', message: 'body: is required: send the fields as a JSON object' });
+    const after = await call(`${t.url}/console/apps/${app.appId}`, { headers: app.tenant.auth });
+    expect(after.body.data).toMatchObject({ appName: 'Test app', appSecret: app.appSecret });
+  });
+
+  it('a rotation needs none: rotate-secret without a body rotates with the default grace', async () => {
+    const app = await createApp(t);
+    const res = await call(`${t.url}/console/apps/${app.appId}/rotate-secret`, { method: 'POST', headers: app.tenant.auth });
+    expect(res.status).toBe(200);
+    expect(res.body.data.appSecret).not.toBe(app.appSecret);
+    expect(res.body.data.previousSecretValidUntil).toBeGreaterThan(t.clock.now() + 24 * 3600 * 1000 - 5000);
+  });
+
+  it('console bodies are JSON: a form body -> 415, and nothing is created', async () => {
+    const tenant = await signUpTenant(t.url);
+    const res = await call(`${t.url}/app/create`, {
+      method: 'POST',
+      headers: { ...tenant.auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'appName=Form&description=x',
+    });
+    expect(res.status).toBe(415);
+    expect(res.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the body as application/json' });
+    expect((await call(`${t.url}/console/apps`, { headers: tenant.auth })).body.data).toEqual([]);
   });
 
   it('deleting an app stops its signatures and removes its data', async () => {

@@ -35,6 +35,24 @@ describe('routing errors', () => {
     expect(res.status).toBe(405);
     expect(res.body).toMatchObject({ status: 0, code: 'METHOD_NOT_ALLOWED' });
   });
+
+  it.each([
+    ['GET', '/user/getToken', 'POST'],
+    ['PUT', '/console/apps/0123456789abcdef', 'HEAD, GET, PATCH, DELETE'],
+    ['DELETE', '/session/messages', 'HEAD, GET'],
+    ['PATCH', '/openapi.json', 'HEAD, GET'],
+  ])('%s %s -> 405 with Allow: %s, in the envelope', async (method, path, allow) => {
+    const res = await fetch(`${t.url}${path}`, { method });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe(allow);
+    expect(await res.json()).toEqual({ status: 0, code: 'METHOD_NOT_ALLOWED', message: `${path} does not take ${method}; it takes ${allow}` });
+  });
+
+  it('OPTIONS lists the methods of a path in Allow', async () => {
+    const res = await fetch(`${t.url}/console/apps/0123456789abcdef`, { method: 'OPTIONS' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('allow')).toBe('HEAD, GET, PATCH, DELETE');
+  });
 });
 
 describe('unexpected failures', () => {

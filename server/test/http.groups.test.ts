@@ -51,10 +51,12 @@ describe('POST /group/create', () => {
     expect((await app.api.getUserSessions({ userId: 'u1' })).some((s) => s.targetId === 'g-ghosts')).toBe(false);
   });
 
-  it('refuses more members than the app allows -> 400 naming userIds', async () => {
+  // The same limit as /group/join's, and the same answer: the request is well-formed, the app's setting refuses it.
+  it('refuses more members than the app allows -> 409 naming userIds', async () => {
     await expect(
       app.api.createGroup({ groupId: 'g-big', userIds: ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'], name: 'Big' }),
-    ).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/^userIds: a group can have at most 5/) });
+    ).rejects.toMatchObject({ code: 'CONFLICT', status: 409, message: expect.stringMatching(/^userIds: a group can have at most 5/) });
+    await expect(app.api.getGroupInfo({ groupId: 'g-big' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
 

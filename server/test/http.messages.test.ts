@@ -80,10 +80,12 @@ describe('POST /private/send/message', () => {
     });
   });
 
-  it('refuses a message to oneself -> 400 naming targetId', async () => {
+  // Well-formed (no schema can say that two fields differ), so not a 400: the send is not allowed.
+  it('refuses a message to oneself -> 403 naming targetId', async () => {
     await expect(app.api.sendPrivateMessage(text('ann', 'ann', 'x'))).rejects.toMatchObject({
-      code: 'INVALID_PARAMS',
-      message: 'targetId: must differ from senderUserId',
+      code: 'FORBIDDEN',
+      status: 403,
+      message: 'targetId: must differ from senderUserId: a user cannot send a private message to themselves',
     });
   });
 
@@ -166,11 +168,12 @@ describe('GET /session/messages', () => {
     }
   });
 
-  it('refuses a lastmsgId from another conversation -> 400 naming lastmsgId', async () => {
+  // A well-formed id that is no message of this conversation names a message that is not there.
+  it('refuses a lastmsgId from another conversation -> 404 naming lastmsgId', async () => {
     const elsewhere = await app.api.sendPrivateMessage(text('ann', 'ben', 'elsewhere'));
     await expect(
       app.api.getSessionMessages({ userId: 'p1', targetId: 'p2', conversationType: 1, lastmsgId: elsewhere.msgId }),
-    ).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/^lastmsgId:/) });
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404, message: expect.stringMatching(/^lastmsgId:/) });
   });
 
   it('refuses group history to a non-member -> 403', async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedDocs } from '../../scripts/docs.js';
 import { allRoutes } from '../src/http/app.js';
+import { parseInput } from '../src/schemas/parse.js';
 import { call, startTestServer, type TestServer } from './support/test-server.js';
 
 let t: TestServer;
@@ -34,7 +35,68 @@ describe('GET /openapi.json', () => {
     const send = body.paths['/private/send/message'].post.requestBody.content['application/json'].schema;
     expect(send.oneOf).toHaveLength(6);
   });
+
+  it('is exact enough for tools that test a server against it', async () => {
+    const { body } = await call(`${t.url}/openapi.json`);
+    const text = JSON.stringify(body);
+    // Portable patterns only (no \p{…} classes), and no zod-numbered anonymous parts.
+    expect(text).not.toMatch(/\\p\{/);
+    expect(text).not.toContain('__schema');
+    expect(body.servers).toEqual(expect.arrayContaining([expect.objectContaining({ url: expect.any(String) })]));
+    expect(body.components.securitySchemes.appSignature).toMatchObject({ type: 'apiKey', in: 'query', name: 'sign' });
+
+    const operations = Object.entries(body.paths as Record<string, Record<string, Operation>>).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+    );
+    const ids = operations.map(({ operation }) => operation.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { path, method, operation } of operations) {
+      const where = `${method.toUpperCase()} ${path}`;
+      expect(operation.operationId, where).toMatch(/^[A-Za-z0-9]+$/);
+      expect(operation.responses['405']?.headers?.Allow, where).toMatchObject({ required: true });
+      expect(operation.responses['500'], where).toBeDefined();
+      const fields = [...(operation.parameters ?? []).map((p) => p.name), ...Object.keys(operation.requestBody?.content['application/json']?.schema.properties ?? {})];
+      expect(fields, where).not.toEqual(expect.arrayContaining(['sign']));
+      if (operation.requestBody) expect(operation.responses['415'], where).toBeDefined();
+    }
+    const signed = operations.filter(({ operation }) => operation.security?.[0]?.appSignature);
+    expect(signed.map(({ path }) => path).sort()).toEqual(allRoutes(t.server.services).filter((r) => r.auth === 'signature').map((r) => r.path).sort());
+    for (const { operation } of signed) expect(operation.responses['401']?.content['application/json']?.schema.properties.code.enum).toContain('SIGNATURE_INVALID');
+  });
+
+  it('declares form fields that travel as JSON text, and says that empty means absent on signed routes', async () => {
+    const { body } = await call(`${t.url}/openapi.json`);
+    const create = body.paths['/group/create'].post.requestBody;
+    expect(create.content['application/x-www-form-urlencoded'].encoding).toEqual({ userIds: { contentType: 'application/json' } });
+    expect(body.paths['/private/send/message'].post.requestBody.content['application/x-www-form-urlencoded'].encoding).toEqual({
+      content: { contentType: 'application/json' },
+    });
+    expect(create.content['application/json'].schema.properties.ownerId.anyOf).toContainEqual(expect.objectContaining({ const: '' }));
+    const limit = body.paths['/session/messages'].get.parameters.find((p: { name: string }) => p.name === 'limit');
+    expect(limit.allowEmptyValue).toBe(true);
+    // Console routes are JSON only, and their strings are not emptied.
+    expect(Object.keys(body.paths['/app/create'].post.requestBody.content)).toEqual(['application/json']);
+    expect(body.paths['/console/apps/{appId}'].patch.requestBody.required).toBe(true);
+    expect(body.paths['/console/apps/{appId}/rotate-secret'].post.requestBody.required).toBe(false);
+  });
+
+  it('has an example for every route, valid for the schema the route validates with', () => {
+    for (const route of allRoutes(t.server.services)) {
+      const where = `${route.method} ${route.path}`;
+      if (route.input) expect(() => parseInput(route.input!, route.example), where).not.toThrow();
+      else expect(route.example, where).toBeNull();
+      if (route.auth === 'console' && route.params) expect(() => parseInput(route.params!, route.paramsExample), where).not.toThrow();
+    }
+  });
 });
+
+interface Operation {
+  operationId: string;
+  security?: Record<string, unknown>[];
+  parameters?: { name: string }[];
+  requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
+  responses: Record<string, { headers?: Record<string, unknown>; content: Record<string, { schema: { properties: { code: { enum: string[] } } } }> }>;
+}
 
 describe('docs/', () => {
   it('every generated page and block (references, configuration, SDK size) is what `npm run docs` writes from the current code', async () => {

@@ -114,13 +114,20 @@ describe('a request that fails verification', () => {
     expect(res.body.code).toBe('UNKNOWN_APP');
   });
 
-  it.each(['app_id', 'time_stamp', 'nonce_str', 'sign'])('without %s -> 400 INVALID_PARAMS naming it', async (field) => {
+  // The four parameters are the routes' security scheme: without them a request is unauthenticated.
+  it.each(['app_id', 'time_stamp', 'nonce_str', 'sign'])('without %s -> 401 SIGNATURE_INVALID naming it', async (field) => {
     const params = sign(user());
     delete params[field];
     const res = await sendSigned(t.url, '/user/getToken', params);
-    expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ status: 0, code: 'INVALID_PARAMS' });
-    expect(res.body.message).toMatch(new RegExp(`^${field}:`));
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ status: 0, code: 'SIGNATURE_INVALID' });
+    expect(res.body.message).toMatch(new RegExp(`^${field}: is required`));
+  });
+
+  it.each(['', null])('with sign %j -> 401 SIGNATURE_INVALID naming sign', async (value) => {
+    const res = await sendSigned(t.url, '/user/getToken', { ...sign(user()), sign: value });
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ code: 'SIGNATURE_INVALID', message: expect.stringMatching(/^sign: is required/) });
   });
 
   it('with a malformed time_stamp -> 400 naming time_stamp', async () => {
@@ -206,9 +213,17 @@ describe('secret rotation', () => {
 });
 
 describe('unsigned access', () => {
-  it('a plain GET of an open-API route without parameters -> 400 naming app_id', async () => {
+  it('a plain GET of an open-API route without parameters -> 401 naming app_id', async () => {
     const res = await call(`${t.url}/user/sessions`);
-    expect(res.status).toBe(400);
-    expect(res.body.message).toMatch(/^app_id:/);
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ code: 'SIGNATURE_INVALID', message: expect.stringMatching(/^app_id:/) });
+  });
+
+  it('signature parameters in the query string of a POST, fields in its JSON body, are accepted', async () => {
+    const params = sign(user());
+    const { app_id, time_stamp, nonce_str, sign: signature, ...fields } = params;
+    const query = new URLSearchParams({ app_id: String(app_id), time_stamp: String(time_stamp), nonce_str: String(nonce_str), sign: String(signature) });
+    const res = await call(`${t.url}/user/getToken?${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fields) });
+    expect(res.status).toBe(200);
   });
 });

@@ -44,17 +44,24 @@ export function createHttpApp(options: HttpAppOptions): Koa {
 
   app.use(requestLog(options.logger));
   app.use(errorBoundary(options.logger));
-  app.use(async (ctx, next) => {
-    await next();
-    if (ctx.body === undefined) throw new AppError(ErrorCode.NOT_FOUND, `no route ${ctx.method} ${ctx.path}`);
-  });
+  app.use(unanswered());
   app.use(router.routes());
-  app.use(
-    router.allowedMethods({
-      throw: true,
-      methodNotAllowed: () => new AppError(ErrorCode.METHOD_NOT_ALLOWED, 'this path does not take that HTTP method'),
-      notImplemented: () => new AppError(ErrorCode.METHOD_NOT_ALLOWED, 'this HTTP method is not supported'),
-    }),
-  );
+  // Answers OPTIONS, and sets `Allow` with 405 (or 501 for a method no route uses); the
+  // middleware above wraps those in the envelope.
+  app.use(router.allowedMethods());
   return app;
+}
+
+/**
+ * A request no route answered: 405 METHOD_NOT_ALLOWED when the path exists with other methods
+ * (keeping the `Allow` header that lists them, RFC 9110 §15.5.6), else 404 NOT_FOUND.
+ */
+function unanswered(): Koa.Middleware {
+  return async (ctx, next) => {
+    await next();
+    if (ctx.body !== undefined) return;
+    const allow = ctx.response.get('Allow');
+    if (allow) throw new AppError(ErrorCode.METHOD_NOT_ALLOWED, `${ctx.path} does not take ${ctx.method}; it takes ${allow}`);
+    throw new AppError(ErrorCode.NOT_FOUND, `no route ${ctx.method} ${ctx.path}`);
+  };
 }

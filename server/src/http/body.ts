@@ -2,6 +2,7 @@ import { ErrorCode } from '@parley/sdk/protocol';
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { AppError, invalidParams } from '../domain/errors.js';
+import { refuseBracketFields } from './bracket-fields.js';
 
 /**
  * Deepest nesting accepted in a JSON value. Signing, validation and storage all walk values
@@ -21,10 +22,14 @@ export function nestedDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-/** A request body as received: JSON keeps its types, a form body is all text. */
+/** A request body as received: JSON keeps its types, a form body is all text; `none` when no body was sent. */
 export type ReceivedBody =
   | { kind: 'json'; fields: Record<string, unknown> }
-  | { kind: 'text'; fields: Record<string, string> };
+  | { kind: 'text'; fields: Record<string, string> }
+  | { kind: 'none' };
+
+/** The body media types a route takes: signed routes also take forms (seed 002); the console JSON only. */
+export type BodyTypes = 'json' | 'json-or-form';
 
 function hasBody(ctx: Context): boolean {
   const { headers } = ctx.request;
@@ -32,16 +37,17 @@ function hasBody(ctx: Context): boolean {
 }
 
 /**
- * Reads a JSON or form-encoded body of at most `limit` bytes. Anything else is refused with 415,
- * an oversize body with 413, malformed JSON or a non-object with 400. An empty body is `{}`.
+ * Reads a JSON (or, when `types` allows it, form-encoded) body of at most `limit` bytes. Any
+ * other media type is refused with 415, an oversize body with 413, malformed JSON or a
+ * non-object with 400. A request without a body (no length, or length 0) is `none`.
  */
-export async function readBody(ctx: Context, limit: number): Promise<ReceivedBody> {
-  if (!hasBody(ctx)) return { kind: 'json', fields: {} };
-  const type = ctx.request.is('json', 'urlencoded');
+export async function readBody(ctx: Context, limit: number, types: BodyTypes): Promise<ReceivedBody> {
+  if (!hasBody(ctx)) return { kind: 'none' };
+  const type = types === 'json' ? ctx.request.is('json') : ctx.request.is('json', 'urlencoded');
   if (!type) {
     throw new AppError(
       ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-      'send the body as application/json or application/x-www-form-urlencoded',
+      types === 'json' ? 'send the body as application/json' : 'send the body as application/json or application/x-www-form-urlencoded',
     );
   }
 
@@ -59,7 +65,7 @@ export async function readBody(ctx: Context, limit: number): Promise<ReceivedBod
     throw invalidParams('body', 'could not be read completely');
   }
 
-  if (type === 'urlencoded') return { kind: 'text', fields: formFields(new URLSearchParams(text)) };
+  if (type === 'urlencoded') return { kind: 'text', fields: formFields(new URLSearchParams(text), 'form fields') };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -75,8 +81,14 @@ export async function readBody(ctx: Context, limit: number): Promise<ReceivedBod
   return { kind: 'json', fields: parsed as Record<string, unknown> };
 }
 
-/** Form or query fields as a record; a field given twice is refused rather than guessed at. */
-export function formFields(entries: Iterable<[string, string]>): Record<string, string> {
+/**
+ * Form or query fields as a record. PHP-style `name[]` fields are refused with what to send
+ * instead, before anything else looks at them; a field given twice is refused rather than
+ * guessed at.
+ */
+export function formFields(received: Iterable<[string, string]>, where: 'form fields' | 'the query string'): Record<string, string> {
+  const entries = [...received];
+  refuseBracketFields(entries, where);
   const fields: Record<string, string> = {};
   for (const [key, value] of entries) {
     if (Object.hasOwn(fields, key)) throw invalidParams(key, 'is given more than once');

@@ -4,8 +4,8 @@ import type { Context } from 'koa';
 import { SIGNATURE_PARAMS } from '../domain/apps/request-signature.js';
 import { AppError, invalidParams } from '../domain/errors.js';
 import type { Services } from '../domain/services.js';
-import { formFields, readBody } from './body.js';
-import type { ConsoleRoute, PublicRoute, Route, SignedRoute } from './route.js';
+import { formFields, readBody, type BodyTypes } from './body.js';
+import type { BodyRule, ConsoleRoute, PublicRoute, Route, SignedRoute } from './route.js';
 import { readTextFields } from './validate.js';
 
 export interface DispatchDeps {
@@ -41,29 +41,37 @@ function run(route: Route, ctx: Context, deps: DispatchDeps): Promise<unknown> {
 }
 
 async function runSigned(route: SignedRoute, ctx: Context, deps: DispatchDeps): Promise<unknown> {
-  const received = await receive(ctx, deps.maxBodyBytes);
+  // Signed routes take fields from a query string or a JSON or form body (seed 002); the body
+  // is not required on its own, the route's required fields are.
+  const received = await receive(ctx, deps.maxBodyBytes, 'json-or-form', 'optional');
+  const params = { ...received.text, ...received.json };
+  requireSignatureParams(params);
   // The signature covers the parameters exactly as they arrived.
-  const app = await deps.services.signatures.verify({ ...received.text, ...received.json });
+  const app = await deps.services.signatures.verify(params);
   ctx.state.appId = app.app.appId;
   return route.execute(fieldsFor(route.input, withoutSignature(received)), app);
 }
 
 async function runConsole(route: ConsoleRoute, ctx: Context, deps: DispatchDeps): Promise<unknown> {
   const tenantId = await deps.services.tenants.authenticate(bearerToken(ctx));
-  const fields = route.input ? fieldsFor(route.input, await receive(ctx, deps.maxBodyBytes)) : undefined;
+  const fields = route.input ? fieldsFor(route.input, await receive(ctx, deps.maxBodyBytes, 'json', route.body)) : undefined;
   return route.execute(fields, tenantId, ctx.params);
 }
 
 async function runPublic(route: PublicRoute, ctx: Context, deps: DispatchDeps): Promise<unknown> {
-  const fields = route.input ? fieldsFor(route.input, await receive(ctx, deps.maxBodyBytes)) : undefined;
+  const fields = route.input ? fieldsFor(route.input, await receive(ctx, deps.maxBodyBytes, 'json', route.body)) : undefined;
   return route.execute(fields);
 }
 
 /** Query fields, plus the body for methods that have one. A field may not come from both. */
-async function receive(ctx: Context, maxBodyBytes: number): Promise<ReceivedParams> {
-  const query = formFields(new URLSearchParams(ctx.querystring));
+async function receive(ctx: Context, maxBodyBytes: number, types: BodyTypes, rule: BodyRule): Promise<ReceivedParams> {
+  const query = formFields(new URLSearchParams(ctx.querystring), 'the query string');
   if (ctx.method === 'GET' || ctx.method === 'DELETE') return { json: {}, text: query };
-  const body = await readBody(ctx, maxBodyBytes);
+  const body = await readBody(ctx, maxBodyBytes, types);
+  if (body.kind === 'none') {
+    if (rule === 'required') throw invalidParams('body', `is required: send the fields as ${types === 'json' ? 'a JSON object' : 'a JSON object or a form'}`);
+    return { json: {}, text: query };
+  }
   for (const key of Object.keys(body.fields)) {
     if (Object.hasOwn(query, key)) throw invalidParams(key, 'is given both in the query string and in the body');
   }
@@ -71,12 +79,30 @@ async function receive(ctx: Context, maxBodyBytes: number): Promise<ReceivedPara
 }
 
 /**
- * Route fields without the signature parameters. Empty and null values are dropped, as the
- * signature drops them: a field that is not signed is not trusted.
+ * A signed route without its credentials is an authentication failure (401, like a console
+ * route without its token), not a malformed request: the four parameters are the route's
+ * security scheme in the OpenAPI document, not fields of it.
+ */
+function requireSignatureParams(params: Record<string, unknown>): void {
+  for (const name of SIGNATURE_PARAMS) {
+    const value = params[name];
+    if (value === undefined || value === null || value === '') {
+      throw new AppError(
+        ErrorCode.SIGNATURE_INVALID,
+        `${name}: is required; sign every open-API request with app_id, time_stamp, nonce_str and sign (see the signature guide)`,
+      );
+    }
+  }
+}
+
+/**
+ * Route fields without the signature parameters. Empty values are dropped, as the signature
+ * drops them: a field that is not signed is not trusted, and an empty field means "absent"
+ * (the document says so for every optional field). `null` is kept, so that a field whose
+ * schema does not allow it is refused rather than silently read as absent.
  */
 function withoutSignature(received: ReceivedParams): ReceivedParams {
-  const keep = ([key, value]: [string, unknown]) =>
-    !(SIGNATURE_PARAMS as readonly string[]).includes(key) && value !== '' && value !== null;
+  const keep = ([key, value]: [string, unknown]) => !(SIGNATURE_PARAMS as readonly string[]).includes(key) && value !== '';
   return {
     json: Object.fromEntries(Object.entries(received.json).filter(keep)),
     text: Object.fromEntries(Object.entries(received.text).filter(keep)),

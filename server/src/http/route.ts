@@ -1,4 +1,4 @@
-import type { OpenApiPath, OpenApiRoutes } from '@parley/sdk/protocol';
+import type { ErrorCode, OpenApiPath, OpenApiRoutes } from '@parley/sdk/protocol';
 import type { z } from 'zod';
 import type { AppContext } from '../domain/app-context.js';
 import { parseInput } from '../schemas/parse.js';
@@ -28,13 +28,23 @@ interface RouteDocs {
   successMessage: string;
   /** Schema of `data` on success; null when the route answers `data: null`. */
   output: z.ZodType | null;
+  /**
+   * Failures the handler's domain call can answer (NOT_FOUND, FORBIDDEN, CONFLICT, ...). Those of
+   * the transport (invalid input, authentication, body size and type, method, INTERNAL) are added
+   * by the document from the route's kind, so each operation lists exactly what it can answer.
+   */
+  errors: readonly ErrorCode[];
 }
+
+/** A route's example input, in the reference and the OpenAPI document; a test checks that its schema accepts it. */
+type Example<S extends z.ZodType | null> = S extends z.ZodType ? z.input<S> : null;
 
 /** Signed open-API route: input comes from the query (GET) or body (POST). */
 export interface SignedRoute extends RouteDocs {
   auth: 'signature';
   path: OpenApiPath;
   input: z.ZodType;
+  example: unknown;
   /** Validates `fields` with `input` and runs the handler. */
   execute(fields: unknown, ctx: AppContext): Promise<unknown>;
 }
@@ -43,7 +53,11 @@ export interface SignedRoute extends RouteDocs {
 export interface ConsoleRoute extends RouteDocs {
   auth: 'console';
   input: z.ZodType | null;
+  /** Whether a request without a body is refused (`required`) or read as `{}` (`optional`). */
+  body: BodyRule;
+  example: unknown;
   params: z.ZodType | null;
+  paramsExample: unknown;
   execute(fields: unknown, tenantId: string, params: unknown): Promise<unknown>;
 }
 
@@ -51,10 +65,18 @@ export interface ConsoleRoute extends RouteDocs {
 export interface PublicRoute extends RouteDocs {
   auth: 'none';
   input: z.ZodType | null;
+  body: BodyRule;
+  example: unknown;
   execute(fields: unknown): Promise<unknown>;
 }
 
 export type Route = SignedRoute | ConsoleRoute | PublicRoute;
+
+/**
+ * A body is `required` unless the route says otherwise: a POST or PATCH that arrives without
+ * one is more likely a client bug (wrong content type, lost body) than a request for defaults.
+ */
+export type BodyRule = 'required' | 'optional';
 
 /** The value a route's (possibly absent) input schema yields. */
 type Parsed<S extends z.ZodType | null> = S extends z.ZodType ? z.output<S> : undefined;
@@ -70,6 +92,7 @@ export interface SignedRouteDeclaration<P extends OpenApiPath, S extends z.ZodTy
   method: OpenApiRoutes[P]['method'];
   path: P;
   input: S;
+  example: z.input<S>;
   output: OpenApiRoutes[P]['response'] extends null ? null : z.ZodType<OpenApiRoutes[P]['response']>;
   handle(input: z.output<S>, ctx: AppContext): Promise<OpenApiRoutes[P]['response']>;
 }
@@ -84,7 +107,11 @@ export function signedRoute<P extends OpenApiPath, S extends z.ZodType<OpenApiRo
 export interface ConsoleRouteDeclaration<S extends z.ZodType | null, P extends z.ZodType | null, T>
   extends Omit<RouteDocs, 'output'> {
   input: S;
+  /** Default `required` when there is an input schema. */
+  body?: BodyRule;
+  example: Example<S>;
   params: P;
+  paramsExample: Example<P>;
   output: z.ZodType<T> | null;
   handle(input: Parsed<S>, tenantId: string, params: Parsed<P>): Promise<T>;
 }
@@ -95,11 +122,18 @@ export function consoleRoute<S extends z.ZodType | null, P extends z.ZodType | n
   const { handle, ...docs } = declaration;
   const parse = parser(declaration.input);
   const parseParams = parser(declaration.params);
-  return { ...docs, auth: 'console', execute: (fields, tenantId, params) => handle(parse(fields), tenantId, parseParams(params)) };
+  return {
+    ...docs,
+    auth: 'console',
+    body: declaration.body ?? 'required',
+    execute: (fields, tenantId, params) => handle(parse(fields), tenantId, parseParams(params)),
+  };
 }
 
 export interface PublicRouteDeclaration<S extends z.ZodType | null, T> extends Omit<RouteDocs, 'output'> {
   input: S;
+  body?: BodyRule;
+  example: Example<S>;
   output: z.ZodType<T> | null;
   handle(input: Parsed<S>): Promise<T>;
 }
@@ -107,5 +141,5 @@ export interface PublicRouteDeclaration<S extends z.ZodType | null, T> extends O
 export function publicRoute<S extends z.ZodType | null, T>(declaration: PublicRouteDeclaration<S, T>): PublicRoute {
   const { handle, ...docs } = declaration;
   const parse = parser(declaration.input);
-  return { ...docs, auth: 'none', execute: (fields) => handle(parse(fields)) };
+  return { ...docs, auth: 'none', body: declaration.body ?? 'required', execute: (fields) => handle(parse(fields)) };
 }

@@ -50,6 +50,22 @@ function fieldSchema(schema: z.ZodType, key: string): z.ZodType | undefined {
   return undefined;
 }
 
+/** Field names of an object schema, or of every option of a union of them. */
+function fieldNames(schema: z.ZodType): string[] {
+  const def = schema.def as { type: string; shape?: Record<string, z.ZodType>; options?: z.ZodType[] };
+  if (def.type === 'object') return Object.keys(def.shape ?? {});
+  if (def.type === 'union') return [...new Set((def.options ?? []).flatMap(fieldNames))];
+  return [];
+}
+
+/**
+ * The fields of `schema` that a query string or form body carries as JSON text (arrays and
+ * objects): what the OpenAPI document declares with `contentType: application/json`.
+ */
+export function jsonTextFields(schema: z.ZodType): string[] {
+  return fieldNames(schema).filter((key) => kindOf(fieldSchema(schema, key)) === 'json');
+}
+
 /**
  * Query strings and form bodies carry only text. Reads each value as the type its field expects:
  * numbers and booleans from their decimal/`true`/`false` text, arrays and objects from JSON

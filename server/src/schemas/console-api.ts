@@ -1,34 +1,46 @@
 import { LoginPolicy } from '@parley/sdk/protocol';
 import { z } from 'zod';
+import { email, text, visibleText } from './common.js';
 
 /** Request bodies of the console API. */
 
-export const credentials = z.strictObject({
-  email: z.email().max(254),
-  password: z.string().min(8, 'must be at least 8 characters').max(128),
-});
+export const credentials = z
+  .strictObject({
+    email,
+    password: text(8, 128).describe('8-128 characters'),
+  })
+  .meta({ id: 'ConsoleCredentials' });
+
+const appName = visibleText(64).describe('1-64 characters, not blank; stored without the spaces around it');
+const appDescription = text(0, 500).describe('up to 500 characters');
 
 export const createAppRequest = z.strictObject({
-  appName: z.string().trim().min(1, 'must not be empty').max(64),
-  description: z.string().max(500).default(''),
+  appName,
+  description: appDescription.default(''),
 });
 
+const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
+
 export const appSettingsPatch = z.strictObject({
-  tokenTtlSeconds: z.number().int().min(60).max(365 * 24 * 3600).optional(),
-  maxGroupMembers: z.number().int().min(2).max(10_000).optional(),
-  recallWindowSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
-  adminRecallWindowSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
+  tokenTtlSeconds: seconds(60, 365 * 24 * 3600).optional().describe('lifetime of new user tokens, 60 s to 1 year'),
+  maxGroupMembers: z.number().int().min(2).max(10_000).optional().describe('largest group, 2-10000 members'),
+  recallWindowSeconds: seconds(0, 7 * 24 * 3600).optional().describe('how long a sender may recall, 0 s to 7 days'),
+  adminRecallWindowSeconds: seconds(0, 7 * 24 * 3600).optional().describe('how long a group owner or admin may recall, 0 s to 7 days'),
   loginPolicy: z.enum(Object.values(LoginPolicy)).optional(),
 });
 
 export const updateAppRequest = z.strictObject({
-  appName: createAppRequest.shape.appName.optional(),
-  description: z.string().max(500).optional(),
-  settings: appSettingsPatch.optional(),
+  appName: appName.optional(),
+  description: appDescription.optional(),
+  settings: appSettingsPatch.optional().describe('only the settings given change'),
 });
 
 export const rotateSecretRequest = z.strictObject({
-  graceSeconds: z.number().int().min(0).max(30 * 24 * 3600).optional(),
+  graceSeconds: seconds(0, 30 * 24 * 3600)
+    .optional()
+    .describe("how long the previous secret keeps working, 0 s to 30 days; default the server's SECRET_ROTATION_GRACE_SECONDS"),
 });
 
-export const appIdParam = z.strictObject({ appId: z.string().regex(/^[0-9a-f]{16}$/, 'must be a 16-character hex app id') });
+export const appIdParam = z.strictObject({
+  appId: z.string().regex(/^[0-9a-f]{16}$/, 'must be a 16-character hex app id').describe('16 hex characters'),
+});

@@ -24,6 +24,7 @@ import {
 } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import { conversationType, MESSAGE_TYPE_NAMES } from './common.js';
+import { jsonValue } from './content.js';
 
 /**
  * Response data shapes, for the OpenAPI document. Each is checked against the protocol type it
@@ -36,8 +37,8 @@ const groupRole = z.enum(Object.values(GroupRole));
 
 /** Content as stored: the fields of its message type (see the messages guide); `{}` once recalled. */
 const storedContent = z
-  .object({ content: z.string().optional(), extra: z.record(z.string(), z.json()).optional() })
-  .catchall(z.json().optional())
+  .object({ content: z.string().optional(), extra: z.record(z.string(), jsonValue).optional() })
+  .catchall(jsonValue.optional())
   .describe('fields depend on `messageType`; `{}` once recalled');
 
 export const messageModel = z

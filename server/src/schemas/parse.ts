@@ -24,6 +24,9 @@ function explain(issue: Issue, prefix: readonly PropertyKey[]): { path: Property
   switch (issue.code) {
     case 'invalid_type':
       return { path, problem: wrongType(issue.expected, issue.input) };
+    case 'invalid_key':
+      // A record key that breaks its rule: the key is the field, its own issue the problem.
+      return issue.issues[0] ? { path, problem: explain(issue.issues[0], []).problem } : { path, problem: own ?? 'is not an allowed key' };
     case 'unrecognized_keys':
       return { path: [...path, issue.keys[0] ?? ''], problem: 'is not a field of this request (names are case-sensitive)' };
     case 'invalid_union': {
@@ -53,17 +56,18 @@ function explain(issue: Issue, prefix: readonly PropertyKey[]): { path: Property
 /** `must be a string, got the number 1`; with a hint for an object sent as JSON text. */
 function wrongType(expected: string, input: unknown): string {
   if (input === undefined) return 'is required';
-  const base = `must be ${article(expected)}, got ${describe(input)}`;
-  if ((expected === 'object' || expected === 'array') && typeof input === 'string' && /^\s*[[{]/.test(input)) {
-    return `${base}: send the ${expected} itself in a JSON body, not JSON text (JSON text is for form and query fields)`;
+  const name = TYPE_NAMES[expected] ?? expected;
+  // Quoting such a string would show escaped JSON inside quotes; saying what it is reads better.
+  if ((name === 'object' || name === 'array') && typeof input === 'string' && /^\s*[[{]/.test(input)) {
+    return `must be ${article(expected)}, got a string of JSON text: send the ${name} itself in a JSON body (JSON text is for form fields and query strings)`;
   }
-  return base;
+  return `must be ${article(expected)}, got ${describe(input)}`;
 }
 
 function bound(how: 'at least' | 'at most', origin: string, limit: number | bigint, input: unknown): string {
   switch (origin) {
     case 'string':
-      return `must be ${how} ${limit} characters long, got ${typeof input === 'string' ? Array.from(input).length : '?'}`;
+      return `must be ${how} ${limit} ${limit === 1 ? 'character' : 'characters'} long, got ${typeof input === 'string' ? Array.from(input).length : '?'}`;
     case 'array':
     case 'set':
       return `must have ${how} ${limit} ${limit === 1 ? 'item' : 'items'}, got ${Array.isArray(input) ? input.length : '?'}`;
@@ -72,8 +76,11 @@ function bound(how: 'at least' | 'at most', origin: string, limit: number | bigi
   }
 }
 
+/** What zod calls a type, as a JSON reader calls it. */
+const TYPE_NAMES: Record<string, string> = { int: 'integer', record: 'object' };
+
 function article(type: string): string {
-  const name = type === 'int' ? 'integer' : type;
+  const name = TYPE_NAMES[type] ?? type;
   return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
 }
 

@@ -172,7 +172,7 @@ export class GroupService {
 
   #checkSize(ctx: AppContext, size: number, field: string): void {
     const max = ctx.app.settings.maxGroupMembers;
-    if (size > max) throw invalidParams(field, `a group can have at most ${max} members, this one would have ${size}`);
+    if (size > max) throw conflict(`${field}: a group can have at most ${max} members, this one would have ${size}`);
   }
 
   async #requireUsers(ctx: AppContext, userIds: readonly string[], field: string): Promise<void> {

@@ -9,7 +9,7 @@ import type { AppendResult } from '../../store/ports.js';
 import type { MessageRecord, SessionRecord, UserRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import type { Clock } from '../../clock.js';
-import { conflict, invalidParams } from '../errors.js';
+import { conflict, forbidden, invalidParams, notFound } from '../errors.js';
 import type { EventPublisher } from '../events.js';
 import type { GroupService } from '../groups/group-service.js';
 import { isObjectId, newObjectId } from '../ids.js';
@@ -37,7 +37,7 @@ export class MessageService {
   async sendPrivate(ctx: AppContext, input: SendMessageRequest): Promise<Message> {
     this.#checkSize(input);
     const sender = await this.users.require(ctx, input.senderUserId, 'senderUserId');
-    if (input.targetId === input.senderUserId) throw invalidParams('targetId', 'must differ from senderUserId');
+    if (input.targetId === input.senderUserId) throw forbidden('targetId: must differ from senderUserId: a user cannot send a private message to themselves');
     const target = await this.users.require(ctx, input.targetId, 'targetId');
     const conversationId = privateConversationId(sender.userId, target.userId);
     await this.#refuseKeyFromElsewhere(ctx, input, conversationId);
@@ -103,7 +103,7 @@ export class MessageService {
     if (lastmsgId !== undefined) {
       const anchor = isObjectId(lastmsgId) ? await ctx.data.conversations.getMessage(lastmsgId.toLowerCase()) : null;
       if (!anchor || anchor.conversationId !== conversationId) {
-        throw invalidParams('lastmsgId', `${lastmsgId} is not a message of this conversation`);
+        throw notFound(`lastmsgId: ${lastmsgId} is not a message of this conversation`);
       }
       beforeSeq = anchor.seq;
     }

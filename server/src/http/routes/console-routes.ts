@@ -1,3 +1,4 @@
+import { ErrorCode } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import type { Services } from '../../domain/services.js';
 import {
@@ -9,6 +10,11 @@ import {
 } from '../../schemas/console-api.js';
 import { consoleAppModel, consoleTokenModel, createdAppModel } from '../../schemas/models.js';
 import { consoleRoute, publicRoute, type Route } from '../route.js';
+
+const { CONFLICT, CREDENTIALS_INVALID, NOT_FOUND } = ErrorCode;
+
+/** An app id for the examples; it names no real app. */
+const EXAMPLE_APP = { appId: '5f0c3a9e1b2d4c6f' };
 
 /** The console API (DESIGN §3.3): tenant accounts and their apps. */
 export function consoleRoutes(services: Services): Route[] {
@@ -23,6 +29,8 @@ export function consoleRoutes(services: Services): Route[] {
       successMessage: 'account created',
       input: credentials,
       output: consoleTokenModel,
+      errors: [CONFLICT],
+      example: { email: 'owner@example.com', password: 'correct horse battery' },
       handle: (input) => tenants.signup(input.email, input.password),
     }),
     publicRoute({
@@ -34,6 +42,8 @@ export function consoleRoutes(services: Services): Route[] {
       successMessage: 'logged in',
       input: credentials,
       output: consoleTokenModel,
+      errors: [CREDENTIALS_INVALID],
+      example: { email: 'owner@example.com', password: 'correct horse battery' },
       handle: (input) => tenants.login(input.email, input.password),
     }),
     consoleRoute({
@@ -46,6 +56,9 @@ export function consoleRoutes(services: Services): Route[] {
       input: createAppRequest,
       params: null,
       output: createdAppModel,
+      errors: [],
+      example: { appName: 'My chat', description: 'Chat for the web shop' },
+      paramsExample: null,
       handle: (input, tenantId) => apps.create(tenantId, input),
     }),
     consoleRoute({
@@ -57,6 +70,9 @@ export function consoleRoutes(services: Services): Route[] {
       input: null,
       params: null,
       output: z.array(consoleAppModel),
+      errors: [],
+      example: null,
+      paramsExample: null,
       handle: (_input, tenantId) => apps.list(tenantId),
     }),
     consoleRoute({
@@ -68,6 +84,9 @@ export function consoleRoutes(services: Services): Route[] {
       input: null,
       params: appIdParam,
       output: consoleAppModel,
+      errors: [NOT_FOUND],
+      example: null,
+      paramsExample: EXAMPLE_APP,
       handle: (_input, tenantId, params) => apps.get(tenantId, params.appId),
     }),
     consoleRoute({
@@ -75,10 +94,14 @@ export function consoleRoutes(services: Services): Route[] {
       path: '/console/apps/:appId',
       tag: 'Console',
       summary: "Change an app's name, description or settings",
+      description: 'Only the fields given change; a request without a body is refused (send `{}` to change nothing).',
       successMessage: 'app updated',
       input: updateAppRequest,
       params: appIdParam,
       output: consoleAppModel,
+      errors: [NOT_FOUND],
+      example: { appName: 'My chat', settings: { recallWindowSeconds: 300, loginPolicy: 'one-per-platform' } },
+      paramsExample: EXAMPLE_APP,
       handle: (input, tenantId, params) => apps.update(tenantId, params.appId, input),
     }),
     consoleRoute({
@@ -87,11 +110,15 @@ export function consoleRoutes(services: Services): Route[] {
       tag: 'Console',
       summary: "Rotate an app's secret",
       description:
-        'Issues a new secret. The previous one keeps working for `graceSeconds` (default: the server\'s `SECRET_ROTATION_GRACE_SECONDS`, 1 day) so backends can switch without downtime; 0 stops it at once.',
+        'Issues a new secret. The previous one keeps working for `graceSeconds` (default: the server\'s `SECRET_ROTATION_GRACE_SECONDS`, 1 day) so backends can switch without downtime; 0 stops it at once. The body may be left out for the default.',
       successMessage: 'secret rotated',
       input: rotateSecretRequest,
       params: appIdParam,
       output: consoleAppModel,
+      body: 'optional',
+      errors: [NOT_FOUND],
+      example: { graceSeconds: 3600 },
+      paramsExample: EXAMPLE_APP,
       handle: (input, tenantId, params) => apps.rotateSecret(tenantId, params.appId, input.graceSeconds),
     }),
     consoleRoute({
@@ -104,6 +131,9 @@ export function consoleRoutes(services: Services): Route[] {
       input: null,
       params: appIdParam,
       output: null,
+      errors: [NOT_FOUND],
+      example: null,
+      paramsExample: EXAMPLE_APP,
       handle: async (_input, tenantId, params) => {
         await apps.delete(tenantId, params.appId);
         return null;

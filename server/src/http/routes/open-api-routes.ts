@@ -1,3 +1,4 @@
+import { ErrorCode } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import type { Services } from '../../domain/services.js';
 import {
@@ -21,7 +22,12 @@ import {
 } from '../../schemas/open-api.js';
 import { signedRoute, type Route } from '../route.js';
 
-/** The signed open API (DESIGN §3.3): what a tenant's backend calls. */
+const { CONFLICT, FORBIDDEN, NOT_FOUND } = ErrorCode;
+
+/**
+ * The signed open API (DESIGN §3.3): what a tenant's backend calls. The examples use the users
+ * `alice`, `bob` and `carol` and the group `team` (scripts/schemathesis/run.py creates them).
+ */
 export function openApiRoutes(services: Services): Route[] {
   const { users, sessions, groups, messages, recalls } = services;
   return [
@@ -35,6 +41,8 @@ export function openApiRoutes(services: Services): Route[] {
       successMessage: 'token issued',
       input: getTokenRequest,
       output: tokenModel,
+      errors: [],
+      example: { userId: 'alice', name: 'Alice', avatarUri: 'https://cdn.example.com/avatars/alice.png' },
       handle: (input, app) => users.getToken(app, input),
     }),
     signedRoute({
@@ -46,6 +54,8 @@ export function openApiRoutes(services: Services): Route[] {
       successMessage: 'tokens revoked',
       input: userIdRequest,
       output: revokeModel,
+      errors: [NOT_FOUND],
+      example: { userId: 'carol' },
       handle: (input, app) => users.revokeTokens(app, input.userId),
     }),
     signedRoute({
@@ -58,6 +68,8 @@ export function openApiRoutes(services: Services): Route[] {
       successMessage: 'ok',
       input: userIdRequest,
       output: z.array(sessionModel),
+      errors: [NOT_FOUND],
+      example: { userId: 'alice' },
       handle: (input, app) => sessions.list(app, input.userId),
     }),
     signedRoute({
@@ -66,10 +78,12 @@ export function openApiRoutes(services: Services): Route[] {
       tag: 'Groups',
       summary: 'Create a group',
       description:
-        'Every user in `userIds` must exist. The owner is `ownerId` when given (added to the members if missing), else the first of `userIds`.',
+        'Every user in `userIds` must exist. The owner is `ownerId` when given (added to the members if missing), else the first of `userIds`. More members than the app allows is a CONFLICT, as for `/group/join`.',
       successMessage: 'group created',
       input: createGroupRequest,
       output: groupModel,
+      errors: [NOT_FOUND, CONFLICT],
+      example: { groupId: 'book-club', userIds: ['alice', 'bob', 'carol'], name: 'Book club', avatarUri: 'https://cdn.example.com/groups/book club.png' },
       handle: (input, app) => groups.create(app, input),
     }),
     signedRoute({
@@ -81,6 +95,8 @@ export function openApiRoutes(services: Services): Route[] {
       successMessage: 'members added',
       input: groupMembersChangeRequest,
       output: groupMembersChangeModel,
+      errors: [NOT_FOUND, CONFLICT],
+      example: { groupId: 'team', userIds: ['carol'] },
       handle: (input, app) => groups.join(app, input.groupId, input.userIds),
     }),
     signedRoute({
@@ -93,6 +109,8 @@ export function openApiRoutes(services: Services): Route[] {
       successMessage: 'members removed',
       input: groupMembersChangeRequest,
       output: groupMembersChangeModel,
+      errors: [NOT_FOUND, CONFLICT],
+      example: { groupId: 'team', userIds: ['carol'] },
       handle: (input, app) => groups.remove(app, input.groupId, input.userIds),
     }),
     signedRoute({
@@ -104,6 +122,8 @@ export function openApiRoutes(services: Services): Route[] {
       successMessage: 'group dismissed',
       input: groupIdRequest,
       output: null,
+      errors: [NOT_FOUND],
+      example: { groupId: 'book-club' },
       handle: async (input, app) => {
         await groups.dismiss(app, input.groupId);
         return null;
@@ -118,6 +138,8 @@ export function openApiRoutes(services: Services): Route[] {
       successMessage: 'ok',
       input: groupIdRequest,
       output: z.array(groupMemberModel),
+      errors: [NOT_FOUND],
+      example: { groupId: 'team' },
       handle: (input, app) => groups.members(app, input.groupId),
     }),
     signedRoute({
@@ -128,6 +150,8 @@ export function openApiRoutes(services: Services): Route[] {
       successMessage: 'ok',
       input: groupIdRequest,
       output: groupModel,
+      errors: [NOT_FOUND],
+      example: { groupId: 'team' },
       handle: (input, app) => groups.info(app, input.groupId),
     }),
     signedRoute({
@@ -136,10 +160,12 @@ export function openApiRoutes(services: Services): Route[] {
       tag: 'Messages',
       summary: 'Send a one-to-one message',
       description:
-        'Stores the message as the next `seq` of the conversation and returns it. Sender and target must exist and differ. With `clientMsgId`, a repeated send returns the first message instead of storing another.',
+        'Stores the message as the next `seq` of the conversation and returns it. Sender and target must exist and differ (a message to oneself is FORBIDDEN). With `clientMsgId`, a repeated send returns the first message instead of storing another.',
       successMessage: 'message sent',
       input: sendMessageRequest,
       output: messageModel,
+      errors: [NOT_FOUND, FORBIDDEN, CONFLICT],
+      example: { senderUserId: 'alice', targetId: 'bob', messageType: 1, content: { content: 'Hello Bob' }, clientMsgId: 'a1b2c3' },
       handle: (input, app) => messages.sendPrivate(app, input),
     }),
     signedRoute({
@@ -152,6 +178,8 @@ export function openApiRoutes(services: Services): Route[] {
       successMessage: 'message sent',
       input: sendMessageRequest,
       output: messageModel,
+      errors: [NOT_FOUND, FORBIDDEN, CONFLICT],
+      example: { senderUserId: 'alice', targetId: 'team', messageType: 1, content: { content: 'Hello team' } },
       handle: (input, app) => messages.sendGroup(app, input),
     }),
     signedRoute({
@@ -160,10 +188,12 @@ export function openApiRoutes(services: Services): Route[] {
       tag: 'Messages',
       summary: 'History of a conversation',
       description:
-        'Newest first. For the next (older) page pass the last `msgId` you received as `lastmsgId`. For a group, `userId` must be a member.',
+        'Newest first. For the next (older) page pass the last `msgId` you received as `lastmsgId` (NOT_FOUND when it is no message of this conversation). For a group, `userId` must be a member.',
       successMessage: 'ok',
       input: sessionMessagesRequest,
       output: z.array(messageModel),
+      errors: [NOT_FOUND, FORBIDDEN],
+      example: { userId: 'bob', targetId: 'alice', conversationType: 1, limit: 20 },
       handle: (input, app) => messages.history(app, input),
     }),
     signedRoute({
@@ -176,6 +206,8 @@ export function openApiRoutes(services: Services): Route[] {
       successMessage: 'message recalled',
       input: recallMessageRequest,
       output: messageModel,
+      errors: [NOT_FOUND, FORBIDDEN],
+      example: { msgId: '65f1c0de2a9b4e3f8c7d6e5f', userId: 'alice' },
       handle: (input, app) => recalls.recall(app, input.msgId, input.userId ?? null),
     }),
   ];

@@ -16,11 +16,11 @@ import { exampleMessage, exampleRecalledMessage, exampleSentMessage } from './ex
 const SEND_ERRORS: readonly ErrorDoc[] = [
   {
     code: 'INVALID_PARAMS',
-    when: '`body: must be an object, got …`; `content: is required`; `messageType: …`; a content field; `content: is <n> bytes as JSON; the limit is 65536` (`MAX_MESSAGE_BYTES`); `targetId: must differ from senderUserId` (a private message to oneself)',
+    when: '`body: must be an object, got …`; `content: is required`; `messageType: …`; a content field; `content: is <n> bytes as JSON; the limit is 65536` (`MAX_MESSAGE_BYTES`)',
   },
   {
     code: 'FORBIDDEN',
-    when: '`senderUserId: must be the connected user <you>`; `senderUserId: user <you> is not a member of group <groupId>`',
+    when: '`senderUserId: must be the connected user <you>`; `senderUserId: user <you> is not a member of group <groupId>`; `targetId: must differ from senderUserId: …` (a private message to oneself)',
   },
   { code: 'NOT_FOUND', when: '`targetId: user <id> does not exist; register the user with POST /user/getToken first`; `group <id> does not exist`' },
   { code: 'CONFLICT', when: '`clientMsgId: <key> was already used by this sender in another conversation`' },
@@ -77,8 +77,8 @@ export function messageRequests(services: Services) {
       input: sessionMessageListPayload,
       output: z.array(messageModel),
       errors: [
-        { code: 'INVALID_PARAMS', when: '`sid: must be a 24-character hex id`; `limit` out of range; `lastmsgId: <id> is not a message of this conversation`' },
-        { code: 'NOT_FOUND', when: "`sid: session <sid> does not exist for user <you>`, also for another user's sid" },
+        { code: 'INVALID_PARAMS', when: '`sid: must be a 24-character hex id`; `limit` out of range' },
+        { code: 'NOT_FOUND', when: "`sid: session <sid> does not exist for user <you>`, also for another user's sid; `lastmsgId: <id> is not a message of this conversation`" },
       ],
       example: { payload: { sid: '6b04082027b2d5031f2297f5', limit: 20, lastmsgId: '6b04082027b2d5031f2297f7' }, data: [exampleMessage] },
       handle: async (input, { ctx, userId }) => {

@@ -1,0 +1,123 @@
+"""Schemathesis hooks for the Parley API; scripts/schemathesis/run.py loads them.
+
+Signed routes (security scheme `appSignature`) carry app_id, time_stamp, nonce_str and sign in
+the query string. The auth provider signs a case when Schemathesis generates it, over exactly
+what will be sent, with a fresh time_stamp and nonce; Schemathesis records credentials set
+there as the case's starting point, so it keeps judging the case by the values it generated
+(and can strip `sign` to check that unsigned requests are refused). A case sent a second time
+(a replay) is signed again in `before_call`: a nonce is good for one request only.
+Console routes (`consoleToken`) get `Authorization: Bearer <token>`.
+
+Form bodies: the document declares arrays and objects in form fields as JSON text (`encoding`
+with `contentType: application/json`), which Schemathesis does not apply to form bodies (it
+sends `userIds=a&userIds=b`). The serializer below encodes every form body as documented,
+arrays and objects as canonical JSON text (also for the requests Schemathesis derives from a
+case, such as the same request without credentials); the signature covers that text.
+
+Environment: PARLEY_APP_ID, PARLEY_APP_SECRET (an app whose users alice, bob, carol and group
+`team` exist) and PARLEY_CONSOLE_TOKEN (a tenant's console token).
+"""
+import importlib.util
+import json
+import os
+import pathlib
+import secrets
+import time
+import urllib.parse
+
+import schemathesis
+
+_SIGNER = pathlib.Path(__file__).resolve().parents[2] / "docs" / "examples" / "sign.py"
+_spec = importlib.util.spec_from_file_location("parley_sign", _SIGNER)
+signer = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(signer)
+
+APP_ID = os.environ["PARLEY_APP_ID"]
+APP_SECRET = os.environ["PARLEY_APP_SECRET"]
+CONSOLE_TOKEN = os.environ["PARLEY_CONSOLE_TOKEN"]
+
+SIGNATURE_SCHEME = "appSignature"
+CONSOLE_SCHEME = "consoleToken"
+SIGNATURE_PARAMS = ("app_id", "time_stamp", "nonce_str", "sign")
+
+
+def schemes(operation):
+    """Names of the security schemes an operation requires."""
+    return {name for requirement in operation.definition.raw.get("security", []) for name in requirement}
+
+
+def form_text(value):
+    """A form field's text, as a client following the signature guide sends it."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, (bool, int, float)):
+        return signer.value_to_string(value)
+    return signer.canonical_json(value)
+
+
+def form_fields(body):
+    return {str(key): form_text(value) for key, value in body.items()}
+
+
+@schemathesis.serializer("application/x-www-form-urlencoded")
+def form_serializer(ctx, value):
+    body = ctx.case.body
+    if isinstance(body, dict):
+        return urllib.parse.urlencode(form_fields(body)).encode("ascii")
+    # Not an object (a negative case): sent as Schemathesis would send it.
+    if isinstance(value, bytes) or value is None:
+        return value
+    return value.encode("utf-8") if isinstance(value, str) else json.dumps(value).encode("utf-8")
+
+
+def sign_case(case):
+    """Puts fresh credentials and the signature of what will be sent into the case's query."""
+    query = case.query
+    body = case.body
+    if isinstance(body, dict) and case.media_type and "x-www-form-urlencoded" in case.media_type:
+        body = form_fields(body)  # the text form_serializer sends
+    credentials = {"app_id": APP_ID, "time_stamp": str(int(time.time())), "nonce_str": secrets.token_hex(12)}
+    signed = {name: value for name, value in query.items() if name not in SIGNATURE_PARAMS}
+    signed.update(credentials)
+    if isinstance(body, dict):
+        signed.update(body)
+    query.update(credentials)
+    query["sign"] = signer.sign(signed, APP_SECRET)
+
+
+# Credentials are placed per case (no caching) and a 401 is an answer to check, not a reason to log in again.
+@schemathesis.auth(refresh_interval=None, retry_on=[])
+class ParleyAuth:
+    def get(self, case, ctx):
+        required = schemes(ctx.operation)
+        if SIGNATURE_SCHEME in required:
+            return SIGNATURE_SCHEME
+        if CONSOLE_SCHEME in required:
+            return CONSOLE_TOKEN
+        return None
+
+    def set(self, case, data, ctx):
+        if data == SIGNATURE_SCHEME:
+            if not isinstance(case.query, dict):
+                case.query = {}
+            sign_case(case)
+        else:
+            case.headers = {**(case.headers or {}), "Authorization": "Bearer %s" % data}
+
+
+_sent_nonces = set()
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    query = case.query
+    # Only cases the provider signed: credentials Schemathesis removed or made up on purpose stay as they are.
+    if not isinstance(query, dict) or "nonce_str" not in query or "sign" not in query:
+        return
+    if SIGNATURE_SCHEME not in schemes(case.operation):
+        return
+    if query["nonce_str"] in _sent_nonces:
+        sign_case(case)
+    _sent_nonces.add(query["nonce_str"])
