@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, createUsers, startTestServer, type TestApp, type TestServer } from './support/test-server.js';
+import { startTestWorld, type TestApp, type TestServer } from './support/test-server.js';
 
 let t: TestServer;
 let app: TestApp;
 beforeAll(async () => {
-  t = await startTestServer({ MAX_GROUP_MEMBERS: '5' });
-  app = await createApp(t);
-  await createUsers(app, 'u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7');
+  ({ t, app } = await startTestWorld(['u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7'], { MAX_GROUP_MEMBERS: '5' }));
 });
 afterAll(() => t.close());
 

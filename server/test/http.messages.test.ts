@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, createUsers, startTestServer, type TestApp, type TestServer } from './support/test-server.js';
+import { createUsers, startTestWorld, type TestApp, type TestServer } from './support/test-server.js';
 
 let t: TestServer;
 let app: TestApp;
 beforeAll(async () => {
-  t = await startTestServer({ MAX_MESSAGE_BYTES: '2048' });
-  app = await createApp(t);
-  await createUsers(app, 'ann', 'ben', 'cat', 'dan');
+  ({ t, app } = await startTestWorld(['ann', 'ben', 'cat', 'dan'], { MAX_MESSAGE_BYTES: '2048' }));
   await app.api.createGroup({ groupId: 'room', userIds: ['ann', 'ben', 'cat'], name: 'Room', avatarUri: 'https://cdn.example.com/room.png' });
 });
 afterAll(() => t.close());

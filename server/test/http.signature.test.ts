@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendSigned, signParams } from './support/signed-request.js';
-import { call, createApp, postJson, startTestServer, type TestApp, type TestServer } from './support/test-server.js';
+import { call, createApp, postJson, startTestWorld, type TestApp, type TestServer } from './support/test-server.js';
 
 let t: TestServer;
 let app: TestApp;
 
 beforeAll(async () => {
-  t = await startTestServer();
-  app = await createApp(t);
+  ({ t, app } = await startTestWorld());
 });
 afterAll(() => t.close());
 

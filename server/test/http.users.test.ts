@@ -1,12 +1,11 @@
 import { ParleyError } from '@parley/sdk/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, startTestServer, type TestApp, type TestServer } from './support/test-server.js';
+import { createApp, startTestWorld, type TestApp, type TestServer } from './support/test-server.js';
 
 let t: TestServer;
 let app: TestApp;
 beforeAll(async () => {
-  t = await startTestServer();
-  app = await createApp(t);
+  ({ t, app } = await startTestWorld());
 });
 afterAll(() => t.close());
 

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toSignedFields } from '@parley/sdk/server';
 import { sendSigned, signParams } from './support/signed-request.js';
-import { call, createApp, createUsers, startTestServer, type TestApp, type TestServer } from './support/test-server.js';
+import { call, startTestWorld, type TestApp, type TestServer } from './support/test-server.js';
 
 let t: TestServer;
 let app: TestApp;
 beforeAll(async () => {
-  t = await startTestServer();
-  app = await createApp(t);
-  await createUsers(app, 'a', 'b');
+  ({ t, app } = await startTestWorld(['a', 'b']));
   await app.api.createGroup({ groupId: 'g', userIds: ['a', 'b'], name: 'G' });
 });
 afterAll(() => t.close());
