@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oneBlock, readPage, root, sectionBlocks, type FencedBlock } from './support/markdown.js';
-import { baseEnv, run, startProductionServer, type ProductionServer } from './support/processes.js';
+import { baseEnv, run, signUpWithApp, startProductionServer, type ProductionServer } from './support/processes.js';
 import { PastedSession, maskIds } from './support/shell-docs.js';
 import { installPackedSdk, tarball, type SdkProject } from './support/sdk-project.js';
 
@@ -38,20 +38,6 @@ function guideExample(): { script: string; output: string[] } {
   const script = oneBlock(guide, 'A complete example', 'the chat.mjs script', (block) => block.info === 'js' && block.lead.includes('`chat.mjs`'));
   const output = oneBlock(guide, 'A complete example', 'the printed output', (block) => block.info === '' && block.lead.startsWith('It prints'));
   return { script: `${script.text}\n`, output: output.text.split('\n') };
-}
-
-async function freshApp(url: string): Promise<{ appId: string; appSecret: string }> {
-  const post = async (path: string, body: unknown, token?: string) => {
-    const res = await fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    return (await res.json()) as { status: number; data: Record<string, string> };
-  };
-  const signup = await post('/console/signup', { email: 'dev@example.com', password: 'a long passphrase' });
-  const app = await post('/app/create', { appName: 'Chat' }, signup.data.token);
-  return { appId: app.data.appId!, appSecret: app.data.appSecret! };
 }
 
 describe('npm run pack:sdk', () => {
@@ -201,7 +187,7 @@ describe('SDK guide: A complete example', () => {
     for (let attempt = 1; attempt <= 3; attempt++) {
       const server = await startProductionServer();
       try {
-        const app = await freshApp(server.url);
+        const app = await signUpWithApp(server.url, 'Chat');
         const result = await run(process.execPath, ['chat.mjs'], {
           cwd: project.dir,
           env: baseEnv({ PARLEY_URL: server.url, PARLEY_APP_ID: app.appId, PARLEY_APP_SECRET: app.appSecret }),

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ParleyServerApi } from '@parley/sdk/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUpWithApp } from './support/processes.js';
 
 /**
  * The README's path for a newcomer, on the production build: `npm start` builds the server and
@@ -55,19 +56,8 @@ describe('npm start', () => {
   });
 
   it('serves the whole quickstart: console sign-up, app, tokens, messages', async () => {
-    const post = async (path: string, body: unknown, token?: string) => {
-      const res = await fetch(`${url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      });
-      return (await res.json()) as { status: number; data: Record<string, string> };
-    };
-    const signup = await post('/console/signup', { email: 'dev@example.com', password: 'a long passphrase' });
-    const app = await post('/app/create', { appName: 'My chat', description: 'quickstart' }, signup.data.token);
-    expect(app.status).toBe(1);
-
-    const api = new ParleyServerApi({ baseUrl: url, appId: app.data.appId!, appSecret: app.data.appSecret! });
+    const app = await signUpWithApp(url, 'My chat');
+    const api = new ParleyServerApi({ baseUrl: url, appId: app.appId, appSecret: app.appSecret });
     const alice = await api.getToken({ userId: 'alice', name: 'Alice' });
     await api.getToken({ userId: 'bob', name: 'Bob' });
     expect(alice.token.length).toBeGreaterThan(40);

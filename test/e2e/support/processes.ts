@@ -95,3 +95,24 @@ export function startProductionServer(timeoutMs = 10_000): Promise<ProductionSer
     });
   });
 }
+
+/**
+ * A tenant signs up on the console and creates an app, as the README does with curl; each call
+ * uses a new email, so it can run many times against one server.
+ */
+let signups = 0;
+export async function signUpWithApp(url: string, appName: string): Promise<{ consoleToken: string; appId: string; appSecret: string }> {
+  const post = async (path: string, body: unknown, token?: string) => {
+    const res = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const envelope = (await res.json()) as { status: number; data: Record<string, string> };
+    if (envelope.status !== 1) throw new Error(`${path}: ${JSON.stringify(envelope)}`);
+    return envelope.data;
+  };
+  const { token } = await post('/console/signup', { email: `dev${++signups}-${Date.now()}@example.com`, password: 'a long passphrase' });
+  const app = await post('/app/create', { appName }, token);
+  return { consoleToken: token!, appId: app.appId!, appSecret: app.appSecret! };
+}
