@@ -3,6 +3,7 @@ import { ParleyServerApi } from '@parley/sdk/server';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { composeServer, type ComposeOverrides, type ParleyServer } from '../../src/compose.js';
+import { allRoutes } from '../../src/http/app.js';
 
 /** Real time plus an offset the test can move forward. */
 export class TestClock {
@@ -104,7 +105,7 @@ export async function createApp(t: TestServer, tenant?: Tenant): Promise<TestApp
   const { status, body } = await postJson(`${t.url}/app/create`, { appName: 'Test app', description: 'for tests' }, owner.auth);
   if (status !== 200) throw new Error(`app create failed: ${JSON.stringify(body)}`);
   const { appId, appSecret } = body.data as { appId: string; appSecret: string };
-  const api = new ParleyServerApi({ baseUrl: t.url, appId, appSecret, maxRetries: 0, now: () => t.clock.now() });
+  const api = new ParleyServerApi({ baseUrl: t.url, appId, appSecret, maxRetries: 0, now: () => t.clock.now(), fetch: conformingFetch(t) });
   return { appId, appSecret, api, tenant: owner };
 }
 
@@ -138,4 +139,23 @@ export async function startTestWorld(
   const app = await createApp(t);
   const tokens = await createUsers(app, ...userIds);
   return { t, app, tokens, close: () => t.close() };
+}
+
+/**
+ * `fetch` for the test API clients: every successful answer is checked against the output schema
+ * its route declares (the one the OpenAPI document shows), so no HTTP test passes on data the
+ * reference does not describe.
+ */
+function conformingFetch(t: TestServer): typeof fetch {
+  const routes = allRoutes(t.server.services);
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+    const route = routes.find((r) => r.path === url.pathname && r.method === (init?.method ?? 'GET'));
+    if (!route || response.status !== 200) return response;
+    const body = (await response.clone().json()) as { data?: unknown };
+    const checked = route.output === null ? (body.data === null ? null : 'expected data: null') : route.output.safeParse(body.data).error?.message;
+    if (checked) throw new Error(`${route.method} ${route.path} answered data off its declared output schema: ${checked}`);
+    return response;
+  };
 }
