@@ -7,6 +7,23 @@ import { baseEnv, run, signUpWithApp, startProductionServer, type ProductionServ
 import { PastedSession, maskIds } from './support/shell-docs.js';
 import { installPackedSdk, tarball, type SdkProject } from './support/sdk-project.js';
 
+/** One production server for the tests of a `describe`, started before them and stopped after. */
+function productionServerForSuite(): { readonly url: string } {
+  let server: ProductionServer | undefined;
+  beforeAll(async () => {
+    server = await startProductionServer();
+  }, 20_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    get url() {
+      if (!server) throw new Error('the production server is not started');
+      return server.url;
+    },
+  };
+}
+
 /**
  * The path a newcomer follows on a fresh clone, as the docs write it: the SDK packed and installed
  * into a project of its own; the README's "Try it" and "Two users chatting from Node", and the
@@ -116,13 +133,7 @@ ${body}`;
 });
 
 describe('README: Try it, then two users chatting from Node', () => {
-  let server: ProductionServer;
-  beforeAll(async () => {
-    server = await startProductionServer();
-  }, 20_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = productionServerForSuite();
 
   it('pastes into bash as written; each command prints its `# ->` sample; the chat prints the guide\'s lines', async () => {
     const readme = readPage('README.md');
@@ -145,13 +156,7 @@ describe('README: Try it, then two users chatting from Node', () => {
 });
 
 describe('Getting started, steps 2 to 6', () => {
-  let server: ProductionServer;
-  beforeAll(async () => {
-    server = await startProductionServer();
-  }, 20_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = productionServerForSuite();
 
   it('pastes into bash as written; each answer is the one the guide shows, but for ids, secrets and times', async () => {
     const page = readPage('docs/guides/getting-started.md');

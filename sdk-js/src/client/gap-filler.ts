@@ -1,9 +1,10 @@
+import { Limits } from '../protocol/constants.js';
 import { ClientErrorCode, ParleyError, toParleyError } from '../errors.js';
 import type { Message } from '../protocol/models.js';
 import type { ConversationRef } from '../protocol/realtime.js';
 
 /** Largest `sync-messages` page. */
-export const SYNC_PAGE_SIZE = 100;
+export const SYNC_PAGE_SIZE = Limits.MESSAGE_PAGE_MAX;
 /** How long a hole may stay open before it is fetched: reordered pushes usually close it sooner. */
 export const HOLE_FILL_DELAY_MS = 250;
 /** Retries of a failed page (retryable errors only), with full-jitter exponential backoff. */

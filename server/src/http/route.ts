@@ -1,7 +1,7 @@
 import type { ErrorCode, OpenApiPath, OpenApiRoutes } from '@parley/sdk/protocol';
 import type { z } from 'zod';
 import type { AppContext } from '../domain/app-context.js';
-import { parseInput } from '../schemas/parse.js';
+import { parseInput, parseOptional, type Parsed } from '../schemas/parse.js';
 
 /**
  * A route is declared once, with the schema it validates its input with and the schema of the
@@ -78,14 +78,6 @@ export type Route = SignedRoute | ConsoleRoute | PublicRoute;
  */
 export type BodyRule = 'required' | 'optional';
 
-/** The value a route's (possibly absent) input schema yields. */
-type Parsed<S extends z.ZodType | null> = S extends z.ZodType ? z.output<S> : undefined;
-
-function parser<S extends z.ZodType | null>(schema: S): (fields: unknown) => Parsed<S>;
-function parser(schema: z.ZodType | null): (fields: unknown) => unknown {
-  return (fields) => (schema === null ? undefined : parseInput(schema, fields));
-}
-
 /** Declaration of a signed route: path and method from the protocol's route table, data of its response type. */
 export interface SignedRouteDeclaration<P extends OpenApiPath, S extends z.ZodType<OpenApiRoutes[P]['request']>>
   extends Omit<RouteDocs, 'method' | 'path' | 'output'> {
@@ -120,13 +112,12 @@ export function consoleRoute<S extends z.ZodType | null, P extends z.ZodType | n
   declaration: ConsoleRouteDeclaration<S, P, T>,
 ): ConsoleRoute {
   const { handle, ...docs } = declaration;
-  const parse = parser(declaration.input);
-  const parseParams = parser(declaration.params);
   return {
     ...docs,
     auth: 'console',
     body: declaration.body ?? 'required',
-    execute: (fields, tenantId, params) => handle(parse(fields), tenantId, parseParams(params)),
+    execute: (fields, tenantId, params) =>
+      handle(parseOptional(declaration.input, fields), tenantId, parseOptional(declaration.params, params)),
   };
 }
 
@@ -140,6 +131,5 @@ export interface PublicRouteDeclaration<S extends z.ZodType | null, T> extends O
 
 export function publicRoute<S extends z.ZodType | null, T>(declaration: PublicRouteDeclaration<S, T>): PublicRoute {
   const { handle, ...docs } = declaration;
-  const parse = parser(declaration.input);
-  return { ...docs, auth: 'none', body: declaration.body ?? 'required', execute: (fields) => handle(parse(fields)) };
+  return { ...docs, auth: 'none', body: declaration.body ?? 'required', execute: (fields) => handle(parseOptional(declaration.input, fields)) };
 }

@@ -1,7 +1,7 @@
 import type { ClientRequestName, ClientRequests, ErrorCode, ServerEventName, ServerEvents } from '@parley/sdk/protocol';
 import type { z } from 'zod';
 import type { AppContext } from '../domain/app-context.js';
-import { parseInput } from '../schemas/parse.js';
+import { parseOptional, type Parsed } from '../schemas/parse.js';
 import type { DeviceSocket } from './types.js';
 
 /**
@@ -64,9 +64,6 @@ export interface SocketRequestDeclaration<K extends ClientRequestName, S extends
   handle(input: Parsed<S>, request: DeviceRequest): Promise<Result<K>>;
 }
 
-/** What a (possibly absent) payload schema yields. */
-type Parsed<S extends z.ZodType | null> = S extends z.ZodType ? z.output<S> : undefined;
-
 /** A declared request as the gateway holds it: validation and handler folded into `execute`. */
 export interface SocketRequest extends SocketDocs {
   name: ClientRequestName;
@@ -82,13 +79,9 @@ export function socketRequest<K extends ClientRequestName, S extends z.ZodType |
   declaration: SocketRequestDeclaration<K, S, O> & ProtocolCheck<K, S, O>,
 ): SocketRequest & { readonly name: K } {
   const { handle, ...docs } = declaration;
-  return { ...docs, execute: (payload, request) => handle(parsePayload(declaration.input, payload), request) };
+  return { ...docs, execute: (payload, request) => handle(parseOptional(declaration.input, payload), request) };
 }
 
-function parsePayload<S extends z.ZodType | null>(schema: S, payload: unknown): Parsed<S>;
-function parsePayload(schema: z.ZodType | null, payload: unknown): unknown {
-  return schema === null ? undefined : parseInput(schema, payload);
-}
 
 /** A push, declared once: its payload schema (checked against the protocol) and reference text. */
 export interface PushDeclaration<K extends ServerEventName, S extends z.ZodType> extends SocketDocs {

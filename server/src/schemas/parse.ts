@@ -15,6 +15,19 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   throw invalidParams(fieldName(path), problem);
 }
 
+/** What a (possibly absent) input schema yields: its output, or undefined when there is none. */
+export type Parsed<S extends z.ZodType | null> = S extends z.ZodType ? z.output<S> : undefined;
+
+/**
+ * {@link parseInput} for a declaration whose input may be absent (a route or socket request
+ * without fields). The overload states what the implementation does: parse with `schema`, or
+ * nothing when it is null.
+ */
+export function parseOptional<S extends z.ZodType | null>(schema: S, input: unknown): Parsed<S>;
+export function parseOptional(schema: z.ZodType | null, input: unknown): unknown {
+  return schema === null ? undefined : parseInput(schema, input);
+}
+
 /** Zod's own wording starts like this; a schema's custom message does not and is kept as written. */
 const ZOD_DEFAULT = /^(Invalid|Too (small|big)|Unrecognized)\b/;
 
