@@ -24,8 +24,17 @@ async function main(): Promise<void> {
   execFileSync('npm', ['run', 'build', '--workspace', '@parley/server'], { cwd: root, stdio: 'ignore' });
   const child = spawn(process.execPath, ['server/dist/main.js'], {
     cwd: root,
-    // Default settings, request log included: the numbers are what a deployment would see.
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PASSWORD_SCRYPT_COST: '16384' },
+    // Default settings, request log included: the numbers are what a deployment would see. The
+    // rate limits are raised so that they measure the server, not the limiter.
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PASSWORD_SCRYPT_COST: '16384',
+      API_REQUESTS_PER_SECOND: '100000',
+      USER_SENDS_PER_SECOND: '10000',
+      USER_SIGNALS_PER_SECOND: '10000',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -89,10 +98,44 @@ async function main(): Promise<void> {
     const after = rssBytes(child.pid!);
     console.log(`server memory per stored text message         ~${Math.round((after - before) / 20_000)} bytes (RSS growth over 20000 sends)`);
 
+    await benchForgedRequests(url, app.appId!);
+
     await benchRealtime(url, app.appId!, api);
   } finally {
     child.kill('SIGTERM');
   }
+}
+
+/**
+ * What a forged request costs the server: anyone knows an app's `app_id`, so a request of the
+ * largest signed body (`SIGNED_BODY_MAX_BYTES`, 256 KiB by default) with a bogus `sign` is the
+ * most expensive thing an anonymous client can ask for. Reported beside a small forged request.
+ */
+async function benchForgedRequests(url: string, appId: string): Promise<void> {
+  const forged = (bytes: number) =>
+    JSON.stringify({
+      app_id: appId,
+      time_stamp: String(Math.floor(Date.now() / 1000)),
+      nonce_str: 'forged',
+      sign: '0'.repeat(32),
+      userId: 'mallory',
+      // CJK text: 3 bytes per character in the body, 9 characters each once URL-encoded for signing.
+      name: '汉'.repeat(Math.floor((bytes - 300) / 3)),
+    });
+  const send = (body: string) =>
+    fetch(`${url}/user/getToken`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (res) => {
+      await res.arrayBuffer();
+      if (res.status !== 401) throw new Error(`forged request answered ${res.status}`);
+    });
+  const small = forged(1024);
+  const large = forged(256 * 1024);
+  const smallLatency = await latency(300, () => send(small));
+  const largeLatency = await latency(300, () => send(large));
+  const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+  console.log(`forged signed request, 1 KiB, refused         ${summary(smallLatency)}`);
+  console.log(
+    `forged signed request, 256 KiB (max), refused ${summary(largeLatency)} (${(median(largeLatency) / median(smallLatency)).toFixed(1)}x the 1 KiB one)`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -8,7 +8,7 @@ import { Limits, Platform, TokenRefusal, TYPING_INTERVAL_MS } from '@parley/sdk/
 import { z } from 'zod';
 import type { Config } from '../server/src/config.js';
 import { PRESENCE_SUBSCRIPTIONS_MAX } from '../server/src/domain/presence/presence-service.js';
-import type { SocketPush, SocketRequest } from '../server/src/realtime/socket-request.js';
+import type { SocketPush, SocketRateLimit, SocketRequest } from '../server/src/realtime/socket-request.js';
 import { MESSAGE_TYPE_NAMES } from '../server/src/schemas/common.js';
 import { handshakeAuth, SYNC_PAGE_MAX } from '../server/src/schemas/realtime.js';
 import { fieldTable, objectRows, refName, type Schema } from './schema-markdown.js';
@@ -70,7 +70,14 @@ function payloadText(schema: Schema): string {
   return `An object:\n\n${fieldTable(objectRows(schema))}`;
 }
 
-function renderRequest(request: SocketRequest, models: Models): string {
+/** The app setting behind each per-user limit, and its default for new apps. */
+function rateLimitSetting(limit: SocketRateLimit, config: Config): { setting: string; defaultPerSecond: number; counts: string } {
+  return limit === 'send'
+    ? { setting: 'userSendsPerSecond', defaultPerSecond: config.userSendsPerSecond, counts: 'sends' }
+    : { setting: 'userSignalsPerSecond', defaultPerSecond: config.userSignalsPerSecond, counts: 'typing and presence requests' };
+}
+
+function renderRequest(request: SocketRequest, models: Models, config: Config): string {
   const out = [`<a id="${request.name}-request"></a>`, `### \`${request.name}\``, '', request.summary, ''];
   if (request.input === null) {
     out.push(`**Payload**: none; emit the event with the ack callback alone: \`socket.emit('${request.name}', ack)\`.`, '');
@@ -81,6 +88,14 @@ function renderRequest(request: SocketRequest, models: Models): string {
   out.push(`**Ack data**: ${described(models.json(request.output, 'output'))}.`, '', json(request.example.data), '');
   if (request.description) out.push(request.description, '');
   const errors = request.errors.map((error) => `- \`${error.code}\`: ${error.when}.`);
+  if (request.rateLimit) {
+    const { setting, defaultPerSecond, counts } = rateLimitSetting(request.rateLimit, config);
+    out.push(
+      `**Rate limit**: \`${setting}\` per user (default ${defaultPerSecond}/s), the user's ${counts} on all their devices together; over it the ack is \`RATE_LIMITED\` with \`retryAfterMs\` (see [rate limits](#rate-limits)).`,
+      '',
+    );
+    errors.push(`- \`RATE_LIMITED\`: over \`${setting}\` (\`… at most <n> per 1 s; retry in <s> s\`). Nothing was done; try again after \`retryAfterMs\`.`);
+  }
   out.push(`**Errors**${errors.length === 0 ? ': none beyond `INTERNAL`.' : `:\n\n${errors.join('\n')}`}`);
   return out.join('\n');
 }
@@ -97,7 +112,15 @@ function renderModel(name: string, schema: Schema): string {
   return `### ${name}\n\n${schema.properties ? fieldTable(objectRows(schema)) : schema.type ? `\`${schema.type}\`` : 'any JSON value'}`;
 }
 
-function renderLimits(config: Config): string {
+/** The rate-limited requests, one row per limit: `send-private-message`, `send-group-message`. */
+function limitedRequests(requests: readonly SocketRequest[], config: Config) {
+  return (['send', 'signal'] as const).flatMap((limit) => {
+    const names = requests.filter((request) => request.rateLimit === limit).map((request) => `\`${request.name}\``);
+    return names.length === 0 ? [] : [{ ...rateLimitSetting(limit, config), names: names.join(', ') }];
+  });
+}
+
+function renderLimits(requests: readonly SocketRequest[], config: Config): string {
   const handshake = handshakeAuth.shape;
   const rows: [string, string][] = [
     ['one socket.io packet (payload)', `\`MAX_BODY_BYTES\` (default ${config.maxBodyBytes / 1024 / 1024} MiB). A larger packet closes the connection with no ack; socket.io-client then reconnects by itself`],
@@ -107,6 +130,10 @@ function renderLimits(config: Config): string {
     ['`userIds` per presence request', `1-${Limits.USER_IDS_PER_REQUEST_MAX}`],
     ['presence subscriptions per connection', `${PRESENCE_SUBSCRIPTIONS_MAX}, contacts included`],
     ['`typing`', `one relayed per ${TYPING_INTERVAL_MS / 1000} s per device and conversation`],
+    ...limitedRequests(requests, config).map(({ setting, defaultPerSecond, names }): [string, string] => [
+      names,
+      `\`${setting}\` per user, all devices together (default ${defaultPerSecond}/s, a per-app setting); over it \`RATE_LIMITED\` with \`retryAfterMs\``,
+    ]),
     ['userId, groupId', `1-${Limits.ID_MAX_LENGTH} characters from \`A-Z a-z 0-9 _ - . @ = +\``],
     ['`clientMsgId`', `1-${Limits.ID_MAX_LENGTH} printable ASCII characters, no spaces`],
     ['`msgId`, `sid`', '24 hex characters'],
@@ -124,7 +151,7 @@ export function renderSocketReference(
 ): string {
   const template = readFileSync(new URL('./templates/socket.md', import.meta.url), 'utf8');
   const models = new Models();
-  const requestText = requests.map((request) => renderRequest(request, models)).join('\n\n');
+  const requestText = requests.map((request) => renderRequest(request, models, config)).join('\n\n');
   const pushText = pushes.map((push) => renderPush(push, models)).join('\n\n');
   // `__schemaN` are zod's names for recursive parts (any JSON value), not models worth a section.
   const modelNames = [...models.found.keys()].filter((name) => !name.startsWith('__')).sort();
@@ -132,7 +159,10 @@ export function renderSocketReference(
     requests: requestText,
     pushes: pushText,
     models: modelNames.map((name) => renderModel(name, models.found.get(name)!)).join('\n\n'),
-    limits: renderLimits(config),
+    limits: renderLimits(requests, config),
+    'rate-limits': limitedRequests(requests, config)
+      .map(({ setting, defaultPerSecond, names }) => `| ${names} | \`${setting}\` | ${defaultPerSecond} |`)
+      .join('\n'),
     'toc-requests': anchorList(requests.map((request) => request.name), '-request'),
     'toc-pushes': anchorList(pushes.map((push) => push.name), '-push'),
     'toc-models': modelNames.map((name) => `[${name}](#${name.toLowerCase()})`).join(', '),

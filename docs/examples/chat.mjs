@@ -21,11 +21,6 @@ const next = (client, event) => new Promise((resolve) => client.once(event, reso
 await Promise.all([alice.connect(), bob.connect()]);
 console.log('connected as', alice.userId, 'and', bob.userId);
 
-// Alice types: Bob sees it.
-const typing = next(bob, 'typing');
-await alice.typing({ conversationType: ConversationType.PRIVATE, targetId: 'bob' });
-console.log(`bob sees: ${(await typing).userId} is typing…`);
-
 // Alice sends two messages; Bob receives each one in real time.
 const send = async (text) => {
   const received = next(bob, 'new-message');
@@ -36,6 +31,11 @@ const send = async (text) => {
   return sent;
 };
 await send('Hello Bob');
+
+// Alice types the next one: Bob sees it (by default typing reaches only users she has a conversation with).
+const typing = next(bob, 'typing');
+await alice.typing({ conversationType: ConversationType.PRIVATE, targetId: 'bob' });
+console.log(`bob sees: ${(await typing).userId} is typing…`);
 const second = await send('Lunch at 1?');
 
 // Bob's conversation list, with the unread count; then the history, newest first.

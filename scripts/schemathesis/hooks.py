@@ -14,8 +14,12 @@ sends `userIds=a&userIds=b`). The serializer below encodes every form body as do
 arrays and objects as canonical JSON text (also for the requests Schemathesis derives from a
 case, such as the same request without credentials); the signature covers that text.
 
+Logging out and changing the password revoke console tokens: those two routes get a token of
+their own, from a fresh login, so that the shared one keeps working for the other routes.
+
 Environment: PARLEY_APP_ID, PARLEY_APP_SECRET (an app whose users alice, bob, carol and group
-`team` exist) and PARLEY_CONSOLE_TOKEN (a tenant's console token).
+`team` exist), PARLEY_CONSOLE_TOKEN (a tenant's console token), PARLEY_CONSOLE_EMAIL and
+PARLEY_CONSOLE_PASSWORD (that tenant's login) and PARLEY_BASE_URL.
 """
 import importlib.util
 import json
@@ -24,6 +28,7 @@ import pathlib
 import secrets
 import time
 import urllib.parse
+import urllib.request
 
 import schemathesis
 
@@ -35,6 +40,11 @@ _spec.loader.exec_module(signer)
 APP_ID = os.environ["PARLEY_APP_ID"]
 APP_SECRET = os.environ["PARLEY_APP_SECRET"]
 CONSOLE_TOKEN = os.environ["PARLEY_CONSOLE_TOKEN"]
+CONSOLE_EMAIL = os.environ["PARLEY_CONSOLE_EMAIL"]
+CONSOLE_PASSWORD = os.environ["PARLEY_CONSOLE_PASSWORD"]
+BASE_URL = os.environ["PARLEY_BASE_URL"]
+# Routes that revoke the token they are called with (or every token of the account).
+REVOKING_PATHS = ("/console/logout", "/console/password")
 
 SIGNATURE_SCHEME = "appSignature"
 CONSOLE_SCHEME = "consoleToken"
@@ -44,6 +54,13 @@ SIGNATURE_PARAMS = ("app_id", "time_stamp", "nonce_str", "sign")
 def schemes(operation):
     """Names of the security schemes an operation requires."""
     return {name for requirement in operation.definition.raw.get("security", []) for name in requirement}
+
+
+def fresh_console_token():
+    body = json.dumps({"email": CONSOLE_EMAIL, "password": CONSOLE_PASSWORD}).encode()
+    request = urllib.request.Request(BASE_URL + "/console/login", data=body, method="POST", headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)["data"]["token"]
 
 
 def form_text(value):
@@ -95,7 +112,7 @@ class ParleyAuth:
         if SIGNATURE_SCHEME in required:
             return SIGNATURE_SCHEME
         if CONSOLE_SCHEME in required:
-            return CONSOLE_TOKEN
+            return fresh_console_token() if ctx.operation.path in REVOKING_PATHS else CONSOLE_TOKEN
         return None
 
     def set(self, case, data, ctx):

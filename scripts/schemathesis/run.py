@@ -61,10 +61,13 @@ def signed(base, app, path, fields):
     return call(base, "POST", path, params)
 
 
+CONSOLE_PASSWORD = "correct horse battery staple"
+
+
 def console_tenant(base, name):
     email = "%s-%s@example.com" % (name, secrets.token_hex(4))
-    token = call(base, "POST", "/console/signup", {"email": email, "password": "correct horse battery staple"})["token"]
-    return {"authorization": "Bearer %s" % token}, token
+    token = call(base, "POST", "/console/signup", {"email": email, "password": CONSOLE_PASSWORD})["token"]
+    return {"authorization": "Bearer %s" % token}, token, email
 
 
 def wait_until_healthy(base, server, log):
@@ -83,16 +86,23 @@ def wait_until_healthy(base, server, log):
 
 def prepare(base):
     """What the examples name, and the credentials the hooks use."""
-    signer_auth, _ = console_tenant(base, "schemathesis-signer")
+    signer_auth, _, _ = console_tenant(base, "schemathesis-signer")
     app = call(base, "POST", "/app/create", {"appName": "Schemathesis", "description": "signed routes"}, signer_auth)
     for user in ("alice", "bob", "carol"):
         signed(base, app, "/user/getToken", {"userId": user, "name": user.capitalize()})
     signed(base, app, "/group/create", {"groupId": "team", "userIds": ["alice", "bob"], "name": "Team"})
     signed(base, app, "/private/send/message", {"senderUserId": "alice", "targetId": "bob", "messageType": 1, "content": {"content": "Hello Bob"}})
     # The console routes act for another tenant: whatever they change or delete is not the app above.
-    console_auth, console_token = console_tenant(base, "schemathesis-console")
+    console_auth, console_token, console_email = console_tenant(base, "schemathesis-console")
     call(base, "POST", "/app/create", {"appName": "Console", "description": "console routes"}, console_auth)
-    return {"PARLEY_APP_ID": app["appId"], "PARLEY_APP_SECRET": app["appSecret"], "PARLEY_CONSOLE_TOKEN": console_token}
+    return {
+        "PARLEY_APP_ID": app["appId"],
+        "PARLEY_APP_SECRET": app["appSecret"],
+        "PARLEY_CONSOLE_TOKEN": console_token,
+        "PARLEY_CONSOLE_EMAIL": console_email,
+        "PARLEY_CONSOLE_PASSWORD": CONSOLE_PASSWORD,
+        "PARLEY_BASE_URL": base,
+    }
 
 
 def main():
@@ -100,7 +110,10 @@ def main():
         raise SystemExit("server/dist/main.js is missing: run `npm run build` first")
     port = free_port()
     base = "http://127.0.0.1:%d" % port
-    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "PASSWORD_SCRYPT_COST": "16384", "LOG_LEVEL": "warn"}
+    # The limits are raised so that Schemathesis explores the routes instead of the rate limiter
+    # (its thousands of sign-ups and app creations would otherwise be refused after the first few).
+    limits = {"CONSOLE_AUTH_PER_IP": "100000", "CONSOLE_AUTH_PER_EMAIL": "100000", "MAX_APPS_PER_TENANT": "10000"}
+    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "PASSWORD_SCRYPT_COST": "16384", "LOG_LEVEL": "warn", **limits}
     with tempfile.TemporaryDirectory() as scratch:
         log = pathlib.Path(scratch) / "server.log"
         with log.open("w") as out:

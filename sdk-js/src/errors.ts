@@ -21,6 +21,7 @@ export type ParleyErrorCode = ErrorCode | ClientErrorCode;
 
 const RETRYABLE: ReadonlySet<ParleyErrorCode> = new Set<ParleyErrorCode>([
   ErrorCode.RATE_LIMITED,
+  ErrorCode.SERVER_BUSY,
   ErrorCode.INTERNAL,
   ClientErrorCode.NETWORK_ERROR,
   ClientErrorCode.TIMEOUT,
@@ -32,6 +33,8 @@ export interface ParleyErrorOptions {
   status?: number;
   /** The underlying error (network failure, JSON parse error, ...). */
   cause?: unknown;
+  /** How long the server asked the caller to wait before trying again, in milliseconds. */
+  retryAfterMs?: number;
 }
 
 /**
@@ -52,14 +55,33 @@ export class ParleyError extends Error {
   readonly code: ParleyErrorCode;
   /** HTTP status, when the server answered. */
   readonly status: number | undefined;
-  /** True when the same request may succeed if tried again later. */
+  /**
+   * True when the same request may succeed if tried again later: `RATE_LIMITED`, `SERVER_BUSY`,
+   * `INTERNAL`, `NETWORK_ERROR` and `TIMEOUT`.
+   */
   readonly retryable: boolean;
+  /**
+   * With `RATE_LIMITED` and `SERVER_BUSY`: how many milliseconds the server asked to wait before
+   * trying again (the ack's or body's `retryAfterMs`, else the `Retry-After` header). Nothing was
+   * done, so the same request may be made again after that wait. Undefined for other errors.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await client.presence(['bob']);
+   * } catch (err) {
+   *   if (err instanceof ParleyError && err.code === 'RATE_LIMITED') setTimeout(refresh, err.retryAfterMs ?? 1000);
+   * }
+   * ```
+   */
+  readonly retryAfterMs: number | undefined;
 
   constructor(code: ParleyErrorCode, message: string, options: ParleyErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status;
     this.retryable = RETRYABLE.has(code);
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

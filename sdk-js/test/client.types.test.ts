@@ -1,7 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { RequestArgs, RequestResult } from '../src/client/socket.js';
 import type { ParleyClientEvents, StateChange } from '../src/client/types.js';
-import type { ParleyError } from '../src/errors.js';
+import type { ParleyError, ParleyErrorOptions } from '../src/errors.js';
+import type { ParleyServerApiOptions } from '../src/server/server-api.js';
 import type { Message, Session } from '../src/protocol/models.js';
 import type { ServerEventName, ServerEvents, SyncMessagesPayload } from '../src/protocol/realtime.js';
 
@@ -23,5 +24,18 @@ describe('requests', () => {
     expectTypeOf<RequestArgs<'sync-messages'>>().toEqualTypeOf<[payload: SyncMessagesPayload]>();
     expectTypeOf<RequestResult<'session-list'>>().toEqualTypeOf<Session[]>();
     expectTypeOf<RequestResult<'send-private-message' | 'send-group-message'>>().toEqualTypeOf<Message>();
+  });
+});
+
+describe('ParleyError', () => {
+  it('carries a read-only retryAfterMs, which the constructor takes as an option', () => {
+    expectTypeOf<ParleyError['retryAfterMs']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<ParleyErrorOptions['retryAfterMs']>().toEqualTypeOf<number | undefined>();
+    const assign = (error: ParleyError) => {
+      // @ts-expect-error retryAfterMs is read-only
+      error.retryAfterMs = 1;
+    };
+    expectTypeOf(assign).toBeFunction();
+    expectTypeOf<ParleyServerApiOptions['retryRateLimited']>().toEqualTypeOf<boolean | undefined>();
   });
 });

@@ -5,8 +5,9 @@ import { MemoryBus } from './bus/memory/memory-bus.js';
 import type { Bus } from './bus/ports.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
-import { createServices, type Services } from './domain/services.js';
+import { createServices, type DomainSettings, type Services } from './domain/services.js';
 import { createHttpApp } from './http/app.js';
+import { answerClientErrors } from './http/client-errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { attachRealtimeGateway, type RealtimeGateway } from './realtime/gateway.js';
 import { MemoryStore } from './store/memory/memory-store.js';
@@ -38,34 +39,50 @@ export interface ParleyServer {
 
 export const VERSION: string = packageJson.version;
 
-/** The composition root: config -> adapters -> services -> HTTP + realtime. */
-export function composeServer(config: Config, overrides: ComposeOverrides = {}): ParleyServer {
-  const clock = overrides.clock ?? systemClock;
-  const logger = overrides.logger ?? createLogger(config.logLevel);
-  const store = overrides.store ?? new MemoryStore();
-  const bus = overrides.bus ?? new MemoryBus(clock);
-  const services = createServices(store, bus, clock, {
+/** What the domain takes from the configuration: the defaults of new apps and the server-wide rules. */
+export function domainSettings(config: Config): DomainSettings {
+  return {
     defaultAppSettings: {
       tokenTtlSeconds: config.tokenTtlSeconds,
       maxGroupMembers: config.maxGroupMembers,
       recallWindowSeconds: config.recallWindowSeconds,
       adminRecallWindowSeconds: config.adminRecallWindowSeconds,
       loginPolicy: config.loginPolicy,
+      presenceScope: config.presenceScope,
+      apiRequestsPerSecond: config.apiRequestsPerSecond,
+      userSendsPerSecond: config.userSendsPerSecond,
+      userSignalsPerSecond: config.userSignalsPerSecond,
+      maxUsers: config.maxUsersPerApp,
+      maxGroups: config.maxGroupsPerApp,
     },
     secretRotationGraceSeconds: config.secretRotationGraceSeconds,
     signatureWindowSeconds: config.signatureWindowSeconds,
     consoleTokenTtlSeconds: config.consoleTokenTtlSeconds,
     passwordScryptCost: config.passwordScryptCost,
+    passwordHashing: { concurrency: config.passwordHashConcurrency, queue: config.passwordHashQueue },
+    consoleAuth: { perIp: config.consoleAuthPerIp, perEmail: config.consoleAuthPerEmail, windowSeconds: config.consoleAuthWindowSeconds },
+    maxAppsPerTenant: config.maxAppsPerTenant,
     maxMessageBytes: config.maxMessageBytes,
-  }, (error, event) => logger.error({ err: error, event }, 'domain event listener failed'));
+  };
+}
+
+/** The composition root: config -> adapters -> services -> HTTP + realtime. */
+export function composeServer(config: Config, overrides: ComposeOverrides = {}): ParleyServer {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const store = overrides.store ?? new MemoryStore();
+  const bus = overrides.bus ?? new MemoryBus(clock);
+  const services = createServices(store, bus, clock, domainSettings(config), (error, event) => logger.error({ err: error, event }, 'domain event listener failed'));
   const app = createHttpApp({
     services,
     logger,
     maxBodyBytes: config.maxBodyBytes,
+    signedBodyMaxBytes: config.signedBodyMaxBytes,
     trustProxy: config.trustProxy,
     version: VERSION,
   });
   const http = createServer(app.callback());
+  answerClientErrors(http, logger);
   const realtime = attachRealtimeGateway(http, {
     services,
     clock,
@@ -73,6 +90,7 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
     pingIntervalMs: config.socketPingIntervalMs,
     pingTimeoutMs: config.socketPingTimeoutMs,
     maxPayloadBytes: config.maxBodyBytes,
+    sendBufferMaxBytes: config.socketSendBufferMaxBytes,
   });
 
   let closing: Promise<void> | undefined;

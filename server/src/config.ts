@@ -1,4 +1,4 @@
-import { Limits, LoginPolicy } from '@parley/sdk/protocol';
+import { Limits, LoginPolicy, PresenceScope } from '@parley/sdk/protocol';
 import { z } from 'zod';
 
 /**
@@ -72,11 +72,52 @@ export const envSchema = z.object({
     .describe(
       `how many devices a user may keep connected, for new apps: ${oneOf(Object.values(LoginPolicy))} (\`${LoginPolicy.MULTI_DEVICE}\`: any number; \`${LoginPolicy.ONE_PER_PLATFORM}\`: a new login replaces the older device of the same platform). Each app can change its own`,
     ),
+  PRESENCE_SCOPE: z
+    .enum(Object.values(PresenceScope))
+    .default(PresenceScope.CONTACTS)
+    .describe(
+      `whose presence a user may see and whom they may send typing to, for new apps: ${oneOf(Object.values(PresenceScope))} (\`${PresenceScope.CONTACTS}\`: users they share a private chat or a group with; \`${PresenceScope.APP}\`: anyone in the app). Each app can change its own`,
+    ),
+  API_REQUESTS_PER_SECOND: integer(1, 100_000)
+    .default(500)
+    .describe("signed REST requests an app's backend may make per second, for new apps (each app can change its own); more get 429 `RATE_LIMITED`"),
+  USER_SENDS_PER_SECOND: integer(1, 10_000)
+    .default(20)
+    .describe('messages one user may send per second over the socket, all devices together, for new apps (each app can change its own)'),
+  USER_SIGNALS_PER_SECOND: integer(1, 10_000)
+    .default(20)
+    .describe('typing and presence requests one user may make per second, all devices together, for new apps (each app can change its own)'),
+  MAX_USERS_PER_APP: integer(1, 100_000_000).default(1_000_000).describe('most users an app may have, for new apps (each app can change its own)'),
+  MAX_GROUPS_PER_APP: integer(1, 10_000_000).default(100_000).describe('most groups an app may have at once, for new apps (each app can change its own)'),
+  MAX_APPS_PER_TENANT: integer(1, 10_000).default(20).describe('most apps one console account may have'),
+  SIGNED_BODY_MAX_BYTES: integer(4096, 16 * 1024 * 1024)
+    .default(256 * 1024)
+    .describe(
+      'largest body of a signed open-API request (checked before the signature is computed). Keep it above `MAX_MESSAGE_BYTES`: a form-encoded body takes up to 3 bytes per byte of content',
+    ),
+  PASSWORD_HASH_CONCURRENCY: integer(1, 64)
+    .default(2)
+    .describe('console password hashes computed at once (each takes 128 × `PASSWORD_SCRYPT_COST` bytes of memory: 128 MiB at the default cost)'),
+  PASSWORD_HASH_QUEUE: integer(0, 10_000)
+    .default(16)
+    .describe('sign-ups and logins that may wait for a hash; when the queue is full they get 503 `SERVER_BUSY` with `Retry-After`'),
+  CONSOLE_AUTH_PER_IP: integer(1, 100_000)
+    .default(30)
+    .describe('console sign-ups and logins one IP address may make per `CONSOLE_AUTH_WINDOW_SECONDS`; more get 429 `RATE_LIMITED`'),
+  CONSOLE_AUTH_PER_EMAIL: integer(1, 100_000)
+    .default(10)
+    .describe('console sign-ups and logins for one email address per `CONSOLE_AUTH_WINDOW_SECONDS`, from any IP'),
+  CONSOLE_AUTH_WINDOW_SECONDS: integer(1, 24 * 3600).default(600).describe('the window of `CONSOLE_AUTH_PER_IP` and `CONSOLE_AUTH_PER_EMAIL` (10 minutes by default)'),
   SOCKET_PING_INTERVAL_MS: integer(1000, 300_000).default(25_000).describe('socket heartbeat: how often the server pings each connected device'),
   SOCKET_PING_TIMEOUT_MS: integer(1000, 300_000)
     .default(20_000)
     .describe(
       'socket heartbeat: how long the server waits for the answer before it drops the device. A silent device is dropped within interval + timeout (45 s by default)',
+    ),
+  SOCKET_SEND_BUFFER_MAX_BYTES: integer(128 * 1024, 1024 * 1024 * 1024)
+    .default(8 * 1024 * 1024)
+    .describe(
+      `most bytes one connection may hold unsent (pushes and answers a device has not read yet); past it the server drops the connection as a slow consumer and the SDK reconnects and catches up by seq. Must be at least ${Limits.MESSAGE_PAGE_MAX} × \`MAX_MESSAGE_BYTES\`, a full history page (see "Slow consumers" below)`,
     ),
 });
 
@@ -110,6 +151,25 @@ export interface Config {
   /** Heartbeat: how often the server pings a device, and how long it waits for the pong. */
   socketPingIntervalMs: number;
   socketPingTimeoutMs: number;
+  /** Most bytes a connection may hold unsent before it is dropped as a slow consumer. */
+  socketSendBufferMaxBytes: number;
+  /** Defaults for new apps: presence scope, rate limits and quotas. */
+  presenceScope: PresenceScope;
+  apiRequestsPerSecond: number;
+  userSendsPerSecond: number;
+  userSignalsPerSecond: number;
+  maxUsersPerApp: number;
+  maxGroupsPerApp: number;
+  maxAppsPerTenant: number;
+  /** Largest body of a signed request. */
+  signedBodyMaxBytes: number;
+  /** Console password hashing: how many at once, how many may wait. */
+  passwordHashConcurrency: number;
+  passwordHashQueue: number;
+  /** Console sign-up and login attempts per IP and per email, per window. */
+  consoleAuthPerIp: number;
+  consoleAuthPerEmail: number;
+  consoleAuthWindowSeconds: number;
 }
 
 /** Thrown when the environment is invalid; lists every bad variable. */
@@ -134,6 +194,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError([...problems.values()]);
   }
   const e = parsed.data;
+  if (e.SIGNED_BODY_MAX_BYTES < e.MAX_MESSAGE_BYTES + 4096) {
+    throw new ConfigError([
+      `SIGNED_BODY_MAX_BYTES=${e.SIGNED_BODY_MAX_BYTES}: must be at least MAX_MESSAGE_BYTES + 4096 (${e.MAX_MESSAGE_BYTES + 4096}), or the largest message could not be sent`,
+    ]);
+  }
+  // A healthy device asking for a history page of the largest messages must fit, or it would be dropped on every try.
+  if (e.SOCKET_SEND_BUFFER_MAX_BYTES < Limits.MESSAGE_PAGE_MAX * e.MAX_MESSAGE_BYTES) {
+    throw new ConfigError([
+      `SOCKET_SEND_BUFFER_MAX_BYTES=${e.SOCKET_SEND_BUFFER_MAX_BYTES}: must be at least ${Limits.MESSAGE_PAGE_MAX} × MAX_MESSAGE_BYTES (${Limits.MESSAGE_PAGE_MAX * e.MAX_MESSAGE_BYTES}), or a page of the largest messages could not be read`,
+    ]);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -152,5 +223,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginPolicy: e.LOGIN_POLICY,
     socketPingIntervalMs: e.SOCKET_PING_INTERVAL_MS,
     socketPingTimeoutMs: e.SOCKET_PING_TIMEOUT_MS,
+    socketSendBufferMaxBytes: e.SOCKET_SEND_BUFFER_MAX_BYTES,
+    presenceScope: e.PRESENCE_SCOPE,
+    apiRequestsPerSecond: e.API_REQUESTS_PER_SECOND,
+    userSendsPerSecond: e.USER_SENDS_PER_SECOND,
+    userSignalsPerSecond: e.USER_SIGNALS_PER_SECOND,
+    maxUsersPerApp: e.MAX_USERS_PER_APP,
+    maxGroupsPerApp: e.MAX_GROUPS_PER_APP,
+    maxAppsPerTenant: e.MAX_APPS_PER_TENANT,
+    signedBodyMaxBytes: e.SIGNED_BODY_MAX_BYTES,
+    passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
+    passwordHashQueue: e.PASSWORD_HASH_QUEUE,
+    consoleAuthPerIp: e.CONSOLE_AUTH_PER_IP,
+    consoleAuthPerEmail: e.CONSOLE_AUTH_PER_EMAIL,
+    consoleAuthWindowSeconds: e.CONSOLE_AUTH_WINDOW_SECONDS,
   };
 }

@@ -21,7 +21,27 @@ describe('loadConfig', () => {
       loginPolicy: 'multi-device',
       socketPingIntervalMs: 25000,
       socketPingTimeoutMs: 20000,
+      socketSendBufferMaxBytes: 8388608,
+      presenceScope: 'contacts',
+      apiRequestsPerSecond: 500,
+      userSendsPerSecond: 20,
+      userSignalsPerSecond: 20,
+      maxUsersPerApp: 1_000_000,
+      maxGroupsPerApp: 100_000,
+      maxAppsPerTenant: 20,
+      signedBodyMaxBytes: 262144,
+      passwordHashConcurrency: 2,
+      passwordHashQueue: 16,
+      consoleAuthPerIp: 30,
+      consoleAuthPerEmail: 10,
+      consoleAuthWindowSeconds: 600,
     });
+  });
+
+  it('refuses a signed body limit that the largest message would not fit in', () => {
+    expect(() => loadConfig({ SIGNED_BODY_MAX_BYTES: '65536' })).toThrow(
+      'SIGNED_BODY_MAX_BYTES=65536: must be at least MAX_MESSAGE_BYTES + 4096 (69632), or the largest message could not be sent',
+    );
   });
 
   it('reads set variables and treats empty ones as unset', () => {
@@ -43,5 +63,12 @@ describe('loadConfig', () => {
     expect(problems.find((p) => p.startsWith('LOG_LEVEL="loud"'))).toBeDefined();
     expect(problems.find((p) => p.startsWith('PASSWORD_SCRYPT_COST="3000": must be a power of two'))).toBeDefined();
     expect(problems).toContain('MAX_MESSAGE_BYTES="10": must be at least 1024');
+  });
+
+  it('refuses a send buffer limit smaller than a history page of the largest messages', () => {
+    expect(loadConfig({ MAX_MESSAGE_BYTES: '16384', SOCKET_SEND_BUFFER_MAX_BYTES: '1638400' }).socketSendBufferMaxBytes).toBe(1638400);
+    expect(() => loadConfig({ MAX_MESSAGE_BYTES: '131072' })).toThrow(
+      'SOCKET_SEND_BUFFER_MAX_BYTES=8388608: must be at least 100 × MAX_MESSAGE_BYTES (13107200), or a page of the largest messages could not be read',
+    );
   });
 });

@@ -4,6 +4,8 @@ import { MemoryBus } from '../src/bus/memory/memory-bus.js';
 import type { AppContext } from '../src/domain/app-context.js';
 import { systemClock } from '../src/clock.js';
 import { createServices, type Services } from '../src/domain/services.js';
+import { domainSettings } from '../src/compose.js';
+import { loadConfig } from '../src/config.js';
 import { MemoryStore } from '../src/store/memory/memory-store.js';
 
 let services: Services;
@@ -11,20 +13,8 @@ let ctx: AppContext;
 
 beforeEach(async () => {
   const store = new MemoryStore();
-  services = createServices(store, new MemoryBus(systemClock), systemClock, {
-    defaultAppSettings: {
-      tokenTtlSeconds: 3600,
-      maxGroupMembers: 100,
-      recallWindowSeconds: 120,
-      adminRecallWindowSeconds: 7200,
-      loginPolicy: 'multi-device',
-    },
-    secretRotationGraceSeconds: 60,
-    signatureWindowSeconds: 300,
-    consoleTokenTtlSeconds: 3600,
-    passwordScryptCost: 1024,
-    maxMessageBytes: 65536,
-  });
+  const config = loadConfig({ PASSWORD_SCRYPT_COST: '1024', MAX_GROUP_MEMBERS: '100', TOKEN_TTL_SECONDS: '3600' });
+  services = createServices(store, new MemoryBus(systemClock), systemClock, domainSettings(config));
   const { appId } = await services.apps.create('tenant', { appName: 'a', description: '' });
   ctx = { app: (await store.apps.get(appId))!, data: store.forApp(appId) };
   for (const userId of ['a', 'b', 'c']) await services.users.getToken(ctx, { userId, name: userId });

@@ -3,7 +3,7 @@ import { MemoryStore } from '../src/store/memory/memory-store.js';
 import type { AppRecord } from '../src/store/records.js';
 import { connectDevice, GatewayWorld, openDevice, refusalOf, text } from './support/devices.js';
 import { signParams, sendSigned } from './support/signed-request.js';
-import { startTestWorld, type TestWorld } from './support/test-server.js';
+import { changeAppSettings, startTestWorld, type TestWorld } from './support/test-server.js';
 
 /** The embedded store, counting how often the app record is read. */
 class CountingStore extends MemoryStore {
@@ -35,12 +35,7 @@ describe('a connection and its app', () => {
     expect(store.reads, 'requests on a connection do not read the app').toBe(before);
 
     // The sender may recall within 120 s by default; a window of 0 turns that off at once.
-    const res = await fetch(`${t.url}/console/apps/${app.appId}`, {
-      method: 'PATCH',
-      headers: { ...app.tenant.auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ settings: { recallWindowSeconds: 0 } }),
-    });
-    expect(res.status).toBe(200);
+    await changeAppSettings(t, app, { recallWindowSeconds: 0 });
     t.clock.advance(1000);
     try {
       expect(await ann.request('recall-message', { msgId: sent.msgId })).toMatchObject({ status: 0, code: 'FORBIDDEN' });

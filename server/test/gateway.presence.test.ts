@@ -1,14 +1,16 @@
 import type { PresenceState } from '@parley/sdk/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { disconnection, GatewayWorld, presenceUntil, settled } from './support/devices.js';
-import { createApp, type TestApp, type TestServer } from './support/test-server.js';
+import { changeAppSettings, createApp, type TestApp, type TestServer } from './support/test-server.js';
 
 let t: TestServer;
 let app: TestApp;
 let world: GatewayWorld;
 
 beforeAll(async () => {
-  world = await GatewayWorld.start(['alice', 'bob', 'carol', 'dan']);
+  // How presence and typing work, with everyone visible to everyone; who may see whom under the
+  // default `contacts` scope is gateway.privacy.test.ts.
+  world = await GatewayWorld.start(['alice', 'bob', 'carol', 'dan'], { PRESENCE_SCOPE: 'app' });
   ({ t, app } = world);
   await app.api.createGroup({ groupId: 'crew', userIds: ['alice', 'bob', 'carol'], name: 'Crew' });
   // alice and bob have talked, so each is the other's contact.
@@ -110,12 +112,7 @@ describe('login policy', () => {
 
   it('one-per-platform: a new login replaces the older device of that platform, which is told why', async () => {
     const strict = await createApp(t);
-    const res = await fetch(`${t.url}/console/apps/${strict.appId}`, {
-      method: 'PATCH',
-      headers: { ...strict.tenant.auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ settings: { loginPolicy: 'one-per-platform' } }),
-    });
-    expect(((await res.json()) as { data: { settings: { loginPolicy: string } } }).data.settings.loginPolicy).toBe('one-per-platform');
+    expect((await changeAppSettings(t, strict, { loginPolicy: 'one-per-platform' })).settings.loginPolicy).toBe('one-per-platform');
     const { token } = await strict.api.getToken({ userId: 'eve', name: 'Eve' });
 
     const { token: watcherToken } = await strict.api.getToken({ userId: 'watcher', name: 'Watcher' });

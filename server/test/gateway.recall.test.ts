@@ -1,7 +1,7 @@
 import type { Message, Session } from '@parley/sdk/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayWorld, type RawDevice } from './support/devices.js';
-import type { TestApp, TestServer } from './support/test-server.js';
+import { changeAppSettings, type TestApp, type TestServer } from './support/test-server.js';
 
 let t: TestServer;
 let app: TestApp;
@@ -85,12 +85,7 @@ describe('recall', () => {
   });
 
   it('private chats: the other user hears of the recall; the window follows the app setting', async () => {
-    const res = await fetch(`${t.url}/console/apps/${app.appId}`, {
-      method: 'PATCH',
-      headers: { ...app.tenant.auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ settings: { recallWindowSeconds: 600 } }),
-    });
-    expect(res.status).toBe(200);
+    await changeAppSettings(t, app, { recallWindowSeconds: 600 });
     const member = await device('member');
     const outsider = await device('outsider');
     const sent: Message = await member.ok('send-private-message', { targetId: 'outsider', messageType: 1, content: { content: 'psst' } });

@@ -61,7 +61,9 @@ describe('unexpected failures', () => {
     await createUsers(app, 'u1');
     store.failAppLookups = true;
     try {
-      const res = await fetch(`${t.url}/user/sessions?app_id=${app.appId}&time_stamp=1&nonce_str=n&sign=s&userId=u1`, {
+      // Well-formed and in time, so that the signature check reaches the (failing) app lookup.
+      const timeStamp = Math.floor(t.clock.now() / 1000);
+      const res = await fetch(`${t.url}/user/sessions?app_id=${app.appId}&time_stamp=${timeStamp}&nonce_str=n&sign=${'0'.repeat(32)}&userId=u1`, {
         headers: { 'x-request-id': 'trace-123' },
       });
       expect(res.status).toBe(500);

@@ -1,5 +1,7 @@
 import { ConversationType, GroupRole, MessageType } from '@parley/sdk/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { domainSettings } from '../src/compose.js';
+import { loadConfig } from '../src/config.js';
 import { newObjectId } from '../src/domain/ids.js';
 import { DuplicateKeyError, type MessageDraft, type Store } from '../src/store/ports.js';
 import type { AppRecord, GroupRecord } from '../src/store/records.js';
@@ -23,7 +25,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       secret: 's',
       previousSecret: null,
       previousSecretValidUntil: null,
-      settings: { tokenTtlSeconds: 60, maxGroupMembers: 10, recallWindowSeconds: 120, adminRecallWindowSeconds: 7200, loginPolicy: 'multi-device' },
+      settings: { ...domainSettings(loadConfig({})).defaultAppSettings, tokenTtlSeconds: 60, maxGroupMembers: 10 },
       createdAt: 1,
       updatedAt: 1,
     });
@@ -62,6 +64,25 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await store.tenants.getByEmail('a@x.io'))?.tenantId).toBe('t1');
       });
 
+      it('finds a tenant by id and replaces its password hash', async () => {
+        await store.tenants.insert({ tenantId: 't1', email: 'a@x.io', passwordHash: 'old', createdAt: 1 });
+        expect(await store.tenants.setPasswordHash('t1', 'new')).toBe(true);
+        expect(await store.tenants.setPasswordHash('nobody', 'new')).toBe(false);
+        expect((await store.tenants.get('t1'))?.passwordHash).toBe('new');
+        expect((await store.tenants.getByEmail('a@x.io'))?.passwordHash).toBe('new');
+        expect(await store.tenants.get('nobody')).toBeNull();
+      });
+
+      it('deletes one console token, or every token of one tenant', async () => {
+        const token = (tokenHash: string, tenantId: string) => ({ tokenHash, tenantId, createdAt: 1, expiresAt: 10_000 });
+        for (const [hash, tenant] of [['h1', 't1'], ['h2', 't1'], ['h3', 't1'], ['h4', 't2']] as const) await store.consoleTokens.insert(token(hash, tenant));
+        await store.consoleTokens.delete('h1');
+        expect(await store.consoleTokens.findByHash('h1')).toBeNull();
+        expect(await store.consoleTokens.deleteAllForTenant('t1')).toBe(2);
+        expect(await store.consoleTokens.findByHash('h2')).toBeNull();
+        expect(await store.consoleTokens.findByHash('h4')).toMatchObject({ tenantId: 't2' });
+      });
+
       it('lists apps by tenant in creation order, updates and deletes them', async () => {
         await store.apps.insert({ ...app('a2'), createdAt: 2 });
         await store.apps.insert(app('a1'));
@@ -84,6 +105,17 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     describe('tenancy', () => {
+      it('counts users and groups of one app only', async () => {
+        const a = store.forApp('appA');
+        const b = store.forApp('appB');
+        for (const userId of ['u1', 'u2', 'u1']) await a.users.upsert({ userId, name: userId, avatarUri: '' }, 1);
+        await a.groups.insert(group('g1'));
+        await b.users.upsert({ userId: 'u1', name: 'u1', avatarUri: '' }, 1);
+        expect([await a.users.count(), await a.groups.count(), await b.users.count(), await b.groups.count()]).toEqual([2, 1, 1, 0]);
+        await a.groups.delete('g1');
+        expect(await a.groups.count()).toBe(0);
+      });
+
       it('keeps two apps apart even with identical ids', async () => {
         const a = store.forApp('appA');
         const b = store.forApp('appB');
@@ -250,6 +282,32 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await scope.sessions.advanceRead('u', 'c1', 5))?.readSeq).toBe(5);
         expect((await scope.sessions.advanceRead('u', 'c1', 3))?.readSeq).toBe(5);
         expect(await scope.sessions.advanceRead('u', 'missing', 3)).toBeNull();
+      });
+
+      it('lists one kind of a user\'s sessions', async () => {
+        const scope = store.forApp('app');
+        await scope.sessions.ensure(session('u', 'p:u:v'));
+        await scope.sessions.ensure({ ...session('u', 'g:crew'), conversationType: ConversationType.GROUP, targetId: 'crew' });
+        expect((await scope.sessions.listForUser('u', ConversationType.GROUP)).map((s) => s.conversationId)).toEqual(['g:crew']);
+        expect((await scope.sessions.listForUser('u', ConversationType.PRIVATE)).map((s) => s.conversationId)).toEqual(['p:u:v']);
+        expect((await scope.sessions.listForUser('u')).map((s) => s.conversationId).sort()).toEqual(['g:crew', 'p:u:v']);
+      });
+
+      it('tells which users have a session in some conversations, in one app only', async () => {
+        const scope = store.forApp('app');
+        for (const userId of ['u', 'v']) await scope.sessions.ensure(session(userId, 'p:u:v'));
+        for (const userId of ['u', 'w']) await scope.sessions.ensure(session(userId, 'g:crew'));
+        // Many sessions of their own do not make x or y part of these conversations.
+        for (let i = 0; i < 20; i++) await scope.sessions.ensure(session('x', `p:x:${i}`));
+        await scope.sessions.ensure(session('y', 'g:other'));
+        await store.forApp('other-app').sessions.ensure(session('z', 'g:crew'));
+
+        const found = await scope.sessions.usersWithSessionIn(['p:u:v', 'p:u:x', 'g:crew'], ['v', 'w', 'x', 'y', 'z', 'nobody']);
+        expect([...found].sort()).toEqual(['v', 'w']);
+        expect(await scope.sessions.usersWithSessionIn([], ['v'])).toEqual(new Set());
+        expect(await scope.sessions.usersWithSessionIn(['g:crew'], [])).toEqual(new Set());
+        await scope.sessions.deleteForConversation('g:crew', ['w']);
+        expect(await scope.sessions.usersWithSessionIn(['g:crew'], ['w'])).toEqual(new Set());
       });
 
       it('deletes sessions of some or all users of a conversation', async () => {

@@ -5,7 +5,9 @@ import { collect, eventually, nextEvent, startChatWorld, text, type ChatWorld } 
 let world: ChatWorld;
 
 beforeAll(async () => {
-  world = await startChatWorld(['alice', 'bob', 'carol', 'dave']);
+  // Presence between users who never talked: the app lets everyone see everyone (the default
+  // `contacts` scope is server/test/gateway.privacy.test.ts).
+  world = await startChatWorld(['alice', 'bob', 'carol', 'dave'], { PRESENCE_SCOPE: 'app' });
 });
 afterEach(() => world.closeClients());
 afterAll(() => world.close());

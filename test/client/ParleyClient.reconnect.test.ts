@@ -2,6 +2,7 @@ import type { Message } from '@parley/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FlakyNetwork } from '../support/flaky-network.js';
 import { afterMarkers, collect, eventually, startChatWorld, text, type ChatWorld } from '../support/parley.js';
+import { changeAppSettings } from '../../server/test/support/test-server.js';
 
 let world: ChatWorld;
 let network: FlakyNetwork;
@@ -114,12 +115,7 @@ describe('network loss', () => {
 
 describe('login policy through the SDK', () => {
   it('one-per-platform: the older device hears why and stays disconnected', async () => {
-    const res = await fetch(`${world.t.url}/console/apps/${world.app.appId}`, {
-      method: 'PATCH',
-      headers: { ...world.app.tenant.auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ settings: { loginPolicy: 'one-per-platform' } }),
-    });
-    expect(res.status).toBe(200);
+    await changeAppSettings(world.t, world.app, { loginPolicy: 'one-per-platform' });
     try {
       const first = await world.connected('alice', { platform: 'web' });
       const kicked = collect(first, 'kicked');
@@ -131,11 +127,7 @@ describe('login policy through the SDK', () => {
       expect(first.state).toBe('disconnected');
       expect(second.state).toBe('connected');
     } finally {
-      await fetch(`${world.t.url}/console/apps/${world.app.appId}`, {
-        method: 'PATCH',
-        headers: { ...world.app.tenant.auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ settings: { loginPolicy: 'multi-device' } }),
-      });
+      await changeAppSettings(world.t, world.app, { loginPolicy: 'multi-device' });
     }
   });
 });

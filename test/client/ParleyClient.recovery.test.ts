@@ -10,7 +10,8 @@ let world: ChatWorld;
 let network: FlakyNetwork | undefined;
 
 beforeAll(async () => {
-  world = await startChatWorld(['alice', 'bob', 'dave']);
+  // bob watches dave without a conversation between them: everyone may see everyone in this app.
+  world = await startChatWorld(['alice', 'bob', 'dave'], { PRESENCE_SCOPE: 'app' });
 });
 afterEach(async () => {
   world.closeClients();

@@ -37,7 +37,8 @@ const EMIT: { readonly [K in ClientRequestName]: Emit<K> } = {
 
 /**
  * Emits request `name` once and settles with the `data` of its ack (`{status: 1, data}`), or
- * rejects with a {@link ParleyError}: the server's code for `{status: 0, code, message}`,
+ * rejects with a {@link ParleyError}: the server's code (and `retryAfterMs`, when the ack has one)
+ * for `{status: 0, code, message}`,
  * `BAD_RESPONSE` for anything else, and `TIMEOUT` when socket.io gives up waiting — after
  * `timeoutMs`, or at once when the connection drops (the caller tells the two apart by whether it is
  * still connected).
@@ -57,7 +58,11 @@ export function emitRequest<K extends ClientRequestName, A extends RequestArgs<K
       // The type is what the server promises, not what it sent: check the envelope before trusting it.
       if (typeof reply === 'object' && reply !== null) {
         if (reply.status === 1) return resolve(reply.data);
-        if (reply.status === 0 && typeof reply.code === 'string') return reject(new ParleyError(reply.code, String(reply.message ?? reply.code)));
+        if (reply.status === 0 && typeof reply.code === 'string') {
+          const { retryAfterMs } = reply;
+          const wait = typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) && retryAfterMs >= 0 ? { retryAfterMs } : {};
+          return reject(new ParleyError(reply.code, String(reply.message ?? reply.code), wait));
+        }
       }
       reject(new ParleyError(ClientErrorCode.BAD_RESPONSE, `${name}: the ack is not a Parley envelope`));
     };

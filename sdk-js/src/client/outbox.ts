@@ -1,6 +1,7 @@
 import { ClientErrorCode, toParleyError, type ParleyError } from '../errors.js';
 import type { Message } from '../protocol/models.js';
 import type { SendMessagePayload } from '../protocol/realtime.js';
+import { isRefusedForNow, retryAfterDelay } from '../retry-after.js';
 import { createClientMsgId } from './client-msg-id.js';
 
 /** The two requests that store a message. */
@@ -35,10 +36,24 @@ interface Entry {
  * here until the server acknowledges it, under one `clientMsgId`, so a resend can never store it
  * twice: an ack timeout on a live connection sends it again; a dropped connection leaves it for the
  * next flush. An error ack rejects it without resending.
+ *
+ * A `RATE_LIMITED` (or `SERVER_BUSY`) ack is not an error of the send: the server did nothing.
+ * The outbox then holds every send for the `retryAfterMs` the server named (plus a little jitter,
+ * at most 60 s), on this connection and the next, and from then on sends one at a time, each
+ * after the previous one's ack, until it is empty: the limited send goes again first, later sends
+ * wait behind it, so the order is kept and a long queue costs the server one refused request per
+ * window rather than one per queued message. Only sends already on the wire when the first
+ * refusal came, and accepted in a later window, can be stored ahead of it.
  */
 export class Outbox {
   readonly #entries = new Map<string, Entry>();
   readonly #transport: OutboxTransport;
+  /** Entries with a transmission whose ack is outstanding (on `entry.connection`). */
+  readonly #inFlight = new Set<Entry>();
+  /** While set, the server asked us to wait: nothing goes out until the timer fires. */
+  #hold: { timer: ReturnType<typeof setTimeout>; until: number } | undefined;
+  /** From a refusal until the outbox is empty: one send at a time, in order. */
+  #paced = false;
 
   constructor(transport: OutboxTransport) {
     this.#transport = transport;
@@ -66,12 +81,17 @@ export class Outbox {
     });
     const entry: Entry = { event, payload: { ...payload, clientMsgId }, promise, resolve, reject, attempt: 0, connection: null };
     this.#entries.set(clientMsgId, entry);
-    if (this.#transport.connection() !== null) this.#transmit(entry);
+    if (this.#hold || this.#paced) this.#pump();
+    else if (this.#transport.connection() !== null) this.#transmit(entry);
     return promise;
   }
 
-  /** Sends, in their original order, every pending send not yet sent on the current connection. */
+  /**
+   * Sends, in their original order, every pending send not yet sent on the current connection;
+   * while rate limited, only what the pacing allows (see the class comment).
+   */
   flush(): void {
+    if (this.#hold || this.#paced) return this.#pump();
     const current = this.#transport.connection();
     if (current === null) return;
     for (const entry of [...this.#entries.values()]) if (entry.connection !== current) this.#transmit(entry);
@@ -85,8 +105,9 @@ export class Outbox {
   claim(message: Message): boolean {
     const entry = message.clientMsgId === null ? undefined : this.#entries.get(message.clientMsgId);
     if (!entry) return false;
-    this.#entries.delete(entry.payload.clientMsgId);
+    this.#forget(entry);
     entry.resolve(message);
+    this.#settled();
     return true;
   }
 
@@ -94,20 +115,26 @@ export class Outbox {
   failAll(error: ParleyError): void {
     const entries = [...this.#entries.values()];
     this.#entries.clear();
+    this.#inFlight.clear();
+    if (this.#hold) clearTimeout(this.#hold.timer);
+    this.#hold = undefined;
+    this.#paced = false;
     for (const entry of entries) entry.reject(error);
   }
 
   #transmit(entry: Entry): void {
     const attempt = ++entry.attempt;
     const connection = (entry.connection = this.#transport.connection());
+    this.#inFlight.add(entry);
     const pending = () => this.#entries.get(entry.payload.clientMsgId) === entry;
     this.#transport.send(entry.event, entry.payload).then(
       (message) => {
         // Any attempt's ack will do: they all carry the same stored message.
         if (!pending()) return;
-        this.#entries.delete(entry.payload.clientMsgId);
+        this.#forget(entry);
         this.#transport.acked(message);
         entry.resolve(message);
+        this.#settled();
       },
       (error: unknown) => {
         if (!pending() || attempt !== entry.attempt) return;
@@ -116,11 +143,56 @@ export class Outbox {
           // Same connection: the server was slow, ask again under the same key. Otherwise the
           // connection dropped and flush() sends it after the next `ready`.
           if (this.#transport.connection() === connection) this.#transmit(entry);
+          else this.#inFlight.delete(entry);
           return;
         }
-        this.#entries.delete(entry.payload.clientMsgId);
+        if (isRefusedForNow(failure)) {
+          // Not stored: keep it, first in line, for when the server's wait is over.
+          this.#inFlight.delete(entry);
+          entry.connection = null;
+          this.#paced = true;
+          this.#holdFor(retryAfterDelay(failure));
+          return;
+        }
+        this.#forget(entry);
         entry.reject(failure);
+        this.#settled();
       },
     );
+  }
+
+  #forget(entry: Entry): void {
+    this.#entries.delete(entry.payload.clientMsgId);
+    this.#inFlight.delete(entry);
+  }
+
+  /** A send left the outbox: pacing ends with the queue, or the next one may go. */
+  #settled(): void {
+    if (this.#entries.size === 0) this.#paced = false;
+    else if (this.#paced) this.#pump();
+  }
+
+  /** Holds every send for `ms`, or longer if an earlier refusal asked for longer. */
+  #holdFor(ms: number): void {
+    const until = Date.now() + ms;
+    if (this.#hold) {
+      if (this.#hold.until >= until) return;
+      clearTimeout(this.#hold.timer);
+    }
+    const timer = setTimeout(() => {
+      this.#hold = undefined;
+      this.#pump();
+    }, ms);
+    this.#hold = { timer, until };
+  }
+
+  /** Paced sending: the first send in line, once nothing is awaiting its ack on this connection. */
+  #pump(): void {
+    const current = this.#transport.connection();
+    if (current === null || this.#hold) return;
+    if (!this.#paced) return this.flush();
+    for (const entry of this.#inFlight) if (entry.connection === current) return;
+    const head = this.#entries.values().next();
+    if (!head.done) this.#transmit(head.value);
   }
 }

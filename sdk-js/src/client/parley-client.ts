@@ -23,7 +23,8 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
  *   reject with a {@link ParleyError} carrying the server's code, `TIMEOUT` after
  *   `requestTimeoutMs`, or `DISCONNECTED` once the client is stopped.
  * - **Sends** go through an outbox: queued while offline, sent in order, resent with the same
- *   `clientMsgId` until acknowledged, so each is stored exactly once.
+ *   `clientMsgId` until acknowledged, so each is stored exactly once; a send refused with
+ *   `RATE_LIMITED` is resent after the server's `retryAfterMs`, later ones waiting behind it.
  * - **`new-message`** delivers every message once, in `seq` order per conversation: duplicates are
  *   dropped, holes are filled with `sync-messages`, and messages missed while offline are fetched
  *   after each reconnect.
@@ -219,8 +220,11 @@ export class ParleyClient {
    * Sends a one-to-one message to user `targetId` and resolves with the stored message (with
    * `sendSession`). Sent at once when connected, else queued until the connection is back; resent
    * under the same `clientMsgId` (one is generated when you give none) until the server
-   * acknowledges it, so it is stored once. Rejects with the server's code (`NOT_FOUND`,
-   * `FORBIDDEN`, `INVALID_PARAMS`, ...) or with `DISCONNECTED`; it is not echoed as `new-message`.
+   * acknowledges it, so it is stored once. Over the user's send rate limit (`RATE_LIMITED`) it is
+   * not rejected: the client waits the `retryAfterMs` the server named and sends it again, with the
+   * user's later sends queued behind it, so the promise resolves once it is stored. Rejects with
+   * the server's code (`NOT_FOUND`, `FORBIDDEN`, `INVALID_PARAMS`, ...) or with `DISCONNECTED`; it
+   * is not echoed as `new-message`.
    *
    * @example
    * ```ts
@@ -277,6 +281,10 @@ export class ParleyClient {
   /**
    * Tells the other side(s) that the user is composing. Throttled per conversation: at most one
    * event per `TYPING_INTERVAL_MS` (3 s) leaves this device; extra calls resolve without sending.
+   * Typing is best-effort: one refused with `RATE_LIMITED` (the user's `userSignalsPerSecond`) is
+   * dropped and the call resolves. Under the app's default `presenceScope` (`contacts`) private
+   * typing reaches only a user this one shares a chat or a group with; to anyone else the server
+   * drops it silently.
    *
    * @example
    * ```ts
@@ -285,11 +293,23 @@ export class ParleyClient {
    */
   async typing(conversation: TypingPayload): Promise<void> {
     if (!this.#typing.take(conversationKey(conversation))) return;
-    await this.#requests.request('typing', { conversationType: conversation.conversationType, targetId: conversation.targetId });
+    try {
+      await this.#requests.request('typing', { conversationType: conversation.conversationType, targetId: conversation.targetId });
+    } catch (error) {
+      // A late indicator is worse than none: no retry.
+      if (error instanceof ParleyError && error.code === ErrorCode.RATE_LIMITED) return;
+      throw error;
+    }
   }
 
   /**
-   * Current presence of up to 500 users of the app.
+   * Current presence of up to 500 users of the app. Under the app's default `presenceScope`
+   * (`contacts`) only users this one shares a private chat or a group with are visible; anyone else
+   * is answered as offline and never seen (`online: false`, `lastSeenAt: null`), exactly like an id
+   * of no user. Presence requests count against the user's
+   * `userSignalsPerSecond`; over it this rejects with `RATE_LIMITED` and the error's
+   * `retryAfterMs` says when to ask again (the same holds for {@link subscribePresence} and
+   * {@link unsubscribePresence}).
    *
    * @example
    * ```ts
@@ -303,8 +323,10 @@ export class ParleyClient {
 
   /**
    * Current presence of these users, and a `presence` event each time it changes (the users of
-   * your private chats are followed without asking). The client renews the subscriptions after
-   * every reconnect and emits `presence` with each user's state at that moment.
+   * your private chats are followed without asking, most recently active first, sharing the limit
+   * of 2,000 watched users per device). The client renews the subscriptions after every reconnect
+   * and emits `presence` with each user's state at that moment. Users outside the app's
+   * `presenceScope` are answered as offline and not followed.
    *
    * @example
    * ```ts

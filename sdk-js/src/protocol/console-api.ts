@@ -1,4 +1,4 @@
-import type { LoginPolicy } from './constants.js';
+import type { LoginPolicy, PresenceScope } from './constants.js';
 
 /** Request and response shapes of the console API (tenant accounts and their apps). */
 
@@ -7,6 +7,12 @@ export interface ConsoleCredentials {
   email: string;
   /** 8 to 128 characters. */
   password: string;
+}
+/** `POST /console/password`. */
+export interface ChangePasswordRequest {
+  currentPassword: string;
+  /** 8 to 128 characters. */
+  newPassword: string;
 }
 export interface ConsoleLoginResult {
   /** Send as `Authorization: Bearer <token>` on the other console routes. */
@@ -27,6 +33,18 @@ export interface AppSettings {
   adminRecallWindowSeconds: number;
   /** How many devices a user may keep connected (default `multi-device`). */
   loginPolicy: LoginPolicy;
+  /** Whose presence a user may see and whom they may send typing to (default `contacts`). */
+  presenceScope: PresenceScope;
+  /** Signed REST requests the app's backend may make per second, over all its processes (default 500). */
+  apiRequestsPerSecond: number;
+  /** Messages one user may send per second over the socket, all devices together (default 20). */
+  userSendsPerSecond: number;
+  /** Typing and presence requests one user may make per second, all devices together (default 20). */
+  userSignalsPerSecond: number;
+  /** Most users the app may have (default 1,000,000). */
+  maxUsers: number;
+  /** Most groups the app may have at once (default 100,000). */
+  maxGroups: number;
 }
 
 /** `POST /app/create`. */

@@ -69,3 +69,12 @@ export const LoginPolicy = {
   ONE_PER_PLATFORM: 'one-per-platform',
 } as const;
 export type LoginPolicy = (typeof LoginPolicy)[keyof typeof LoginPolicy];
+
+/** Whose presence a user may see and whom they may send typing to (per app, console setting `presenceScope`). */
+export const PresenceScope = {
+  /** Only users they share a conversation with: a private chat with a message, or a group (default). */
+  CONTACTS: 'contacts',
+  /** Any user of the app. */
+  APP: 'app',
+} as const;
+export type PresenceScope = (typeof PresenceScope)[keyof typeof PresenceScope];

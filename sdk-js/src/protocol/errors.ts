@@ -31,8 +31,14 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** The body is neither JSON nor form-encoded. */
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  /** Too many requests; retry later. */
+  /** Too many requests; retry after `retryAfterMs` (REST also sends `Retry-After`). */
   RATE_LIMITED: 'RATE_LIMITED',
+  /** The request line or headers are larger than the server reads (16 KiB). */
+  HEADERS_TOO_LARGE: 'HEADERS_TOO_LARGE',
+  /** A quota of the app or tenant is used up (users, groups, apps); the message names it. */
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  /** The server is too busy to take this request now (e.g. password hashing); retry after `retryAfterMs`. */
+  SERVER_BUSY: 'SERVER_BUSY',
   /** Unexpected server failure; the message carries a request id to quote to support. */
   INTERNAL: 'INTERNAL',
 } as const;
@@ -54,6 +60,9 @@ export const ErrorStatus: Readonly<Record<ErrorCode, number>> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
+  QUOTA_EXCEEDED: 403,
+  SERVER_BUSY: 503,
   INTERNAL: 500,
 };
 
@@ -69,6 +78,8 @@ export interface FailureEnvelope {
   status: 0;
   code: ErrorCode;
   message: string;
+  /** With `RATE_LIMITED` and `SERVER_BUSY`: how long to wait before trying again, in milliseconds. */
+  retryAfterMs?: number;
 }
 
 /** Every response of the REST API has this shape. */

@@ -9,6 +9,8 @@ export { ParleyServerApi, type ParleyServerApiOptions } from './server-api.js';
 export {
   canonicalJson,
   computeSign,
+  signBase,
+  signingBase,
   phpUrlEncode,
   signMatches,
   stringToSign,

@@ -25,11 +25,21 @@ export interface ParleyServerApiOptions {
   /** Per-attempt timeout in milliseconds. Default 10 000. */
   timeoutMs?: number;
   /**
-   * How many times a retry-safe request (reads, sends, token and membership changes) is tried
-   * again after a network error, a timeout, 429 or 500. Each attempt is signed anew.
-   * Default 2; 0 disables retries.
+   * How many times a request is tried again, in all: a retry-safe one (reads, sends, token and
+   * membership changes) after a network error, a timeout or 500; any one after a refusal that did
+   * nothing (see `retryRateLimited`). Each attempt is signed anew. Default 2; 0 disables retries.
    */
   maxRetries?: number;
+  /**
+   * Whether a request refused with `RATE_LIMITED` (429: over the app's `apiRequestsPerSecond`) or
+   * `SERVER_BUSY` (503) is tried again, within `maxRetries`. Such a refusal comes before the
+   * request is carried out, so this is safe for every route, group creation included. The retry
+   * waits the `retryAfterMs` the server named (body, else `Retry-After`) plus a little jitter, at
+   * most 60 s; without a hint, the usual jittered backoff. When the retries run out the promise
+   * rejects with the `ParleyError`, whose `retryAfterMs` says how long to wait. Default `true`;
+   * set `false` to handle refusals yourself (a queue that paces its own sends, say).
+   */
+  retryRateLimited?: boolean;
   /** Replacement for the global `fetch` (tests, proxies, instrumentation). */
   fetch?: typeof fetch;
   /** Source of the current time in milliseconds; defaults to `Date.now`. */
@@ -42,6 +52,12 @@ export interface ParleyServerApiOptions {
  * Every method signs its request with the app secret, sends it and resolves with the `data` of
  * the envelope, or rejects with a {@link ParleyError} that carries the server's error `code`.
  * Sends get a `clientMsgId` when you give none, so a retried send is stored once.
+ *
+ * Retries: a retry-safe request is tried again after a network error, a timeout or `INTERNAL`;
+ * any request is tried again after `RATE_LIMITED` or `SERVER_BUSY`, once the server's
+ * `retryAfterMs` has passed (see {@link ParleyServerApiOptions.retryRateLimited}); at most
+ * `maxRetries` times (default 2). What still fails rejects, with `retryAfterMs` on the error when
+ * the server named a wait.
  *
  * @example
  * ```ts

@@ -13,21 +13,22 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  */
 export type SignableParams = Readonly<Record<string, unknown>>;
 
-const UNRESERVED = /[A-Za-z0-9_.-]/;
+/** Characters `encodeURIComponent` leaves alone that PHP `urlencode` escapes. */
+const PHP_ESCAPES: Readonly<Record<string, string>> = { '!': '%21', "'": '%27', '(': '%28', ')': '%29', '*': '%2A', '~': '%7E', '%20': '+' };
+/** Surrogates without their other half; UTF-8 encoders write them as U+FFFD. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
  * PHP `urlencode`: `[A-Za-z0-9_.-]` unchanged, space as `+`, every other UTF-8 byte as `%XX`
  * (uppercase hex). Unlike `encodeURIComponent` it also escapes `!'()*~`.
+ *
+ * Built on the engine's `encodeURIComponent` (which works on whole strings), then the few
+ * differences fixed up: a megabyte costs milliseconds, not the half second a byte loop takes.
  */
 export function phpUrlEncode(value: string): string {
-  let out = '';
-  for (const byte of Buffer.from(value, 'utf8')) {
-    const char = String.fromCharCode(byte);
-    if (byte < 0x80 && UNRESERVED.test(char)) out += char;
-    else if (byte === 0x20) out += '+';
-    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
+  const encoded = encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'));
+  // Scanning the input is cheaper than scanning its (up to 9 times longer) encoding.
+  return /[ !'()*~]/.test(value) ? encoded.replace(/[!'()*~]|%20/g, (match) => PHP_ESCAPES[match]!) : encoded;
 }
 
 /**
@@ -60,23 +61,53 @@ function valueToString(value: unknown): string | null {
   return canonicalJson(value);
 }
 
+/** A UTF-16 code unit's rank in UTF-8 byte order: surrogates (astral characters) sort after U+E000-U+FFFF. */
+function utf8Rank(unit: number): number {
+  return unit >= 0xd800 && unit <= 0xdfff ? unit + 0x10000 : unit;
+}
+
+/** Byte order of the UTF-8 encodings (which is code point order), without encoding either string. */
 function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return utf8Rank(x) - utf8Rank(y);
+  }
+  return a.length - b.length;
 }
 
 /**
- * The exact string that is hashed: sorted `key=value` pairs (without `sign`, empty and null
- * values) joined by `&`, then `&app_key=<secret>`.
+ * The string to sign without its secret: sorted `key=value` pairs (without `sign`, empty and null
+ * values) joined by `&`. A verifier builds it once and appends each live secret.
  */
-export function stringToSign(params: SignableParams, appSecret: string): string {
+export function signingBase(params: SignableParams): string {
   const pairs: string[] = [];
   for (const key of Object.keys(params).sort(compareUtf8)) {
     if (key === 'sign') continue;
     const text = valueToString(params[key]);
     if (text !== null) pairs.push(`${key}=${phpUrlEncode(text)}`);
   }
-  pairs.push(`app_key=${appSecret}`);
   return pairs.join('&');
+}
+
+/** The exact string that is hashed: {@link signingBase}, then `&app_key=<secret>`. */
+export function stringToSign(params: SignableParams, appSecret: string): string {
+  const base = signingBase(params);
+  return base === '' ? `app_key=${appSecret}` : `${base}&app_key=${appSecret}`;
+}
+
+/**
+ * `sign` of a {@link signingBase} with each of `appSecrets`, in order. The base is hashed once
+ * and the digest state copied for each secret, so a second live secret costs almost nothing.
+ */
+export function signBase(base: string, appSecrets: readonly string[]): string[] {
+  const prefix = createHash('md5').update(base === '' ? 'app_key=' : `${base}&app_key=`, 'utf8');
+  return appSecrets.map((secret) => prefix.copy().update(secret, 'utf8').digest('hex').toUpperCase());
+}
+
+function md5Hex(text: string): string {
+  return createHash('md5').update(text, 'utf8').digest('hex').toUpperCase();
 }
 
 /**
@@ -89,7 +120,7 @@ export function stringToSign(params: SignableParams, appSecret: string): string 
  * ```
  */
 export function computeSign(params: SignableParams, appSecret: string): string {
-  return createHash('md5').update(stringToSign(params, appSecret), 'utf8').digest('hex').toUpperCase();
+  return md5Hex(stringToSign(params, appSecret));
 }
 
 /**

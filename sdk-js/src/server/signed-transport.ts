@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ClientErrorCode, ParleyError } from '../errors.js';
 import { ErrorCode, type Envelope } from '../protocol/errors.js';
 import { OpenApiRouteTable, type OpenApiPath, type OpenApiRoutes, type SignatureParams } from '../protocol/open-api.js';
+import { isRefusedForNow, retryAfterDelay } from '../retry-after.js';
 import type { ParleyServerApiOptions } from './server-api.js';
 import { computeSign, toSignedFields } from './signature.js';
 
@@ -17,8 +18,10 @@ export type SignedParams = Record<string, unknown> & SignatureParams;
  * Signed HTTP calls to the open API: each attempt is signed anew (fresh `nonce_str` and
  * `time_stamp`), sent as a GET query or a JSON body as the route table says, bounded by
  * `timeoutMs`, and read into the envelope's `data` or a {@link ParleyError}. Routes marked
- * `retrySafe` are tried again after a retryable failure (network error, timeout, 429, 500), with
- * full-jitter exponential backoff.
+ * `retrySafe` are tried again after a retryable failure (network error, timeout, 500), with
+ * full-jitter exponential backoff. A `RATE_LIMITED` or `SERVER_BUSY` refusal means the server did
+ * nothing, so with `retryRateLimited` every route is tried again after it, once the server's
+ * `retryAfterMs` (or `Retry-After`) has passed; all retries together are at most `maxRetries`.
  */
 export class SignedTransport {
   readonly #baseUrl: string;
@@ -26,6 +29,7 @@ export class SignedTransport {
   readonly #appSecret: string;
   readonly #timeoutMs: number;
   readonly #maxRetries: number;
+  readonly #retryRateLimited: boolean;
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
 
@@ -35,18 +39,27 @@ export class SignedTransport {
     this.#appSecret = options.appSecret;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    this.#retryRateLimited = options.retryRateLimited ?? true;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#now = options.now ?? Date.now;
   }
 
   /** Calls route `path` with `fields`; resolves with the envelope's `data`. */
   async call<P extends OpenApiPath>(path: P, fields: OpenApiRoutes[P]['request']): Promise<OpenApiRoutes[P]['response']> {
-    const attempts = OpenApiRouteTable[path].retrySafe ? this.#maxRetries + 1 : 1;
+    const { retrySafe } = OpenApiRouteTable[path];
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#attempt(path, fields);
       } catch (error) {
-        if (!(error instanceof ParleyError) || !error.retryable || attempt >= attempts) throw error;
+        if (!(error instanceof ParleyError) || !error.retryable || attempt > this.#maxRetries) throw error;
+        const refused = isRefusedForNow(error);
+        if (refused && !this.#retryRateLimited) throw error;
+        if (refused && error.retryAfterMs !== undefined) {
+          // Refused before anything was done: safe to repeat on any route, once the server's wait is over.
+          await sleep(retryAfterDelay(error));
+          continue;
+        }
+        if (!retrySafe && !refused) throw error;
         // Full-jitter exponential backoff spreads retries of many callers over time.
         const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (attempt - 1));
         await sleep(Math.random() * ceiling);
@@ -93,21 +106,35 @@ export class SignedTransport {
 }
 
 async function readEnvelope<T>(response: Response, what: string): Promise<T> {
+  const { status } = response;
+  const headerWait = retryAfterHeader(response.headers.get('retry-after'), Date.now());
   let body: Envelope<T>;
   try {
     body = (await response.json()) as Envelope<T>;
   } catch (cause) {
-    throw new ParleyError(ClientErrorCode.BAD_RESPONSE, `${what}: HTTP ${response.status} without a JSON body`, {
-      status: response.status,
-      cause,
-    });
+    // A 429 from something in front of the server (a proxy, a gateway) is still "slow down".
+    if (status === 429) throw new ParleyError(ErrorCode.RATE_LIMITED, `${what}: HTTP 429`, { status, cause, ...wait(headerWait) });
+    throw new ParleyError(ClientErrorCode.BAD_RESPONSE, `${what}: HTTP ${status} without a JSON body`, { status, cause });
   }
   if (body?.status === 1) return body.data;
   if (body?.status === 0 && typeof body.code === 'string') {
-    throw new ParleyError(body.code, body.message, { status: response.status });
+    const bodyWait = typeof body.retryAfterMs === 'number' && Number.isFinite(body.retryAfterMs) && body.retryAfterMs >= 0 ? body.retryAfterMs : undefined;
+    throw new ParleyError(body.code, body.message, { status, ...wait(bodyWait ?? headerWait) });
   }
-  const code = response.status >= 500 ? ErrorCode.INTERNAL : ClientErrorCode.BAD_RESPONSE;
-  throw new ParleyError(code, `${what}: HTTP ${response.status} with an unexpected body`, { status: response.status });
+  if (status === 429) throw new ParleyError(ErrorCode.RATE_LIMITED, `${what}: HTTP 429 with an unexpected body`, { status, ...wait(headerWait) });
+  const code = status >= 500 ? ErrorCode.INTERNAL : ClientErrorCode.BAD_RESPONSE;
+  throw new ParleyError(code, `${what}: HTTP ${status} with an unexpected body`, { status });
+}
+
+const wait = (retryAfterMs: number | undefined) => (retryAfterMs === undefined ? {} : { retryAfterMs });
+
+/** `Retry-After` in milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
+function retryAfterHeader(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 function sleep(ms: number): Promise<void> {

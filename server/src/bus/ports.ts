@@ -28,10 +28,36 @@ export interface PresenceRegistry {
   query(appId: string, userIds: readonly string[]): Promise<PresenceState[]>;
 }
 
+/** At most `points` events per key in each window of `durationSeconds`. */
+export interface RateLimit {
+  points: number;
+  durationSeconds: number;
+}
+
+/** The outcome of spending one point: allowed or not, and the window's state after it. */
+export interface RateDecision {
+  allowed: boolean;
+  /** Points left in the current window (0 when refused). */
+  remaining: number;
+  /** Milliseconds until the window ends and the points return; when refused, how long to wait. */
+  resetMs: number;
+}
+
+/**
+ * Counts events per key in fixed windows. The memory adapter counts in this process only (with
+ * several processes each counts its own share); the Redis adapter counts across all of them.
+ * Memory is bounded by the keys active in one window: a key's counter lapses with its window.
+ */
+export interface RateLimiter {
+  /** Spends one point of `key` under `limit`. */
+  consume(key: string, limit: RateLimit): Promise<RateDecision>;
+}
+
 export interface Bus {
   /** Short name for logs: `memory`, `redis`. */
   readonly kind: string;
   readonly nonces: NonceCache;
   readonly presence: PresenceRegistry;
+  readonly rateLimits: RateLimiter;
   close(): Promise<void>;
 }

@@ -9,10 +9,13 @@ import { ErrorCode, ErrorStatus, type TokenRefusal } from '@parley/sdk/protocol'
 export class AppError extends Error {
   override readonly name = 'AppError';
   readonly code: ErrorCode;
+  /** With `RATE_LIMITED` and `SERVER_BUSY`: how long the caller should wait before trying again. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 
   /** HTTP status for this error's code. */

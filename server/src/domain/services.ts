@@ -6,6 +6,8 @@ import { RequestSignatureVerifier } from './apps/request-signature.js';
 import type { Clock } from '../clock.js';
 import { EventHub, type DomainEventName } from './events.js';
 import { GroupService } from './groups/group-service.js';
+import { WorkQueue } from './limits/hash-queue.js';
+import { RateLimits, type ConsoleAuthLimits } from './limits/rate-limits.js';
 import { MessageService } from './messages/message-service.js';
 import { RecallService } from './messages/recall-service.js';
 import { PresenceService } from './presence/presence-service.js';
@@ -21,6 +23,10 @@ export interface DomainSettings {
   signatureWindowSeconds: number;
   consoleTokenTtlSeconds: number;
   passwordScryptCost: number;
+  /** Password hashes computed at once, and how many may wait. */
+  passwordHashing: { concurrency: number; queue: number };
+  consoleAuth: ConsoleAuthLimits;
+  maxAppsPerTenant: number;
   maxMessageBytes: number;
 }
 
@@ -36,6 +42,8 @@ export interface Services {
   sessions: SessionService;
   typing: TypingService;
   presence: PresenceService;
+  /** Rate limits of apps, users and console sign-in. */
+  limits: RateLimits;
   /** What happened, for the realtime gateway (and anything else that reacts to changes). */
   events: EventHub;
 }
@@ -51,11 +59,19 @@ export function createServices(
   const apps = new AppService(store, clock, events, {
     defaultSettings: settings.defaultAppSettings,
     secretRotationGraceSeconds: settings.secretRotationGraceSeconds,
+    maxAppsPerTenant: settings.maxAppsPerTenant,
+  });
+  const limits = new RateLimits(bus.rateLimits, settings.consoleAuth);
+  const passwordHashing = new WorkQueue({
+    ...settings.passwordHashing,
+    // About the time a queue of this length takes to drain at the default cost.
+    retryAfterMs: 1000,
+    what: 'password hashing',
   });
   const users = new UserService(clock, events);
   const groups = new GroupService(clock);
   return {
-    tenants: new TenantService(store, clock, {
+    tenants: new TenantService(store, clock, limits, passwordHashing, {
       passwordCost: settings.passwordScryptCost,
       consoleTokenTtlSeconds: settings.consoleTokenTtlSeconds,
     }),
@@ -68,6 +84,7 @@ export function createServices(
     sessions: new SessionService(users, events),
     typing: new TypingService(users, groups, events),
     presence: new PresenceService(bus.presence, events),
+    limits,
     events,
   };
 }

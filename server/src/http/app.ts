@@ -17,6 +17,7 @@ export interface HttpAppOptions {
   services: Services;
   logger: Logger;
   maxBodyBytes: number;
+  signedBodyMaxBytes: number;
   trustProxy: boolean;
   version: string;
 }

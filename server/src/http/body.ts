@@ -2,25 +2,8 @@ import { ErrorCode } from '@parley/sdk/protocol';
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { AppError, invalidParams } from '../domain/errors.js';
+import { refuseUnsafeJson } from '../schemas/json-limits.js';
 import { refuseBracketFields } from './bracket-fields.js';
-
-/**
- * Deepest nesting accepted in a JSON value. Signing, validation and storage all walk values
- * recursively; a pathological depth would exhaust the stack instead of getting a 400.
- */
-export const MAX_JSON_DEPTH = 32;
-
-/** True when `value` nests arrays/objects deeper than `limit`. Iterative, so any depth is safe to check. */
-export function nestedDeeperThan(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
-    if (current === null || typeof current !== 'object') continue;
-    if (depth >= limit) return true;
-    for (const child of Object.values(current)) stack.push([child, depth + 1]);
-  }
-  return false;
-}
 
 /** A request body as received: JSON keeps its types, a form body is all text; `none` when no body was sent. */
 export type ReceivedBody =
@@ -38,8 +21,10 @@ function hasBody(ctx: Context): boolean {
 
 /**
  * Reads a JSON (or, when `types` allows it, form-encoded) body of at most `limit` bytes. Any
- * other media type is refused with 415, an oversize body with 413, malformed JSON or a
- * non-object with 400. A request without a body (no length, or length 0) is `none`.
+ * other media type, or a charset other than UTF-8, is refused with 415, an oversize body with
+ * 413, malformed JSON, a non-object, a field nested deeper than `MAX_JSON_DEPTH` (32) levels
+ * or a number beyond ±1.8e308 (parsed as Infinity) with 400. A request without a body (no
+ * length, or length 0) is `none`.
  */
 export async function readBody(ctx: Context, limit: number, types: BodyTypes): Promise<ReceivedBody> {
   if (!hasBody(ctx)) return { kind: 'none' };
@@ -49,6 +34,12 @@ export async function readBody(ctx: Context, limit: number, types: BodyTypes): P
       ErrorCode.UNSUPPORTED_MEDIA_TYPE,
       types === 'json' ? 'send the body as application/json' : 'send the body as application/json or application/x-www-form-urlencoded',
     );
+  }
+
+  // Decoded as UTF-8 whatever the header says, a latin1 or UTF-16 body would be read wrongly, not refused.
+  const charset = ctx.request.charset.toLowerCase();
+  if (charset !== '' && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'the body must be UTF-8');
   }
 
   let text: string;
@@ -75,24 +66,25 @@ export async function readBody(ctx: Context, limit: number, types: BodyTypes): P
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw invalidParams('body', 'must be a JSON object');
   }
-  for (const [key, value] of Object.entries(parsed)) {
-    if (nestedDeeperThan(value, MAX_JSON_DEPTH)) throw invalidParams(key, `nests deeper than ${MAX_JSON_DEPTH} levels`);
-  }
+  // Before the signature is computed over it: canonical JSON cannot print Infinity, and recursion needs a bound.
+  refuseUnsafeJson(parsed);
   return { kind: 'json', fields: parsed as Record<string, unknown> };
 }
 
 /**
  * Form or query fields as a record. PHP-style `name[]` fields are refused with what to send
  * instead, before anything else looks at them; a field given twice is refused rather than
- * guessed at.
+ * guessed at. Every name becomes an own property, `__proto__` and `toString` included (built
+ * with `Object.fromEntries`, never `record[name] = value`), so validation sees it and refuses it
+ * as an unknown field instead of it being dropped or shadowing a prototype member.
  */
 export function formFields(received: Iterable<[string, string]>, where: 'form fields' | 'the query string'): Record<string, string> {
   const entries = [...received];
   refuseBracketFields(entries, where);
-  const fields: Record<string, string> = {};
-  for (const [key, value] of entries) {
-    if (Object.hasOwn(fields, key)) throw invalidParams(key, 'is given more than once');
-    fields[key] = value;
+  const seen = new Set<string>();
+  for (const [key] of entries) {
+    if (seen.has(key)) throw invalidParams(key, 'is given more than once');
+    seen.add(key);
   }
-  return fields;
+  return Object.fromEntries(entries);
 }

@@ -6,11 +6,14 @@ import { AppError, invalidParams } from '../domain/errors.js';
 import type { Services } from '../domain/services.js';
 import { formFields, readBody, type BodyTypes } from './body.js';
 import type { BodyRule, ConsoleRoute, PublicRoute, Route, SignedRoute } from './route.js';
+import { setRateLimitHeaders } from './rate-limit-headers.js';
 import { readTextFields } from './validate.js';
 
 export interface DispatchDeps {
   services: Services;
   maxBodyBytes: number;
+  /** Largest body of a signed route: read before the signature is computed over it, so kept small. */
+  signedBodyMaxBytes: number;
 }
 
 /** Parameters of a request split by how they arrived: JSON keeps types, query and form are text. */
@@ -43,24 +46,27 @@ function run(route: Route, ctx: Context, deps: DispatchDeps): Promise<unknown> {
 async function runSigned(route: SignedRoute, ctx: Context, deps: DispatchDeps): Promise<unknown> {
   // Signed routes take fields from a query string or a JSON or form body (seed 002); the body
   // is not required on its own, the route's required fields are.
-  const received = await receive(ctx, deps.maxBodyBytes, 'json-or-form', 'optional');
+  const received = await receive(ctx, deps.signedBodyMaxBytes, 'json-or-form', 'optional');
   const params = { ...received.text, ...received.json };
   requireSignatureParams(params);
   // The signature covers the parameters exactly as they arrived.
   const app = await deps.services.signatures.verify(params);
   ctx.state.appId = app.app.appId;
+  // Counted only once the request is known to be the app's own, so nobody else can spend its budget.
+  setRateLimitHeaders(ctx, await deps.services.limits.apiRequest(app));
   return route.execute(fieldsFor(route.input, withoutSignature(received)), app);
 }
 
 async function runConsole(route: ConsoleRoute, ctx: Context, deps: DispatchDeps): Promise<unknown> {
-  const tenantId = await deps.services.tenants.authenticate(bearerToken(ctx));
+  const token = bearerToken(ctx);
+  const tenantId = await deps.services.tenants.authenticate(token);
   const fields = route.input ? fieldsFor(route.input, await receive(ctx, deps.maxBodyBytes, 'json', route.body)) : undefined;
-  return route.execute(fields, tenantId, ctx.params);
+  return route.execute(fields, { tenantId, token, ip: ctx.ip }, ctx.params);
 }
 
 async function runPublic(route: PublicRoute, ctx: Context, deps: DispatchDeps): Promise<unknown> {
   const fields = route.input ? fieldsFor(route.input, await receive(ctx, deps.maxBodyBytes, 'json', route.body)) : undefined;
-  return route.execute(fields);
+  return route.execute(fields, { ip: ctx.ip });
 }
 
 /** Query fields, plus the body for methods that have one. A field may not come from both. */

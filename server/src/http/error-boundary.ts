@@ -1,7 +1,9 @@
 import { ErrorCode, ErrorStatus, type FailureEnvelope } from '@parley/sdk/protocol';
 import type { Middleware } from 'koa';
 import { AppError } from '../domain/errors.js';
+import { RateLimitedError } from '../domain/limits/rate-limits.js';
 import type { Logger } from '../logger.js';
+import { setRateLimitHeaders } from './rate-limit-headers.js';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: ErrorCode.INVALID_PARAMS,
@@ -29,6 +31,11 @@ export function errorBoundary(logger: Logger): Middleware {
       let body: FailureEnvelope;
       if (error instanceof AppError) {
         body = { status: 0, code: error.code, message: error.message };
+        if (error.retryAfterMs !== undefined) {
+          body.retryAfterMs = error.retryAfterMs;
+          ctx.set('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
+          if (error instanceof RateLimitedError) setRateLimitHeaders(ctx, { limit: error.limit, remaining: 0, resetMs: error.retryAfterMs });
+        }
       } else if (isClientHttpError(error)) {
         const code = CODE_BY_STATUS[error.status] ?? ErrorCode.INVALID_PARAMS;
         body = { status: 0, code, message: error.message };

@@ -34,6 +34,8 @@ const SIGNATURE_FAILURES = [
   ErrorCode.SIGNATURE_EXPIRED,
   ErrorCode.SIGNATURE_INVALID,
   ErrorCode.NONCE_REUSED,
+  // Counted per app once the signature is good.
+  ErrorCode.RATE_LIMITED,
 ];
 
 /** Marks the `""` option that every optional field of a signed route accepts. */

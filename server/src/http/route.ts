@@ -49,6 +49,17 @@ export interface SignedRoute extends RouteDocs {
   execute(fields: unknown, ctx: AppContext): Promise<unknown>;
 }
 
+/** Who sent a request, as far as routes need it: the client's address (for per-IP limits). */
+export interface RequestOrigin {
+  ip: string;
+}
+
+/** A console request's caller: the tenant, the console token it came with, and its address. */
+export interface ConsoleCaller extends RequestOrigin {
+  tenantId: string;
+  token: string;
+}
+
 /** Console route: `Authorization: Bearer <console token>`; path params validated with `params`. */
 export interface ConsoleRoute extends RouteDocs {
   auth: 'console';
@@ -58,7 +69,7 @@ export interface ConsoleRoute extends RouteDocs {
   example: unknown;
   params: z.ZodType | null;
   paramsExample: unknown;
-  execute(fields: unknown, tenantId: string, params: unknown): Promise<unknown>;
+  execute(fields: unknown, caller: ConsoleCaller, params: unknown): Promise<unknown>;
 }
 
 /** Route without authentication (sign-up, login). */
@@ -67,7 +78,7 @@ export interface PublicRoute extends RouteDocs {
   input: z.ZodType | null;
   body: BodyRule;
   example: unknown;
-  execute(fields: unknown): Promise<unknown>;
+  execute(fields: unknown, origin: RequestOrigin): Promise<unknown>;
 }
 
 export type Route = SignedRoute | ConsoleRoute | PublicRoute;
@@ -105,7 +116,7 @@ export interface ConsoleRouteDeclaration<S extends z.ZodType | null, P extends z
   params: P;
   paramsExample: Example<P>;
   output: z.ZodType<T> | null;
-  handle(input: Parsed<S>, tenantId: string, params: Parsed<P>): Promise<T>;
+  handle(input: Parsed<S>, tenantId: string, params: Parsed<P>, caller: ConsoleCaller): Promise<T>;
 }
 
 export function consoleRoute<S extends z.ZodType | null, P extends z.ZodType | null, T>(
@@ -116,8 +127,8 @@ export function consoleRoute<S extends z.ZodType | null, P extends z.ZodType | n
     ...docs,
     auth: 'console',
     body: declaration.body ?? 'required',
-    execute: (fields, tenantId, params) =>
-      handle(parseOptional(declaration.input, fields), tenantId, parseOptional(declaration.params, params)),
+    execute: (fields, caller, params) =>
+      handle(parseOptional(declaration.input, fields), caller.tenantId, parseOptional(declaration.params, params), caller),
   };
 }
 
@@ -126,10 +137,10 @@ export interface PublicRouteDeclaration<S extends z.ZodType | null, T> extends O
   body?: BodyRule;
   example: Example<S>;
   output: z.ZodType<T> | null;
-  handle(input: Parsed<S>): Promise<T>;
+  handle(input: Parsed<S>, origin: RequestOrigin): Promise<T>;
 }
 
 export function publicRoute<S extends z.ZodType | null, T>(declaration: PublicRouteDeclaration<S, T>): PublicRoute {
   const { handle, ...docs } = declaration;
-  return { ...docs, auth: 'none', body: declaration.body ?? 'required', execute: (fields) => handle(parseOptional(declaration.input, fields)) };
+  return { ...docs, auth: 'none', body: declaration.body ?? 'required', execute: (fields, origin) => handle(parseOptional(declaration.input, fields), origin) };
 }

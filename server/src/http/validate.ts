@@ -1,6 +1,5 @@
 import type { z } from 'zod';
-import { invalidParams } from '../domain/errors.js';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from './body.js';
+import { refuseUnsafeJson } from '../schemas/json-limits.js';
 
 /** Kind of value a schema field holds, to read it from text (query string or form body). */
 type TextKind = 'string' | 'number' | 'boolean' | 'json';
@@ -37,10 +36,13 @@ function kindOf(schema: z.ZodType | undefined): TextKind {
   }
 }
 
-/** The schema of field `key`, looking into every option of a union. */
+/**
+ * The schema of field `key`, looking into every option of a union. Only the shape's own
+ * properties are fields: `toString` or `constructor` would otherwise find `Object.prototype`'s.
+ */
 function fieldSchema(schema: z.ZodType, key: string): z.ZodType | undefined {
   const def = schema.def as { type: string; shape?: Record<string, z.ZodType>; options?: z.ZodType[] };
-  if (def.type === 'object') return def.shape?.[key];
+  if (def.type === 'object') return def.shape !== undefined && Object.hasOwn(def.shape, key) ? def.shape[key] : undefined;
   if (def.type === 'union') {
     for (const option of def.options ?? []) {
       const found = fieldSchema(option, key);
@@ -73,12 +75,10 @@ export function jsonTextFields(schema: z.ZodType): string[] {
  * so that validation reports it against the field.
  */
 export function readTextFields(schema: z.ZodType, fields: Record<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, text] of Object.entries(fields)) {
-    const value = fromText(kindOf(fieldSchema(schema, key)), text);
-    if (nestedDeeperThan(value, MAX_JSON_DEPTH)) throw invalidParams(key, `nests deeper than ${MAX_JSON_DEPTH} levels`);
-    out[key] = value;
-  }
+  // fromEntries, not `out[key] = value`: a field named `__proto__` stays a field (and is refused as unknown).
+  const out = Object.fromEntries(Object.entries(fields).map(([key, text]) => [key, fromText(kindOf(fieldSchema(schema, key)), text)]));
+  // JSON text, and digits beyond ±1.8e308, obey the rules a JSON body does.
+  refuseUnsafeJson(out);
   return out;
 }
 

@@ -4,7 +4,8 @@ import type { AppContext } from '../domain/app-context.js';
 import { devicesReplacedBy } from '../domain/devices/login-policy.js';
 import type { Services } from '../domain/services.js';
 import type { Logger } from '../logger.js';
-import { appRoom, presenceRoom, userRoom } from './rooms.js';
+import { applyWatchChange, watchListOf } from './presence-watch.js';
+import { appRoom, userRoom } from './rooms.js';
 import type { DeviceSocket, GatewayServer } from './types.js';
 
 /** setTimeout's largest delay (about 24.8 days); longer expiries are re-armed. */
@@ -31,8 +32,9 @@ export class ConnectionLifecycle {
     await socket.join([userRoom(appId, userId), appRoom(appId)]);
     this.#armExpiry(socket);
 
-    const contacts = await this.services.presence.contactsOf(ctx, userId);
-    if (contacts.length > 0) await socket.join(contacts.map((contact) => presenceRoom(appId, contact)));
+    // Contacts share the connection's watch cap with its subscriptions (most recently active first).
+    const watches = watchListOf(socket, this.services.presence);
+    await applyWatchChange(socket, { watch: await this.services.presence.watchContacts(ctx, userId, watches), unwatch: [] });
 
     // Registered before an older device is replaced, so contacts never see a brief "offline".
     await this.services.presence.deviceConnected(appId, userId, socket.id, platform);

@@ -11,6 +11,7 @@ import { deliverDomainEvents } from './delivery.js';
 import { authenticateHandshake } from './handshake.js';
 import { LiveApps } from './live-apps.js';
 import { socketRequests } from './requests/index.js';
+import { guardSendBuffer } from './send-buffer-guard.js';
 import type { SocketRequest } from './socket-request.js';
 import { TypingThrottle } from './typing-throttle.js';
 import type { DeviceSocket, GatewayServer } from './types.js';
@@ -24,6 +25,8 @@ export interface GatewayOptions {
   pingTimeoutMs: number;
   /** Largest socket.io packet. */
   maxPayloadBytes: number;
+  /** Most bytes a connection may hold unsent before it is dropped as a slow consumer (see send-buffer-guard.ts). */
+  sendBufferMaxBytes: number;
 }
 
 export interface RealtimeGateway {
@@ -55,6 +58,7 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
 
   io.on('connection', (socket) => {
     const { appId, userId } = socket.data;
+    guardSendBuffer(socket, options.sendBufferMaxBytes, logger);
     const held = apps.acquire(appId);
     // Answered even before setup is done; every request waits for the app to be held.
     held.catch(() => {});
@@ -72,6 +76,9 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
       try {
         await held;
         const ctx = { ...(await apps.current(appId)), origin: socket.id };
+        // Counted per user over all devices, before validation, so a flood of malformed requests is limited too.
+        if (request.rateLimit === 'send') await services.limits.userSend(ctx, userId);
+        else if (request.rateLimit === 'signal') await services.limits.userSignal(ctx, userId);
         reply = { status: 1, data: await request.execute(payload, { ctx, userId, socket }) };
       } catch (error) {
         reply = failure(error, request.name, socket, logger);
@@ -115,7 +122,10 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
 
 /** An AppError is the caller's to fix; anything else is ours, logged with an id the caller can quote. */
 function failure(error: unknown, event: string, socket: DeviceSocket, logger: Logger): Ack<never> {
-  if (error instanceof AppError) return { status: 0, code: error.code, message: error.message };
+  if (error instanceof AppError) {
+    const reply: Ack<never> = { status: 0, code: error.code, message: error.message };
+    return error.retryAfterMs === undefined ? reply : { ...reply, retryAfterMs: error.retryAfterMs };
+  }
   const errorId = newObjectId();
   logger.error({ err: error, event, errorId, appId: socket.data.appId, userId: socket.data.userId }, 'socket request failed');
   return { status: 0, code: ErrorCode.INTERNAL, message: `internal error (id ${errorId})` };

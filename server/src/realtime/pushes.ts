@@ -66,7 +66,7 @@ const declared = [
     name: 'typing',
     summary: 'Someone is composing a message in a conversation the user belongs to.',
     description: [
-      '- Private chat: every device of the other user receives `{conversationType: 1, targetId: <typist>, userId: <typist>}`.',
+      '- Private chat: every device of the other user receives `{conversationType: 1, targetId: <typist>, userId: <typist>}`; under the app\'s [presence scope](#presence-scope) `contacts` (the default), only when the two share a conversation.',
       '- Group: every device of every other member receives `{conversationType: 2, targetId: <groupId>, userId: <typist>}`.',
       '',
       "The typist's own devices never receive it. There is no \"stopped typing\" event: show the indicator for a few seconds after the last `typing`, and hide it as soon as a `new-message` from that user arrives in that conversation. Because senders are throttled to one event per 3 seconds, something around 5 seconds works well.",
@@ -80,8 +80,8 @@ const declared = [
     description: [
       'Who receives it:',
       '',
-      "- **Contacts**: when a device connects, the server subscribes it to the other user of each of the user's private chats that exist at that moment. Conversations started later are picked up at the next connection, or with `presence-subscribe`.",
-      '- **Subscribers**: connections that called [`presence-subscribe`](#presence-subscribe) for that user.',
+      "- **Contacts**: when a device connects, the server subscribes it to the other user of each of the user's private chats that exist at that moment, the most recently active first and no more than the connection's [watch limit](#presence-subscribe-request), which contacts share with subscriptions. Conversations started later are picked up at the next connection, or with `presence-subscribe`.",
+      "- **Subscribers**: connections that called [`presence-subscribe`](#presence-subscribe) for that user while that user was in the subscriber's [presence scope](#presence-scope).",
       '',
       'A user is online while at least one device is connected. A second device connecting, or one of several devices leaving, pushes nothing; query if you need the current platform list. Offline is pushed only when the last device leaves, which for a device that vanished without closing (phone out of coverage) happens when the [heartbeat](#heartbeat) gives up on it.',
       '',

@@ -18,6 +18,3 @@ export function appRoom(appId: string): string {
 export function presenceRoom(appId: string, userId: string): string {
   return `p:${appId}:${userId}`;
 }
-
-/** Prefix of presence rooms, to count a connection's subscriptions. */
-export const PRESENCE_ROOM_PREFIX = 'p:';

@@ -1,6 +1,7 @@
 import type { ClientRequestName, ClientRequests, ErrorCode, ServerEventName, ServerEvents } from '@parley/sdk/protocol';
 import type { z } from 'zod';
 import type { AppContext } from '../domain/app-context.js';
+import { refuseUnsafeJson } from '../schemas/json-limits.js';
 import { parseOptional, type Parsed } from '../schemas/parse.js';
 import type { DeviceSocket } from './types.js';
 
@@ -24,6 +25,13 @@ export interface ErrorDoc {
   /** When it happens; quote the message where it helps. */
   when: string;
 }
+
+/**
+ * Which per-user rate limit a request spends one point of, before its handler runs: `send` is the
+ * app setting `userSendsPerSecond`, `signal` is `userSignalsPerSecond`. Counted per user of the
+ * app, over all their devices; over it the ack is `RATE_LIMITED` with `retryAfterMs`.
+ */
+export type SocketRateLimit = 'send' | 'signal';
 
 /** Reference text of a request or push. */
 export interface SocketDocs {
@@ -59,6 +67,8 @@ export interface SocketRequestDeclaration<K extends ClientRequestName, S extends
   /** The ack data's schema. */
   output: O;
   errors: readonly ErrorDoc[];
+  /** The per-user rate limit the request counts against; none when omitted. The gateway applies it, the reference shows it. */
+  rateLimit?: SocketRateLimit;
   /** A sample payload (omitted for `payload: void`) and ack data, for the reference. */
   example: { payload?: Payload<K>; data: Result<K> };
   handle(input: Parsed<S>, request: DeviceRequest): Promise<Result<K>>;
@@ -70,6 +80,7 @@ export interface SocketRequest extends SocketDocs {
   input: z.ZodType | null;
   output: z.ZodType;
   errors: readonly ErrorDoc[];
+  rateLimit?: SocketRateLimit;
   example: { payload?: unknown; data: unknown };
   /** Validates `payload` and runs the handler; resolves with the ack data. */
   execute(payload: unknown, request: DeviceRequest): Promise<unknown>;
@@ -79,7 +90,14 @@ export function socketRequest<K extends ClientRequestName, S extends z.ZodType |
   declaration: SocketRequestDeclaration<K, S, O> & ProtocolCheck<K, S, O>,
 ): SocketRequest & { readonly name: K } {
   const { handle, ...docs } = declaration;
-  return { ...docs, execute: (payload, request) => handle(parseOptional(declaration.input, payload), request) };
+  return {
+    ...docs,
+    execute: async (payload, request) => {
+      // Before validation, which recurses: the HTTP bodies' nesting and number rules hold here too.
+      refuseUnsafeJson(payload);
+      return handle(parseOptional(declaration.input, payload), request);
+    },
+  };
 }
 
 

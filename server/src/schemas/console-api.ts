@@ -1,15 +1,24 @@
-import { LoginPolicy } from '@parley/sdk/protocol';
+import { LoginPolicy, PresenceScope, type ChangePasswordRequest, type ConsoleCredentials } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import { email, text, visibleText } from './common.js';
 
 /** Request bodies of the console API. */
 
+const password = text(8, 128).describe('8-128 characters');
+
 export const credentials = z
   .strictObject({
     email,
-    password: text(8, 128).describe('8-128 characters'),
+    password,
   })
-  .meta({ id: 'ConsoleCredentials' });
+  .meta({ id: 'ConsoleCredentials' }) satisfies z.ZodType<ConsoleCredentials>;
+
+export const changePasswordRequest = z
+  .strictObject({
+    currentPassword: text(1, 128).describe('the password in use now'),
+    newPassword: password,
+  })
+  .meta({ id: 'ChangePasswordRequest' }) satisfies z.ZodType<ChangePasswordRequest>;
 
 const appName = visibleText(64).describe('1-64 characters, not blank; stored without the spaces around it');
 const appDescription = text(0, 500).describe('up to 500 characters');
@@ -27,6 +36,12 @@ export const appSettingsPatch = z.strictObject({
   recallWindowSeconds: seconds(0, 7 * 24 * 3600).optional().describe('how long a sender may recall, 0 s to 7 days'),
   adminRecallWindowSeconds: seconds(0, 7 * 24 * 3600).optional().describe('how long a group owner or admin may recall, 0 s to 7 days'),
   loginPolicy: z.enum(Object.values(LoginPolicy)).optional(),
+  presenceScope: z.enum(Object.values(PresenceScope)).optional().describe('whose presence a user may see and whom they may send typing to'),
+  apiRequestsPerSecond: z.number().int().min(1).max(100_000).optional().describe('signed REST requests per second, 1-100000'),
+  userSendsPerSecond: z.number().int().min(1).max(10_000).optional().describe('socket sends per user per second, 1-10000'),
+  userSignalsPerSecond: z.number().int().min(1).max(10_000).optional().describe('typing and presence requests per user per second, 1-10000'),
+  maxUsers: z.number().int().min(1).max(100_000_000).optional().describe('most users of the app, 1-100000000'),
+  maxGroups: z.number().int().min(1).max(10_000_000).optional().describe('most groups of the app, 1-10000000'),
 });
 
 export const updateAppRequest = z.strictObject({

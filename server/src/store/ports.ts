@@ -1,4 +1,4 @@
-import type { AppSettings } from '@parley/sdk/protocol';
+import type { AppSettings, ConversationType } from '@parley/sdk/protocol';
 import type {
   AppRecord,
   ConsoleTokenRecord,
@@ -28,12 +28,19 @@ export class DuplicateKeyError extends Error {
 export interface TenantRepo {
   /** @throws DuplicateKeyError when the email is taken. */
   insert(tenant: TenantRecord): Promise<void>;
+  get(tenantId: string): Promise<TenantRecord | null>;
   getByEmail(email: string): Promise<TenantRecord | null>;
+  /** Replaces the password hash; returns false when the tenant does not exist. */
+  setPasswordHash(tenantId: string, passwordHash: string): Promise<boolean>;
 }
 
 export interface ConsoleTokenRepo {
   insert(token: ConsoleTokenRecord): Promise<void>;
   findByHash(tokenHash: string): Promise<ConsoleTokenRecord | null>;
+  /** Forgets one token (logout). */
+  delete(tokenHash: string): Promise<void>;
+  /** Forgets every token of the tenant (password change); returns how many there were. */
+  deleteAllForTenant(tenantId: string): Promise<number>;
 }
 
 /** Fields of an app that its owner may change. */
@@ -64,6 +71,8 @@ export interface UserRepo {
   get(userId: string): Promise<UserRecord | null>;
   /** The users that exist among `userIds`, keyed by id. */
   getMany(userIds: readonly string[]): Promise<Map<string, UserRecord>>;
+  /** How many users the app has (for its quota). */
+  count(): Promise<number>;
 }
 
 export interface UserTokenRepo {
@@ -79,6 +88,8 @@ export interface GroupRepo {
   insert(group: GroupRecord): Promise<void>;
   get(groupId: string): Promise<GroupRecord | null>;
   getMany(groupIds: readonly string[]): Promise<Map<string, GroupRecord>>;
+  /** How many groups the app has (for its quota). */
+  count(): Promise<number>;
   /**
    * Writes `next` only if the stored version still equals `expectedVersion` (compare-and-set).
    * Returns false when another writer got there first; the caller reloads and retries.
@@ -150,7 +161,14 @@ export interface SessionRepo {
   ensure(session: Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number }): Promise<SessionRecord>;
   get(userId: string, conversationId: string): Promise<SessionRecord | null>;
   getBySid(userId: string, sid: string): Promise<SessionRecord | null>;
-  listForUser(userId: string): Promise<SessionRecord[]>;
+  /** The user's sessions, in no particular order; only those of one kind when `conversationType` is given. */
+  listForUser(userId: string, conversationType?: ConversationType): Promise<SessionRecord[]>;
+  /**
+   * Which of `userIds` have a session in at least one of `conversationIds`. One read whatever the
+   * number of ids: the domain asks about a few hundred users against their private conversations
+   * with one user plus that user's groups (presence scope), never once per id.
+   */
+  usersWithSessionIn(conversationIds: readonly string[], userIds: readonly string[]): Promise<Set<string>>;
   /** Moves `readSeq` up to `seq`; never moves it down. Returns the session, or null if missing. */
   advanceRead(userId: string, conversationId: string, seq: number): Promise<SessionRecord | null>;
   /** Removes the sessions of these users (all users when omitted) for the conversation. */

@@ -1,5 +1,5 @@
 import type { Ack, ClientRequestName, ClientRequests, PresenceState, ServerEventName, ServerEvents } from '@parley/sdk/protocol';
-import { io, type Socket } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { socketPushes } from '../../src/realtime/pushes.js';
 import { startTestWorld, type TestApp, type TestServer } from './test-server.js';
 
@@ -45,6 +45,8 @@ export interface DeviceOptions {
   platform?: string;
   /** Send credentials in the query string instead of `auth`. */
   viaQuery?: boolean;
+  /** More socket.io-client options (`transports`, `agent`, ...). */
+  socketOptions?: Partial<ManagerOptions & SocketOptions>;
 }
 
 /** Connects with `auth: {appId, token}` and waits for `ready`. */
@@ -61,6 +63,7 @@ export function openDevice(t: TestServer, appId: string, token: string, options:
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
+    ...options.socketOptions,
     ...(options.viaQuery ? { query: credentials } : { auth: credentials }),
   });
   const check = conformance(t);
@@ -132,8 +135,10 @@ export class GatewayWorld {
     readonly tokens: Record<string, string>,
   ) {}
 
-  static async start(userIds: string[]): Promise<GatewayWorld> {
-    const { t, app, tokens } = await startTestWorld(userIds);
+  static async start(userIds: string[], env: Record<string, string> = {}): Promise<GatewayWorld> {
+    // Raw devices do not pace themselves as the SDK does, and these tests fire requests faster
+    // than any user: per-user limits well above that (gateway.rate-limits.test.ts sets its own).
+    const { t, app, tokens } = await startTestWorld(userIds, { USER_SENDS_PER_SECOND: '1000', USER_SIGNALS_PER_SECOND: '1000', ...env });
     return new GatewayWorld(t, app, tokens);
   }
 

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { AppSettings, ConsoleApp } from '@parley/sdk/protocol';
 import { ParleyServerApi } from '@parley/sdk/server';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -44,7 +45,8 @@ export async function startTestServer(
   env: Record<string, string> = {},
   overrides: Omit<ComposeOverrides, 'clock' | 'logger'> = {},
 ): Promise<TestServer> {
-  const config: Config = loadConfig({ PASSWORD_SCRYPT_COST: '1024', ...env });
+  // Tests sign up many tenants from one address; the rate-limit tests set the limit they check.
+  const config: Config = loadConfig({ PASSWORD_SCRYPT_COST: '1024', CONSOLE_AUTH_PER_IP: '100000', ...env });
   const clock = new TestClock();
   const logs = new LogCapture();
   const logger = pino({ level: 'info' }, logs);
@@ -107,6 +109,18 @@ export async function createApp(t: TestServer, tenant?: Tenant): Promise<TestApp
   const { appId, appSecret } = body.data as { appId: string; appSecret: string };
   const api = new ParleyServerApi({ baseUrl: t.url, appId, appSecret, maxRetries: 0, now: () => t.clock.now(), fetch: conformingFetch(t) });
   return { appId, appSecret, api, tenant: owner };
+}
+
+/** Changes an app's settings through the console, as its tenant admin would; returns the app as the console answers it. */
+export async function changeAppSettings(t: TestServer, app: TestApp, settings: Partial<AppSettings>): Promise<ConsoleApp> {
+  const res = await fetch(`${t.url}/console/apps/${app.appId}`, {
+    method: 'PATCH',
+    headers: { ...app.tenant.auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ settings }),
+  });
+  const body = (await res.json()) as { data: ConsoleApp };
+  if (res.status !== 200) throw new Error(`settings change failed: ${JSON.stringify(body)}`);
+  return body.data;
 }
 
 /** Registers users by id (name = id upper-cased) and returns their tokens. */

@@ -12,10 +12,13 @@ export interface AppServiceOptions {
   defaultSettings: AppSettings;
   /** How long a rotated-out secret keeps working when the caller does not say, in seconds. */
   secretRotationGraceSeconds: number;
+  /** Most apps one tenant may have. */
+  maxAppsPerTenant: number;
 }
 
 /** 8 random bytes: short enough to type, and the store rejects the rare collision. */
 const APP_ID_BYTES = 8;
+const APP_ID_PATTERN = /^[0-9a-f]{16}$/;
 /** 20 random bytes = 160 bits, above the 128 the signature scheme needs. */
 const APP_SECRET_BYTES = 20;
 
@@ -29,6 +32,12 @@ export class AppService {
   ) {}
 
   async create(tenantId: string, input: { appName: string; description: string }): Promise<CreateAppResult> {
+    // A tenant's apps are few, so counting them is one small read. Two creates racing at the
+    // limit may both pass: the quota bounds abuse, it is not a billing counter.
+    const owned = await this.store.apps.listByTenant(tenantId);
+    if (owned.length >= this.options.maxAppsPerTenant) {
+      throw new AppError(ErrorCode.QUOTA_EXCEEDED, `this account has ${owned.length} apps, the most it may have; delete one first`);
+    }
     const now = this.clock.now();
     for (;;) {
       const app: AppRecord = {
@@ -111,6 +120,8 @@ export class AppService {
    * @throws AppError `UNKNOWN_APP` when no app has this id (never had, or deleted).
    */
   async open(appId: string): Promise<AppContext> {
+    // An id that cannot be an app's is unknown without asking the store (or echoing it back).
+    if (!APP_ID_PATTERN.test(appId)) throw new AppError(ErrorCode.UNKNOWN_APP, 'no app has this id; an appId is 16 hex characters, see the console');
     const app = await this.store.apps.get(appId);
     if (!app) throw unknownApp(appId);
     return this.#context(app);

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@parley/sdk/protocol';
-import { computeSign, signMatches, type SignableParams } from '@parley/sdk/server';
+import { signBase, signingBase, signMatches, type SignableParams } from '@parley/sdk/server';
 import type { NonceCache } from '../../bus/ports.js';
 import type { AppContext } from '../app-context.js';
 import type { Clock } from '../../clock.js';
@@ -15,11 +15,20 @@ export interface SignatureRules {
 export const SIGNATURE_PARAMS = ['app_id', 'time_stamp', 'nonce_str', 'sign'] as const;
 
 const NONCE_PATTERN = /^[\x21-\x7e]{1,64}$/;
+const SIGN_PATTERN = /^[0-9A-Fa-f]{32}$/;
+/**
+ * Most parameters a signed request may carry, signature included. Every route has far fewer;
+ * the cap keeps sorting and encoding a hostile request's keys cheap.
+ */
+export const SIGNED_PARAMS_MAX = 64;
 
 /**
  * Verifies the signature of an open-API request (DESIGN §3.2) and returns the app it speaks
- * for. Checks run cheapest first; the nonce is spent only once the signature is known good, so
- * nobody can burn another app's nonces.
+ * for. Checks run cheapest first, so that a forged request is refused before it costs anything:
+ * shapes and lengths, then the time window (no I/O), then the app (one cached read), and only
+ * then the string to sign, built once however many secrets are live. The body it covers is
+ * bounded by the transport (`SIGNED_BODY_MAX_BYTES`). The nonce is spent only once the
+ * signature is known good, so nobody can burn another app's nonces.
  */
 export class RequestSignatureVerifier {
   constructor(
@@ -35,8 +44,9 @@ export class RequestSignatureVerifier {
     const nonce = requireText(params, 'nonce_str');
     if (!NONCE_PATTERN.test(nonce)) throw invalidParams('nonce_str', 'must be 1-64 printable ASCII characters');
     const sign = requireText(params, 'sign');
-
-    const signing = await this.apps.openForSigning(appId);
+    if (!SIGN_PATTERN.test(sign)) throw new AppError(ErrorCode.SIGNATURE_INVALID, 'sign must be 32 hex characters (an MD5 digest)');
+    const count = Object.keys(params).length;
+    if (count > SIGNED_PARAMS_MAX) throw invalidParams('body', `has ${count} parameters; a signed request may have at most ${SIGNED_PARAMS_MAX}`);
 
     const windowMs = this.rules.windowSeconds * 1000;
     const skew = Math.abs(this.clock.now() - timestamp);
@@ -47,8 +57,11 @@ export class RequestSignatureVerifier {
       );
     }
 
+    const signing = await this.apps.openForSigning(appId);
+
     // Compute every candidate before comparing, so timing does not reveal which secret matched.
-    const matches = signing.secrets.map((secret) => signMatches(sign, computeSign(params, secret)));
+    const candidates = signBase(signingBase(params), signing.secrets);
+    const matches = candidates.map((candidate) => signMatches(sign, candidate));
     if (!matches.includes(true)) {
       throw new AppError(ErrorCode.SIGNATURE_INVALID, 'sign does not match the parameters and the app secret');
     }

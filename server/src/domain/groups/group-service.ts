@@ -1,5 +1,6 @@
 import {
   ConversationType,
+  ErrorCode,
   GroupRole,
   type CreateGroupRequest,
   type Group,
@@ -30,6 +31,10 @@ export class GroupService {
     const memberIds = unique([ownerId, ...input.userIds]);
     this.#checkSize(ctx, memberIds.length, 'userIds');
     await this.#requireUsers(ctx, memberIds, input.ownerId === undefined ? 'userIds' : 'userIds/ownerId');
+    const groups = await ctx.data.groups.count();
+    if (groups >= ctx.app.settings.maxGroups) {
+      throw new AppError(ErrorCode.QUOTA_EXCEEDED, `app ${ctx.app.appId} has ${groups} groups, its limit (maxGroups); dismiss some or raise it in the console`);
+    }
 
     const now = this.clock.now();
     const group: GroupRecord = {

@@ -1,5 +1,6 @@
-import { ConversationType, type ConversationRef } from '@parley/sdk/protocol';
+import { ConversationType, PresenceScope, type ConversationRef } from '@parley/sdk/protocol';
 import type { AppContext } from '../app-context.js';
+import { presenceScopeOf, sharingAConversation } from '../contacts/presence-scope.js';
 import { invalidParams } from '../errors.js';
 import type { EventPublisher } from '../events.js';
 import type { GroupService } from '../groups/group-service.js';
@@ -18,7 +19,10 @@ export class TypingService {
 
   /**
    * `userId` is composing in `ref` (the group, or the other user of a private chat). A group
-   * requires membership; a private chat only requires the other user to exist.
+   * requires membership. A private chat depends on the app's presence scope: under `app` any
+   * existing user can be the target (NOT_FOUND otherwise); under `contacts` only a user the typist
+   * shares a conversation with, and a signal to anyone else is dropped without an error, so that
+   * the answer never tells whether that id is a user or whom they talk to.
    */
   async signal(ctx: AppContext, userId: string, ref: ConversationRef): Promise<void> {
     let recipients: string[];
@@ -27,7 +31,13 @@ export class TypingService {
       recipients = group.members.map((member) => member.userId).filter((member) => member !== userId);
     } else {
       if (ref.targetId === userId) throw invalidParams('targetId', 'must be another user');
-      recipients = [(await this.users.require(ctx, ref.targetId, 'targetId')).userId];
+      if (presenceScopeOf(ctx) === PresenceScope.APP) {
+        recipients = [(await this.users.require(ctx, ref.targetId, 'targetId')).userId];
+      } else {
+        // Sharing a conversation implies the user exists: no separate lookup.
+        const reachable = await sharingAConversation(ctx, userId, [ref.targetId]);
+        recipients = reachable.has(ref.targetId) ? [ref.targetId] : [];
+      }
     }
     if (recipients.length === 0) return;
     this.events.publish('user-typing', {

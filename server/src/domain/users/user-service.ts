@@ -1,8 +1,8 @@
-import { TokenRefusal, type GetTokenRequest, type GetTokenResult, type RevokeTokensResult } from '@parley/sdk/protocol';
+import { ErrorCode, TokenRefusal, type GetTokenRequest, type GetTokenResult, type RevokeTokensResult } from '@parley/sdk/protocol';
 import type { UserRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import type { Clock } from '../../clock.js';
-import { notFound, TokenRefusedError } from '../errors.js';
+import { AppError, notFound, TokenRefusedError } from '../errors.js';
 import type { EventPublisher } from '../events.js';
 import { hashBearerToken, newBearerToken } from '../ids.js';
 
@@ -16,6 +16,7 @@ export class UserService {
   /** Creates the user or refreshes name and avatar, then mints a token valid for the app's TTL. */
   async getToken(ctx: AppContext, input: GetTokenRequest): Promise<GetTokenResult> {
     const now = this.clock.now();
+    await this.#withinQuota(ctx, input.userId);
     await ctx.data.users.upsert({ userId: input.userId, name: input.name, avatarUri: input.avatarUri ?? '' }, now);
     const token = newBearerToken();
     const expiresAt = now + ctx.app.settings.tokenTtlSeconds * 1000;
@@ -24,6 +25,16 @@ export class UserService {
       now,
     );
     return { token, userId: input.userId, expiresAt };
+  }
+
+  /** A new user must fit the app's `maxUsers`; an existing one always gets its token. */
+  async #withinQuota(ctx: AppContext, userId: string): Promise<void> {
+    const { maxUsers } = ctx.app.settings;
+    if ((await ctx.data.users.get(userId)) !== null) return;
+    const users = await ctx.data.users.count();
+    if (users >= maxUsers) {
+      throw new AppError(ErrorCode.QUOTA_EXCEEDED, `app ${ctx.app.appId} has ${users} users, its limit (maxUsers); raise it in the console`);
+    }
   }
 
   async revokeTokens(ctx: AppContext, userId: string): Promise<RevokeTokensResult> {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../domain/services.js';
 import {
   appIdParam,
+  changePasswordRequest,
   createAppRequest,
   credentials,
   rotateSecretRequest,
@@ -11,7 +12,7 @@ import {
 import { consoleAppModel, consoleTokenModel, createdAppModel } from '../../schemas/models.js';
 import { consoleRoute, publicRoute, type Route } from '../route.js';
 
-const { CONFLICT, CREDENTIALS_INVALID, NOT_FOUND } = ErrorCode;
+const { CONFLICT, CREDENTIALS_INVALID, NOT_FOUND, QUOTA_EXCEEDED, RATE_LIMITED, SERVER_BUSY } = ErrorCode;
 
 /** An app id for the examples; it names no real app. */
 const EXAMPLE_APP = { appId: '5f0c3a9e1b2d4c6f' };
@@ -29,9 +30,9 @@ export function consoleRoutes(services: Services): Route[] {
       successMessage: 'account created',
       input: credentials,
       output: consoleTokenModel,
-      errors: [CONFLICT],
+      errors: [CONFLICT, RATE_LIMITED, SERVER_BUSY],
       example: { email: 'owner@example.com', password: 'correct horse battery' },
-      handle: (input) => tenants.signup(input.email, input.password),
+      handle: (input, origin) => tenants.signup(input.email, input.password, origin.ip),
     }),
     publicRoute({
       method: 'POST',
@@ -42,9 +43,43 @@ export function consoleRoutes(services: Services): Route[] {
       successMessage: 'logged in',
       input: credentials,
       output: consoleTokenModel,
-      errors: [CREDENTIALS_INVALID],
+      errors: [CREDENTIALS_INVALID, RATE_LIMITED, SERVER_BUSY],
       example: { email: 'owner@example.com', password: 'correct horse battery' },
-      handle: (input) => tenants.login(input.email, input.password),
+      handle: (input, origin) => tenants.login(input.email, input.password, origin.ip),
+    }),
+    consoleRoute({
+      method: 'POST',
+      path: '/console/logout',
+      tag: 'Console',
+      summary: 'Log out: revoke this console token',
+      description: 'The token stops working at once; other browsers stay logged in (change the password to log them all out).',
+      successMessage: 'logged out',
+      input: null,
+      params: null,
+      output: null,
+      errors: [],
+      example: null,
+      paramsExample: null,
+      handle: async (_input, _tenantId, _params, caller) => {
+        await tenants.logout(caller.token);
+        return null;
+      },
+    }),
+    consoleRoute({
+      method: 'POST',
+      path: '/console/password',
+      tag: 'Console',
+      summary: 'Change the console password',
+      description:
+        'Checks `currentPassword`, stores the new one and revokes every console token of the account, this one included; the answer carries a fresh token for this browser.',
+      successMessage: 'password changed',
+      input: changePasswordRequest,
+      params: null,
+      output: consoleTokenModel,
+      errors: [CREDENTIALS_INVALID, RATE_LIMITED, SERVER_BUSY],
+      example: { currentPassword: 'correct horse battery', newPassword: 'battery staple horse correct' },
+      paramsExample: null,
+      handle: (input, tenantId, _params, caller) => tenants.changePassword(tenantId, input.currentPassword, input.newPassword, caller.ip),
     }),
     consoleRoute({
       method: 'POST',
@@ -56,7 +91,7 @@ export function consoleRoutes(services: Services): Route[] {
       input: createAppRequest,
       params: null,
       output: createdAppModel,
-      errors: [],
+      errors: [QUOTA_EXCEEDED],
       example: { appName: 'My chat', description: 'Chat for the web shop' },
       paramsExample: null,
       handle: (input, tenantId) => apps.create(tenantId, input),

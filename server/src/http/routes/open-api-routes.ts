@@ -22,7 +22,7 @@ import {
 } from '../../schemas/open-api.js';
 import { signedRoute, type Route } from '../route.js';
 
-const { CONFLICT, FORBIDDEN, NOT_FOUND } = ErrorCode;
+const { CONFLICT, FORBIDDEN, NOT_FOUND, QUOTA_EXCEEDED } = ErrorCode;
 
 /**
  * The signed open API (DESIGN §3.3): what a tenant's backend calls. The examples use the users
@@ -41,7 +41,7 @@ export function openApiRoutes(services: Services): Route[] {
       successMessage: 'token issued',
       input: getTokenRequest,
       output: tokenModel,
-      errors: [],
+      errors: [QUOTA_EXCEEDED],
       example: { userId: 'alice', name: 'Alice', avatarUri: 'https://cdn.example.com/avatars/alice.png' },
       handle: (input, app) => users.getToken(app, input),
     }),
@@ -82,7 +82,7 @@ export function openApiRoutes(services: Services): Route[] {
       successMessage: 'group created',
       input: createGroupRequest,
       output: groupModel,
-      errors: [NOT_FOUND, CONFLICT],
+      errors: [NOT_FOUND, CONFLICT, QUOTA_EXCEEDED],
       example: { groupId: 'book-club', userIds: ['alice', 'bob', 'carol'], name: 'Book club', avatarUri: 'https://cdn.example.com/groups/book club.png' },
       handle: (input, app) => groups.create(app, input),
     }),

@@ -50,6 +50,7 @@ export function messageRequests(services: Services) {
       input: sendMessagePayload,
       output: messageModel,
       errors: SEND_ERRORS,
+      rateLimit: 'send',
       example: {
         payload: { targetId: 'bob', messageType: 1, content: { content: 'see you at 8' }, clientMsgId: '6f1c2e1e-8a4b-4c0e-9d55-5b1a3f2d7c10' },
         data: exampleSentMessage,
@@ -63,6 +64,7 @@ export function messageRequests(services: Services) {
       input: sendMessagePayload,
       output: messageModel,
       errors: SEND_ERRORS,
+      rateLimit: 'send',
       example: {
         payload: { targetId: 'team', messageType: 1, content: { content: 'standup in 5' } },
         data: { ...exampleSentMessage, conversationType: 2, targetId: 'team', content: { content: 'standup in 5' }, clientMsgId: null },

@@ -5,15 +5,29 @@ import { copy } from './clone.js';
 
 export class MemoryTenantRepo implements TenantRepo {
   readonly #byEmail = new Map<string, TenantRecord>();
+  readonly #emailById = new Map<string, string>();
 
   async insert(tenant: TenantRecord): Promise<void> {
     if (this.#byEmail.has(tenant.email)) throw new DuplicateKeyError(`email ${tenant.email} is taken`);
     this.#byEmail.set(tenant.email, copy(tenant));
+    this.#emailById.set(tenant.tenantId, tenant.email);
+  }
+
+  async get(tenantId: string): Promise<TenantRecord | null> {
+    const email = this.#emailById.get(tenantId);
+    return email === undefined ? null : this.getByEmail(email);
   }
 
   async getByEmail(email: string): Promise<TenantRecord | null> {
     const tenant = this.#byEmail.get(email);
     return tenant ? copy(tenant) : null;
+  }
+
+  async setPasswordHash(tenantId: string, passwordHash: string): Promise<boolean> {
+    const tenant = this.#byEmail.get(this.#emailById.get(tenantId) ?? '');
+    if (!tenant) return false;
+    tenant.passwordHash = passwordHash;
+    return true;
   }
 }
 
@@ -31,6 +45,20 @@ export class MemoryConsoleTokenRepo implements ConsoleTokenRepo {
   async findByHash(tokenHash: string): Promise<ConsoleTokenRecord | null> {
     const token = this.#byHash.get(tokenHash);
     return token ? copy(token) : null;
+  }
+
+  async delete(tokenHash: string): Promise<void> {
+    this.#byHash.delete(tokenHash);
+  }
+
+  async deleteAllForTenant(tenantId: string): Promise<number> {
+    let deleted = 0;
+    for (const [hash, token] of this.#byHash) {
+      if (token.tenantId !== tenantId) continue;
+      this.#byHash.delete(hash);
+      deleted++;
+    }
+    return deleted;
   }
 }
 

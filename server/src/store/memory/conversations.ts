@@ -1,3 +1,4 @@
+import type { ConversationType } from '@parley/sdk/protocol';
 import type { AppendResult, ConversationRepo, MessageDraft, MessagePage, SessionRepo } from '../ports.js';
 import type { ConversationRecord, MessageRecord, RecallRecord, SessionRecord } from '../records.js';
 import { copy } from './clone.js';
@@ -154,8 +155,22 @@ export class MemorySessionRepo implements SessionRepo {
     return session && session.userId === userId ? copy(session) : null;
   }
 
-  async listForUser(userId: string): Promise<SessionRecord[]> {
-    return [...(this.#byUser.get(userId)?.values() ?? [])].map(copy);
+  async listForUser(userId: string, conversationType?: ConversationType): Promise<SessionRecord[]> {
+    const mine = [...(this.#byUser.get(userId)?.values() ?? [])];
+    return (conversationType === undefined ? mine : mine.filter((session) => session.conversationType === conversationType)).map(copy);
+  }
+
+  async usersWithSessionIn(conversationIds: readonly string[], userIds: readonly string[]): Promise<Set<string>> {
+    const wanted = new Set(conversationIds);
+    const found = new Set<string>();
+    for (const userId of userIds) {
+      const mine = this.#byUser.get(userId);
+      if (!mine || found.has(userId)) continue;
+      // Walk the smaller side: a user with thousands of sessions asked about a few conversations, or the reverse.
+      const hit = mine.size <= wanted.size ? [...mine.keys()].some((id) => wanted.has(id)) : [...wanted].some((id) => mine.has(id));
+      if (hit) found.add(userId);
+    }
+    return found;
   }
 
   async advanceRead(userId: string, conversationId: string, seq: number): Promise<SessionRecord | null> {

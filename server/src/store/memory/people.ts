@@ -28,6 +28,10 @@ export class MemoryUserRepo implements UserRepo {
     }
     return found;
   }
+
+  async count(): Promise<number> {
+    return this.#byId.size;
+  }
 }
 
 export class MemoryUserTokenRepo implements UserTokenRepo {
@@ -86,6 +90,10 @@ export class MemoryGroupRepo implements GroupRepo {
       if (group) found.set(id, copy(group));
     }
     return found;
+  }
+
+  async count(): Promise<number> {
+    return this.#byId.size;
   }
 
   async replace(next: GroupRecord, expectedVersion: number): Promise<boolean> {
