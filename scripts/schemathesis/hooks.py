@@ -14,8 +14,10 @@ sends `userIds=a&userIds=b`). The serializer below encodes every form body as do
 arrays and objects as canonical JSON text (also for the requests Schemathesis derives from a
 case, such as the same request without credentials); the signature covers that text.
 
-Logging out and changing the password revoke console tokens: those two routes get a token of
-their own, from a fresh login, so that the shared one keeps working for the other routes.
+Logging out and changing the password revoke console tokens: logout gets a token of its own,
+from a fresh login, so that the shared one keeps working for the other routes; a password change
+runs as a throwaway account made for it, and a generated `currentPassword` that the schema
+accepts is replaced by that account's password, so the route is exercised past its check.
 
 Environment: PARLEY_APP_ID, PARLEY_APP_SECRET (an app whose users alice, bob, carol and group
 `team` exist), PARLEY_CONSOLE_TOKEN (a tenant's console token), PARLEY_CONSOLE_EMAIL and
@@ -43,8 +45,8 @@ CONSOLE_TOKEN = os.environ["PARLEY_CONSOLE_TOKEN"]
 CONSOLE_EMAIL = os.environ["PARLEY_CONSOLE_EMAIL"]
 CONSOLE_PASSWORD = os.environ["PARLEY_CONSOLE_PASSWORD"]
 BASE_URL = os.environ["PARLEY_BASE_URL"]
-# Routes that revoke the token they are called with (or every token of the account).
-REVOKING_PATHS = ("/console/logout", "/console/password")
+LOGOUT_PATH = "/console/logout"
+PASSWORD_PATH = "/console/password"
 
 SIGNATURE_SCHEME = "appSignature"
 CONSOLE_SCHEME = "consoleToken"
@@ -56,11 +58,19 @@ def schemes(operation):
     return {name for requirement in operation.definition.raw.get("security", []) for name in requirement}
 
 
-def fresh_console_token():
-    body = json.dumps({"email": CONSOLE_EMAIL, "password": CONSOLE_PASSWORD}).encode()
-    request = urllib.request.Request(BASE_URL + "/console/login", data=body, method="POST", headers={"content-type": "application/json"})
+def console_token(path, email, password):
+    body = json.dumps({"email": email, "password": password}).encode()
+    request = urllib.request.Request(BASE_URL + path, data=body, method="POST", headers={"content-type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)["data"]["token"]
+
+
+def fresh_console_token():
+    return console_token("/console/login", CONSOLE_EMAIL, CONSOLE_PASSWORD)
+
+
+def throwaway_account_token():
+    return console_token("/console/signup", "throwaway-%s@example.com" % secrets.token_hex(8), CONSOLE_PASSWORD)
 
 
 def form_text(value):
@@ -112,7 +122,11 @@ class ParleyAuth:
         if SIGNATURE_SCHEME in required:
             return SIGNATURE_SCHEME
         if CONSOLE_SCHEME in required:
-            return fresh_console_token() if ctx.operation.path in REVOKING_PATHS else CONSOLE_TOKEN
+            if ctx.operation.path == LOGOUT_PATH:
+                return fresh_console_token()
+            if ctx.operation.path == PASSWORD_PATH:
+                return throwaway_account_token()
+            return CONSOLE_TOKEN
         return None
 
     def set(self, case, data, ctx):
@@ -127,8 +141,19 @@ class ParleyAuth:
 _sent_nonces = set()
 
 
+def use_throwaway_password(case):
+    """A password change with a `currentPassword` the schema accepts checks it against the throwaway account's."""
+    body = case.body
+    if case.operation.path != PASSWORD_PATH or not isinstance(body, dict):
+        return
+    current = body.get("currentPassword")
+    if isinstance(current, str) and 1 <= len(current) <= 128:
+        body["currentPassword"] = CONSOLE_PASSWORD
+
+
 @schemathesis.hook
 def before_call(context, case, kwargs):
+    use_throwaway_password(case)
     query = case.query
     # Only cases the provider signed: credentials Schemathesis removed or made up on purpose stay as they are.
     if not isinstance(query, dict) or "nonce_str" not in query or "sign" not in query:
