@@ -33,7 +33,8 @@ export function renderConfigTable(): string {
   for (const [name, schema] of Object.entries(envSchema.shape)) {
     const range = rangeOf(schema);
     const meaning = `${schema.description ?? ''}${range ? `; ${range}` : ''}`;
-    lines.push(`| \`${name}\` | \`${defaultOf(schema)}\` | ${meaning.replace(/\|/g, '\\|')} |`);
+    const fallback = defaultOf(schema);
+    lines.push(`| \`${name}\` | ${fallback === '' ? 'unset' : `\`${fallback}\``} | ${meaning.replace(/\|/g, '\\|')} |`);
   }
   return lines.join('\n');
 }

@@ -9,6 +9,8 @@ import { createServices, type DomainSettings, type Services } from './domain/ser
 import { createHttpApp } from './http/app.js';
 import { answerClientErrors } from './http/client-errors.js';
 import { createLogger, type Logger } from './logger.js';
+import { countDomainEvents } from './metrics/domain-metrics.js';
+import { Metrics } from './metrics/metrics.js';
 import { attachRealtimeGateway, type RealtimeGateway } from './realtime/gateway.js';
 import { MemoryStore } from './store/memory/memory-store.js';
 import type { Store } from './store/ports.js';
@@ -19,6 +21,7 @@ export interface ComposeOverrides {
   logger?: Logger;
   store?: Store;
   bus?: Bus;
+  metrics?: Metrics;
 }
 
 /** A composed, not yet listening, Parley server. */
@@ -28,6 +31,8 @@ export interface ParleyServer {
   readonly store: Store;
   readonly bus: Bus;
   readonly logger: Logger;
+  /** What this process counts, served at `/metrics` when `METRICS_TOKEN` is set. */
+  readonly metrics: Metrics;
   readonly http: Server;
   /** The socket.io gateway on the same HTTP server. */
   readonly realtime: RealtimeGateway;
@@ -72,12 +77,16 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const store = overrides.store ?? new MemoryStore();
   const bus = overrides.bus ?? new MemoryBus(clock);
+  const metrics = overrides.metrics ?? new Metrics();
   const services = createServices(store, bus, clock, domainSettings(config), (error, event) => logger.error({ err: error, event }, 'domain event listener failed'));
+  countDomainEvents(services, metrics);
   const app = createHttpApp({
     services,
     logger,
     maxBodyBytes: config.maxBodyBytes,
     signedBodyMaxBytes: config.signedBodyMaxBytes,
+    metrics,
+    metricsToken: config.metricsToken,
     trustProxy: config.trustProxy,
     version: VERSION,
   });
@@ -91,6 +100,7 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
     pingTimeoutMs: config.socketPingTimeoutMs,
     maxPayloadBytes: config.maxBodyBytes,
     sendBufferMaxBytes: config.socketSendBufferMaxBytes,
+    metrics,
   });
 
   let closing: Promise<void> | undefined;
@@ -100,6 +110,7 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
     store,
     bus,
     logger,
+    metrics,
     http,
     realtime,
     listen(port = config.port, host = config.host) {

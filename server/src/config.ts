@@ -108,6 +108,11 @@ export const envSchema = z.object({
     .default(10)
     .describe('console sign-ups and logins for one email address per `CONSOLE_AUTH_WINDOW_SECONDS`, from any IP'),
   CONSOLE_AUTH_WINDOW_SECONDS: integer(1, 24 * 3600).default(600).describe('the window of `CONSOLE_AUTH_PER_IP` and `CONSOLE_AUTH_PER_EMAIL` (10 minutes by default)'),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16-256 printable ASCII characters')
+    .optional()
+    .describe('serve Prometheus metrics at `/metrics` to requests with `Authorization: Bearer <METRICS_TOKEN>`; unset, `/metrics` is not served'),
   SOCKET_PING_INTERVAL_MS: integer(1000, 300_000).default(25_000).describe('socket heartbeat: how often the server pings each connected device'),
   SOCKET_PING_TIMEOUT_MS: integer(1000, 300_000)
     .default(20_000)
@@ -126,6 +131,8 @@ export interface Config {
   port: number;
   host: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Bearer token of `/metrics`, or null when metrics are not served. */
+  metricsToken: string | null;
   /** Honour X-Forwarded-For / -Proto from a reverse proxy. */
   trustProxy: boolean;
   /** Default lifetime of user tokens for new apps. */
@@ -209,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN ?? null,
     trustProxy: e.TRUST_PROXY,
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
     consoleTokenTtlSeconds: e.CONSOLE_TOKEN_TTL_SECONDS,

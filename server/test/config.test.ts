@@ -7,6 +7,7 @@ describe('loadConfig', () => {
       port: 3000,
       host: '0.0.0.0',
       logLevel: 'info',
+      metricsToken: null,
       trustProxy: false,
       tokenTtlSeconds: 604800,
       consoleTokenTtlSeconds: 86400,

@@ -6,6 +6,8 @@ import type { Services } from '../domain/services.js';
 import type { Logger } from '../logger.js';
 import { dispatch } from './dispatch.js';
 import { errorBoundary } from './error-boundary.js';
+import { httpMetrics } from './http-metrics.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { requestLog } from './request-log.js';
 import type { Route } from './route.js';
@@ -18,6 +20,9 @@ export interface HttpAppOptions {
   logger: Logger;
   maxBodyBytes: number;
   signedBodyMaxBytes: number;
+  metrics: Metrics;
+  /** Bearer token `/metrics` requires; null leaves `/metrics` unanswered (404). */
+  metricsToken: string | null;
   trustProxy: boolean;
   version: string;
 }
@@ -41,10 +46,11 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   const openApi = buildOpenApiDocument(routes, options.version);
   const router = new Router();
   for (const route of routes) router.register(route.path, [route.method], dispatch(route, options));
-  mountMetaRoutes(router, openApi, options.version);
+  mountMetaRoutes(router, { openApi, version: options.version, metrics: options.metrics, metricsToken: options.metricsToken });
 
+  app.use(httpMetrics(options.metrics));
   app.use(requestLog(options.logger));
-  app.use(errorBoundary(options.logger));
+  app.use(errorBoundary(options.logger, options.metrics));
   app.use(unanswered());
   app.use(router.routes());
   // Answers OPTIONS, and sets `Allow` with 405 (or 501 for a method no route uses); the

@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import { AppError } from '../domain/errors.js';
 import { RateLimitedError } from '../domain/limits/rate-limits.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { setRateLimitHeaders } from './rate-limit-headers.js';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -23,7 +24,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
  * Anything else is a bug: logged in full with the request id, answered `INTERNAL` without
  * internals.
  */
-export function errorBoundary(logger: Logger): Middleware {
+export function errorBoundary(logger: Logger, metrics: Metrics): Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -34,7 +35,10 @@ export function errorBoundary(logger: Logger): Middleware {
         if (error.retryAfterMs !== undefined) {
           body.retryAfterMs = error.retryAfterMs;
           ctx.set('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
-          if (error instanceof RateLimitedError) setRateLimitHeaders(ctx, { limit: error.limit, remaining: 0, resetMs: error.retryAfterMs });
+          if (error instanceof RateLimitedError) {
+            setRateLimitHeaders(ctx, { limit: error.limit, remaining: 0, resetMs: error.retryAfterMs });
+            metrics.rateLimitRefusals.inc({ limit: error.kind });
+          }
         }
       } else if (isClientHttpError(error)) {
         const code = CODE_BY_STATUS[error.status] ?? ErrorCode.INVALID_PARAMS;
@@ -42,6 +46,7 @@ export function errorBoundary(logger: Logger): Middleware {
       } else {
         const requestId = String(ctx.state.requestId ?? '');
         logger.error({ err: error, requestId, method: ctx.method, path: ctx.path }, 'unhandled error');
+        metrics.internalErrors.inc({ transport: 'http' });
         body = { status: 0, code: ErrorCode.INTERNAL, message: `internal error; quote request id ${requestId} when reporting it` };
       }
       ctx.status = ErrorStatus[body.code];

@@ -1,5 +1,6 @@
-import { ConversationType, KickReason, type KickedEvent } from '@parley/sdk/protocol';
+import { ConversationType, KickReason, type KickedEvent, type ServerEventName } from '@parley/sdk/protocol';
 import type { EventHub } from '../domain/events.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { appRoom, presenceRoom, userRoom } from './rooms.js';
 import type { GatewayServer } from './types.js';
 
@@ -9,22 +10,27 @@ import type { GatewayServer } from './types.js';
  *
  * Returns a function that stops listening.
  */
-export function deliverDomainEvents(io: GatewayServer, events: EventHub): () => void {
+export function deliverDomainEvents(io: GatewayServer, events: EventHub, metrics: Metrics): () => void {
+  const pushed = (event: ServerEventName) => metrics.pushes.inc({ event });
   const stops = [
     events.subscribe('message-stored', ({ appId, message, participants, origin }) => {
       const rooms = participants.map((userId) => userRoom(appId, userId));
+      pushed('new-message');
       (origin === undefined ? io.to(rooms) : io.to(rooms).except(origin)).emit('new-message', message);
     }),
 
     events.subscribe('message-recalled', ({ appId, message, participants, origin }) => {
       const rooms = participants.map((userId) => userRoom(appId, userId));
+      pushed('message-recalled');
       (origin === undefined ? io.to(rooms) : io.to(rooms).except(origin)).emit('message-recalled', message);
     }),
 
     events.subscribe('session-read', ({ appId, userId, state, origin }) => {
       const own = io.to(userRoom(appId, userId));
+      pushed('session-read');
       (origin === undefined ? own : own.except(origin)).emit('session-read', state);
       if (state.conversationType === ConversationType.PRIVATE) {
+        pushed('read-receipt');
         io.to(userRoom(appId, state.targetId)).emit('read-receipt', {
           conversationType: ConversationType.PRIVATE,
           targetId: userId,
@@ -37,14 +43,17 @@ export function deliverDomainEvents(io: GatewayServer, events: EventHub): () => 
     events.subscribe('user-typing', ({ appId, userId, conversationType, targetId, recipients }) => {
       // Each recipient sees the conversation from their side: the group, or the typist.
       const conversation = conversationType === ConversationType.GROUP ? targetId : userId;
+      pushed('typing');
       io.to(recipients.map((recipient) => userRoom(appId, recipient))).emit('typing', { conversationType, targetId: conversation, userId });
     }),
 
     events.subscribe('presence-changed', ({ appId, state }) => {
+      pushed('presence');
       io.to(presenceRoom(appId, state.userId)).emit('presence', state);
     }),
 
     events.subscribe('tokens-revoked', ({ appId, userId }) => {
+      pushed('kicked');
       kick(io, userRoom(appId, userId), {
         reason: KickReason.TOKEN_REVOKED,
         message: 'your tokens were revoked; sign in again',
@@ -52,6 +61,7 @@ export function deliverDomainEvents(io: GatewayServer, events: EventHub): () => 
     }),
 
     events.subscribe('app-deleted', ({ appId }) => {
+      pushed('kicked');
       kick(io, appRoom(appId), { reason: KickReason.APP_DELETED, message: 'this app no longer exists' });
     }),
   ];

@@ -4,8 +4,10 @@ import { Server } from 'socket.io';
 import type { Clock } from '../clock.js';
 import { AppError } from '../domain/errors.js';
 import { newObjectId } from '../domain/ids.js';
+import { RateLimitedError } from '../domain/limits/rate-limits.js';
 import type { Services } from '../domain/services.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { ConnectionLifecycle } from './connections.js';
 import { deliverDomainEvents } from './delivery.js';
 import { authenticateHandshake } from './handshake.js';
@@ -27,6 +29,7 @@ export interface GatewayOptions {
   maxPayloadBytes: number;
   /** Most bytes a connection may hold unsent before it is dropped as a slow consumer (see send-buffer-guard.ts). */
   sendBufferMaxBytes: number;
+  metrics: Metrics;
 }
 
 export interface RealtimeGateway {
@@ -39,7 +42,7 @@ export interface RealtimeGateway {
 
 /** The socket.io gateway (DESIGN §3.4), on the same HTTP server as the REST API. */
 export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions): RealtimeGateway {
-  const { services, clock, logger } = options;
+  const { services, clock, logger, metrics } = options;
   const io: GatewayServer = new Server(http, {
     serveClient: false,
     pingInterval: options.pingIntervalMs,
@@ -52,13 +55,14 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
   const lifecycle = new ConnectionLifecycle(io, services, clock, logger);
   const throttle = new TypingThrottle(clock);
   const requests = socketRequests(services, throttle);
-  const stopDelivery = deliverDomainEvents(io, services.events);
+  const stopDelivery = deliverDomainEvents(io, services.events, metrics);
 
   io.use(authenticateHandshake({ services, clock, logger }));
 
   io.on('connection', (socket) => {
     const { appId, userId } = socket.data;
-    guardSendBuffer(socket, options.sendBufferMaxBytes, logger);
+    guardSendBuffer(socket, options.sendBufferMaxBytes, logger, metrics);
+    metrics.sockets.inc();
     const held = apps.acquire(appId);
     // Answered even before setup is done; every request waits for the app to be held.
     held.catch(() => {});
@@ -72,6 +76,7 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
     }
 
     const answer = async (request: SocketRequest, payload: unknown, ack: ((reply: Ack<unknown>) => void) | undefined) => {
+      const stop = metrics.ackDuration.startTimer({ request: request.name });
       let reply: Ack<unknown>;
       try {
         await held;
@@ -81,12 +86,14 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
         else if (request.rateLimit === 'signal') await services.limits.userSignal(ctx, userId);
         reply = { status: 1, data: await request.execute(payload, { ctx, userId, socket }) };
       } catch (error) {
-        reply = failure(error, request.name, socket, logger);
+        reply = failure(error, request.name, socket, logger, metrics);
       }
+      stop({ outcome: reply.status === 1 ? 'ok' : reply.code });
       ack?.(reply);
     };
 
     socket.on('disconnect', () => {
+      metrics.sockets.dec();
       throttle.forget(socket.id);
       lifecycle
         .closed(socket)
@@ -112,7 +119,11 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
       stopDelivery();
       lifecycle.stop();
       apps.stop();
-      io.disconnectSockets(true);
+      // A shutdown (a deploy, a scale-in) is not a kick: close the transports, not the socket.io
+      // sessions, so every device sees a lost connection and reconnects (to another process
+      // behind the load balancer) with its usual backoff, then syncs. Pending acks are flushed
+      // first; engine.io closes once each connection's write buffer has drained.
+      for (const socket of io.sockets.sockets.values()) socket.conn.close();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
@@ -121,12 +132,14 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
 }
 
 /** An AppError is the caller's to fix; anything else is ours, logged with an id the caller can quote. */
-function failure(error: unknown, event: string, socket: DeviceSocket, logger: Logger): Ack<never> {
+function failure(error: unknown, event: string, socket: DeviceSocket, logger: Logger, metrics: Metrics): Ack<never> {
+  if (error instanceof RateLimitedError) metrics.rateLimitRefusals.inc({ limit: error.kind });
   if (error instanceof AppError) {
     const reply: Ack<never> = { status: 0, code: error.code, message: error.message };
     return error.retryAfterMs === undefined ? reply : { ...reply, retryAfterMs: error.retryAfterMs };
   }
   const errorId = newObjectId();
   logger.error({ err: error, event, errorId, appId: socket.data.appId, userId: socket.data.userId }, 'socket request failed');
+  metrics.internalErrors.inc({ transport: 'socket' });
   return { status: 0, code: ErrorCode.INTERNAL, message: `internal error (id ${errorId})` };
 }

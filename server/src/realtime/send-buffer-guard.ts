@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { DeviceSocket } from './types.js';
 
 /** The reason a slow-consumer drop is logged with. */
@@ -37,7 +38,7 @@ type EngineTransport = EngineConnection['transport'];
  * of 100 large messages), or a device on a slow link would be dropped while it reads one;
  * `loadConfig` checks it against `MAX_MESSAGE_BYTES`.
  */
-export function guardSendBuffer(socket: DeviceSocket, maxBytes: number, logger: Logger): void {
+export function guardSendBuffer(socket: DeviceSocket, maxBytes: number, logger: Logger, metrics: Metrics): void {
   const conn = socket.conn;
   /** Bytes of the packets in engine.io's write buffer: queued, not yet flushed to the transport. */
   let queued = 0;
@@ -45,12 +46,15 @@ export function guardSendBuffer(socket: DeviceSocket, maxBytes: number, logger: 
 
   // `packetCreate` comes just before a packet joins the write buffer, `flush` just before the
   // buffer is handed to the transport (both documented engine.io Socket events).
-  const onPacket = (packet: { data?: unknown }): void => {
+  const onPacket = (packet: { type?: string; data?: unknown }): void => {
     // What the connection holds before this packet: one large answer to a device that reads is fine.
     const pending = queued + (websocketOf(conn.transport)?.bufferedAmount ?? 0);
     queued += packetBytes(packet.data);
+    // Heartbeats are engine packets too; only messages (pushes and acks) are deliveries.
+    if (packet.type === 'message') metrics.packetsSent.inc();
     if (dropped || pending <= maxBytes) return;
     dropped = true;
+    metrics.slowConsumerDrops.inc();
     const { appId, userId } = socket.data;
     logger.warn(
       { reason: SLOW_CONSUMER, appId, userId, transport: conn.transport.name, pendingBytes: pending, limitBytes: maxBytes },

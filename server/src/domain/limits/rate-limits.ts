@@ -3,9 +3,13 @@ import type { RateDecision, RateLimit, RateLimiter } from '../../bus/ports.js';
 import type { AppContext } from '../app-context.js';
 import { AppError } from '../errors.js';
 
+/** Which limit a refusal comes from (for metrics and logs). */
+export type RateLimitKind = 'api' | 'send' | 'signal' | 'console-ip' | 'console-email';
+
 /** A limit was reached: `RATE_LIMITED` with how long to wait, and the window for `RateLimit-*` headers. */
 export class RateLimitedError extends AppError {
   constructor(
+    readonly kind: RateLimitKind,
     readonly limit: RateLimit,
     retryAfterMs: number,
     what: string,
@@ -42,19 +46,19 @@ export class RateLimits {
   /** One signed REST request of the app. */
   apiRequest(ctx: AppContext): Promise<RateWindow> {
     const { appId, settings } = ctx.app;
-    return this.#spend(`api:${appId}`, { points: settings.apiRequestsPerSecond, durationSeconds: 1 }, 'signed requests of this app');
+    return this.#spend('api', `api:${appId}`, { points: settings.apiRequestsPerSecond, durationSeconds: 1 }, 'signed requests of this app');
   }
 
   /** One message sent by a user over the socket. */
   async userSend(ctx: AppContext, userId: string): Promise<void> {
     const { appId, settings } = ctx.app;
-    await this.#spend(`send:${appId}:${userId}`, { points: settings.userSendsPerSecond, durationSeconds: 1 }, 'messages sent by this user');
+    await this.#spend('send', `send:${appId}:${userId}`, { points: settings.userSendsPerSecond, durationSeconds: 1 }, 'messages sent by this user');
   }
 
   /** One typing or presence request of a user. */
   async userSignal(ctx: AppContext, userId: string): Promise<void> {
     const { appId, settings } = ctx.app;
-    await this.#spend(`signal:${appId}:${userId}`, { points: settings.userSignalsPerSecond, durationSeconds: 1 }, 'typing and presence requests of this user');
+    await this.#spend('signal', `signal:${appId}:${userId}`, { points: settings.userSignalsPerSecond, durationSeconds: 1 }, 'typing and presence requests of this user');
   }
 
   /**
@@ -63,13 +67,13 @@ export class RateLimits {
    */
   async consoleAttempt(ip: string, email: string): Promise<void> {
     const { perIp, perEmail, windowSeconds } = this.consoleAuth;
-    await this.#spend(`console-ip:${ip}`, { points: perIp, durationSeconds: windowSeconds }, 'console sign-ups and logins from this address');
-    await this.#spend(`console-email:${email}`, { points: perEmail, durationSeconds: windowSeconds }, 'console sign-ups and logins for this email');
+    await this.#spend('console-ip', `console-ip:${ip}`, { points: perIp, durationSeconds: windowSeconds }, 'console sign-ups and logins from this address');
+    await this.#spend('console-email', `console-email:${email}`, { points: perEmail, durationSeconds: windowSeconds }, 'console sign-ups and logins for this email');
   }
 
-  async #spend(key: string, limit: RateLimit, what: string): Promise<RateWindow> {
+  async #spend(kind: RateLimitKind, key: string, limit: RateLimit, what: string): Promise<RateWindow> {
     const decision = await this.limiter.consume(key, limit);
-    if (!decision.allowed) throw new RateLimitedError(limit, decision.resetMs, what);
+    if (!decision.allowed) throw new RateLimitedError(kind, limit, decision.resetMs, what);
     return { ...decision, limit };
   }
 }

@@ -1,10 +1,24 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type Router from '@koa/router';
+import { ErrorCode } from '@parley/sdk/protocol';
+import { AppError } from '../../domain/errors.js';
+import type { Metrics } from '../../metrics/metrics.js';
+
+export interface MetaRouteOptions {
+  openApi: object;
+  version: string;
+  metrics: Metrics;
+  /** `/metrics` answers only with `Authorization: Bearer <metricsToken>`; null: not served at all. */
+  metricsToken: string | null;
+}
 
 /**
- * Routes outside the envelope: a landing document, a health probe for load balancers and the
- * OpenAPI document, served raw so tools can load it directly.
+ * Routes outside the envelope: a landing document, a health probe for load balancers, the
+ * OpenAPI document (served raw so tools can load it directly) and, when a token is configured,
+ * Prometheus metrics.
  */
-export function mountMetaRoutes(router: Router, openApi: object, version: string): void {
+export function mountMetaRoutes(router: Router, options: MetaRouteOptions): void {
+  const { openApi, version, metrics, metricsToken } = options;
   router.get('/', (ctx) => {
     ctx.body = { name: 'Parley', version, openapi: '/openapi.json', health: '/health' };
   });
@@ -14,4 +28,19 @@ export function mountMetaRoutes(router: Router, openApi: object, version: string
   router.get('/openapi.json', (ctx) => {
     ctx.body = openApi;
   });
+  if (metricsToken === null) return;
+  // Compared as digests: equal lengths for timingSafeEqual, and no timing hint of the token.
+  const expected = digest(metricsToken);
+  router.get('/metrics', async (ctx) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
+    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
+      throw new AppError(ErrorCode.TOKEN_INVALID, 'send the METRICS_TOKEN as Authorization: Bearer <token>');
+    }
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
 }
