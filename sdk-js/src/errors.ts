@@ -22,6 +22,7 @@ export type ParleyErrorCode = ErrorCode | ClientErrorCode;
 const RETRYABLE: ReadonlySet<ParleyErrorCode> = new Set<ParleyErrorCode>([
   ErrorCode.RATE_LIMITED,
   ErrorCode.SERVER_BUSY,
+  ErrorCode.UNAVAILABLE,
   ErrorCode.INTERNAL,
   ClientErrorCode.NETWORK_ERROR,
   ClientErrorCode.TIMEOUT,

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import packageJson from '../package.json' with { type: 'json' };
 import { MemoryBus } from './bus/memory/memory-bus.js';
+import type { SocketFanOut } from './adapters.js';
 import type { Bus } from './bus/ports.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
@@ -21,6 +22,8 @@ export interface ComposeOverrides {
   logger?: Logger;
   store?: Store;
   bus?: Bus;
+  /** How pushes reach sockets of other processes (with Redis); none: this process only. */
+  fanOut?: SocketFanOut;
   metrics?: Metrics;
 }
 
@@ -78,6 +81,7 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
   const store = overrides.store ?? new MemoryStore();
   const bus = overrides.bus ?? new MemoryBus(clock);
   const metrics = overrides.metrics ?? new Metrics();
+  let closing: Promise<void> | undefined;
   const services = createServices(store, bus, clock, domainSettings(config), (error, event) => logger.error({ err: error, event }, 'domain event listener failed'));
   countDomainEvents(services, metrics);
   const app = createHttpApp({
@@ -87,6 +91,7 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
     signedBodyMaxBytes: config.signedBodyMaxBytes,
     metrics,
     metricsToken: config.metricsToken,
+    readiness: async () => ({ store: await answers(store.ping()), bus: await answers(bus.ping()), draining: closing !== undefined }),
     trustProxy: config.trustProxy,
     version: VERSION,
   });
@@ -101,9 +106,9 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
     maxPayloadBytes: config.maxBodyBytes,
     sendBufferMaxBytes: config.socketSendBufferMaxBytes,
     metrics,
+    adapter: overrides.fanOut?.adapter,
   });
 
-  let closing: Promise<void> | undefined;
   return {
     config,
     services,
@@ -129,10 +134,29 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
           http.close(() => resolve());
           http.closeIdleConnections();
         });
+        await overrides.fanOut?.close();
         await bus.close();
         await store.close();
       })();
       return closing;
     },
   };
+}
+
+/** How long a readiness check waits for a dependency before calling it down. */
+const PING_TIMEOUT_MS = 2000;
+
+/** True when `ping` resolves within {@link PING_TIMEOUT_MS}. */
+async function answers(ping: Promise<void>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([ping.then(() => true as const), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -35,6 +35,20 @@ export const envSchema = z.object({
     .describe(
       `${oneOf(LOG_LEVELS)}. Logs are JSON lines on stdout: one per request (method, path, status, time, app, request id; never query strings, bodies or headers)`,
     ),
+  MONGODB_URL: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a MongoDB connection string (mongodb:// or mongodb+srv://)')
+    .optional()
+    .describe(
+      'store everything in MongoDB at this connection string (database from its path, `parley` when it has none) instead of the embedded store; indexes are created at start',
+    ),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a Redis URL (redis:// or rediss://)')
+    .optional()
+    .describe(
+      'share nonces, presence, rate limits and pushes between server processes through Redis at this URL (one primary; not Redis Cluster), instead of keeping them in this process',
+    ),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -131,6 +145,10 @@ export interface Config {
   port: number;
   host: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** MongoDB connection string, or null for the embedded store. */
+  mongodbUrl: string | null;
+  /** Redis URL, or null for the in-process bus. */
+  redisUrl: string | null;
   /** Bearer token of `/metrics`, or null when metrics are not served. */
   metricsToken: string | null;
   /** Honour X-Forwarded-For / -Proto from a reverse proxy. */
@@ -216,6 +234,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    mongodbUrl: e.MONGODB_URL ?? null,
+    redisUrl: e.REDIS_URL ?? null,
     metricsToken: e.METRICS_TOKEN ?? null,
     trustProxy: e.TRUST_PROXY,
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,

@@ -1,5 +1,8 @@
 import { ConfigError, loadConfig } from './config.js';
+import { openAdapters } from './adapters.js';
+import { systemClock } from './clock.js';
 import { composeServer } from './compose.js';
+import { createLogger } from './logger.js';
 
 /** `npm start`: read the environment, compose, listen, and shut down cleanly on a signal. */
 async function main(): Promise<void> {
@@ -14,7 +17,12 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const server = composeServer(config);
+  const logger = createLogger(config.logLevel);
+  const clock = systemClock;
+  // Connected (and indexes created) before the port opens: a server that cannot reach its store
+  // or bus refuses to start, with the reason, instead of failing its first requests.
+  const adapters = await openAdapters(config, clock, logger);
+  const server = composeServer(config, { ...adapters, clock, logger });
   const address = await server.listen();
   const shownHost = ['0.0.0.0', '::'].includes(address.address) ? 'localhost' : address.address;
   server.logger.info(

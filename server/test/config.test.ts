@@ -7,6 +7,8 @@ describe('loadConfig', () => {
       port: 3000,
       host: '0.0.0.0',
       logLevel: 'info',
+      mongodbUrl: null,
+      redisUrl: null,
       metricsToken: null,
       trustProxy: false,
       tokenTtlSeconds: 604800,

@@ -143,6 +143,27 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await fresh.conversations.get('p:a:b')).toBeNull();
         expect(await b.users.get('u')).not.toBeNull();
       });
+
+      it('purge also removes tokens, groups and sessions, and the app starts afresh', async () => {
+        const a = store.forApp('appA');
+        const b = store.forApp('appB');
+        for (const scope of [a, b]) {
+          await scope.tokens.insert({ tokenHash: 'h', userId: 'u', createdAt: 1, expiresAt: 100, revokedAt: null }, 1);
+          await scope.groups.insert(group('g'));
+          await scope.sessions.ensure({ sid: newObjectId(), userId: 'u', conversationId: 'p:a:b', conversationType: ConversationType.PRIVATE, targetId: 'b', initialReadSeq: 0, createdAt: 1 });
+          await scope.conversations.append(draft({ clientMsgId: 'k' }));
+        }
+        await a.purge();
+        const fresh = store.forApp('appA');
+        expect(await fresh.tokens.findByHash('h')).toBeNull();
+        expect(await fresh.groups.count()).toBe(0);
+        expect(await fresh.sessions.listForUser('u')).toEqual([]);
+        expect(await fresh.conversations.findByClientMsgId('a', 'k')).toBeNull();
+        expect((await fresh.conversations.append(draft({ clientMsgId: 'k' }))).message.seq).toBe(1);
+        expect(await b.tokens.findByHash('h')).not.toBeNull();
+        expect(await b.sessions.listForUser('u')).toHaveLength(1);
+        expect((await b.conversations.get('p:a:b'))?.lastSeq).toBe(1);
+      });
     });
 
     describe('users and tokens', () => {
@@ -153,6 +174,23 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(created).toMatchObject({ name: 'A', createdAt: 1, updatedAt: 1 });
         expect(updated).toMatchObject({ name: 'B', avatarUri: 'y', createdAt: 1, updatedAt: 2 });
         expect([...(await scope.users.getMany(['u', 'missing'])).keys()]).toEqual(['u']);
+      });
+
+      it('concurrent first logins of one user create it once', async () => {
+        const scope = store.forApp('app');
+        const results = await Promise.all(Array.from({ length: 8 }, (_, i) => scope.users.upsert({ userId: 'u', name: `n${i}`, avatarUri: '' }, 1)));
+        expect(results.every((user) => user.userId === 'u' && user.createdAt === 1)).toBe(true);
+        expect(await scope.users.count()).toBe(1);
+        expect(results.map((user) => user.name)).toContain((await scope.users.get('u'))?.name);
+      });
+
+      it('getMany answers in the order asked, skipping unknown and repeated ids', async () => {
+        const scope = store.forApp('app');
+        for (const userId of ['u1', 'u2', 'u3']) await scope.users.upsert({ userId, name: userId, avatarUri: '' }, 1);
+        expect([...(await scope.users.getMany(['u3', 'nobody', 'u1', 'u3'])).keys()]).toEqual(['u3', 'u1']);
+        expect(await scope.users.getMany([])).toEqual(new Map());
+        for (const groupId of ['g1', 'g2']) await scope.groups.insert(group(groupId));
+        expect([...(await scope.groups.getMany(['g2', 'g0', 'g1'])).keys()]).toEqual(['g2', 'g1']);
       });
 
       it('revokes only live tokens of one user', async () => {
@@ -202,6 +240,90 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(otherSender.created).toBe(true);
         expect((await scope.conversations.get('p:a:b'))?.lastSeq).toBe(2);
         expect(await scope.conversations.findByClientMsgId('a', 'c1')).toEqual(first.message);
+      });
+
+      it('concurrent sends with one clientMsgId store one message', async () => {
+        const scope = store.forApp('app');
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => scope.conversations.append(draft({ clientMsgId: 'same', timestamp: 1000 + i }))));
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        expect(new Set(results.map((r) => r.message.msgId)).size).toBe(1);
+        expect((await scope.conversations.get('p:a:b'))?.lastSeq).toBe(1);
+        expect(await scope.conversations.listAfter('p:a:b', 0, 100)).toHaveLength(1);
+      });
+
+      it('concurrent appends to several conversations number each from 1', async () => {
+        const scope = store.forApp('app');
+        const ids = ['p:a:b', 'p:a:c', 'g:crew'];
+        await Promise.all(ids.flatMap((conversationId) => Array.from({ length: 6 }, () => scope.conversations.append(draft({ conversationId })))));
+        for (const conversationId of ids) {
+          expect((await scope.conversations.listAfter(conversationId, 0, 100)).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+        }
+        const many = await scope.conversations.getMany(['g:crew', 'p:x:y', 'p:a:b']);
+        expect([...many.keys()]).toEqual(['g:crew', 'p:a:b']);
+        expect([...many.values()].map((c) => c.lastSeq)).toEqual([6, 6]);
+        expect(await scope.conversations.getMany([])).toEqual(new Map());
+      });
+
+      it('an appended message reads back equal, and the conversation summarises it', async () => {
+        const scope = store.forApp('app');
+        const { message } = await scope.conversations.append(
+          draft({ conversationId: 'g:crew', conversationType: ConversationType.GROUP, targetId: 'crew', content: { content: 'x', extra: { n: 1.5, list: [1, 'two', null] } }, clientMsgId: 'c', timestamp: 1234, preview: 'x' }),
+        );
+        expect(message).toEqual({
+          msgId: message.msgId,
+          conversationId: 'g:crew',
+          seq: 1,
+          conversationType: ConversationType.GROUP,
+          senderUserId: 'a',
+          targetId: 'crew',
+          messageType: MessageType.TEXT,
+          content: { content: 'x', extra: { n: 1.5, list: [1, 'two', null] } },
+          clientMsgId: 'c',
+          timestamp: 1234,
+          recall: null,
+        });
+        expect(await scope.conversations.getMessage(message.msgId)).toEqual(message);
+        expect(await scope.conversations.listMessages('g:crew', { limit: 10 })).toEqual([message]);
+        expect(await scope.conversations.get('g:crew')).toEqual({
+          conversationId: 'g:crew',
+          conversationType: ConversationType.GROUP,
+          lastSeq: 1,
+          lastMessage: { msgId: message.msgId, seq: 1, senderUserId: 'a', messageType: MessageType.TEXT, preview: 'x', timestamp: 1234 },
+          createdAt: 1234,
+          updatedAt: 1234,
+        });
+        message.content = { content: 'mutated' };
+        expect((await scope.conversations.getMessage(message.msgId))?.content).toEqual({ content: 'x', extra: { n: 1.5, list: [1, 'two', null] } });
+      });
+
+      it('keeps any JSON content exactly as sent: dotted and empty keys, nested arrays, big and fractional numbers', async () => {
+        const scope = store.forApp('app');
+        const content = {
+          content: 'x',
+          extra: { 'a.b': { 'c.d': 1 }, '': 'empty', grid: [[1, 2], [3, [4, null]]], big: 2 ** 53 - 1, fraction: 0.1, unicode: 'é😀\u0000' },
+          'x.y': true,
+        };
+        const { message } = await scope.conversations.append(draft({ content }));
+        expect(message.content).toEqual(content);
+        expect((await scope.conversations.getMessage(message.msgId))?.content).toEqual(content);
+        expect((await scope.conversations.listAfter('p:a:b', 0, 1))[0]?.content).toEqual(content);
+      });
+
+      it('pages never mix conversations', async () => {
+        const scope = store.forApp('app');
+        for (let i = 0; i < 3; i++) {
+          await scope.conversations.append(draft());
+          await scope.conversations.append(draft({ conversationId: 'p:a:c', targetId: 'c' }));
+        }
+        expect((await scope.conversations.listMessages('p:a:b', { limit: 10 })).map((m) => [m.conversationId, m.seq])).toEqual([
+          ['p:a:b', 3],
+          ['p:a:b', 2],
+          ['p:a:b', 1],
+        ]);
+        expect((await scope.conversations.listAfter('p:a:c', 1, 10)).map((m) => [m.conversationId, m.seq])).toEqual([
+          ['p:a:c', 2],
+          ['p:a:c', 3],
+        ]);
       });
 
       it('concurrent appends get distinct consecutive seqs', async () => {
@@ -276,11 +398,19 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await scope.sessions.getBySid('someone-else', first.sid)).toBeNull();
       });
 
+      it('concurrent ensures of one session create it once', async () => {
+        const scope = store.forApp('app');
+        const results = await Promise.all(Array.from({ length: 8 }, () => scope.sessions.ensure(session('u', 'c1'))));
+        expect(new Set(results.map((s) => s.sid)).size).toBe(1);
+        expect(await scope.sessions.listForUser('u')).toEqual([results[0]]);
+      });
+
       it('read marks only move forward', async () => {
         const scope = store.forApp('app');
         await scope.sessions.ensure(session('u', 'c1'));
         expect((await scope.sessions.advanceRead('u', 'c1', 5))?.readSeq).toBe(5);
         expect((await scope.sessions.advanceRead('u', 'c1', 3))?.readSeq).toBe(5);
+        expect(await scope.sessions.advanceRead('u', 'c1', 7)).toEqual({ ...(await scope.sessions.get('u', 'c1')), readSeq: 7 });
         expect(await scope.sessions.advanceRead('u', 'missing', 3)).toBeNull();
       });
 

@@ -39,6 +39,8 @@ export const ErrorCode = {
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
   /** The server is too busy to take this request now (e.g. password hashing); retry after `retryAfterMs`. */
   SERVER_BUSY: 'SERVER_BUSY',
+  /** The server cannot reach its database or its Redis right now; nothing was done. Retry later. */
+  UNAVAILABLE: 'UNAVAILABLE',
   /** Unexpected server failure; the message carries a request id to quote to support. */
   INTERNAL: 'INTERNAL',
 } as const;
@@ -63,6 +65,7 @@ export const ErrorStatus: Readonly<Record<ErrorCode, number>> = {
   HEADERS_TOO_LARGE: 431,
   QUOTA_EXCEEDED: 403,
   SERVER_BUSY: 503,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 

@@ -12,7 +12,7 @@ import { buildOpenApiDocument } from './openapi.js';
 import { requestLog } from './request-log.js';
 import type { Route } from './route.js';
 import { consoleRoutes } from './routes/console-routes.js';
-import { mountMetaRoutes } from './routes/meta-routes.js';
+import { mountMetaRoutes, type Readiness } from './routes/meta-routes.js';
 import { openApiRoutes } from './routes/open-api-routes.js';
 
 export interface HttpAppOptions {
@@ -23,6 +23,7 @@ export interface HttpAppOptions {
   metrics: Metrics;
   /** Bearer token `/metrics` requires; null leaves `/metrics` unanswered (404). */
   metricsToken: string | null;
+  readiness: () => Promise<Readiness>;
   trustProxy: boolean;
   version: string;
 }
@@ -46,7 +47,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   const openApi = buildOpenApiDocument(routes, options.version);
   const router = new Router();
   for (const route of routes) router.register(route.path, [route.method], dispatch(route, options));
-  mountMetaRoutes(router, { openApi, version: options.version, metrics: options.metrics, metricsToken: options.metricsToken });
+  mountMetaRoutes(router, { openApi, version: options.version, metrics: options.metrics, metricsToken: options.metricsToken, readiness: options.readiness });
 
   app.use(httpMetrics(options.metrics));
   app.use(requestLog(options.logger));

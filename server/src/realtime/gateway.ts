@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { ErrorCode, type Ack, type ClientRequestName } from '@parley/sdk/protocol';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import type { Clock } from '../clock.js';
 import { AppError } from '../domain/errors.js';
 import { newObjectId } from '../domain/ids.js';
@@ -11,6 +11,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { ConnectionLifecycle } from './connections.js';
 import { deliverDomainEvents } from './delivery.js';
 import { authenticateHandshake } from './handshake.js';
+import { relayAppEvents } from './app-relay.js';
 import { LiveApps } from './live-apps.js';
 import { socketRequests } from './requests/index.js';
 import { guardSendBuffer } from './send-buffer-guard.js';
@@ -30,6 +31,8 @@ export interface GatewayOptions {
   /** Most bytes a connection may hold unsent before it is dropped as a slow consumer (see send-buffer-guard.ts). */
   sendBufferMaxBytes: number;
   metrics: Metrics;
+  /** socket.io adapter that reaches other processes' sockets; default: this process only. */
+  adapter?: ServerOptions['adapter'];
 }
 
 export interface RealtimeGateway {
@@ -48,6 +51,7 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
     pingInterval: options.pingIntervalMs,
     pingTimeout: options.pingTimeoutMs,
     maxHttpBufferSize: options.maxPayloadBytes,
+    ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
     // Devices authenticate with a token, never a cookie, so any web origin may connect.
     cors: { origin: '*' },
   });
@@ -56,6 +60,7 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
   const throttle = new TypingThrottle(clock);
   const requests = socketRequests(services, throttle);
   const stopDelivery = deliverDomainEvents(io, services.events, metrics);
+  const stopRelay = relayAppEvents(io, services.events, apps);
 
   io.use(authenticateHandshake({ services, clock, logger }));
 
@@ -117,6 +122,7 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
     requests,
     async close() {
       stopDelivery();
+      stopRelay();
       lifecycle.stop();
       apps.stop();
       // A shutdown (a deploy, a scale-in) is not a kick: close the transports, not the socket.io

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@parley/sdk/protocol';
+import { ErrorCode, type AppSettings } from '@parley/sdk/protocol';
 import type { AppContext } from '../domain/app-context.js';
 import { AppError } from '../domain/errors.js';
 import type { Services } from '../domain/services.js';
@@ -24,16 +24,22 @@ export class LiveApps {
 
   constructor(private readonly services: Services) {
     this.#stops = [
-      services.events.subscribe('app-updated', ({ appId, settings }) => {
-        const entry = this.#entries.get(appId);
-        // Chained, so an update that arrives while the app is still being read is not lost.
-        if (entry) entry.ctx = entry.ctx.then((ctx) => ({ ...ctx, app: { ...ctx.app, settings } }));
-      }),
-      services.events.subscribe('app-deleted', ({ appId }) => {
-        const entry = this.#entries.get(appId);
-        if (entry) entry.deleted = true;
-      }),
+      services.events.subscribe('app-updated', ({ appId, settings }) => this.settingsChanged(appId, settings)),
+      services.events.subscribe('app-deleted', ({ appId }) => this.deleted(appId)),
     ];
+  }
+
+  /** The app's settings changed (in this process, or in another one: see app-relay.ts). */
+  settingsChanged(appId: string, settings: AppSettings): void {
+    const entry = this.#entries.get(appId);
+    // Chained, so an update that arrives while the app is still being read is not lost.
+    if (entry) entry.ctx = entry.ctx.then((ctx) => ({ ...ctx, app: { ...ctx.app, settings } }));
+  }
+
+  /** The app was deleted: every later request of its connections fails with `UNKNOWN_APP`. */
+  deleted(appId: string): void {
+    const entry = this.#entries.get(appId);
+    if (entry) entry.deleted = true;
   }
 
   /** Holds app `appId` for one more connection. Rejects with `UNKNOWN_APP` when it does not exist. */

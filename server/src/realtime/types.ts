@@ -1,4 +1,4 @@
-import type { ClientToServerEvents, Platform, ServerToClientEvents } from '@parley/sdk/protocol';
+import type { AppSettings, ClientToServerEvents, Platform, ServerToClientEvents } from '@parley/sdk/protocol';
 import type { Server, Socket } from 'socket.io';
 
 /** What the handshake learned about a connection. */
@@ -13,8 +13,17 @@ export interface ConnectionData {
 }
 
 /**
+ * What one server process tells the others through the socket.io adapter (`serverSideEmit`):
+ * changes every process must apply to the apps its connections hold.
+ */
+export interface InterServerEvents {
+  'app-updated': (event: { appId: string; settings: AppSettings }) => void;
+  'app-deleted': (event: { appId: string }) => void;
+}
+
+/**
  * socket.io typed with the protocol's event maps, the same ones `ParleyClient`'s socket uses
  * (generics reversed): requests with their ack callbacks in, pushes out.
  */
-export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ConnectionData>;
-export type DeviceSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ConnectionData>;
+export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, ConnectionData>;
+export type DeviceSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, ConnectionData>;

@@ -17,7 +17,10 @@ import type {
  * implement them and pass the same contract suite (test/store.contract.ts).
  *
  * Every method is atomic on its own: adapters guarantee that one call is applied entirely or not
- * at all, and say in their doc comment what they guarantee across calls.
+ * at all, and say in their doc comment what they guarantee across calls. An adapter without
+ * multi-document transactions may write one call in steps, provided that whatever a crash between
+ * the steps leaves reads through the port as the call applied or not applied, or is completed by
+ * the next call that meets it; its doc comment says which.
  */
 
 /** A unique key (email, appId, groupId, ...) is already taken. */
@@ -135,6 +138,10 @@ export interface ConversationRepo {
    *
    * Idempotent per sender: when `clientMsgId` is set and the same sender already used it, the
    * earlier message is returned with `created: false` and nothing is written.
+   *
+   * Never leaves a hole: the stored seqs are consecutive in every state a crash can leave (a seq
+   * exists only together with its stored message), so `listAfter` never skips one and a client
+   * waiting for seq n + 1 never waits for a message that will not come.
    */
   append(draft: MessageDraft): Promise<AppendResult>;
   /** Newest first. */
@@ -194,5 +201,7 @@ export interface Store {
   readonly consoleTokens: ConsoleTokenRepo;
   readonly apps: AppRepo;
   forApp(appId: string): AppScope;
+  /** Resolves when the database answers now; rejects otherwise (the readiness probe). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

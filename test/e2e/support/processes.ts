@@ -58,12 +58,12 @@ export interface ProductionServer {
 
 /**
  * Starts the production build (built by the e2e global setup) on a free port, with the same
- * settings as the quickstart test, and resolves once it printed its listening line.
+ * settings as the quickstart test plus `env`, and resolves once it printed its listening line.
  */
-export function startProductionServer(timeoutMs = 10_000): Promise<ProductionServer> {
+export function startProductionServer(timeoutMs = 10_000, env: Record<string, string> = {}): Promise<ProductionServer> {
   const child = spawn(process.execPath, ['server/dist/main.js'], {
     cwd: root,
-    env: baseEnv({ PORT: '0', HOST: '127.0.0.1', PASSWORD_SCRYPT_COST: '16384' }),
+    env: baseEnv({ PORT: '0', HOST: '127.0.0.1', PASSWORD_SCRYPT_COST: '16384', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

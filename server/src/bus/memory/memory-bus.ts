@@ -16,5 +16,7 @@ export class MemoryBus implements Bus {
     this.presence = new MemoryPresence(clock);
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

@@ -10,20 +10,45 @@ export interface MetaRouteOptions {
   metrics: Metrics;
   /** `/metrics` answers only with `Authorization: Bearer <metricsToken>`; null: not served at all. */
   metricsToken: string | null;
+  /** What `/readyz` reports: each dependency's answer, and whether the process is shutting down. */
+  readiness: () => Promise<Readiness>;
+}
+
+/** `/readyz`'s view of the process. */
+export interface Readiness {
+  store: boolean;
+  bus: boolean;
+  draining: boolean;
 }
 
 /**
- * Routes outside the envelope: a landing document, a health probe for load balancers, the
+ * Routes outside the envelope: a landing document, health probes for load balancers (`/health`
+ * and `/healthz` for liveness, `/readyz` for readiness), the
  * OpenAPI document (served raw so tools can load it directly) and, when a token is configured,
  * Prometheus metrics.
  */
 export function mountMetaRoutes(router: Router, options: MetaRouteOptions): void {
-  const { openApi, version, metrics, metricsToken } = options;
+  const { openApi, version, metrics, metricsToken, readiness } = options;
   router.get('/', (ctx) => {
     ctx.body = { name: 'Parley', version, openapi: '/openapi.json', health: '/health' };
   });
   router.get('/health', (ctx) => {
     ctx.body = { status: 1, message: 'ok', data: { uptimeSeconds: Math.round(process.uptime()) } };
+  });
+  // Liveness: the process answers. A load balancer or orchestrator restarts it when this fails.
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 1, message: 'alive', data: { uptimeSeconds: Math.round(process.uptime()) } };
+  });
+  // Readiness: send traffic here. False while the store or bus does not answer, and while shutting down.
+  router.get('/readyz', async (ctx) => {
+    const state = await readiness();
+    if (state.store && state.bus && !state.draining) {
+      ctx.body = { status: 1, message: 'ready', data: state };
+      return;
+    }
+    const why = state.draining ? 'shutting down' : `${[!state.store && 'store', !state.bus && 'bus'].filter(Boolean).join(' and ')} not answering`;
+    ctx.status = 503;
+    ctx.body = { status: 0, code: ErrorCode.UNAVAILABLE, message: `not ready: ${why}`, data: state };
   });
   router.get('/openapi.json', (ctx) => {
     ctx.body = openApi;

@@ -37,6 +37,8 @@ export class MemoryStore implements Store {
     return scope;
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {
     this.#scopes.clear();
   }

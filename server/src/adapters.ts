@@ -1,0 +1,63 @@
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
+import type { ServerOptions } from 'socket.io';
+import { MemoryBus } from './bus/memory/memory-bus.js';
+import type { Bus } from './bus/ports.js';
+import { createRedisBus } from './bus/redis/redis-bus.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { MemoryStore } from './store/memory/memory-store.js';
+import { openMongoStore } from './store/mongo/mongo-store.js';
+import type { Store } from './store/ports.js';
+
+/** How socket.io servers in several processes reach each other's sockets. */
+export interface SocketFanOut {
+  adapter: ServerOptions['adapter'];
+  close(): Promise<void>;
+}
+
+/** The adapters the configuration asks for, opened: connected, indexes created. */
+export interface OpenedAdapters {
+  store: Store;
+  bus: Bus;
+  /** Present with Redis: the socket.io adapter that carries pushes between processes. */
+  fanOut?: SocketFanOut;
+}
+
+/**
+ * `MONGODB_URL` selects the MongoDB store, else the embedded one; `REDIS_URL` selects the Redis
+ * bus and socket.io's Redis Streams adapter, else both stay in this process. Whatever was opened
+ * is closed again when a later one fails, so a refused start leaves no connection behind.
+ */
+export async function openAdapters(config: Config, clock: Clock, logger: Logger): Promise<OpenedAdapters> {
+  const store = config.mongodbUrl === null ? new MemoryStore() : await openMongoStore(config.mongodbUrl);
+  if (config.redisUrl === null) return { store, bus: new MemoryBus(clock) };
+  try {
+    const bus = await createRedisBus(config.redisUrl, clock, {
+      onError: (error) => logger.warn({ err: error }, 'redis bus: connection or presence refresh failed; retrying'),
+      onRateLimitFallback: () => logger.debug('rate limit counted in this process only: redis did not answer'),
+    });
+    return { store, bus, fanOut: redisFanOut(config.redisUrl, logger) };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/**
+ * socket.io's Redis Streams adapter rather than its Pub/Sub one: a stream is read from the last
+ * offset seen, so a process whose Redis connection blips (or a Redis restart) resumes without
+ * losing the pushes published meanwhile, where Pub/Sub drops them. It needs one client (it
+ * duplicates it for its blocking reads) and bounds the stream (`maxLen`).
+ */
+function redisFanOut(url: string, logger: Logger): SocketFanOut {
+  const client = new Redis(url, { maxRetriesPerRequest: 2, retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 3000) });
+  client.on('error', (error: Error) => logger.warn({ err: error }, 'socket.io redis adapter: connection failed; retrying'));
+  return {
+    adapter: createAdapter(client, { streamName: 'parley:socket.io', maxLen: 100_000 }),
+    close: async () => {
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}

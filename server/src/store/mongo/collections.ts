@@ -1,0 +1,55 @@
+import type { Collection, Db } from 'mongodb';
+import type {
+  AppDoc,
+  ConsoleTokenDoc,
+  ConversationDoc,
+  GroupDoc,
+  MessageDoc,
+  SessionDoc,
+  TenantDoc,
+  UserDoc,
+  UserTokenDoc,
+} from './documents.js';
+
+/** Every collection the adapter uses, typed by its documents. */
+export interface Collections {
+  readonly tenants: Collection<TenantDoc>;
+  readonly consoleTokens: Collection<ConsoleTokenDoc>;
+  readonly apps: Collection<AppDoc>;
+  readonly users: Collection<UserDoc>;
+  readonly userTokens: Collection<UserTokenDoc>;
+  readonly groups: Collection<GroupDoc>;
+  readonly conversations: Collection<ConversationDoc>;
+  readonly messages: Collection<MessageDoc>;
+  readonly sessions: Collection<SessionDoc>;
+}
+
+/** Collection names in the database, by role. */
+export const COLLECTION_NAMES = {
+  tenants: 'tenants',
+  consoleTokens: 'console_tokens',
+  apps: 'apps',
+  users: 'users',
+  userTokens: 'user_tokens',
+  groups: 'groups',
+  conversations: 'conversations',
+  messages: 'messages',
+  sessions: 'sessions',
+} as const satisfies Record<keyof Collections, string>;
+
+/** The collections of app data: each document has `appId`, and `purge` empties them per app. */
+export const APP_COLLECTIONS = ['users', 'userTokens', 'groups', 'conversations', 'messages', 'sessions'] as const satisfies readonly (keyof Collections)[];
+
+export function collectionsOf(db: Db): Collections {
+  return {
+    tenants: db.collection<TenantDoc>(COLLECTION_NAMES.tenants),
+    consoleTokens: db.collection<ConsoleTokenDoc>(COLLECTION_NAMES.consoleTokens),
+    apps: db.collection<AppDoc>(COLLECTION_NAMES.apps),
+    users: db.collection<UserDoc>(COLLECTION_NAMES.users),
+    userTokens: db.collection<UserTokenDoc>(COLLECTION_NAMES.userTokens),
+    groups: db.collection<GroupDoc>(COLLECTION_NAMES.groups),
+    conversations: db.collection<ConversationDoc>(COLLECTION_NAMES.conversations),
+    messages: db.collection<MessageDoc>(COLLECTION_NAMES.messages),
+    sessions: db.collection<SessionDoc>(COLLECTION_NAMES.sessions),
+  };
+}

@@ -1,0 +1,233 @@
+import type {
+  AppRecord,
+  ConsoleTokenRecord,
+  ConversationRecord,
+  GroupRecord,
+  LastMessageRecord,
+  MemberRecord,
+  MessageRecord,
+  SessionRecord,
+  TenantRecord,
+  UserRecord,
+  UserTokenRecord,
+} from '../records.js';
+
+/**
+ * The documents the MongoDB adapter stores, and the mappers back to records.
+ *
+ * Global collections (tenants, console tokens, apps) use their own key as `_id`. Every document
+ * of app data carries `appId` next to the record's fields and lets the driver pick `_id`; its
+ * natural key is a unique index that starts with `appId` (see indexes.ts).
+ *
+ * The mappers copy field by field: a returned record has exactly the record's fields (no `_id`,
+ * no `appId`, no internal field such as a message's `preview`), so it equals what the memory
+ * adapter returns, and nothing the caller does to it reaches a driver object.
+ */
+
+export interface TenantDoc {
+  /** The tenantId. */
+  _id: string;
+  email: string;
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface ConsoleTokenDoc {
+  /** The token hash. */
+  _id: string;
+  tenantId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface AppDoc extends Omit<AppRecord, 'appId'> {
+  /** The appId. */
+  _id: string;
+}
+
+export interface UserDoc extends UserRecord {
+  appId: string;
+}
+
+export interface UserTokenDoc extends UserTokenRecord {
+  appId: string;
+}
+
+export interface GroupDoc extends GroupRecord {
+  appId: string;
+}
+
+export interface ConversationDoc extends ConversationRecord {
+  appId: string;
+}
+
+export interface MessageDoc extends Omit<MessageRecord, 'content'> {
+  appId: string;
+  /**
+   * `content` as JSON text. Content is the tenant's JSON, kept as sent; as BSON it would be
+   * refused by some servers (FerretDB v1 rejects keys containing `.` and arrays inside arrays) and
+   * nothing queries inside it, so the store keeps it opaque and returns exactly what was stored.
+   */
+  contentJson: string;
+  /**
+   * The conversation-list text of this message (recall replaces it), kept so that any reader can
+   * rebuild the conversation's `lastMessage` from the message alone (see conversations.ts).
+   */
+  preview: string;
+  /**
+   * The sender's idempotency key, unique per (appId, senderUserId): `c:<clientMsgId>` when the
+   * message has a clientMsgId, else `m:<msgId>`, which no other message has. A plain unique index
+   * on it does what a partial unique index on `clientMsgId` would, on servers without partial
+   * indexes too (FerretDB v1 answers `partialFilterExpression` with "not implemented yet").
+   */
+  clientKey: string;
+}
+
+/** The `clientKey` of a message (see MessageDoc). */
+export function clientKeyOf(message: { msgId: string; clientMsgId: string | null }): string {
+  return message.clientMsgId === null ? `m:${message.msgId}` : clientKeyFor(message.clientMsgId);
+}
+
+/** The `clientKey` a message sent with `clientMsgId` has. */
+export function clientKeyFor(clientMsgId: string): string {
+  return `c:${clientMsgId}`;
+}
+
+export interface SessionDoc extends SessionRecord {
+  appId: string;
+}
+
+export function toTenant(doc: TenantDoc): TenantRecord {
+  return { tenantId: doc._id, email: doc.email, passwordHash: doc.passwordHash, createdAt: doc.createdAt };
+}
+
+export function toConsoleToken(doc: ConsoleTokenDoc): ConsoleTokenRecord {
+  return { tokenHash: doc._id, tenantId: doc.tenantId, createdAt: doc.createdAt, expiresAt: doc.expiresAt };
+}
+
+export function toApp(doc: AppDoc): AppRecord {
+  return {
+    appId: doc._id,
+    tenantId: doc.tenantId,
+    appName: doc.appName,
+    description: doc.description,
+    secret: doc.secret,
+    previousSecret: doc.previousSecret,
+    previousSecretValidUntil: doc.previousSecretValidUntil,
+    settings: structuredClone(doc.settings),
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+export function toUser(doc: UserRecord): UserRecord {
+  return { userId: doc.userId, name: doc.name, avatarUri: doc.avatarUri, createdAt: doc.createdAt, updatedAt: doc.updatedAt };
+}
+
+export function toUserToken(doc: UserTokenRecord): UserTokenRecord {
+  return { tokenHash: doc.tokenHash, userId: doc.userId, createdAt: doc.createdAt, expiresAt: doc.expiresAt, revokedAt: doc.revokedAt };
+}
+
+function toMember(doc: MemberRecord): MemberRecord {
+  return { userId: doc.userId, role: doc.role, joinedAt: doc.joinedAt };
+}
+
+export function toGroup(doc: GroupRecord): GroupRecord {
+  return {
+    groupId: doc.groupId,
+    name: doc.name,
+    avatarUri: doc.avatarUri,
+    ownerId: doc.ownerId,
+    members: doc.members.map(toMember),
+    version: doc.version,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+function toLastMessage(doc: LastMessageRecord): LastMessageRecord {
+  return {
+    msgId: doc.msgId,
+    seq: doc.seq,
+    senderUserId: doc.senderUserId,
+    messageType: doc.messageType,
+    preview: doc.preview,
+    timestamp: doc.timestamp,
+  };
+}
+
+export function toConversation(doc: ConversationRecord): ConversationRecord {
+  return {
+    conversationId: doc.conversationId,
+    conversationType: doc.conversationType,
+    lastSeq: doc.lastSeq,
+    lastMessage: doc.lastMessage === null ? null : toLastMessage(doc.lastMessage),
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+export function toMessage(doc: MessageDoc): MessageRecord {
+  return {
+    msgId: doc.msgId,
+    conversationId: doc.conversationId,
+    seq: doc.seq,
+    conversationType: doc.conversationType,
+    senderUserId: doc.senderUserId,
+    targetId: doc.targetId,
+    messageType: doc.messageType,
+    content: parseContent(doc.contentJson),
+    clientMsgId: doc.clientMsgId,
+    timestamp: doc.timestamp,
+    recall: doc.recall === null ? null : { by: doc.recall.by, at: doc.recall.at },
+  };
+}
+
+/** `MessageDoc.contentJson` of a content. */
+export function contentJsonOf(content: MessageRecord['content']): string {
+  return JSON.stringify(content);
+}
+
+/** Parsed, hence a fresh object every time. Content only ever comes from `contentJsonOf`. */
+function parseContent(json: string): MessageRecord['content'] {
+  const content: MessageRecord['content'] = JSON.parse(json);
+  return content;
+}
+
+/** The conversation-list summary of a stored message. */
+export function lastMessageOf(doc: MessageDoc): LastMessageRecord {
+  return {
+    msgId: doc.msgId,
+    seq: doc.seq,
+    senderUserId: doc.senderUserId,
+    messageType: doc.messageType,
+    preview: doc.preview,
+    timestamp: doc.timestamp,
+  };
+}
+
+export function toSession(doc: SessionRecord): SessionRecord {
+  return {
+    sid: doc.sid,
+    userId: doc.userId,
+    conversationId: doc.conversationId,
+    conversationType: doc.conversationType,
+    targetId: doc.targetId,
+    readSeq: doc.readSeq,
+    createdAt: doc.createdAt,
+  };
+}
+
+/**
+ * `records` keyed by `keyOf`, in the order of `ids` (as the memory adapter answers `getMany`),
+ * whatever order the server returned them in.
+ */
+export function inOrderOf<R>(ids: readonly string[], records: readonly R[], keyOf: (record: R) => string): Map<string, R> {
+  const byKey = new Map(records.map((record) => [keyOf(record), record]));
+  const ordered = new Map<string, R>();
+  for (const id of ids) {
+    const record = byKey.get(id);
+    if (record !== undefined && !ordered.has(id)) ordered.set(id, record);
+  }
+  return ordered;
+}

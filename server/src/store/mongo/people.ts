@@ -1,0 +1,116 @@
+import type { Collection } from 'mongodb';
+import type { GroupRepo, UserRepo, UserTokenRepo } from '../ports.js';
+import type { GroupRecord, UserRecord, UserTokenRecord } from '../records.js';
+import { inOrderOf, toGroup, toUser, toUserToken, type GroupDoc, type UserDoc, type UserTokenDoc } from './documents.js';
+import { isDuplicateKey, mapDuplicateKey } from './errors.js';
+
+/** Users of one app, unique by (appId, userId). */
+export class MongoUserRepo implements UserRepo {
+  constructor(
+    private readonly appId: string,
+    private readonly users: Collection<UserDoc>,
+  ) {}
+
+  async upsert(user: { userId: string; name: string; avatarUri: string }, now: number): Promise<UserRecord> {
+    const write = () =>
+      this.users.findOneAndUpdate(
+        { appId: this.appId, userId: user.userId },
+        { $set: { name: user.name, avatarUri: user.avatarUri, updatedAt: now }, $setOnInsert: { createdAt: now } },
+        { upsert: true, returnDocument: 'after' },
+      );
+    let doc: UserDoc | null;
+    try {
+      doc = await write();
+    } catch (error) {
+      // Two first logins of one user at once: both upserts insert, the unique index refuses one,
+      // and that one now finds the document and updates it.
+      if (!isDuplicateKey(error)) throw error;
+      doc = await write();
+    }
+    if (!doc) throw new Error(`upsert of user ${user.userId} returned no document`);
+    return toUser(doc);
+  }
+
+  async get(userId: string): Promise<UserRecord | null> {
+    const doc = await this.users.findOne({ appId: this.appId, userId });
+    return doc ? toUser(doc) : null;
+  }
+
+  async getMany(userIds: readonly string[]): Promise<Map<string, UserRecord>> {
+    if (userIds.length === 0) return new Map();
+    const docs = await this.users.find({ appId: this.appId, userId: { $in: [...new Set(userIds)] } }).toArray();
+    return inOrderOf(userIds, docs.map(toUser), (user) => user.userId);
+  }
+
+  async count(): Promise<number> {
+    return this.users.countDocuments({ appId: this.appId });
+  }
+}
+
+/** Bearer tokens of one app's users, found by hash. */
+export class MongoUserTokenRepo implements UserTokenRepo {
+  constructor(
+    private readonly appId: string,
+    private readonly tokens: Collection<UserTokenDoc>,
+  ) {}
+
+  async insert(token: UserTokenRecord, now: number): Promise<void> {
+    await this.tokens.deleteMany({ appId: this.appId, userId: token.userId, expiresAt: { $lte: now } });
+    await mapDuplicateKey('token hash', () => this.tokens.insertOne({ appId: this.appId, ...token }));
+  }
+
+  async findByHash(tokenHash: string): Promise<UserTokenRecord | null> {
+    const doc = await this.tokens.findOne({ appId: this.appId, tokenHash });
+    return doc ? toUserToken(doc) : null;
+  }
+
+  async revokeAllForUser(userId: string, now: number): Promise<number> {
+    const result = await this.tokens.updateMany(
+      { appId: this.appId, userId, expiresAt: { $gt: now }, revokedAt: null },
+      { $set: { revokedAt: now } },
+    );
+    return result.modifiedCount;
+  }
+}
+
+/**
+ * Groups of one app, unique by (appId, groupId). Members live inside the group document, so a
+ * membership change is one atomic compare-and-set on `version`.
+ */
+export class MongoGroupRepo implements GroupRepo {
+  constructor(
+    private readonly appId: string,
+    private readonly groups: Collection<GroupDoc>,
+  ) {}
+
+  async insert(group: GroupRecord): Promise<void> {
+    await mapDuplicateKey(`groupId ${group.groupId}`, () => this.groups.insertOne({ appId: this.appId, ...structuredClone(group) }));
+  }
+
+  async get(groupId: string): Promise<GroupRecord | null> {
+    const doc = await this.groups.findOne({ appId: this.appId, groupId });
+    return doc ? toGroup(doc) : null;
+  }
+
+  async getMany(groupIds: readonly string[]): Promise<Map<string, GroupRecord>> {
+    if (groupIds.length === 0) return new Map();
+    const docs = await this.groups.find({ appId: this.appId, groupId: { $in: [...new Set(groupIds)] } }).toArray();
+    return inOrderOf(groupIds, docs.map(toGroup), (group) => group.groupId);
+  }
+
+  async count(): Promise<number> {
+    return this.groups.countDocuments({ appId: this.appId });
+  }
+
+  async replace(next: GroupRecord, expectedVersion: number): Promise<boolean> {
+    const result = await this.groups.replaceOne(
+      { appId: this.appId, groupId: next.groupId, version: expectedVersion },
+      { appId: this.appId, ...structuredClone(next) },
+    );
+    return result.matchedCount > 0;
+  }
+
+  async delete(groupId: string): Promise<boolean> {
+    return (await this.groups.deleteOne({ appId: this.appId, groupId })).deletedCount > 0;
+  }
+}

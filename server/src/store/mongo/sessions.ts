@@ -1,0 +1,81 @@
+import type { ConversationType } from '@parley/sdk/protocol';
+import type { Collection, Filter } from 'mongodb';
+import type { SessionRepo } from '../ports.js';
+import type { SessionRecord } from '../records.js';
+import { toSession, type SessionDoc } from './documents.js';
+import { isDuplicateKey } from './errors.js';
+
+/**
+ * Users' sessions (read marks) of one app: one document per user and conversation, unique by
+ * (appId, userId, conversationId). A session has no `updatedAt` of its own: the session list is
+ * ordered by its conversation's `updatedAt`, so a message is one write, not one per member.
+ */
+export class MongoSessionRepo implements SessionRepo {
+  constructor(
+    private readonly appId: string,
+    private readonly sessions: Collection<SessionDoc>,
+  ) {}
+
+  async ensure(input: Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number }): Promise<SessionRecord> {
+    // Nearly every call finds the session (each private send ensures both sides): read first.
+    const existing = await this.get(input.userId, input.conversationId);
+    if (existing) return existing;
+    const { initialReadSeq, ...fields } = input;
+    const session: SessionRecord = { ...fields, readSeq: initialReadSeq };
+    try {
+      await this.sessions.insertOne({ appId: this.appId, ...session });
+      return toSession(session);
+    } catch (error) {
+      // A concurrent ensure created it first: that one is the session.
+      if (!isDuplicateKey(error)) throw error;
+      const winner = await this.get(input.userId, input.conversationId);
+      if (!winner) throw error;
+      return winner;
+    }
+  }
+
+  async get(userId: string, conversationId: string): Promise<SessionRecord | null> {
+    const doc = await this.sessions.findOne({ appId: this.appId, userId, conversationId });
+    return doc ? toSession(doc) : null;
+  }
+
+  async getBySid(userId: string, sid: string): Promise<SessionRecord | null> {
+    const doc = await this.sessions.findOne({ appId: this.appId, sid, userId });
+    return doc ? toSession(doc) : null;
+  }
+
+  async listForUser(userId: string, conversationType?: ConversationType): Promise<SessionRecord[]> {
+    const filter: Filter<SessionDoc> = { appId: this.appId, userId };
+    if (conversationType !== undefined) filter.conversationType = conversationType;
+    const docs = await this.sessions.find(filter).toArray();
+    return docs.map(toSession);
+  }
+
+  async usersWithSessionIn(conversationIds: readonly string[], userIds: readonly string[]): Promise<Set<string>> {
+    if (conversationIds.length === 0 || userIds.length === 0) return new Set();
+    const found = await this.sessions.distinct('userId', {
+      appId: this.appId,
+      conversationId: { $in: [...new Set(conversationIds)] },
+      userId: { $in: [...new Set(userIds)] },
+    });
+    return new Set(found);
+  }
+
+  async advanceRead(userId: string, conversationId: string, seq: number): Promise<SessionRecord | null> {
+    const doc = await this.sessions.findOneAndUpdate(
+      { appId: this.appId, userId, conversationId },
+      { $max: { readSeq: seq } },
+      { returnDocument: 'after' },
+    );
+    return doc ? toSession(doc) : null;
+  }
+
+  async deleteForConversation(conversationId: string, userIds?: readonly string[]): Promise<void> {
+    const filter: Filter<SessionDoc> = { appId: this.appId, conversationId };
+    if (userIds !== undefined) {
+      if (userIds.length === 0) return;
+      filter.userId = { $in: [...new Set(userIds)] };
+    }
+    await this.sessions.deleteMany(filter);
+  }
+}

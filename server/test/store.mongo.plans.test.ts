@@ -1,0 +1,344 @@
+import { ConversationType, GroupRole, MessageType } from '@parley/sdk/protocol';
+import { randomBytes } from 'node:crypto';
+import { MongoClient, type CommandStartedEvent, type Document } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newObjectId } from '../src/domain/ids.js';
+import type { AppScope } from '../src/store/ports.js';
+import { COLLECTION_NAMES } from '../src/store/mongo/collections.js';
+import { INDEXES } from '../src/store/mongo/indexes.js';
+import { MongoStore } from '../src/store/mongo/mongo-store.js';
+import { serviceUrl } from './support/services.js';
+
+/**
+ * The hot paths of the domain use indexes. Each path runs through the real repositories while
+ * the driver's command monitor records every command it sends; then
+ * - shapes (any server): each recorded filter and sort is served by an index of INDEXES (or
+ *   `_id`), judged from the index keys;
+ * - plans (servers that report them, i.e. MongoDB): the server's own `explain` of each recorded
+ *   command shows an index scan and no collection scan.
+ */
+const url = serviceUrl('MONGODB_URL');
+
+/** The commands that read or select documents, and so have a plan. */
+const PLANNED = new Set(['find', 'update', 'delete', 'findAndModify', 'distinct', 'count', 'aggregate']);
+
+/** Collections of app data: every document carries appId, every filter names it. */
+const APP_DATA = new Set<string>([COLLECTION_NAMES.users, COLLECTION_NAMES.userTokens, COLLECTION_NAMES.groups, COLLECTION_NAMES.conversations, COLLECTION_NAMES.messages, COLLECTION_NAMES.sessions]);
+
+interface Recorded {
+  name: string;
+  collection: string;
+  command: Document;
+}
+
+/** Whether the server answers `explain` with a plan tree (`stage` nodes), and if not, what it says. */
+async function probePlans(): Promise<{ reported: boolean; reason: string }> {
+  if (!url) return { reported: false, reason: 'MONGODB_URL is not set (run `npm run services` and export the MONGODB_URL it prints)' };
+  const client = await new MongoClient(url).connect();
+  try {
+    const db = client.db(`parley_probe_${randomBytes(4).toString('hex')}`);
+    await db.collection('probe').createIndex({ a: 1 }, { name: 'a' });
+    await db.collection('probe').insertOne({ a: 1 });
+    const explained = await db.collection('probe').find({ a: 1 }).explain('queryPlanner');
+    await db.dropDatabase();
+    if (stagesOf(explained['queryPlanner']).length > 0) return { reported: true, reason: '' };
+    const pushdown = explained['filterPushdown'] === false ? ', filterPushdown: false' : '';
+    const version = explained['serverInfo']?.['ferretdbVersion'] !== undefined ? 'FerretDB' : 'the server';
+    return {
+      reported: false,
+      reason: `${version} reports no plan tree (queryPlanner: ${JSON.stringify(explained['queryPlanner']).slice(0, 120)}${pushdown}); the index shapes are still checked`,
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Every `{stage, indexName?}` node of a plan, at any depth. */
+function stagesOf(plan: unknown): { stage: string; indexName?: string }[] {
+  if (typeof plan !== 'object' || plan === null) return [];
+  const found: { stage: string; indexName?: string }[] = [];
+  const node = new Map<string, unknown>(Object.entries(plan));
+  const stage = node.get('stage');
+  const indexName = node.get('indexName');
+  if (typeof stage === 'string') found.push({ stage, ...(typeof indexName === 'string' ? { indexName } : {}) });
+  for (const [key, value] of node) {
+    if (key !== 'rejectedPlans') found.push(...stagesOf(value));
+  }
+  return found;
+}
+
+const plans = await probePlans();
+
+/** Field names a filter constrains, each `$or` branch merged with the rest. */
+function filterShapes(filter: Document): string[][] {
+  const fields = Object.keys(filter).filter((key) => !key.startsWith('$'));
+  const branches = documents(filter['$or']);
+  if (branches.length === 0) return [fields];
+  return branches.flatMap((branch) => filterShapes(branch).map((shape) => [...fields, ...shape]));
+}
+
+/**
+ * The index of INDEXES that serves a filter (and sort) on `collection`: the filter covers a
+ * prefix of its key, with at least two fields of a compound key (appId alone would scan a whole
+ * app), and the first sort field is the next key field or in that prefix. `_id` serves filters on `_id`.
+ */
+function servingIndex(collection: string, fields: string[], sort: Document | undefined): string | null {
+  if (fields.includes('_id')) return '_id_';
+  const sortField = sort ? Object.keys(sort)[0] : undefined;
+  for (const spec of INDEXES.filter((index) => COLLECTION_NAMES[index.collection] === collection)) {
+    const key = Object.keys(spec.key);
+    let prefix = 0;
+    while (prefix < key.length && fields.includes(key[prefix]!)) prefix++;
+    if (prefix < Math.min(2, key.length)) continue;
+    if (sortField !== undefined && sortField !== '_id' && !key.slice(0, prefix + 1).includes(sortField)) continue;
+    return spec.name;
+  }
+  return null;
+}
+
+/** The filters (and sort) a recorded command selects documents with. */
+function selections(recorded: Recorded): { filter: Document; sort?: Document }[] {
+  const c = recorded.command;
+  switch (recorded.name) {
+    case 'find':
+      return [{ filter: c['filter'] ?? {}, ...(c['sort'] ? { sort: c['sort'] } : {}) }];
+    case 'findAndModify':
+    case 'count':
+      return [{ filter: c['query'] ?? {} }];
+    case 'distinct':
+      return [{ filter: c['query'] ?? {} }];
+    case 'update':
+      return documents(c['updates']).map((u) => ({ filter: u['q'] }));
+    case 'delete':
+      return documents(c['deletes']).map((d) => ({ filter: d['q'] }));
+    case 'aggregate': {
+      const match = documents(c['pipeline']).find((stage) => '$match' in stage);
+      return [{ filter: match?.['$match'] ?? {} }];
+    }
+    default:
+      return [];
+  }
+}
+
+function documents(value: unknown): Document[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** The command as `explain` takes it: the recorded one without session and cluster fields. */
+function explainable(recorded: Recorded): Document {
+  const command: Document = {};
+  for (const [key, value] of Object.entries(recorded.command)) {
+    if (!key.startsWith('$') && !['lsid', 'txnNumber', 'autocommit', 'startTransaction', 'apiVersion', 'writeConcern'].includes(key)) command[key] = value;
+  }
+  return command;
+}
+
+describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — skipped: ${plans.reason}`}`, () => {
+  const dbName = `parley_plans_${randomBytes(6).toString('hex')}`;
+  let client: MongoClient;
+  let store: MongoStore;
+  let scope: AppScope;
+  let recording: Recorded[] | null = null;
+  const sids: string[] = [];
+
+  beforeAll(async () => {
+    client = await new MongoClient(url!, { monitorCommands: true, ignoreUndefined: true }).connect();
+    client.on('commandStarted', (event: CommandStartedEvent) => {
+      if (!recording || !(PLANNED.has(event.commandName) || event.commandName === 'insert')) return;
+      recording.push({ name: event.commandName, collection: String(event.command[event.commandName]), command: event.command });
+    });
+    store = new MongoStore(client, client.db(dbName, { ignoreUndefined: true }));
+    await store.createIndexes();
+    scope = store.forApp('app');
+    // Enough data that a scan and an index differ: 3 users, 2 conversations, a group, tokens.
+    for (const userId of ['a', 'b', 'c']) {
+      await scope.users.upsert({ userId, name: userId, avatarUri: '' }, 1);
+      await scope.tokens.insert({ tokenHash: `hash-${userId}`, userId, createdAt: 1, expiresAt: 10 ** 13, revokedAt: null }, 1);
+    }
+    await scope.groups.insert({ groupId: 'crew', name: 'crew', avatarUri: '', ownerId: 'a', members: [{ userId: 'a', role: GroupRole.OWNER, joinedAt: 1 }], version: 1, createdAt: 1, updatedAt: 1 });
+    for (const [userId, conversationId, conversationType, targetId] of [
+      ['a', 'p:a:b', ConversationType.PRIVATE, 'b'],
+      ['b', 'p:a:b', ConversationType.PRIVATE, 'a'],
+      ['a', 'g:crew', ConversationType.GROUP, 'crew'],
+    ] as const) {
+      const session = await scope.sessions.ensure({ sid: newObjectId(), userId, conversationId, conversationType, targetId, initialReadSeq: 0, createdAt: 1 });
+      sids.push(session.sid);
+    }
+    for (let i = 0; i < 30; i++) {
+      for (const [conversationId, conversationType, targetId] of [['p:a:b', ConversationType.PRIVATE, 'b'], ['g:crew', ConversationType.GROUP, 'crew']] as const) {
+        await scope.conversations.append({
+          msgId: newObjectId(),
+          conversationId,
+          conversationType,
+          senderUserId: 'a',
+          targetId,
+          messageType: MessageType.TEXT,
+          content: { content: `m${i}` },
+          clientMsgId: `${conversationId}-${i}`,
+          timestamp: 1000 + i,
+          preview: `m${i}`,
+        });
+      }
+    }
+  });
+
+  afterAll(async () => {
+    await client?.db(dbName).dropDatabase().catch(() => undefined);
+    await store?.close();
+  });
+
+  /** The selecting commands `path` sends. */
+  async function record(path: () => Promise<unknown>): Promise<Recorded[]> {
+    recording = [];
+    try {
+      await path();
+      return recording;
+    } finally {
+      recording = null;
+    }
+  }
+
+  const send = (clientMsgId: string) => async () => {
+    await scope.sessions.ensure({ sid: newObjectId(), userId: 'a', conversationId: 'p:a:b', conversationType: ConversationType.PRIVATE, targetId: 'b', initialReadSeq: 0, createdAt: 1 });
+    await scope.conversations.findByClientMsgId('a', clientMsgId);
+    const { message } = await scope.conversations.append({
+      msgId: newObjectId(),
+      conversationId: 'p:a:b',
+      conversationType: ConversationType.PRIVATE,
+      senderUserId: 'a',
+      targetId: 'b',
+      messageType: MessageType.TEXT,
+      content: { content: 'hot' },
+      clientMsgId,
+      timestamp: 5000,
+      preview: 'hot',
+    });
+    await scope.sessions.advanceRead('a', 'p:a:b', message.seq);
+  };
+
+  const hotPaths: [string, () => Promise<unknown>][] = [
+    ['history page (first)', () => scope.conversations.listMessages('p:a:b', { limit: 20 })],
+    [
+      'history page (older than lastmsgId)',
+      async () => {
+        const anchor = (await scope.conversations.listMessages('p:a:b', { limit: 1 }))[0]!;
+        await scope.conversations.getMessage(anchor.msgId);
+        await scope.conversations.listMessages('p:a:b', { limit: 20, beforeSeq: anchor.seq });
+      },
+    ],
+    ['sync after a seq', () => scope.conversations.listAfter('g:crew', 10, 100)],
+    ['send', send('hot-1')],
+    ['resend (same clientMsgId)', send('hot-1')],
+    [
+      'session list',
+      async () => {
+        const sessions = await scope.sessions.listForUser('a');
+        await scope.conversations.getMany(sessions.map((s) => s.conversationId));
+        await scope.users.getMany(['b']);
+        await scope.groups.getMany(['crew']);
+      },
+    ],
+    [
+      'mark read',
+      async () => {
+        const session = (await scope.sessions.getBySid('a', sids[0]!))!;
+        await scope.conversations.get(session.conversationId);
+        await scope.sessions.advanceRead('a', session.conversationId, 3);
+      },
+    ],
+    ['connect (token and app)', () => Promise.all([scope.tokens.findByHash('hash-a'), store.apps.get('app')])],
+    [
+      'presence scope',
+      async () => {
+        const groups = await scope.sessions.listForUser('a', ConversationType.GROUP);
+        await scope.sessions.usersWithSessionIn(['p:a:b', 'p:a:c', ...groups.map((s) => s.conversationId)], ['b', 'c']);
+      },
+    ],
+  ];
+
+  describe('shapes: every filter and sort of a hot path is served by a declared index', () => {
+    it('(the check itself refuses an app-wide scan, an unindexed field and an unindexed sort)', () => {
+      expect(servingIndex('messages', ['appId', 'conversationId', 'seq'], { seq: -1 })).toBe('messages_seq');
+      expect(servingIndex('messages', ['appId'], undefined)).toBeNull();
+      expect(servingIndex('messages', ['appId', 'timestamp'], undefined)).toBeNull();
+      expect(servingIndex('messages', ['appId', 'conversationId'], { timestamp: -1 })).toBeNull();
+      expect(servingIndex('apps', ['_id'], undefined)).toBe('_id_');
+    });
+
+    for (const [name, path] of hotPaths) {
+      it(name, async () => {
+        const recorded = await record(path);
+        expect(recorded.length).toBeGreaterThan(0);
+        for (const command of recorded) {
+          for (const { filter, sort } of selections(command)) {
+            for (const fields of filterShapes(filter)) {
+              const index = servingIndex(command.collection, fields, sort);
+              expect(index, `${command.name} on ${command.collection} by ${JSON.stringify(fields)}${sort ? ` sorted ${JSON.stringify(sort)}` : ''}`).not.toBeNull();
+            }
+          }
+        }
+      });
+    }
+  });
+
+  it('every command on app data names its app: filters (each $or branch) and inserted documents', async () => {
+    const other = store.forApp('other');
+    const recorded = await record(async () => {
+      for (const [, path] of hotPaths) await path();
+      await scope.conversations.recall((await scope.conversations.listMessages('g:crew', { limit: 1 }))[0]!.msgId, { by: 'a', at: 1 }, '[Recalled]');
+      await scope.tokens.revokeAllForUser('c', 2);
+      await scope.users.count();
+      await scope.groups.count();
+      const crew = (await scope.groups.get('crew'))!;
+      await scope.groups.replace({ ...crew, version: crew.version + 1 }, crew.version);
+      await other.users.upsert({ userId: 'x', name: 'x', avatarUri: '' }, 1);
+      await other.groups.insert({ ...crew, groupId: 'tmp' });
+      await other.conversations.append({
+        msgId: newObjectId(),
+        conversationId: 'g:tmp',
+        conversationType: ConversationType.GROUP,
+        senderUserId: 'x',
+        targetId: 'tmp',
+        messageType: MessageType.TEXT,
+        content: { content: 'x' },
+        clientMsgId: null,
+        timestamp: 1,
+        preview: 'x',
+      });
+      await other.sessions.deleteForConversation('g:tmp', ['x']);
+      await other.sessions.deleteForConversation('g:tmp');
+      await other.conversations.delete('g:tmp');
+      await other.groups.delete('tmp');
+      await other.purge();
+    });
+    const onAppData = recorded.filter((command) => APP_DATA.has(command.collection));
+    expect(new Set(onAppData.map((command) => command.collection))).toEqual(APP_DATA);
+    for (const command of onAppData) {
+      if (command.name === 'insert') {
+        for (const doc of documents(command.command['documents'])) expect(typeof doc['appId'], `insert into ${command.collection}`).toBe('string');
+        continue;
+      }
+      for (const { filter } of selections(command)) {
+        for (const fields of filterShapes(filter)) expect(fields, `${command.name} on ${command.collection}`).toContain('appId');
+      }
+    }
+  });
+
+  describe.skipIf(!plans.reported)(`plans: the server's explain shows index scans${plans.reported ? '' : ` — skipped: ${plans.reason}`}`, () => {
+    const known = new Set(['_id_', ...INDEXES.map((spec) => spec.name)]);
+    for (const [name, path] of hotPaths) {
+      it(name, async () => {
+        const recorded = await record(path);
+        for (const command of recorded) {
+          const explained = await client.db(dbName).command({ explain: explainable(command), verbosity: 'queryPlanner' });
+          const stages = stagesOf(explained['queryPlanner']);
+          const label = `${command.name} on ${command.collection}: ${JSON.stringify(stages)}`;
+          expect(stages.some((s) => s.stage === 'COLLSCAN'), label).toBe(false);
+          const scans = stages.filter((s) => s.indexName !== undefined || s.stage === 'IDHACK' || s.stage === 'EXPRESS_IXSCAN' || s.stage === 'EXPRESS_CLUSTERED_IXSCAN');
+          expect(scans.length, label).toBeGreaterThan(0);
+          for (const scan of scans) if (scan.indexName !== undefined) expect(known.has(scan.indexName), label).toBe(true);
+        }
+      });
+    }
+  });
+});

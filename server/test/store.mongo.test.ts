@@ -1,0 +1,243 @@
+import { ConversationType, MessageType } from '@parley/sdk/protocol';
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { MongoClient, type Document } from 'mongodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { newObjectId } from '../src/domain/ids.js';
+import type { MessageDraft } from '../src/store/ports.js';
+import { COLLECTION_NAMES, collectionsOf, type Collections } from '../src/store/mongo/collections.js';
+import { clientKeyOf, contentJsonOf, type MessageDoc } from '../src/store/mongo/documents.js';
+import { INDEXES } from '../src/store/mongo/indexes.js';
+import { openMongoStore, type MongoStore } from '../src/store/mongo/mongo-store.js';
+import { storeContract } from './store.contract.js';
+import { serviceUrl } from './support/services.js';
+
+/**
+ * The MongoDB adapter against a real server: `MONGODB_URL` (CI and `npm run services` start
+ * FerretDB v1 and set it). Every test gets its own database, dropped afterwards.
+ */
+const url = serviceUrl('MONGODB_URL');
+const SKIP_REASON = 'skipped: MONGODB_URL is not set (run `npm run services` and export the MONGODB_URL it prints)';
+
+/** Stores opened by the current test, with their database names, dropped and closed after it. */
+const opened: { store: MongoStore; dbName: string }[] = [];
+let admin: MongoClient | undefined;
+
+async function freshStore(): Promise<MongoStore> {
+  const dbName = `parley_test_${randomBytes(6).toString('hex')}`;
+  const store = await openMongoStore(url!, { dbName });
+  opened.push({ store, dbName });
+  return store;
+}
+
+/** A second store on the same database as `first`: another server process. */
+async function sameDatabase(first: MongoStore): Promise<MongoStore> {
+  const entry = opened.find((o) => o.store === first)!;
+  const store = await openMongoStore(url!, { dbName: entry.dbName });
+  opened.push({ store, dbName: entry.dbName });
+  return store;
+}
+
+/** Raw typed collections of a store's database, to arrange states only a crash can make. */
+function rawCollections(store: MongoStore): Collections {
+  const entry = opened.find((o) => o.store === store)!;
+  return collectionsOf(admin!.db(entry.dbName));
+}
+
+const draft = (overrides: Partial<MessageDraft> = {}): MessageDraft => ({
+  msgId: newObjectId(),
+  conversationId: 'p:a:b',
+  conversationType: ConversationType.PRIVATE,
+  senderUserId: 'a',
+  targetId: 'b',
+  messageType: MessageType.TEXT,
+  content: { content: 'hi' },
+  clientMsgId: null,
+  timestamp: 1000,
+  preview: 'hi',
+  ...overrides,
+});
+
+/** A message document as `append` writes it, for inserting behind the store's back. */
+const messageDoc = (appId: string, seq: number, overrides: Partial<MessageDraft> = {}): MessageDoc => {
+  const { preview, content, ...fields } = draft({ timestamp: 1000 + seq, preview: `m${seq}`, ...overrides });
+  return { appId, ...fields, contentJson: contentJsonOf(content), seq, recall: null, preview, clientKey: clientKeyOf(fields) };
+};
+
+describe.skipIf(!url)(`MongoDB store (MONGODB_URL)${url ? '' : ` — ${SKIP_REASON}`}`, () => {
+  beforeAll(async () => {
+    admin = await new MongoClient(url!).connect();
+  });
+  afterEach(async () => {
+    for (const { store, dbName } of opened.splice(0)) {
+      await store.close();
+      await admin!.db(dbName).dropDatabase().catch(() => undefined);
+    }
+  });
+  afterAll(async () => {
+    await admin?.close();
+  });
+
+  storeContract('mongo', freshStore);
+
+  describe('seq allocation across processes, crashes and deletes', () => {
+    it('two processes appending to one conversation get one gapless sequence', async () => {
+      const one = await freshStore();
+      const two = await sameDatabase(one);
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? one : two).forApp('app').conversations.append(draft({ timestamp: 1000 + i }))),
+      );
+      expect(results.map((r) => r.message.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      expect((await one.forApp('app').conversations.get('p:a:b'))?.lastSeq).toBe(30);
+      expect((await two.forApp('app').conversations.listAfter('p:a:b', 0, 100)).map((m) => m.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    });
+
+    it('a crash after storing a message and before updating its conversation leaves no hole, and readers see the message', async () => {
+      const store = await freshStore();
+      const scope = store.forApp('app');
+      for (let i = 0; i < 2; i++) await scope.conversations.append(draft());
+      // "Crash": message 3 is stored, the conversation summary still says 2.
+      const orphan = messageDoc('app', 3);
+      await rawCollections(store).messages.insertOne({ ...orphan });
+      expect((await rawCollections(store).conversations.findOne({ appId: 'app', conversationId: 'p:a:b' }))?.lastSeq).toBe(2);
+
+      // A client that saw seq 2 syncs and gets 3: nothing to wait for.
+      expect((await scope.conversations.listAfter('p:a:b', 2, 10)).map((m) => m.msgId)).toEqual([orphan.msgId]);
+      // The session list and the read mark see the message (unread = lastSeq - readSeq stays exact).
+      const many = await scope.conversations.getMany(['p:a:b']);
+      expect(many.get('p:a:b')).toMatchObject({ lastSeq: 3, updatedAt: 1003, lastMessage: { msgId: orphan.msgId, seq: 3, preview: 'm3' } });
+      // The next send continues after it.
+      expect((await scope.conversations.append(draft())).message.seq).toBe(4);
+      expect((await scope.conversations.listAfter('p:a:b', 0, 10)).map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+      expect((await scope.conversations.get('p:a:b'))?.lastSeq).toBe(4);
+    });
+
+    it('the session list repairs a lagging summary however many conversations it reads', async () => {
+      const store = await freshStore();
+      const raw = rawCollections(store);
+      const ids = Array.from({ length: 450 }, (_, i) => `p:a:u${i}`);
+      const messages = ids.map((conversationId) => messageDoc('app', 1, { conversationId }));
+      await raw.messages.insertMany(messages.map((doc) => ({ ...doc })));
+      // Every summary is up to date except the last one (its append "crashed" before raising it).
+      await raw.conversations.insertMany(
+        messages.slice(0, -1).map((doc) => ({
+          appId: 'app',
+          conversationId: doc.conversationId,
+          conversationType: ConversationType.PRIVATE,
+          lastSeq: 1,
+          lastMessage: { msgId: doc.msgId, seq: 1, senderUserId: 'a', messageType: MessageType.TEXT, preview: 'm1', timestamp: 1001 },
+          createdAt: 1001,
+          updatedAt: 1001,
+        })),
+      );
+      const many = await store.forApp('app').conversations.getMany(ids);
+      expect(many.size).toBe(450);
+      expect([...many.values()].every((conversation) => conversation.lastSeq === 1)).toBe(true);
+      expect(many.get(ids[449]!)?.lastMessage?.msgId).toBe(messages[449]!.msgId);
+    });
+
+    it('a crash before a conversation\'s first summary: get creates it from the message', async () => {
+      const store = await freshStore();
+      const orphan = messageDoc('app', 1);
+      await rawCollections(store).messages.insertOne({ ...orphan });
+      expect(await store.forApp('app').conversations.get('p:a:b')).toEqual({
+        conversationId: 'p:a:b',
+        conversationType: ConversationType.PRIVATE,
+        lastSeq: 1,
+        lastMessage: { msgId: orphan.msgId, seq: 1, senderUserId: 'a', messageType: MessageType.TEXT, preview: 'm1', timestamp: 1001 },
+        createdAt: 1001,
+        updatedAt: 1001,
+      });
+    });
+
+    it('the resend of a message whose first attempt crashed returns it and repairs the summary', async () => {
+      const store = await freshStore();
+      const scope = store.forApp('app');
+      await scope.conversations.append(draft());
+      const orphan = messageDoc('app', 2, { clientMsgId: 'k' });
+      await rawCollections(store).messages.insertOne({ ...orphan });
+      const resent = await scope.conversations.append(draft({ clientMsgId: 'k', content: { content: 'again' } }));
+      expect(resent).toMatchObject({ created: false, message: { msgId: orphan.msgId, seq: 2, content: { content: 'hi' } } });
+      expect((await rawCollections(store).conversations.findOne({ appId: 'app', conversationId: 'p:a:b' }))?.lastSeq).toBe(2);
+    });
+
+    it('a summary left by an interrupted delete is not the new conversation\'s', async () => {
+      const store = await freshStore();
+      const scope = store.forApp('app');
+      for (let i = 0; i < 3; i++) await scope.conversations.append(draft({ conversationId: 'g:crew' }));
+      // "Crash" inside delete: the messages are gone, the summary (lastSeq 3) is not.
+      await rawCollections(store).messages.deleteMany({ appId: 'app', conversationId: 'g:crew' });
+      expect(await scope.conversations.get('g:crew')).toBeNull();
+
+      for (let i = 0; i < 3; i++) await scope.conversations.append(draft({ conversationId: 'g:crew' }));
+      await rawCollections(store).messages.deleteMany({ appId: 'app', conversationId: 'g:crew' });
+      // The next message (a new group with the same id) starts at 1 and is the last message.
+      const { message } = await scope.conversations.append(draft({ conversationId: 'g:crew', preview: 'new' }));
+      expect(message.seq).toBe(1);
+      expect(await scope.conversations.get('g:crew')).toMatchObject({ lastSeq: 1, lastMessage: { msgId: message.msgId, preview: 'new' } });
+    });
+  });
+
+  describe('documents', () => {
+    it('every document of app data carries appId, and returned records carry neither _id nor appId', async () => {
+      const store = await freshStore();
+      const scope = store.forApp('app');
+      await scope.users.upsert({ userId: 'u', name: 'u', avatarUri: '' }, 1);
+      await scope.sessions.ensure({ sid: newObjectId(), userId: 'u', conversationId: 'p:a:b', conversationType: ConversationType.PRIVATE, targetId: 'b', initialReadSeq: 0, createdAt: 1 });
+      const { message } = await scope.conversations.append(draft());
+      const raw = rawCollections(store);
+      for (const name of ['users', 'sessions', 'conversations', 'messages'] as const) {
+        const docs: Document[] = await raw[name].find({}).toArray();
+        expect(docs.length, name).toBeGreaterThan(0);
+        expect(docs.every((doc) => doc['appId'] === 'app'), name).toBe(true);
+      }
+      expect(Object.keys(message)).not.toContain('_id');
+      expect(Object.keys((await scope.users.get('u'))!)).not.toContain('appId');
+    });
+
+    it('opening again on an existing database keeps the indexes and the data (idempotent start)', async () => {
+      const store = await freshStore();
+      await store.forApp('app').conversations.append(draft());
+      const again = await sameDatabase(store);
+      expect((await again.forApp('app').conversations.get('p:a:b'))?.lastSeq).toBe(1);
+    });
+  });
+
+  describe('indexes', () => {
+    it('creates every index of INDEXES, with its key and options', async () => {
+      const store = await freshStore();
+      const entry = opened.find((o) => o.store === store)!;
+      const db = admin!.db(entry.dbName);
+      for (const spec of INDEXES) {
+        const existing = await db.collection(COLLECTION_NAMES[spec.collection]).listIndexes().toArray();
+        const found = existing.find((index) => index['name'] === spec.name);
+        expect(found, `${spec.collection}.${spec.name}`).toBeDefined();
+        expect(found!['key'], spec.name).toEqual(spec.key);
+        expect(Boolean(found!['unique']), `${spec.name} unique`).toBe(Boolean(spec.unique));
+      }
+    });
+
+    it('the deployment guide lists exactly these indexes', () => {
+      expect(documentedIndexes()).toEqual(
+        INDEXES.map((spec) => ({ collection: COLLECTION_NAMES[spec.collection], name: spec.name, key: spec.key, unique: Boolean(spec.unique) })),
+      );
+    });
+  });
+});
+
+/** The rows of the "MongoDB indexes" table in docs/guides/deployment.md. */
+function documentedIndexes(): { collection: string; name: string; key: Record<string, number>; unique: boolean }[] {
+  const guide = readFileSync(new URL('../../docs/guides/deployment.md', import.meta.url), 'utf8');
+  const section = guide.split(/^## /m).find((part) => part.startsWith('MongoDB indexes'));
+  if (!section) throw new Error('docs/guides/deployment.md has no "## MongoDB indexes" section');
+  const rows = section.split('\n').filter((line) => /^\| `[a-z_]+` \| `[a-z_]+` \|/.test(line));
+  return rows.map((row) => {
+    const [collection, name, key, options] = row.split('|').slice(1).map((cell) => cell.trim());
+    return {
+      collection: collection!.replaceAll('`', ''),
+      name: name!.replaceAll('`', ''),
+      key: Object.fromEntries([...key!.matchAll(/(\w+): (-?1)/g)].map((m) => [m[1]!, Number(m[2])])),
+      unique: options!.includes('unique'),
+    };
+  });
+}

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { ErrorCode, type Message } from '@parley/sdk/protocol';
+import { ParleyServerApi, toSignedFields } from '@parley/sdk/server';
+import { ParleyClient } from '@parley/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, nextEvent } from '../support/parley.js';
+import { serviceUrl } from '../../server/test/support/services.js';
+import { signUpWithApp, startProductionServer, type ProductionServer } from './support/processes.js';
+
+/**
+ * Two production server processes on one MongoDB and one Redis serve clients connected to either
+ * as if there were one server. Runs when MONGODB_URL and REDIS_URL are set (CI sets both).
+ */
+
+const MONGODB_URL = serviceUrl('MONGODB_URL');
+const REDIS_URL = serviceUrl('REDIS_URL');
+const run = Boolean(MONGODB_URL && REDIS_URL);
+
+/** The URL with its database (path) replaced, so this suite has a database of its own. */
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+describe.runIf(run)('two server processes on MongoDB and Redis', () => {
+  let a: ProductionServer;
+  let b: ProductionServer;
+  let app: { consoleToken: string; appId: string; appSecret: string };
+  let api: ParleyServerApi;
+  const clients: ParleyClient[] = [];
+
+  beforeAll(async () => {
+    const env = { MONGODB_URL: withDatabase(MONGODB_URL!, `parley_multi_${randomBytes(4).toString('hex')}`), REDIS_URL: REDIS_URL! };
+    [a, b] = await Promise.all([startProductionServer(20_000, env), startProductionServer(20_000, env)]);
+    app = await signUpWithApp(a.url, 'two processes');
+    api = new ParleyServerApi({ baseUrl: b.url, appId: app.appId, appSecret: app.appSecret, maxRetries: 0 });
+    for (const userId of ['ann', 'ben', 'cat']) await api.getToken({ userId, name: userId });
+    await api.createGroup({ groupId: 'both', userIds: ['ann', 'ben', 'cat'], name: 'Both sides' });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const client of clients) client.disconnect();
+    await Promise.all([a?.stop(), b?.stop()]);
+  });
+
+  const connect = async (userId: string, server: ProductionServer) => {
+    const { token } = await api.getToken({ userId, name: userId });
+    const client = new ParleyClient({ url: server.url, appId: app.appId, token });
+    clients.push(client);
+    await client.connect();
+    return client;
+  };
+
+  it('delivers private and group messages, read receipts and typing across processes', async () => {
+    const ann = await connect('ann', a);
+    const ben = await connect('ben', b);
+    const cat = await connect('cat', a);
+
+    const privateArrives = nextEvent(ben, 'new-message');
+    const sent = await ann.sendPrivateMessage({ targetId: 'ben', messageType: 1, content: { content: 'from process A' } });
+    expect(((await privateArrives) as Message).msgId).toBe(sent.msgId);
+
+    const groupOnA = nextEvent(cat, 'new-message');
+    const posted = await ben.sendGroupMessage({ targetId: 'both', messageType: 1, content: { content: 'from process B' } });
+    // Ben's own device sent it (its ack); cat, on the other process, gets the push.
+    expect((await groupOnA).msgId).toBe(posted.msgId);
+
+    const receipt = nextEvent(ann, 'read-receipt');
+    const session = (await ben.getSessions()).find((candidate) => candidate.targetId === 'ann');
+    await ben.markRead(session!.sid);
+    expect(await receipt).toMatchObject({ userId: 'ben', readSeq: sent.seq });
+
+    const typing = nextEvent(ben, 'typing');
+    await ann.typing({ conversationType: 1, targetId: 'ben' });
+    expect(await typing).toMatchObject({ userId: 'ann' });
+  });
+
+  it('agrees on presence: a user online on one process is online as seen from the other', async () => {
+    const watcher = await connect('cat', b);
+    await connect('ann', a);
+    const [ann] = await watcher.presence(['ann']);
+    expect(ann).toMatchObject({ online: true });
+  });
+
+  it('refuses a nonce on one process once the other has used it', async () => {
+    const query = toSignedFields(api.sign({ userId: 'ann' })).toString();
+    const first = await fetch(`${a.url}/user/sessions?${query}`);
+    const replay = await fetch(`${b.url}/user/sessions?${query}`);
+    expect(first.status).toBe(200);
+    expect(((await replay.json()) as { code: string }).code).toBe(ErrorCode.NONCE_REUSED);
+  });
+
+  it('revoking tokens through one process kicks the devices on the other', async () => {
+    const victim = await connect('ben', a);
+    const kicked = nextEvent(victim, 'kicked');
+    await new ParleyServerApi({ baseUrl: b.url, appId: app.appId, appSecret: app.appSecret }).revokeTokens({ userId: 'ben' });
+    expect(await kicked).toMatchObject({ reason: 'TOKEN_REVOKED' });
+  });
+
+  it('applies a settings change made through one process to connections on the other', async () => {
+    const cat = await connect('cat', b);
+    const message = await cat.sendPrivateMessage({ targetId: 'ann', messageType: 1, content: { content: 'to be recalled' } });
+    const patch = await fetch(`${a.url}/console/apps/${app.appId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${app.consoleToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ settings: { recallWindowSeconds: 0 } }),
+    });
+    expect(patch.status).toBe(200);
+    // The change travels between the processes; recall is refused once it has arrived.
+    await eventually(async () => (await cat.recall(message.msgId).then(() => 'recalled', (error: { code: string }) => error.code)) === ErrorCode.FORBIDDEN);
+  });
+
+  it('counts a rate limit across both processes', async () => {
+    const patch = await fetch(`${a.url}/console/apps/${app.appId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${app.consoleToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ settings: { apiRequestsPerSecond: 4 } }),
+    });
+    expect(patch.status).toBe(200);
+    const call = (server: ProductionServer) =>
+      fetch(`${server.url}/user/sessions?${toSignedFields(api.sign({ userId: 'ann' }))}`).then((res) => res.status);
+    const statuses = await Promise.all([a, b, a, b, a, b, a, b].map(call));
+    // Eight at once against four per second for the app: each process alone would have let all through.
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
+  });
+});
