@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Platform } from '@parley/sdk/protocol';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRedisBus, type RedisBus, type RedisBusOptions } from '../src/bus/redis/redis-bus.js';
 import { busContract, ContractClock, type BusWorld } from './bus.contract.js';
+import { CuttableLink } from './support/cuttable-link.js';
 import { serviceUrl } from './support/services.js';
 
 /**
@@ -74,43 +74,6 @@ class RedisWorld implements BusWorld {
   }
 }
 
-/** A TCP relay to Redis that the test can cut and restore, as a network failure or a Redis restart would. */
-class CuttableLink {
-  readonly #sockets = new Set<Socket>();
-  #server: Server | undefined;
-  port = 0;
-
-  constructor(private readonly target: URL) {}
-
-  get url(): string {
-    const relayed = new URL(this.target);
-    relayed.hostname = '127.0.0.1';
-    relayed.port = String(this.port);
-    return relayed.toString();
-  }
-
-  async up(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = connect(Number(this.target.port || 6379), this.target.hostname);
-      for (const socket of [client, upstream]) {
-        this.#sockets.add(socket);
-        socket.on('close', () => this.#sockets.delete(socket));
-        socket.on('error', () => {});
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as { port: number }).port;
-    this.#server = server;
-  }
-
-  async down(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  }
-}
 
 describe.skipIf(!url)(url ? 'redis bus' : 'redis bus (skipped: set REDIS_URL, e.g. redis://127.0.0.1:6379, to run it against a real Redis)', () => {
   busContract('redis', () => RedisWorld.open(), { processes: 'many' });

@@ -1,4 +1,5 @@
 import { ClientErrorCode, toParleyError, type ParleyError } from '../errors.js';
+import { ErrorCode } from '../protocol/errors.js';
 import type { Message } from '../protocol/models.js';
 import type { SendMessagePayload } from '../protocol/realtime.js';
 import { isRefusedForNow, retryAfterDelay } from '../retry-after.js';
@@ -146,7 +147,9 @@ export class Outbox {
           else this.#inFlight.delete(entry);
           return;
         }
-        if (isRefusedForNow(failure)) {
+        // The database being out of reach is as passing for a send: repeated under its
+        // clientMsgId it is stored once, so it waits like a rate-limited one.
+        if (isRefusedForNow(failure) || failure.code === ErrorCode.UNAVAILABLE) {
           // Not stored: keep it, first in line, for when the server's wait is over.
           this.#inFlight.delete(entry);
           entry.connection = null;

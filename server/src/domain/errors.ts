@@ -1,4 +1,5 @@
 import { ErrorCode, ErrorStatus, type TokenRefusal } from '@parley/sdk/protocol';
+import { StoreUnavailableError } from '../store/ports.js';
 
 /**
  * A failure the caller can understand and act on: it carries a stable wire code, the HTTP
@@ -49,4 +50,19 @@ export class TokenRefusedError extends AppError {
   ) {
     super(ErrorCode.TOKEN_INVALID, message);
   }
+}
+
+/**
+ * The AppError a failure stands for, when it is one the caller can act on: itself, or
+ * `UNAVAILABLE` (retryable, after a second) for a store that cannot be reached. Undefined for a bug.
+ */
+export function knownFailure(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error;
+  if (error instanceof StoreUnavailableError) {
+    return new AppError(ErrorCode.UNAVAILABLE, 'the database cannot be reached right now; retry shortly (a send repeated with its clientMsgId is stored once)', {
+      cause: error,
+      retryAfterMs: 1000,
+    });
+  }
+  return undefined;
 }

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { ErrorCode, type Ack, type ClientRequestName } from '@parley/sdk/protocol';
 import { Server, type ServerOptions } from 'socket.io';
 import type { Clock } from '../clock.js';
-import { AppError } from '../domain/errors.js';
+import { AppError, knownFailure } from '../domain/errors.js';
 import { newObjectId } from '../domain/ids.js';
 import { RateLimitedError } from '../domain/limits/rate-limits.js';
 import type { Services } from '../domain/services.js';
@@ -138,9 +138,11 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
 }
 
 /** An AppError is the caller's to fix; anything else is ours, logged with an id the caller can quote. */
-function failure(error: unknown, event: string, socket: DeviceSocket, logger: Logger, metrics: Metrics): Ack<never> {
+function failure(thrown: unknown, event: string, socket: DeviceSocket, logger: Logger, metrics: Metrics): Ack<never> {
+  const error = knownFailure(thrown) ?? thrown;
   if (error instanceof RateLimitedError) metrics.rateLimitRefusals.inc({ limit: error.kind });
   if (error instanceof AppError) {
+    if (error.code === ErrorCode.UNAVAILABLE) logger.warn({ err: thrown, event, appId: socket.data.appId }, 'store unavailable');
     const reply: Ack<never> = { status: 0, code: error.code, message: error.message };
     return error.retryAfterMs === undefined ? reply : { ...reply, retryAfterMs: error.retryAfterMs };
   }

@@ -28,6 +28,14 @@ export class DuplicateKeyError extends Error {
   override readonly name = 'DuplicateKeyError';
 }
 
+/**
+ * The database cannot be reached (refused, timed out, no primary): nothing was done, or the
+ * adapter cannot tell, and the same call may succeed later. Callers answer `UNAVAILABLE`.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}
+
 export interface TenantRepo {
   /** @throws DuplicateKeyError when the email is taken. */
   insert(tenant: TenantRecord): Promise<void>;

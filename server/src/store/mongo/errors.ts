@@ -1,5 +1,5 @@
-import { MongoServerError } from 'mongodb';
-import { DuplicateKeyError } from '../ports.js';
+import { MongoNetworkError, MongoNotConnectedError, MongoServerError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
+import { DuplicateKeyError, StoreUnavailableError } from '../ports.js';
 
 /** MongoDB's (and FerretDB's) code for a write that breaks a unique index. */
 const DUPLICATE_KEY = 11000;
@@ -16,4 +16,40 @@ export async function mapDuplicateKey<T>(what: string, write: () => Promise<T>):
     if (isDuplicateKey(error)) throw new DuplicateKeyError(`${what} is taken`, { cause: error });
     throw error;
   }
+}
+
+/** Socket errors the driver lets through unwrapped when the server closed a pooled connection. */
+const SOCKET_ERRORS = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT']);
+
+/** Driver errors that mean "the server cannot be reached now", as opposed to a refused command. */
+function isUnreachable(error: unknown): boolean {
+  return (
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoNetworkError ||
+    error instanceof MongoNotConnectedError ||
+    error instanceof MongoTopologyClosedError ||
+    (error instanceof Error && SOCKET_ERRORS.has((error as NodeJS.ErrnoException).code ?? ''))
+  );
+}
+
+/**
+ * `repo` with every method's unreachable-server failures turned into the port's
+ * `StoreUnavailableError`, so the transports can answer `UNAVAILABLE` (retryable) instead of
+ * `INTERNAL` without knowing the driver.
+ */
+export function reportingUnavailable<T extends object>(repo: T): T {
+  return new Proxy(repo, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        try {
+          return await Reflect.apply(value, target, args);
+        } catch (error) {
+          if (isUnreachable(error)) throw new StoreUnavailableError('the database cannot be reached', { cause: error });
+          throw error;
+        }
+      };
+    },
+  });
 }

@@ -3,6 +3,7 @@ import type { AppScope, Store } from '../ports.js';
 import { MongoAppRepo, MongoConsoleTokenRepo, MongoTenantRepo } from './accounts.js';
 import { APP_COLLECTIONS, collectionsOf, type Collections } from './collections.js';
 import { MongoConversationRepo } from './conversations.js';
+import { reportingUnavailable } from './errors.js';
 import { createIndexes } from './indexes.js';
 import { MongoGroupRepo, MongoUserRepo, MongoUserTokenRepo } from './people.js';
 import { MongoSessionRepo } from './sessions.js';
@@ -51,9 +52,9 @@ export class MongoStore implements Store {
   ) {
     this.#db = db;
     this.#collections = collectionsOf(db);
-    this.tenants = new MongoTenantRepo(this.#collections.tenants);
-    this.consoleTokens = new MongoConsoleTokenRepo(this.#collections.consoleTokens);
-    this.apps = new MongoAppRepo(this.#collections.apps);
+    this.tenants = reportingUnavailable(new MongoTenantRepo(this.#collections.tenants));
+    this.consoleTokens = reportingUnavailable(new MongoConsoleTokenRepo(this.#collections.consoleTokens));
+    this.apps = reportingUnavailable(new MongoAppRepo(this.#collections.apps));
   }
 
   /** Creates every index (idempotent; see indexes.ts). `open` calls it. */
@@ -65,11 +66,11 @@ export class MongoStore implements Store {
     const c = this.#collections;
     return {
       appId,
-      users: new MongoUserRepo(appId, c.users),
-      tokens: new MongoUserTokenRepo(appId, c.userTokens),
-      groups: new MongoGroupRepo(appId, c.groups),
-      conversations: new MongoConversationRepo(appId, c.conversations, c.messages),
-      sessions: new MongoSessionRepo(appId, c.sessions),
+      users: reportingUnavailable(new MongoUserRepo(appId, c.users)),
+      tokens: reportingUnavailable(new MongoUserTokenRepo(appId, c.userTokens)),
+      groups: reportingUnavailable(new MongoGroupRepo(appId, c.groups)),
+      conversations: reportingUnavailable(new MongoConversationRepo(appId, c.conversations, c.messages)),
+      sessions: reportingUnavailable(new MongoSessionRepo(appId, c.sessions)),
       purge: async () => {
         for (const name of APP_COLLECTIONS) await c[name].deleteMany({ appId });
       },
@@ -93,7 +94,9 @@ export class MongoStore implements Store {
  * const store = await openMongoStore('mongodb://127.0.0.1:27017/parley');
  */
 export async function openMongoStore(url: string, options: MongoStoreOptions = {}): Promise<MongoStore> {
-  const client = new MongoClient(url, { ignoreUndefined: true, ...options.client });
+  // A request waits at most 5 s for a reachable server (the driver's default is 30 s), then fails
+  // with UNAVAILABLE: a client retries sooner than a proxy in front gives up.
+  const client = new MongoClient(url, { ignoreUndefined: true, serverSelectionTimeoutMS: 5000, ...options.client });
   try {
     await client.connect();
     // An undefined field (an optional one left out) is not written, rather than written as null.

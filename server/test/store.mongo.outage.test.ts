@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { ErrorCode } from '@parley/sdk/protocol';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connectDevice } from './support/devices.js';
+import { CuttableLink } from './support/cuttable-link.js';
+import { serviceUrl } from './support/services.js';
+import { signParams } from './support/signed-request.js';
+import { startTestWorld, type TestWorld } from './support/test-server.js';
+import { openMongoStore } from '../src/store/mongo/mongo-store.js';
+
+/**
+ * MongoDB out of reach: requests fail with UNAVAILABLE (retryable, with retryAfterMs) instead of
+ * INTERNAL, on both transports, and nothing is acknowledged as stored. Runs when MONGODB_URL is set.
+ */
+
+const url = serviceUrl('MONGODB_URL');
+let link: CuttableLink;
+let world: TestWorld;
+
+beforeAll(async () => {
+  if (!url) return;
+  link = new CuttableLink(new URL(url));
+  await link.up();
+  const database = new URL(link.url);
+  database.pathname = `/parley_outage_${randomBytes(4).toString('hex')}`;
+  // Short waits for a server, so the test sees the outage in well under a second.
+  const store = await openMongoStore(database.toString(), { client: { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 } });
+  world = await startTestWorld(['alice', 'bob'], {}, { store });
+});
+afterAll(async () => {
+  await world?.close();
+  await link?.down();
+});
+
+it.runIf(url)('answers UNAVAILABLE with retryAfterMs over REST and on the socket while the database is unreachable', async () => {
+  const alice = await connectDevice(world.t, world.app.appId, world.tokens.alice!);
+  try {
+    await link.down();
+    const params = signParams(
+      { senderUserId: 'alice', targetId: 'bob', messageType: 1, content: { content: 'over REST' } },
+      { appId: world.app.appId, secret: world.app.appSecret, now: world.t.clock.now() },
+    );
+    const rest = await fetch(`${world.t.url}/private/send/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+    expect(rest.status).toBe(503);
+    expect(await rest.json()).toMatchObject({ status: 0, code: ErrorCode.UNAVAILABLE, retryAfterMs: 1000 });
+    expect(rest.headers.get('retry-after')).toBe('1');
+
+    const ack = await alice.request('send-private-message', { targetId: 'bob', messageType: 1, content: { content: 'over the socket' } });
+    expect(ack).toMatchObject({ status: 0, code: ErrorCode.UNAVAILABLE, retryAfterMs: 1000 });
+  } finally {
+    alice.close();
+  }
+});
