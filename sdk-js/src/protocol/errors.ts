@@ -39,7 +39,7 @@ export const ErrorCode = {
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
   /** The server is too busy to take this request now (e.g. password hashing); retry after `retryAfterMs`. */
   SERVER_BUSY: 'SERVER_BUSY',
-  /** The server cannot reach its database right now; retry after `retryAfterMs` (a send repeated with its `clientMsgId` is stored once). */
+  /** The server cannot reach its database (or Redis, for a nonce check) right now; retry after `retryAfterMs` (a send repeated with its `clientMsgId` is stored once). */
   UNAVAILABLE: 'UNAVAILABLE',
   /** Unexpected server failure; the message carries a request id to quote to support. */
   INTERNAL: 'INTERNAL',

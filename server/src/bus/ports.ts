@@ -7,6 +7,14 @@ import type { Platform, PresenceState } from '@parley/sdk/protocol';
  * `server/test/bus.contract.ts` is the conformance suite of all three.
  */
 
+/**
+ * The shared service behind the bus (Redis) cannot be reached: the call was not applied, or the
+ * adapter cannot tell, and may succeed later. Callers answer `UNAVAILABLE`.
+ */
+export class BusUnavailableError extends Error {
+  override readonly name = 'BusUnavailableError';
+}
+
 /** Remembers which request nonces an app has used, for as long as a replay could be accepted. */
 export interface NonceCache {
   /**

@@ -1,4 +1,5 @@
 import { ErrorCode, ErrorStatus, type TokenRefusal } from '@parley/sdk/protocol';
+import { BusUnavailableError } from '../bus/ports.js';
 import { StoreUnavailableError } from '../store/ports.js';
 
 /**
@@ -58,6 +59,12 @@ export class TokenRefusedError extends AppError {
  */
 export function knownFailure(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
+  if (error instanceof BusUnavailableError) {
+    return new AppError(ErrorCode.UNAVAILABLE, 'the server cannot check this request right now; sign it anew and retry shortly', {
+      cause: error,
+      retryAfterMs: 1000,
+    });
+  }
   if (error instanceof StoreUnavailableError) {
     return new AppError(ErrorCode.UNAVAILABLE, 'the database cannot be reached right now; retry shortly (a send repeated with its clientMsgId is stored once)', {
       cause: error,

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { NonceCache } from '../ports.js';
+import { BusUnavailableError, type NonceCache } from '../ports.js';
 import type { RedisKeys } from './keys.js';
 
 /**
@@ -7,7 +7,8 @@ import type { RedisKeys } from './keys.js';
  * expiry are a single atomic step and of two racing processes exactly one wins. The TTL is
  * counted by Redis, in real time (not by the injected clock).
  *
- * Fails closed: when Redis does not answer, `claim` rejects and the request is refused, because a
+ * Fails closed: when Redis does not answer, `claim` rejects (`BusUnavailableError`, answered
+ * `UNAVAILABLE`) and the request is refused, because a
  * replay cannot be ruled out. A claim that timed out on this side may still be applied once
  * Redis answers again, so a client retries with a fresh nonce (it has to sign anew anyway).
  */
@@ -18,7 +19,12 @@ export class RedisNonceCache implements NonceCache {
   ) {}
 
   async claim(appId: string, nonce: string, ttlMs: number): Promise<boolean> {
-    const reply = await this.client.set(this.keys.nonce(appId, nonce), '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
+    let reply: string | null;
+    try {
+      reply = await this.client.set(this.keys.nonce(appId, nonce), '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
+    } catch (error) {
+      throw new BusUnavailableError('redis did not answer the nonce check', { cause: error });
+    }
     return reply === 'OK';
   }
 }
