@@ -80,7 +80,7 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const store = overrides.store ?? new MemoryStore();
   const bus = overrides.bus ?? new MemoryBus(clock);
-  const metrics = overrides.metrics ?? new Metrics();
+  const metrics = overrides.metrics ?? new Metrics({ processMetrics: config.metricsToken !== null });
   let closing: Promise<void> | undefined;
   const services = createServices(store, bus, clock, domainSettings(config), (error, event) => logger.error({ err: error, event }, 'domain event listener failed'));
   countDomainEvents(services, metrics);

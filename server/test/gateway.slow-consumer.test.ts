@@ -35,15 +35,31 @@ afterEach(() => {
 });
 afterAll(() => world.close());
 
-/** A device of bob's whose TCP connections the test can stop reading. */
-async function stallableBob(transport: 'websocket' | 'polling'): Promise<{ device: RawDevice; agent: StallingAgent; server: DeviceSocket }> {
+/** A device of bob's whose TCP connections the test can stop reading, watched from both ends. */
+interface StallableDevice {
+  device: RawDevice;
+  agent: StallingAgent;
+  /** The server's socket of the device. */
+  server: DeviceSocket;
+  /** Why the device saw its connection end. */
+  clientSide: Promise<string>;
+  /** Why the server closed it. */
+  serverSide: Promise<string>;
+  /** True once the server closed it. */
+  dropped(): boolean;
+}
+
+async function stallableBob(transport: 'websocket' | 'polling'): Promise<StallableDevice> {
   const agent = new StallingAgent();
   agents.push(agent);
   const device = await connectDevice(world.t, world.app.appId, world.tokens['bob']!, { socketOptions: { transports: [transport], agent: agent.option } });
   opened.push(device);
   const server = world.t.server.realtime.io.sockets.sockets.get(device.socket.id!);
   if (!server) throw new Error('the server does not know the device it just accepted');
-  return { device, agent, server };
+  const serverSide = serverDisconnect(server);
+  let dropped = false;
+  void serverSide.then(() => (dropped = true));
+  return { device, agent, server, clientSide: disconnection(device), serverSide, dropped: () => dropped };
 }
 
 /** The reason the server gives when it closes `socket`. */
@@ -84,15 +100,11 @@ describe('a device that stops reading', () => {
   it('over a websocket: dropped at the limit, freed at once, and told as a lost transport; the other devices get everything', async () => {
     const alice = await world.device('alice');
     const otherBob = await world.device('bob', 'ios');
-    const { device, agent, server } = await stallableBob('websocket');
-    const clientSide = disconnection(device);
-    const serverSide = serverDisconnect(server);
-    let dropped = false;
-    void serverSide.then(() => (dropped = true));
+    const { agent, server, clientSide, serverSide, dropped } = await stallableBob('websocket');
 
     const logFrom = world.t.logs.lines.length;
     agent.stall();
-    const sent = await pushUntil(alice, () => dropped);
+    const sent = await pushUntil(alice, dropped);
 
     // engine.io's reason when the server closes the transport itself; a heartbeat drop would say 'ping timeout'.
     expect(await serverSide).toBe('forced close');
@@ -115,15 +127,11 @@ describe('a device that stops reading', () => {
 
   it('over HTTP long-polling: packets waiting for a poll that never comes count the same', async () => {
     const alice = await world.device('alice');
-    const { device, agent, server } = await stallableBob('polling');
-    const clientSide = disconnection(device);
-    const serverSide = serverDisconnect(server);
-    let dropped = false;
-    void serverSide.then(() => (dropped = true));
+    const { agent, server, clientSide, serverSide, dropped } = await stallableBob('polling');
 
     const logFrom = world.t.logs.lines.length;
     agent.stall();
-    await pushUntil(alice, () => dropped);
+    await pushUntil(alice, dropped);
 
     expect(await serverSide).toBe('forced close');
     expect(server.conn.readyState).toBe('closed');

@@ -3,8 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { domainSettings } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { newObjectId } from '../src/domain/ids.js';
-import { DuplicateKeyError, type MessageDraft, type Store } from '../src/store/ports.js';
+import { DuplicateKeyError, type Store } from '../src/store/ports.js';
 import type { AppRecord, GroupRecord } from '../src/store/records.js';
+import { messageDraft } from './support/store-fixtures.js';
 
 /**
  * The conformance suite of the store port. Every adapter runs it; what it checks is what the
@@ -30,19 +31,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       updatedAt: 1,
     });
 
-    const draft = (overrides: Partial<MessageDraft> = {}): MessageDraft => ({
-      msgId: newObjectId(),
-      conversationId: 'p:a:b',
-      conversationType: ConversationType.PRIVATE,
-      senderUserId: 'a',
-      targetId: 'b',
-      messageType: MessageType.TEXT,
-      content: { content: 'hi' },
-      clientMsgId: null,
-      timestamp: 1000,
-      preview: 'hi',
-      ...overrides,
-    });
+    const draft = messageDraft;
 
     const group = (groupId: string): GroupRecord => ({
       groupId,

@@ -8,6 +8,7 @@ import { COLLECTION_NAMES } from '../src/store/mongo/collections.js';
 import { INDEXES } from '../src/store/mongo/indexes.js';
 import { MongoStore } from '../src/store/mongo/mongo-store.js';
 import { serviceUrl } from './support/services.js';
+import { messageDraft } from './support/store-fixtures.js';
 
 /**
  * The hot paths of the domain use indexes. Each path runs through the real repositories while
@@ -201,18 +202,7 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
   const send = (clientMsgId: string) => async () => {
     await scope.sessions.ensure({ sid: newObjectId(), userId: 'a', conversationId: 'p:a:b', conversationType: ConversationType.PRIVATE, targetId: 'b', initialReadSeq: 0, createdAt: 1 });
     await scope.conversations.findByClientMsgId('a', clientMsgId);
-    const { message } = await scope.conversations.append({
-      msgId: newObjectId(),
-      conversationId: 'p:a:b',
-      conversationType: ConversationType.PRIVATE,
-      senderUserId: 'a',
-      targetId: 'b',
-      messageType: MessageType.TEXT,
-      content: { content: 'hot' },
-      clientMsgId,
-      timestamp: 5000,
-      preview: 'hot',
-    });
+    const { message } = await scope.conversations.append(messageDraft({ content: { content: 'hot' }, clientMsgId, timestamp: 5000, preview: 'hot' }));
     await scope.sessions.advanceRead('a', 'p:a:b', message.seq);
   };
 

@@ -11,6 +11,7 @@ import { INDEXES } from '../src/store/mongo/indexes.js';
 import { openMongoStore, type MongoStore } from '../src/store/mongo/mongo-store.js';
 import { storeContract } from './store.contract.js';
 import { serviceUrl } from './support/services.js';
+import { messageDraft } from './support/store-fixtures.js';
 
 /**
  * The MongoDB adapter against a real server: `MONGODB_URL` (CI and `npm run services` start
@@ -44,19 +45,7 @@ function rawCollections(store: MongoStore): Collections {
   return collectionsOf(admin!.db(entry.dbName));
 }
 
-const draft = (overrides: Partial<MessageDraft> = {}): MessageDraft => ({
-  msgId: newObjectId(),
-  conversationId: 'p:a:b',
-  conversationType: ConversationType.PRIVATE,
-  senderUserId: 'a',
-  targetId: 'b',
-  messageType: MessageType.TEXT,
-  content: { content: 'hi' },
-  clientMsgId: null,
-  timestamp: 1000,
-  preview: 'hi',
-  ...overrides,
-});
+const draft = messageDraft;
 
 /** A message document as `append` writes it, for inserting behind the store's back. */
 const messageDoc = (appId: string, seq: number, overrides: Partial<MessageDraft> = {}): MessageDoc => {

@@ -1,5 +1,18 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** Buckets of the HTTP latency histogram, in seconds. */
+const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** Buckets of the socket ack latency histogram, in seconds: acks are a step faster than HTTP. */
+const ACK_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+export interface MetricsOptions {
+  /**
+   * Also collect prom-client's process metrics (CPU, memory, event-loop lag, GC). They keep
+   * timers and observers running, so only a process that serves `/metrics` collects them.
+   */
+  processMetrics: boolean;
+}
+
 /**
  * What one server process counts, in Prometheus's text format at `/metrics` (`prom-client`).
  * Labels are bounded sets (route templates, request names, push names, limit kinds); no app,
@@ -8,70 +21,48 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly messagesStored = new Counter({
-    name: 'parley_messages_stored_total',
-    help: 'Messages stored (each group message once), by conversation type',
-    labelNames: ['conversation_type'] as const,
-    registers: [this.registry],
-  });
+  readonly messagesStored = this.#counter('parley_messages_stored_total', 'Messages stored (each group message once), by conversation type', [
+    'conversation_type',
+  ]);
+  readonly pushes = this.#counter('parley_pushes_total', 'Pushes emitted to devices, by event (one per push, however many devices receive it)', ['event']);
+  readonly packetsSent = this.#counter(
+    'parley_socket_packets_sent_total',
+    'socket.io packets queued to connected devices (pushes and acks): deliveries, one per device',
+  );
+  readonly sockets = new Gauge({ name: 'parley_connected_sockets', help: 'Devices connected to this process', registers: [this.registry] });
+  readonly slowConsumerDrops = this.#counter(
+    'parley_slow_consumer_drops_total',
+    'Connections dropped because their unsent data passed SOCKET_SEND_BUFFER_MAX_BYTES',
+  );
+  readonly httpDuration = this.#histogram(
+    'parley_http_request_duration_seconds',
+    'HTTP request duration, by method, route template and status',
+    ['method', 'route', 'status'],
+    HTTP_BUCKETS,
+  );
+  readonly ackDuration = this.#histogram(
+    'parley_socket_ack_duration_seconds',
+    'Time from a socket request to its ack, by request and outcome (ok or the error code)',
+    ['request', 'outcome'],
+    ACK_BUCKETS,
+  );
+  readonly rateLimitRefusals = this.#counter('parley_rate_limit_refusals_total', 'Requests refused with RATE_LIMITED, by limit', ['limit']);
+  readonly internalErrors = this.#counter(
+    'parley_internal_errors_total',
+    'Failures answered INTERNAL (bugs, or the store or bus failing), by transport',
+    ['transport'],
+  );
 
-  readonly pushes = new Counter({
-    name: 'parley_pushes_total',
-    help: 'Pushes emitted to devices, by event (one per push, however many devices receive it)',
-    labelNames: ['event'] as const,
-    registers: [this.registry],
-  });
+  constructor(options: MetricsOptions) {
+    // Prefixed like ours.
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'parley_' });
+  }
 
-  readonly packetsSent = new Counter({
-    name: 'parley_socket_packets_sent_total',
-    help: 'socket.io packets queued to connected devices (pushes and acks): deliveries, one per device',
-    registers: [this.registry],
-  });
+  #counter<const L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+    return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
+  }
 
-  readonly sockets = new Gauge({
-    name: 'parley_connected_sockets',
-    help: 'Devices connected to this process',
-    registers: [this.registry],
-  });
-
-  readonly slowConsumerDrops = new Counter({
-    name: 'parley_slow_consumer_drops_total',
-    help: 'Connections dropped because their unsent data passed SOCKET_SEND_BUFFER_MAX_BYTES',
-    registers: [this.registry],
-  });
-
-  readonly httpDuration = new Histogram({
-    name: 'parley_http_request_duration_seconds',
-    help: 'HTTP request duration, by method, route template and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
-
-  readonly ackDuration = new Histogram({
-    name: 'parley_socket_ack_duration_seconds',
-    help: 'Time from a socket request to its ack, by request and outcome (ok or the error code)',
-    labelNames: ['request', 'outcome'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
-
-  readonly rateLimitRefusals = new Counter({
-    name: 'parley_rate_limit_refusals_total',
-    help: 'Requests refused with RATE_LIMITED, by limit',
-    labelNames: ['limit'] as const,
-    registers: [this.registry],
-  });
-
-  readonly internalErrors = new Counter({
-    name: 'parley_internal_errors_total',
-    help: 'Failures answered INTERNAL (bugs, or the store or bus failing), by transport',
-    labelNames: ['transport'] as const,
-    registers: [this.registry],
-  });
-
-  constructor() {
-    // Process CPU, memory, event-loop lag and GC, prefixed like ours.
-    collectDefaultMetrics({ register: this.registry, prefix: 'parley_' });
+  #histogram<const L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> {
+    return new Histogram<L>({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 }

@@ -145,7 +145,8 @@ export function toGroup(doc: GroupRecord): GroupRecord {
   };
 }
 
-function toLastMessage(doc: LastMessageRecord): LastMessageRecord {
+/** The conversation-list summary of a stored message, or a copy of a stored summary: the same fields either way. */
+export function lastMessageOf(doc: LastMessageRecord): LastMessageRecord {
   return {
     msgId: doc.msgId,
     seq: doc.seq,
@@ -161,7 +162,7 @@ export function toConversation(doc: ConversationRecord): ConversationRecord {
     conversationId: doc.conversationId,
     conversationType: doc.conversationType,
     lastSeq: doc.lastSeq,
-    lastMessage: doc.lastMessage === null ? null : toLastMessage(doc.lastMessage),
+    lastMessage: doc.lastMessage === null ? null : lastMessageOf(doc.lastMessage),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
@@ -192,18 +193,6 @@ export function contentJsonOf(content: MessageRecord['content']): string {
 function parseContent(json: string): MessageRecord['content'] {
   const content: MessageRecord['content'] = JSON.parse(json);
   return content;
-}
-
-/** The conversation-list summary of a stored message. */
-export function lastMessageOf(doc: MessageDoc): LastMessageRecord {
-  return {
-    msgId: doc.msgId,
-    seq: doc.seq,
-    senderUserId: doc.senderUserId,
-    messageType: doc.messageType,
-    preview: doc.preview,
-    timestamp: doc.timestamp,
-  };
 }
 
 export function toSession(doc: SessionRecord): SessionRecord {
