@@ -51,3 +51,20 @@ it.runIf(url)('answers UNAVAILABLE with retryAfterMs over REST and on the socket
     alice.close();
   }
 });
+
+it.runIf(url)('serves again once the database is back, to a client that retries after retryAfterMs', async () => {
+  await link.down();
+  await link.up();
+  const alice = await connectDevice(world.t, world.app.appId, world.tokens.alice!);
+  try {
+    // As a client following the contract: an UNAVAILABLE ack is retried after its retryAfterMs.
+    let ack = await alice.request('send-private-message', { targetId: 'bob', messageType: 1, content: { content: 'back' }, clientMsgId: 'back-1' });
+    for (let attempt = 0; attempt < 5 && ack.status === 0 && ack.code === ErrorCode.UNAVAILABLE; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, ack.status === 0 ? (ack.retryAfterMs ?? 1000) : 0));
+      ack = await alice.request('send-private-message', { targetId: 'bob', messageType: 1, content: { content: 'back' }, clientMsgId: 'back-1' });
+    }
+    expect(ack).toMatchObject({ status: 1, data: { clientMsgId: 'back-1', seq: 1 } });
+  } finally {
+    alice.close();
+  }
+});

@@ -76,6 +76,20 @@ describe.runIf(run)('two server processes on MongoDB and Redis', () => {
     expect(await typing).toMatchObject({ userId: 'ann' });
   });
 
+  it('tells devices on the other process of a recall, in a private chat and a group', async () => {
+    const ann = await connect('ann', a);
+    const ben = await connect('ben', b);
+    const cat = await connect('cat', b);
+    const privately = await ann.sendPrivateMessage({ targetId: 'ben', messageType: 1, content: { content: 'oops' } });
+    const inGroup = await ann.sendGroupMessage({ targetId: 'both', messageType: 1, content: { content: 'oops, all' } });
+    const atBen = nextEvent(ben, 'message-recalled');
+    await ann.recall(privately.msgId);
+    expect(await atBen).toMatchObject({ msgId: privately.msgId, recall: { by: 'ann' } });
+    const atCat = nextEvent(cat, 'message-recalled');
+    await ann.recall(inGroup.msgId);
+    expect(await atCat).toMatchObject({ msgId: inGroup.msgId, content: {} });
+  });
+
   it('agrees on presence: a user online on one process is online as seen from the other', async () => {
     const watcher = await connect('cat', b);
     await connect('ann', a);

@@ -95,8 +95,10 @@ export class MongoStore implements Store {
  */
 export async function openMongoStore(url: string, options: MongoStoreOptions = {}): Promise<MongoStore> {
   // A request waits at most 5 s for a reachable server (the driver's default is 30 s), then fails
-  // with UNAVAILABLE: a client retries sooner than a proxy in front gives up.
-  const client = new MongoClient(url, { ignoreUndefined: true, serverSelectionTimeoutMS: 5000, ...options.client });
+  // with UNAVAILABLE: a client retries sooner than a proxy in front gives up. The driver lets an
+  // option object override the URL, so the default is given only when the URL names none.
+  const defaults = urlNamesOption(url, 'serverSelectionTimeoutMS') ? {} : { serverSelectionTimeoutMS: 5000 };
+  const client = new MongoClient(url, { ignoreUndefined: true, ...defaults, ...options.client });
   try {
     await client.connect();
     // An undefined field (an optional one left out) is not written, rather than written as null.
@@ -108,6 +110,12 @@ export async function openMongoStore(url: string, options: MongoStoreOptions = {
     await client.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** Whether the connection string's query sets `option` (URI options are case-insensitive). */
+function urlNamesOption(url: string, option: string): boolean {
+  const query = url.split('?', 2)[1] ?? '';
+  return [...new URLSearchParams(query).keys()].some((key) => key.toLowerCase() === option.toLowerCase());
 }
 
 /** The database named in a connection string's path, if any (`mongodb://a:1,b:2/parley?replicaSet=rs`). */

@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { ErrorCode, type Message } from '@parley/sdk/protocol';
+import { ParleyServerApi, toSignedFields } from '@parley/sdk/server';
+import { ParleyClient } from '@parley/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect, eventually, text } from '../support/parley.js';
+import { CuttableLink } from '../../server/test/support/cuttable-link.js';
+import { serviceUrl } from '../../server/test/support/services.js';
+import { signUpWithApp, startProductionServer, type ProductionServer } from './support/processes.js';
+import { hasRedisServer, RedisServer } from './support/redis-server.js';
+
+/**
+ * Two production processes while their services fail: a Redis of this file's own is killed and
+ * started again (every key lost, every connection dropped), and MongoDB is cut off behind a relay.
+ * Nothing acknowledged is lost, delivery resumes by itself, and the SDK's outbox resends what the
+ * server refused with UNAVAILABLE. Runs when MONGODB_URL is set and redis-server is installed.
+ */
+
+const MONGODB_URL = serviceUrl('MONGODB_URL');
+const run = Boolean(MONGODB_URL) && (hasRedisServer() || process.env.PARLEY_REQUIRE_SERVICES === '1');
+
+describe.runIf(run)('faults under two server processes', () => {
+  let redis: RedisServer;
+  let mongo: CuttableLink;
+  let a: ProductionServer;
+  let b: ProductionServer;
+  let api: ParleyServerApi;
+  let appId: string;
+  const clients: ParleyClient[] = [];
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    const database = new URL(MONGODB_URL!);
+    database.pathname = `/parley_faults_${randomBytes(4).toString('hex')}`;
+    mongo = new CuttableLink(database);
+    await mongo.up();
+    // A server is chosen within 1 s or the request answers UNAVAILABLE (the default waits 5 s).
+    const mongoUrl = new URL(mongo.url);
+    mongoUrl.searchParams.set('serverSelectionTimeoutMS', '1000');
+    const env = { MONGODB_URL: mongoUrl.toString(), REDIS_URL: redis.url };
+    [a, b] = await Promise.all([startProductionServer(20_000, env), startProductionServer(20_000, env)]);
+    const app = await signUpWithApp(a.url, 'faults');
+    appId = app.appId;
+    api = new ParleyServerApi({ baseUrl: b.url, appId, appSecret: app.appSecret, maxRetries: 0 });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const client of clients) client.disconnect();
+    await Promise.all([a?.stop(), b?.stop()]);
+    await redis?.kill();
+    await mongo?.down();
+  });
+
+  const connect = async (userId: string, server: ProductionServer) => {
+    const { token } = await api.getToken({ userId, name: userId });
+    const client = new ParleyClient({
+      url: server.url,
+      appId,
+      token,
+      socketOptions: { reconnectionDelay: 50, reconnectionDelayMax: 200, transports: ['websocket'] },
+    });
+    clients.push(client);
+    await client.connect();
+    return client;
+  };
+
+  const ready = async (server: ProductionServer) => (await fetch(`${server.url}/readyz`)).status === 200;
+
+  it('carries on after Redis restarts: every acknowledged message arrives once, presence and nonces work again', async () => {
+    const ann = await connect('ann', a);
+    const ben = await connect('ben', b);
+    const received = collect(ben, 'new-message');
+    const sent: Message[] = [await ann.sendPrivateMessage({ targetId: 'ben', ...text('before the restart') })];
+    await eventually(() => received.length === 1, 10_000, 'the first message');
+
+    await redis.kill();
+    // Sends are stored in MongoDB while Redis is away; the push to the other process may wait or be lost.
+    for (let i = 0; i < 3; i++) sent.push(await ann.sendPrivateMessage({ targetId: 'ben', ...text(`while Redis is down ${i}`) }));
+    expect(await ready(a)).toBe(false);
+
+    await redis.restart();
+    await eventually(async () => (await ready(a)) && (await ready(b)), 20_000, 'both processes ready again');
+    sent.push(await ann.sendPrivateMessage({ targetId: 'ben', ...text('after the restart') }));
+
+    // What a push missed, the client fetches by sync when the next message shows the gap.
+    await eventually(() => received.length >= sent.length, 15_000, 'every message at ben');
+    expect(received.map((message) => message.msgId)).toEqual(sent.map((message) => message.msgId));
+
+    // Redis lost the presence keys; each process registers its live devices again.
+    const [annSeenFromB] = await ben.presence(['ann']);
+    expect(annSeenFromB).toMatchObject({ online: true });
+
+    const query = toSignedFields(api.sign({ userId: 'ann' })).toString();
+    expect((await fetch(`${a.url}/user/sessions?${query}`)).status).toBe(200);
+    const replay = await fetch(`${b.url}/user/sessions?${query}`);
+    expect(((await replay.json()) as { code: string }).code).toBe(ErrorCode.NONCE_REUSED);
+  });
+
+  it('keeps a send the database refused in the SDK outbox and stores it once when MongoDB is back', async () => {
+    const cat = await connect('cat', a);
+    const dan = await connect('dan', b);
+    const received = collect(dan, 'new-message');
+
+    await mongo.down();
+    const rest = await api.sendPrivateMessage({ senderUserId: 'dan', targetId: 'cat', ...text('over REST') }).then(
+      () => 'stored',
+      (error: { code: string }) => error.code,
+    );
+    expect(rest).toBe(ErrorCode.UNAVAILABLE);
+    expect(await ready(b)).toBe(false);
+
+    let settled = false;
+    const pending = cat.sendPrivateMessage({ targetId: 'dan', ...text('sent while MongoDB is away') }).finally(() => (settled = true));
+    // The outbox holds it through at least one refusal (1 s to choose a server, then retryAfterMs).
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(settled).toBe(false);
+
+    await mongo.up();
+    const message = await pending;
+    await eventually(() => received.some((m) => m.msgId === message.msgId), 10_000, 'the resent message at dan');
+    const session = (await dan.getSessions()).find((candidate) => candidate.targetId === 'cat');
+    const history = await dan.getMessages(session!.sid);
+    expect(history.filter((m) => m.clientMsgId === message.clientMsgId)).toHaveLength(1);
+    expect(received.filter((m) => m.msgId === message.msgId)).toHaveLength(1);
+  });
+});
