@@ -7,6 +7,7 @@ import { createRedisBus } from './bus/redis/redis-bus.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics/metrics.js';
 import { MemoryStore } from './store/memory/memory-store.js';
 import { openMongoStore } from './store/mongo/mongo-store.js';
 import type { Store } from './store/ports.js';
@@ -29,16 +30,24 @@ export interface OpenedAdapters {
  * `MONGODB_URL` selects the MongoDB store, else the embedded one; `REDIS_URL` selects the Redis
  * bus and socket.io's Redis Streams adapter, else both stay in this process. Whatever was opened
  * is closed again when a later one fails, so a refused start leaves no connection behind.
+ * `metrics`, when given, also counts Redis connection errors and rate-limit fallbacks, which are
+ * otherwise only logged.
  */
-export async function openAdapters(config: Config, clock: Clock, logger: Logger): Promise<OpenedAdapters> {
+export async function openAdapters(config: Config, clock: Clock, logger: Logger, metrics?: Metrics): Promise<OpenedAdapters> {
   const store = config.mongodbUrl === null ? new MemoryStore() : await openMongoStore(config.mongodbUrl);
   if (config.redisUrl === null) return { store, bus: new MemoryBus(clock) };
   try {
     const bus = await createRedisBus(config.redisUrl, clock, {
-      onError: (error) => logger.warn({ err: error }, 'redis bus: connection or presence refresh failed; retrying'),
-      onRateLimitFallback: () => logger.debug('rate limit counted in this process only: redis did not answer'),
+      onError: (error) => {
+        metrics?.busConnectionErrors.inc({ client: 'bus' });
+        logger.warn({ err: error }, 'redis bus: connection or presence refresh failed; retrying');
+      },
+      onRateLimitFallback: () => {
+        metrics?.rateLimitFallbacks.inc();
+        logger.debug('rate limit counted in this process only: redis did not answer');
+      },
     });
-    return { store, bus, fanOut: redisFanOut(config.redisUrl, logger) };
+    return { store, bus, fanOut: redisFanOut(config.redisUrl, logger, metrics) };
   } catch (error) {
     await store.close();
     throw error;
@@ -51,9 +60,12 @@ export async function openAdapters(config: Config, clock: Clock, logger: Logger)
  * losing the pushes published meanwhile, where Pub/Sub drops them. It needs one client (it
  * duplicates it for its blocking reads) and bounds the stream (`maxLen`).
  */
-function redisFanOut(url: string, logger: Logger): SocketFanOut {
+function redisFanOut(url: string, logger: Logger, metrics: Metrics | undefined): SocketFanOut {
   const client = new Redis(url, { maxRetriesPerRequest: 2, retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 3000) });
-  client.on('error', (error: Error) => logger.warn({ err: error }, 'socket.io redis adapter: connection failed; retrying'));
+  client.on('error', (error: Error) => {
+    metrics?.busConnectionErrors.inc({ client: 'socket_adapter' });
+    logger.warn({ err: error }, 'socket.io redis adapter: connection failed; retrying');
+  });
   return {
     adapter: createAdapter(client, { streamName: 'parley:socket.io', maxLen: 100_000 }),
     close: async () => {

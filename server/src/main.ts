@@ -3,6 +3,7 @@ import { openAdapters } from './adapters.js';
 import { systemClock } from './clock.js';
 import { composeServer } from './compose.js';
 import { createLogger } from './logger.js';
+import { Metrics } from './metrics/metrics.js';
 
 /** `npm start`: read the environment, compose, listen, and shut down cleanly on a signal. */
 async function main(): Promise<void> {
@@ -19,10 +20,12 @@ async function main(): Promise<void> {
 
   const logger = createLogger(config.logLevel);
   const clock = systemClock;
+  // Before the adapters, so Redis errors from their first connection on are counted.
+  const metrics = new Metrics({ processMetrics: config.metricsToken !== null });
   // Connected (and indexes created) before the port opens: a server that cannot reach its store
   // or bus refuses to start, with the reason, instead of failing its first requests.
-  const adapters = await openAdapters(config, clock, logger);
-  const server = composeServer(config, { ...adapters, clock, logger });
+  const adapters = await openAdapters(config, clock, logger, metrics);
+  const server = composeServer(config, { ...adapters, clock, logger, metrics });
   const address = await server.listen();
   const shownHost = ['0.0.0.0', '::'].includes(address.address) ? 'localhost' : address.address;
   server.logger.info(

@@ -1,35 +1,36 @@
 import { GroupRole } from '@parley/sdk/protocol';
-import { describe, expect, it } from 'vitest';
-import { nextOwner, withOwner } from '../src/domain/groups/ownership.js';
-import type { MemberRecord } from '../src/store/records.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { nextOwner } from '../src/domain/groups/ownership.js';
+import { MemoryGroupRepo } from '../src/store/memory/groups.js';
+import type { GroupRecord } from '../src/store/records.js';
 
-const member = (userId: string, role: MemberRecord['role'] = GroupRole.MEMBER, joinedAt = 1): MemberRecord => ({ userId, role, joinedAt });
+let groups: MemoryGroupRepo;
+let group: GroupRecord;
 
-describe('nextOwner', () => {
-  it('keeps the owner while they are still a member', () => {
-    expect(nextOwner('a', [member('b'), member('a', GroupRole.OWNER)])).toBe('a');
-  });
-
-  it('hands over to the earliest admin before any member', () => {
-    expect(nextOwner('a', [member('b'), member('c', GroupRole.ADMIN), member('d', GroupRole.ADMIN)])).toBe('c');
-  });
-
-  it('hands over to the earliest member when there is no admin', () => {
-    expect(nextOwner('a', [member('b'), member('c')])).toBe('b');
-  });
-
-  it('returns null when nobody is left', () => {
-    expect(nextOwner('a', [])).toBeNull();
-  });
+/** A group of `a` (owner), `b`, `c` (admin), `d` (admin), in that join order. */
+beforeEach(async () => {
+  groups = new MemoryGroupRepo();
+  const roles = [GroupRole.OWNER, GroupRole.MEMBER, GroupRole.ADMIN, GroupRole.ADMIN];
+  const members = ['a', 'b', 'c', 'd'].map((userId, joinIndex) => ({ userId, role: roles[joinIndex]!, joinedAt: 1, joinIndex }));
+  group = { groupId: 'g', name: 'g', avatarUri: '', ownerId: 'a', memberCount: 4, joinCount: 4, version: 1, createdAt: 1, updatedAt: 1 };
+  await groups.insert(group, members);
 });
 
-describe('withOwner', () => {
-  it('leaves exactly one owner', () => {
-    const members = withOwner([member('a', GroupRole.OWNER), member('b', GroupRole.ADMIN), member('c')], 'b');
-    expect(members.map((m) => [m.userId, m.role])).toEqual([
-      ['a', 'member'],
-      ['b', 'owner'],
-      ['c', 'member'],
-    ]);
+describe('nextOwner', () => {
+  it('keeps the owner while they stay', async () => {
+    expect(await nextOwner(groups, group, ['b', 'c'])).toBe('a');
+  });
+
+  it('hands over to the earliest admin who stays, before any member', async () => {
+    expect(await nextOwner(groups, group, ['a'])).toBe('c');
+    expect(await nextOwner(groups, group, ['a', 'c'])).toBe('d');
+  });
+
+  it('hands over to the earliest member when no admin stays', async () => {
+    expect(await nextOwner(groups, group, ['a', 'c', 'd'])).toBe('b');
+  });
+
+  it('returns null when nobody stays', async () => {
+    expect(await nextOwner(groups, group, ['a', 'b', 'c', 'd'])).toBeNull();
   });
 });

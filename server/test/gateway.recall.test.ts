@@ -14,10 +14,7 @@ beforeAll(async () => {
   // No route sets roles yet, so the test writes the role through the store port.
   const scope = t.server.store.forApp(app.appId);
   const group = (await scope.groups.get('club'))!;
-  await scope.groups.replace(
-    { ...group, version: group.version + 1, members: group.members.map((m) => (m.userId === 'admin' ? { ...m, role: 'admin' } : m)) },
-    group.version,
-  );
+  await scope.groups.replace({ ...group, version: group.version + 1 }, group.version, { roles: [{ userId: 'admin', role: 'admin' }] });
 });
 afterEach(() => world.closeDevices());
 afterAll(() => world.close());

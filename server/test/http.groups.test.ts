@@ -142,6 +142,17 @@ describe('POST /group/dismiss', () => {
 });
 
 describe('GET /group/members and /group/info', () => {
+  it('pages members in join order with offset and limit', async () => {
+    await app.api.createGroup({ groupId: 'g-pages', userIds: ['u5', 'u4', 'u3', 'u2'], name: 'Pages' });
+    expect(ids(await app.api.getGroupMembers({ groupId: 'g-pages', limit: 2 }))).toEqual(['u5', 'u4']);
+    expect(ids(await app.api.getGroupMembers({ groupId: 'g-pages', offset: 2, limit: 2 }))).toEqual(['u3', 'u2']);
+    expect(ids(await app.api.getGroupMembers({ groupId: 'g-pages', offset: 3 }))).toEqual(['u2']);
+    expect(await app.api.getGroupMembers({ groupId: 'g-pages', offset: 4, limit: 2 })).toEqual([]);
+    await expect(app.api.getGroupMembers({ groupId: 'g-pages', limit: 0 })).rejects.toMatchObject({ code: 'INVALID_PARAMS', status: 400 });
+    await expect(app.api.getGroupMembers({ groupId: 'g-pages', limit: 1001 })).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+    await expect(app.api.getGroupMembers({ groupId: 'g-pages', offset: -1 })).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+  });
+
   it('for a missing group -> 404', async () => {
     await expect(app.api.getGroupMembers({ groupId: 'g-missing' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(app.api.getGroupInfo({ groupId: 'g-missing' })).rejects.toMatchObject({ code: 'NOT_FOUND' });

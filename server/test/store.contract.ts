@@ -4,7 +4,7 @@ import { domainSettings } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { newObjectId } from '../src/domain/ids.js';
 import { DuplicateKeyError, type Store } from '../src/store/ports.js';
-import type { AppRecord, GroupRecord } from '../src/store/records.js';
+import type { AppRecord, GroupRecord, MemberRecord } from '../src/store/records.js';
 import { messageDraft } from './support/store-fixtures.js';
 
 /**
@@ -33,16 +33,13 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
     const draft = messageDraft;
 
-    const group = (groupId: string): GroupRecord => ({
-      groupId,
-      name: groupId,
-      avatarUri: '',
-      ownerId: 'a',
-      members: [{ userId: 'a', role: GroupRole.OWNER, joinedAt: 1 }],
-      version: 1,
-      createdAt: 1,
-      updatedAt: 1,
-    });
+    const member = (userId: string, joinIndex: number, role: GroupRole = GroupRole.MEMBER): MemberRecord => ({ userId, role, joinedAt: 1 + joinIndex, joinIndex });
+    /** Group `groupId` owned by the first of `memberIds`, with all of them as members in that order. */
+    const group = (groupId: string, memberIds: readonly string[] = ['a']): [GroupRecord, MemberRecord[]] => [
+      { groupId, name: groupId, avatarUri: '', ownerId: memberIds[0]!, memberCount: memberIds.length, joinCount: memberIds.length, version: 1, createdAt: 1, updatedAt: 1 },
+      memberIds.map((userId, i) => member(userId, i, i === 0 ? GroupRole.OWNER : GroupRole.MEMBER)),
+    ];
+    const ids = (members: readonly MemberRecord[]) => members.map((m) => m.userId);
 
     describe('accounts', () => {
       it('refuses a second tenant with the same email', async () => {
@@ -98,7 +95,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const a = store.forApp('appA');
         const b = store.forApp('appB');
         for (const userId of ['u1', 'u2', 'u1']) await a.users.upsert({ userId, name: userId, avatarUri: '' }, 1);
-        await a.groups.insert(group('g1'));
+        await a.groups.insert(...group('g1'));
         await b.users.upsert({ userId: 'u1', name: 'u1', avatarUri: '' }, 1);
         expect([await a.users.count(), await a.groups.count(), await b.users.count(), await b.groups.count()]).toEqual([2, 1, 1, 0]);
         await a.groups.delete('g1');
@@ -109,12 +106,12 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const a = store.forApp('appA');
         const b = store.forApp('appB');
         await a.users.upsert({ userId: 'u', name: 'in A', avatarUri: '' }, 1);
-        await a.groups.insert(group('g'));
+        await a.groups.insert(...group('g'));
         await a.conversations.append(draft());
         expect(await b.users.get('u')).toBeNull();
         expect(await b.groups.get('g')).toBeNull();
         expect(await b.conversations.get('p:a:b')).toBeNull();
-        await b.groups.insert(group('g'));
+        await b.groups.insert(...group('g'));
         await b.conversations.append(draft());
         expect((await a.conversations.get('p:a:b'))?.lastSeq).toBe(1);
       });
@@ -138,7 +135,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const b = store.forApp('appB');
         for (const scope of [a, b]) {
           await scope.tokens.insert({ tokenHash: 'h', userId: 'u', createdAt: 1, expiresAt: 100, revokedAt: null }, 1);
-          await scope.groups.insert(group('g'));
+          await scope.groups.insert(...group('g'));
           await scope.sessions.ensure({ sid: newObjectId(), userId: 'u', conversationId: 'p:a:b', conversationType: ConversationType.PRIVATE, targetId: 'b', initialReadSeq: 0, createdAt: 1 });
           await scope.conversations.append(draft({ clientMsgId: 'k' }));
         }
@@ -178,7 +175,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         for (const userId of ['u1', 'u2', 'u3']) await scope.users.upsert({ userId, name: userId, avatarUri: '' }, 1);
         expect([...(await scope.users.getMany(['u3', 'nobody', 'u1', 'u3'])).keys()]).toEqual(['u3', 'u1']);
         expect(await scope.users.getMany([])).toEqual(new Map());
-        for (const groupId of ['g1', 'g2']) await scope.groups.insert(group(groupId));
+        for (const groupId of ['g1', 'g2']) await scope.groups.insert(...group(groupId));
         expect([...(await scope.groups.getMany(['g2', 'g0', 'g1'])).keys()]).toEqual(['g2', 'g1']);
       });
 
@@ -195,17 +192,81 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     describe('groups', () => {
-      it('compare-and-set: of two writers holding the same version only one wins', async () => {
+      it('compare-and-set: of two writers holding the same version only one wins, with its member change', async () => {
         const scope = store.forApp('app');
-        await scope.groups.insert(group('g'));
-        await expect(scope.groups.insert(group('g'))).rejects.toBeInstanceOf(DuplicateKeyError);
+        await scope.groups.insert(...group('g', ['a', 'b']));
+        await expect(scope.groups.insert(...group('g'))).rejects.toBeInstanceOf(DuplicateKeyError);
         const base = (await scope.groups.get('g'))!;
-        const first = await scope.groups.replace({ ...base, name: 'first', version: 2 }, 1);
-        const second = await scope.groups.replace({ ...base, name: 'second', version: 2 }, 1);
+        const first = await scope.groups.replace({ ...base, name: 'first', memberCount: 3, joinCount: 3, version: base.version + 1 }, base.version, { add: [member('c', 2)] });
+        const second = await scope.groups.replace({ ...base, name: 'second', memberCount: 1, version: base.version + 1 }, base.version, { remove: ['b'] });
         expect([first, second]).toEqual([true, false]);
-        expect((await scope.groups.get('g'))?.name).toBe('first');
+        expect(await scope.groups.get('g')).toMatchObject({ name: 'first', memberCount: 3, joinCount: 3 });
+        expect(ids(await scope.groups.listMembers('g'))).toEqual(['a', 'b', 'c']);
         expect(await scope.groups.delete('g')).toBe(true);
-        expect(await scope.groups.replace({ ...base, version: 3 }, 2)).toBe(false);
+        expect(await scope.groups.replace({ ...base, version: base.version + 2 }, base.version + 1)).toBe(false);
+      });
+
+      it('keeps members in join order, a member who leaves and comes back going last, and pages them', async () => {
+        const scope = store.forApp('app');
+        await scope.groups.insert(...group('g', ['a', 'b', 'c', 'd']));
+        let current = (await scope.groups.get('g'))!;
+        expect(await scope.groups.replace({ ...current, memberCount: 3, version: current.version + 1 }, current.version, { remove: ['b'] })).toBe(true);
+        current = (await scope.groups.get('g'))!;
+        expect(
+          await scope.groups.replace({ ...current, memberCount: 4, joinCount: 5, version: current.version + 1 }, current.version, { add: [member('b', 4)] }),
+        ).toBe(true);
+        expect(ids(await scope.groups.listMembers('g'))).toEqual(['a', 'c', 'd', 'b']);
+        expect(ids(await scope.groups.listMembers('g', { offset: 1, limit: 2 }))).toEqual(['c', 'd']);
+        expect(ids(await scope.groups.listMembers('g', { offset: 3, limit: 10 }))).toEqual(['b']);
+        expect(await scope.groups.listMembers('g', { offset: 4, limit: 10 })).toEqual([]);
+        expect((await scope.groups.getMembers('g', ['b']))?.get('b')).toEqual(member('b', 4));
+      });
+
+      it('answers a membership check for some users without the rest, and a user\'s groups', async () => {
+        const scope = store.forApp('app');
+        await scope.groups.insert(...group('g1', ['a', 'b']));
+        await scope.groups.insert(...group('g2', ['b', 'c']));
+        await scope.groups.insert(...group('g3', ['c']));
+        expect([...(await scope.groups.getMembers('g1', ['c', 'b', 'nobody', 'b'])).keys()]).toEqual(['b']);
+        expect(await scope.groups.getMembers('g1', [])).toEqual(new Map());
+        expect((await scope.groups.groupIdsOf('b')).sort()).toEqual(['g1', 'g2']);
+        expect(await scope.groups.groupIdsOf('nobody')).toEqual([]);
+        expect(await store.forApp('other').groups.groupIdsOf('b')).toEqual([]);
+      });
+
+      it('changes roles, and finds the earliest member with a role leaving some out', async () => {
+        const scope = store.forApp('app');
+        await scope.groups.insert(...group('g', ['a', 'b', 'c', 'd']));
+        const current = (await scope.groups.get('g'))!;
+        const roles = [{ userId: 'c', role: GroupRole.ADMIN }, { userId: 'd', role: GroupRole.ADMIN }];
+        expect(await scope.groups.replace({ ...current, version: current.version + 1 }, current.version, { roles })).toBe(true);
+        expect((await scope.groups.firstMember('g', { role: GroupRole.ADMIN, excluding: [] }))?.userId).toBe('c');
+        expect((await scope.groups.firstMember('g', { role: GroupRole.ADMIN, excluding: ['c'] }))?.userId).toBe('d');
+        expect((await scope.groups.firstMember('g', { excluding: ['a'] }))?.userId).toBe('b');
+        expect(await scope.groups.firstMember('g', { excluding: ['a', 'b', 'c', 'd'] })).toBeNull();
+        expect((await scope.groups.listMembers('g')).map((m) => m.role)).toEqual([GroupRole.OWNER, GroupRole.MEMBER, GroupRole.ADMIN, GroupRole.ADMIN]);
+      });
+
+      it('deletes a group with its members, and a group created again under its id starts with only its own', async () => {
+        const scope = store.forApp('app');
+        await scope.groups.insert(...group('g', ['a', 'b', 'c']));
+        expect(await scope.groups.delete('g')).toBe(true);
+        expect(await scope.groups.delete('g')).toBe(false);
+        expect(await scope.groups.get('g')).toBeNull();
+        expect(await scope.groups.listMembers('g')).toEqual([]);
+        expect(await scope.groups.groupIdsOf('b')).toEqual([]);
+        expect(await scope.groups.count()).toBe(0);
+
+        await scope.groups.insert(...group('g', ['c', 'd']));
+        expect(await scope.groups.get('g')).toMatchObject({ ownerId: 'c', memberCount: 2 });
+        expect(ids(await scope.groups.listMembers('g'))).toEqual(['c', 'd']);
+        expect(await scope.groups.groupIdsOf('b')).toEqual([]);
+        expect(await scope.groups.groupIdsOf('d')).toEqual(['g']);
+        expect(await scope.groups.count()).toBe(1);
+        // The new group's writes work from the version it was given back.
+        const current = (await scope.groups.get('g'))!;
+        expect(await scope.groups.replace({ ...current, memberCount: 1, version: current.version + 1 }, current.version, { remove: ['d'] })).toBe(true);
+        expect(ids(await scope.groups.listMembers('g'))).toEqual(['c']);
       });
     });
 

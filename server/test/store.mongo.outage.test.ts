@@ -3,6 +3,7 @@ import { ErrorCode } from '@parley/sdk/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectDevice } from './support/devices.js';
 import { CuttableLink } from './support/cuttable-link.js';
+import { scrapeMetrics, seriesValue } from './support/metrics-scrape.js';
 import { serviceUrl } from './support/services.js';
 import { signParams } from './support/signed-request.js';
 import { startTestWorld, type TestWorld } from './support/test-server.js';
@@ -14,6 +15,8 @@ import { openMongoStore } from '../src/store/mongo/mongo-store.js';
  */
 
 const url = serviceUrl('MONGODB_URL');
+const METRICS_TOKEN = 'scrape-token-0123456789';
+const STORE_FAILURES = 'parley_dependency_failures_total{dependency="store"}';
 let link: CuttableLink;
 let world: TestWorld;
 
@@ -25,16 +28,17 @@ beforeAll(async () => {
   database.pathname = `/parley_outage_${randomBytes(4).toString('hex')}`;
   // Short waits for a server, so the test sees the outage in well under a second.
   const store = await openMongoStore(database.toString(), { client: { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 } });
-  world = await startTestWorld(['alice', 'bob'], {}, { store });
+  world = await startTestWorld(['alice', 'bob'], { METRICS_TOKEN }, { store });
 });
 afterAll(async () => {
   await world?.close();
   await link?.down();
 });
 
-it.runIf(url)('answers UNAVAILABLE with retryAfterMs over REST and on the socket while the database is unreachable', async () => {
+it.runIf(url)('answers UNAVAILABLE with retryAfterMs over REST and on the socket while the database is unreachable, and counts each answer', async () => {
   const alice = await connectDevice(world.t, world.app.appId, world.tokens.alice!);
   try {
+    const failuresBefore = seriesValue(await scrapeMetrics(world.t.url, METRICS_TOKEN), STORE_FAILURES);
     await link.down();
     const params = signParams(
       { senderUserId: 'alice', targetId: 'bob', messageType: 1, content: { content: 'over REST' } },
@@ -47,6 +51,10 @@ it.runIf(url)('answers UNAVAILABLE with retryAfterMs over REST and on the socket
 
     const ack = await alice.request('send-private-message', { targetId: 'bob', messageType: 1, content: { content: 'over the socket' } });
     expect(ack).toMatchObject({ status: 0, code: ErrorCode.UNAVAILABLE, retryAfterMs: 1000 });
+
+    const exposition = await scrapeMetrics(world.t.url, METRICS_TOKEN);
+    expect(seriesValue(exposition, STORE_FAILURES)).toBe(failuresBefore + 2);
+    expect(seriesValue(exposition, 'parley_dependency_failures_total{dependency="bus"}')).toBe(0);
   } finally {
     alice.close();
   }

@@ -24,7 +24,7 @@ const url = serviceUrl('MONGODB_URL');
 const PLANNED = new Set(['find', 'update', 'delete', 'findAndModify', 'distinct', 'count', 'aggregate']);
 
 /** Collections of app data: every document carries appId, every filter names it. */
-const APP_DATA = new Set<string>([COLLECTION_NAMES.users, COLLECTION_NAMES.userTokens, COLLECTION_NAMES.groups, COLLECTION_NAMES.conversations, COLLECTION_NAMES.messages, COLLECTION_NAMES.sessions]);
+const APP_DATA = new Set<string>([COLLECTION_NAMES.users, COLLECTION_NAMES.userTokens, COLLECTION_NAMES.groups, COLLECTION_NAMES.groupMembers, COLLECTION_NAMES.conversations, COLLECTION_NAMES.messages, COLLECTION_NAMES.sessions]);
 
 interface Recorded {
   name: string;
@@ -156,7 +156,17 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
       await scope.users.upsert({ userId, name: userId, avatarUri: '' }, 1);
       await scope.tokens.insert({ tokenHash: `hash-${userId}`, userId, createdAt: 1, expiresAt: 10 ** 13, revokedAt: null }, 1);
     }
-    await scope.groups.insert({ groupId: 'crew', name: 'crew', avatarUri: '', ownerId: 'a', members: [{ userId: 'a', role: GroupRole.OWNER, joinedAt: 1 }], version: 1, createdAt: 1, updatedAt: 1 });
+    await scope.groups.insert(
+      { groupId: 'crew', name: 'crew', avatarUri: '', ownerId: 'a', memberCount: 3, joinCount: 3, version: 1, createdAt: 1, updatedAt: 1 },
+      ['a', 'b', 'c'].map((userId, joinIndex) => ({ userId, role: joinIndex === 0 ? GroupRole.OWNER : GroupRole.MEMBER, joinedAt: 1, joinIndex })),
+    );
+    // Other groups, so that a member index and a scan of the members differ.
+    for (let g = 0; g < 5; g++) {
+      await scope.groups.insert(
+        { groupId: `other${g}`, name: 'other', avatarUri: '', ownerId: 'b', memberCount: 2, joinCount: 2, version: 1, createdAt: 1, updatedAt: 1 },
+        ['b', 'c'].map((userId, joinIndex) => ({ userId, role: joinIndex === 0 ? GroupRole.OWNER : GroupRole.MEMBER, joinedAt: 1, joinIndex })),
+      );
+    }
     for (const [userId, conversationId, conversationType, targetId] of [
       ['a', 'p:a:b', ConversationType.PRIVATE, 'b'],
       ['b', 'p:a:b', ConversationType.PRIVATE, 'a'],
@@ -206,7 +216,36 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
     await scope.sessions.advanceRead('a', 'p:a:b', message.seq);
   };
 
+  let joiners = 0;
   const hotPaths: [string, () => Promise<unknown>][] = [
+    [
+      'group send (the group, the sender\'s membership, the recipients)',
+      async () => {
+        await scope.groups.get('crew');
+        await scope.groups.getMembers('crew', ['a']);
+        await scope.groups.listMembers('crew');
+      },
+    ],
+    ['member page', () => scope.groups.listMembers('crew', { offset: 1, limit: 2 })],
+    ['a user\'s groups', () => scope.groups.groupIdsOf('b')],
+    [
+      'join a group',
+      async () => {
+        const crew = (await scope.groups.get('crew'))!;
+        const userId = `joiner${++joiners}`;
+        await scope.groups.getMembers('crew', [userId]);
+        const next = { ...crew, memberCount: crew.memberCount + 1, joinCount: crew.joinCount + 1, version: crew.version + 1 };
+        await scope.groups.replace(next, crew.version, { add: [{ userId, role: GroupRole.MEMBER, joinedAt: 2, joinIndex: crew.joinCount }] });
+      },
+    ],
+    [
+      'owner leaves (hand-over)',
+      async () => {
+        const crew = (await scope.groups.get('crew'))!;
+        await scope.groups.firstMember('crew', { role: GroupRole.ADMIN, excluding: [crew.ownerId] });
+        await scope.groups.firstMember('crew', { excluding: [crew.ownerId] });
+      },
+    ],
     ['history page (first)', () => scope.conversations.listMessages('p:a:b', { limit: 20 })],
     [
       'history page (older than lastmsgId)',
@@ -282,7 +321,7 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
       const crew = (await scope.groups.get('crew'))!;
       await scope.groups.replace({ ...crew, version: crew.version + 1 }, crew.version);
       await other.users.upsert({ userId: 'x', name: 'x', avatarUri: '' }, 1);
-      await other.groups.insert({ ...crew, groupId: 'tmp' });
+      await other.groups.insert({ ...crew, groupId: 'tmp' }, [{ userId: 'x', role: GroupRole.OWNER, joinedAt: 1, joinIndex: 0 }]);
       await other.conversations.append({
         msgId: newObjectId(),
         conversationId: 'g:tmp',

@@ -1,16 +1,17 @@
-import { ConversationType, MessageType } from '@parley/sdk/protocol';
+import { ConversationType, GroupRole, MessageType } from '@parley/sdk/protocol';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { MongoClient, type Document } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newObjectId } from '../src/domain/ids.js';
-import type { MessageDraft } from '../src/store/ports.js';
+import type { AppScope, MessageDraft } from '../src/store/ports.js';
+import type { GroupRecord, MemberRecord } from '../src/store/records.js';
 import { COLLECTION_NAMES, collectionsOf, type Collections } from '../src/store/mongo/collections.js';
 import { clientKeyOf, contentJsonOf, type MessageDoc } from '../src/store/mongo/documents.js';
 import { INDEXES } from '../src/store/mongo/indexes.js';
 import { openMongoStore, type MongoStore } from '../src/store/mongo/mongo-store.js';
 import { storeContract } from './store.contract.js';
-import { serviceUrl } from './support/services.js';
+import { isFerretDb, serviceUrl } from './support/services.js';
 import { messageDraft } from './support/store-fixtures.js';
 
 /**
@@ -19,6 +20,8 @@ import { messageDraft } from './support/store-fixtures.js';
  */
 const url = serviceUrl('MONGODB_URL');
 const SKIP_REASON = 'skipped: MONGODB_URL is not set (run `npm run services` and export the MONGODB_URL it prints)';
+/** FerretDB lets several writers win one compare-and-set (docs/guides/services.md). */
+const atomicUpdates = url ? !(await isFerretDb(url)) : false;
 
 /** Stores opened by the current test, with their database names, dropped and closed after it. */
 const opened: { store: MongoStore; dbName: string }[] = [];
@@ -164,6 +167,73 @@ describe.skipIf(!url)(`MongoDB store (MONGODB_URL)${url ? '' : ` — ${SKIP_REAS
       const { message } = await scope.conversations.append(draft({ conversationId: 'g:crew', preview: 'new' }));
       expect(message.seq).toBe(1);
       expect(await scope.conversations.get('g:crew')).toMatchObject({ lastSeq: 1, lastMessage: { msgId: message.msgId, preview: 'new' } });
+    });
+  });
+
+  describe('group members across processes and crashes', () => {
+    const member = (userId: string, joinIndex: number): MemberRecord => ({ userId, role: GroupRole.MEMBER, joinedAt: 1, joinIndex });
+    const crew: GroupRecord = { groupId: 'crew', name: 'crew', avatarUri: '', ownerId: 'a', memberCount: 1, joinCount: 1, version: 1, createdAt: 1, updatedAt: 1 };
+
+    /** Adds `userId` as the domain does: read, decide, compare-and-set, and again when another writer won. */
+    async function join(scope: AppScope, userId: string): Promise<void> {
+      for (;;) {
+        const current = (await scope.groups.get('crew'))!;
+        const next = { ...current, memberCount: current.memberCount + 1, joinCount: current.joinCount + 1, version: current.version + 1 };
+        if (await scope.groups.replace(next, current.version, { add: [member(userId, current.joinCount)] })) return;
+      }
+    }
+
+    it.runIf(atomicUpdates)('two processes adding members to one group at once: every member stored once, the count exact (MongoDB only: FerretDB\'s updates are not atomic)', async () => {
+      const first = await freshStore();
+      const second = await sameDatabase(first);
+      await first.forApp('app').groups.insert(crew, [{ ...member('a', 0), role: GroupRole.OWNER }]);
+      const joiners = Array.from({ length: 12 }, (_, i) => `u${i}`);
+      await Promise.all(joiners.map((userId, i) => join((i % 2 ? first : second).forApp('app'), userId)));
+      const members = await second.forApp('app').groups.listMembers('crew');
+      expect(members.map((m) => m.userId).sort()).toEqual(['a', ...joiners].sort());
+      expect(new Set(members.map((m) => m.joinIndex)).size).toBe(members.length);
+      expect(await first.forApp('app').groups.get('crew')).toMatchObject({ memberCount: 13, joinCount: 13 });
+    });
+
+    it('a crash after a change\'s compare-and-set: the next read of the group writes its members first', async () => {
+      const store = await freshStore();
+      const scope = store.forApp('app');
+      await scope.groups.insert(crew, [{ ...member('a', 0), role: GroupRole.OWNER }]);
+      // What the group document holds when the writer died before writing any member document.
+      await rawCollections(store).groups.updateOne(
+        { appId: 'app', groupId: 'crew' },
+        {
+          $set: {
+            version: 2,
+            memberCount: 2,
+            joinCount: 2,
+            pending: { version: 2, add: [member('b', 1)], remove: [], roles: [], removeAll: false },
+          },
+        },
+      );
+      expect(await scope.groups.getMembers('crew', ['b'])).toEqual(new Map());
+      expect(await scope.groups.get('crew')).toMatchObject({ version: 2, memberCount: 2 });
+      expect((await scope.groups.listMembers('crew')).map((m) => m.userId)).toEqual(['a', 'b']);
+      expect(await scope.groups.groupIdsOf('b')).toEqual(['crew']);
+      expect((await rawCollections(store).groups.findOne({ appId: 'app', groupId: 'crew' }))?.pending).toBeUndefined();
+    });
+
+    it('a late write of an older change does not bring back a member who left since', async () => {
+      const store = await freshStore();
+      const scope = store.forApp('app');
+      await scope.groups.insert(crew, [{ ...member('a', 0), role: GroupRole.OWNER }]);
+      await join(scope, 'b');
+      const current = (await scope.groups.get('crew'))!;
+      expect(await scope.groups.replace({ ...current, memberCount: 1, version: current.version + 1 }, current.version, { remove: ['b'] })).toBe(true);
+      // A process that stalled while writing the join wakes up and writes it again: the group
+      // document says the join is pending at its old version, as that process last saw it.
+      await rawCollections(store).groups.updateOne(
+        { appId: 'app', groupId: 'crew' },
+        { $set: { version: current.version, pending: { version: current.version, add: [member('b', 1)], remove: [], roles: [], removeAll: false } } },
+      );
+      await scope.groups.get('crew');
+      expect(await scope.groups.getMembers('crew', ['b'])).toEqual(new Map());
+      expect(await scope.groups.groupIdsOf('b')).toEqual([]);
     });
   });
 

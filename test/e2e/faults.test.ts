@@ -52,6 +52,13 @@ describe.runIf(run)('faults under two server processes', () => {
   });
 
   const connect = async (userId: string, server: ProductionServer) => {
+    const client = await clientOf(userId, server);
+    await client.connect();
+    return client;
+  };
+
+  /** A client of `userId` on `server` with its token minted now, not yet connected. */
+  const clientOf = async (userId: string, server: ProductionServer) => {
     const { token } = await api.getToken({ userId, name: userId });
     const client = new ParleyClient({
       url: server.url,
@@ -60,7 +67,6 @@ describe.runIf(run)('faults under two server processes', () => {
       socketOptions: { reconnectionDelay: 50, reconnectionDelayMax: 200, transports: ['websocket'] },
     });
     clients.push(client);
-    await client.connect();
     return client;
   };
 
@@ -73,12 +79,18 @@ describe.runIf(run)('faults under two server processes', () => {
     const sent: Message[] = [await ann.sendPrivateMessage({ targetId: 'ben', ...text('before the restart') })];
     await eventually(() => received.length === 1, 10_000, 'the first message');
 
+    const latecomer = await clientOf('eve', a);
     await redis.kill();
     // Sends are stored in MongoDB while Redis is away; the push to the other process may wait or be lost.
     for (let i = 0; i < 3; i++) sent.push(await ann.sendPrivateMessage({ targetId: 'ben', ...text(`while Redis is down ${i}`) }));
     expect(await ready(a)).toBe(false);
+    // A device connecting now cannot be registered as online: it is told to come back, and does.
+    const states = collect(latecomer, 'state');
+    const latecomerConnected = latecomer.connect();
+    await eventually(() => states.some(({ state }) => state === 'reconnecting'), 10_000, 'the latecomer told to come back');
 
     await redis.restart();
+    await latecomerConnected;
     await eventually(async () => (await ready(a)) && (await ready(b)), 20_000, 'both processes ready again');
     sent.push(await ann.sendPrivateMessage({ targetId: 'ben', ...text('after the restart') }));
 
@@ -100,6 +112,7 @@ describe.runIf(run)('faults under two server processes', () => {
     const cat = await connect('cat', a);
     const dan = await connect('dan', b);
     const received = collect(dan, 'new-message');
+    const latecomer = await clientOf('fay', b);
 
     await mongo.down();
     const rest = await api.sendPrivateMessage({ senderUserId: 'dan', targetId: 'cat', ...text('over REST') }).then(
@@ -115,8 +128,13 @@ describe.runIf(run)('faults under two server processes', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(settled).toBe(false);
 
+    // A device connecting now cannot have its token checked: it is told to come back after retryAfterMs.
+    const latecomerConnected = latecomer.connect();
+
     await mongo.up();
     const message = await pending;
+    await latecomerConnected;
+    expect(latecomer.state).toBe('connected');
     await eventually(() => received.some((m) => m.msgId === message.msgId), 10_000, 'the resent message at dan');
     const session = (await dan.getSessions()).find((candidate) => candidate.targetId === 'cat');
     const history = await dan.getMessages(session!.sid);

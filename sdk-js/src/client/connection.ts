@@ -7,6 +7,7 @@ import { ConnectionGate } from './connection-gate.js';
 import type { TypedEmitter } from './emitter.js';
 import type { RequestLink } from './requests.js';
 import type { ParleySocket } from './socket.js';
+import { isRefusedForNow, retryAfterDelay } from '../retry-after.js';
 import { TokenSource } from './token-source.js';
 import type { ConnectionState, ParleyClientEvents, ParleyClientOptions, ParleySocketOptions } from './types.js';
 
@@ -68,6 +69,8 @@ export class Connection implements RequestLink {
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
   /** The latest `connect_error` of the pending connect(), to say why it timed out. */
   #lastError: Error | undefined;
+  /** Set while waiting to repeat a handshake the server refused for now (`UNAVAILABLE`, `SERVER_BUSY`). */
+  #handshakeRetry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: ParleyClientOptions, events: TypedEmitter<ParleyClientEvents>, hooks: ConnectionHooks) {
     this.#url = options.url;
@@ -231,6 +234,19 @@ export class Connection implements RequestLink {
     const refusal = handshakeRefusal(error);
     if (refusal) {
       // The server refused this handshake; socket.io will not retry on its own.
+      const forNow = new ParleyError(refusal.code, refusal.message, refusal.retryAfterMs === undefined ? {} : { retryAfterMs: refusal.retryAfterMs });
+      if (isRefusedForNow(forNow) || forNow.code === ErrorCode.UNAVAILABLE) {
+        // The server could not check the connection now (its database or Redis is away, or it is
+        // busy): ask again after its wait; connect() stays bounded by connectTimeoutMs.
+        if (this.#state !== 'connecting') this.#setState('reconnecting');
+        const lifetime = this.#lifetime;
+        clearTimeout(this.#handshakeRetry);
+        this.#handshakeRetry = setTimeout(() => {
+          this.#handshakeRetry = undefined;
+          if (lifetime === this.#lifetime) this.#socket?.connect();
+        }, retryAfterDelay(forNow));
+        return;
+      }
       if (refusal.code === ErrorCode.TOKEN_INVALID && this.#tokens.renewable && !this.#tokenRetried) {
         this.#tokenRetried = true;
         if (this.#state !== 'connecting') this.#setState('reconnecting');
@@ -263,6 +279,8 @@ export class Connection implements RequestLink {
     this.#lifetime++;
     clearTimeout(this.#connectTimer);
     this.#connectTimer = undefined;
+    clearTimeout(this.#handshakeRetry);
+    this.#handshakeRetry = undefined;
     const connectWaiters = this.#connectWaiters.splice(0);
     const pending = reason.code === ClientErrorCode.DISCONNECTED ? reason : new ParleyError(ClientErrorCode.DISCONNECTED, reason.message, { cause: reason });
     this.#gate.fail(pending);
@@ -287,11 +305,12 @@ export class Connection implements RequestLink {
   }
 }
 
-/** The `{code, message}` a server puts in `connect_error` when it refuses a handshake; null for transport errors. */
-function handshakeRefusal(error: Error): Pick<HandshakeErrorData, 'code' | 'message'> | null {
+/** The `{code, message, retryAfterMs}` a server puts in `connect_error` when it refuses a handshake; null for transport errors. */
+function handshakeRefusal(error: Error): Pick<HandshakeErrorData, 'code' | 'message' | 'retryAfterMs'> | null {
   const data: unknown = 'data' in error ? error.data : undefined;
   if (typeof data !== 'object' || data === null || !('code' in data) || typeof data.code !== 'string') return null;
   const message = 'message' in data && typeof data.message === 'string' ? data.message : data.code;
+  const retryAfterMs = 'retryAfterMs' in data && typeof data.retryAfterMs === 'number' ? data.retryAfterMs : undefined;
   // The code is the server's word; one this SDK version does not know yet is passed on as it is.
-  return { code: data.code as HandshakeErrorData['code'], message };
+  return { code: data.code as HandshakeErrorData['code'], message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
 }

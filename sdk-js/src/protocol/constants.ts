@@ -43,6 +43,8 @@ export const Limits = {
   MESSAGE_PAGE_DEFAULT: 20,
   /** Most userIds one group request may carry. */
   USER_IDS_PER_REQUEST_MAX: 500,
+  /** Largest page of `/group/members` (`limit`). */
+  GROUP_MEMBER_PAGE_MAX: 1000,
   /**
    * Default largest request body and socket.io packet, in bytes (the server's `MAX_BODY_BYTES`
    * and the SDK's `maxPayloadBytes`): 1 MiB.

@@ -72,6 +72,14 @@ export interface GroupIdRequest {
   groupId: string;
 }
 
+/** `/group/members`: the whole list, or a page of it in join order. */
+export interface GroupMembersRequest extends GroupIdRequest {
+  /** Members to skip from the first one to join; default 0. */
+  offset?: number;
+  /** Most members to return, 1 to `Limits.GROUP_MEMBER_PAGE_MAX`; every member from `offset` when omitted. */
+  limit?: number;
+}
+
 /** Result of `/group/join` and `/group/remove`. */
 export interface GroupMembersChangeResult {
   groupId: string;
@@ -132,7 +140,7 @@ export interface OpenApiRoutes {
   '/group/join': { method: 'POST'; request: GroupMembersChangeRequest; response: GroupMembersChangeResult };
   '/group/remove': { method: 'POST'; request: GroupMembersChangeRequest; response: GroupMembersChangeResult };
   '/group/dismiss': { method: 'POST'; request: GroupIdRequest; response: null };
-  '/group/members': { method: 'GET'; request: GroupIdRequest; response: GroupMember[] };
+  '/group/members': { method: 'GET'; request: GroupMembersRequest; response: GroupMember[] };
   '/group/info': { method: 'GET'; request: GroupIdRequest; response: Group };
   '/private/send/message': { method: 'POST'; request: SendMessageRequest; response: Message };
   '/group/send/message': { method: 'POST'; request: SendMessageRequest; response: Message };

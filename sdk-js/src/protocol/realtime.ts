@@ -210,6 +210,11 @@ export interface HandshakeErrorData {
   message: string;
   /** With `TOKEN_INVALID`: why the token was refused. */
   reason?: TokenRefusal;
+  /**
+   * With `UNAVAILABLE` (the server's database or Redis cannot be reached) and `SERVER_BUSY`: how
+   * long to wait before connecting again, in milliseconds. Nothing is wrong with the token.
+   */
+  retryAfterMs?: number;
 }
 
 /** Why a user token was refused (`reason` of a `TOKEN_INVALID` handshake refusal). */

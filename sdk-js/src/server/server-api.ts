@@ -4,6 +4,7 @@ import type {
   GetTokenRequest,
   GroupIdRequest,
   GroupMembersChangeRequest,
+  GroupMembersRequest,
   OpenApiPath,
   OpenApiRoutes,
   RevokeTokensRequest,
@@ -110,8 +111,11 @@ export class ParleyServerApi {
     return this.request('/group/dismiss', request);
   }
 
-  /** Members of a group with their roles, in join order. */
-  getGroupMembers(request: GroupIdRequest) {
+  /**
+   * Members of a group with their roles, in join order: all of them, or a page with `offset` and
+   * `limit` (for groups of thousands).
+   */
+  getGroupMembers(request: GroupMembersRequest) {
     return this.request('/group/members', request);
   }
 

@@ -60,7 +60,7 @@ export class TokenRefusedError extends AppError {
 export function knownFailure(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
   if (error instanceof BusUnavailableError) {
-    return new AppError(ErrorCode.UNAVAILABLE, 'the server cannot check this request right now; sign it anew and retry shortly', {
+    return new AppError(ErrorCode.UNAVAILABLE, 'the server cannot reach Redis right now; retry shortly (a signed request with a fresh nonce)', {
       cause: error,
       retryAfterMs: 1000,
     });
@@ -71,5 +71,12 @@ export function knownFailure(error: unknown): AppError | undefined {
       retryAfterMs: 1000,
     });
   }
+  return undefined;
+}
+
+/** The dependency whose failure {@link knownFailure} answers `UNAVAILABLE`, so each can be counted apart; undefined for any other failure. */
+export function unreachableDependency(error: unknown): 'store' | 'bus' | undefined {
+  if (error instanceof StoreUnavailableError) return 'store';
+  if (error instanceof BusUnavailableError) return 'bus';
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { ErrorCode, ErrorStatus, type FailureEnvelope } from '@parley/sdk/protocol';
 import type { Middleware } from 'koa';
-import { AppError, knownFailure } from '../domain/errors.js';
+import { AppError, knownFailure, unreachableDependency } from '../domain/errors.js';
 import { RateLimitedError } from '../domain/limits/rate-limits.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -33,6 +33,8 @@ export function errorBoundary(logger: Logger, metrics: Metrics): Middleware {
       const error = knownFailure(thrown) ?? thrown;
       if (error instanceof AppError) {
         if (error.code === ErrorCode.UNAVAILABLE) logger.warn({ err: thrown, requestId: ctx.state.requestId, path: ctx.path }, 'store unavailable');
+        const dependency = unreachableDependency(thrown);
+        if (dependency !== undefined) metrics.dependencyFailures.inc({ dependency });
         body = { status: 0, code: error.code, message: error.message };
         if (error.retryAfterMs !== undefined) {
           body.retryAfterMs = error.retryAfterMs;

@@ -53,6 +53,21 @@ export class Metrics {
     ['transport'],
   );
 
+  readonly dependencyFailures = this.#counter(
+    'parley_dependency_failures_total',
+    'Requests answered UNAVAILABLE because a dependency could not be reached: the store (MongoDB) or the bus (Redis)',
+    ['dependency'],
+  );
+  readonly busConnectionErrors = this.#counter(
+    'parley_bus_connection_errors_total',
+    'Redis connection errors and failed presence refreshes, by client: the bus, or the socket.io adapter',
+    ['client'],
+  );
+  readonly rateLimitFallbacks = this.#counter(
+    'parley_rate_limit_fallbacks_total',
+    'Rate-limit decisions this process took alone because Redis did not answer',
+  );
+
   constructor(options: MetricsOptions) {
     // Prefixed like ours.
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'parley_' });

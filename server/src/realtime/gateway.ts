@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { ErrorCode, type Ack, type ClientRequestName } from '@parley/sdk/protocol';
 import { Server, type ServerOptions } from 'socket.io';
 import type { Clock } from '../clock.js';
-import { AppError, knownFailure } from '../domain/errors.js';
+import { AppError, knownFailure, unreachableDependency } from '../domain/errors.js';
 import { newObjectId } from '../domain/ids.js';
 import { RateLimitedError } from '../domain/limits/rate-limits.js';
 import type { Services } from '../domain/services.js';
@@ -111,6 +111,13 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
         await lifecycle.opened(socket, await held);
         if (socket.connected) socket.emit('ready', { appId, userId, platform: socket.data.platform, serverTime: clock.now() });
       } catch (error) {
+        if (knownFailure(error)?.code === ErrorCode.UNAVAILABLE) {
+          // The store or Redis is away for now: drop the transport rather than the session, so
+          // the device reconnects with its backoff instead of taking it as a refusal.
+          logger.warn({ err: error, appId, userId }, 'could not set up connection: a dependency is unavailable');
+          socket.conn.close();
+          return;
+        }
         if (!(error instanceof AppError)) logger.error({ err: error, appId, userId }, 'could not set up connection');
         socket.disconnect(true);
       }
@@ -143,6 +150,8 @@ function failure(thrown: unknown, event: string, socket: DeviceSocket, logger: L
   if (error instanceof RateLimitedError) metrics.rateLimitRefusals.inc({ limit: error.kind });
   if (error instanceof AppError) {
     if (error.code === ErrorCode.UNAVAILABLE) logger.warn({ err: thrown, event, appId: socket.data.appId }, 'store unavailable');
+    const dependency = unreachableDependency(thrown);
+    if (dependency !== undefined) metrics.dependencyFailures.inc({ dependency });
     const reply: Ack<never> = { status: 0, code: error.code, message: error.message };
     return error.retryAfterMs === undefined ? reply : { ...reply, retryAfterMs: error.retryAfterMs };
   }

@@ -1,7 +1,7 @@
 import { ErrorCode, type HandshakeErrorData } from '@parley/sdk/protocol';
 import type { ExtendedError } from 'socket.io';
 import type { Clock } from '../clock.js';
-import { AppError, TokenRefusedError } from '../domain/errors.js';
+import { AppError, knownFailure, TokenRefusedError } from '../domain/errors.js';
 import type { Services } from '../domain/services.js';
 import type { Logger } from '../logger.js';
 import { parseInput } from '../schemas/parse.js';
@@ -46,11 +46,14 @@ export function authenticateHandshake(deps: HandshakeDeps) {
   };
 }
 
-function refusal(error: unknown, logger: Logger): ExtendedError {
+function refusal(thrown: unknown, logger: Logger): ExtendedError {
   let data: HandshakeErrorData;
+  const error = knownFailure(thrown) ?? thrown;
   if (error instanceof TokenRefusedError) data = { code: error.code, message: error.message, reason: error.reason };
-  else if (error instanceof AppError) data = { code: error.code, message: error.message };
-  else {
+  else if (error instanceof AppError) {
+    data = { code: error.code, message: error.message, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) };
+    if (error.code === ErrorCode.UNAVAILABLE) logger.warn({ err: thrown }, 'handshake refused for now: a dependency is unavailable');
+  } else {
     logger.error({ err: error }, 'handshake failed');
     data = { code: ErrorCode.INTERNAL, message: 'the server could not check this connection; try again later' };
   }

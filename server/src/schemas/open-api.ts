@@ -1,4 +1,4 @@
-import { Limits, MessageType, type MessageType as MessageTypeValue } from '@parley/sdk/protocol';
+import { Limits, MessageType, type GroupMembersRequest, type MessageType as MessageTypeValue } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import { clientMsgId, conversationType, displayName, entityId, MESSAGE_TYPE_NAMES, objectId, pageLimit, uri, userIdList } from './common.js';
 import { contentSchemas } from './content.js';
@@ -24,6 +24,18 @@ export const createGroupRequest = z.strictObject({
 export const groupMembersChangeRequest = z.strictObject({ groupId: entityId, userIds: userIdList });
 
 export const groupIdRequest = z.strictObject({ groupId: entityId });
+
+export const groupMembersRequest = z.strictObject({
+  groupId: entityId,
+  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('members to skip, in join order; default 0'),
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(Limits.GROUP_MEMBER_PAGE_MAX)
+    .optional()
+    .describe(`1-${Limits.GROUP_MEMBER_PAGE_MAX}; every member from \`offset\` when omitted`),
+}) satisfies z.ZodType<GroupMembersRequest>;
 
 function sendOption<T extends MessageTypeValue, Sender extends z.ZodType>(messageType: T, sender: Sender) {
   return z.strictObject({

@@ -1,9 +1,10 @@
-import type { AppSettings, ConversationType } from '@parley/sdk/protocol';
+import type { AppSettings, ConversationType, GroupRole } from '@parley/sdk/protocol';
 import type {
   AppRecord,
   ConsoleTokenRecord,
   ConversationRecord,
   GroupRecord,
+  MemberRecord,
   MessageRecord,
   RecallRecord,
   SessionRecord,
@@ -94,20 +95,57 @@ export interface UserTokenRepo {
   revokeAllForUser(userId: string, now: number): Promise<number>;
 }
 
+/** What a group write does to its members, applied together with the group's new state. */
+export interface MembershipChange {
+  /** Users joining (none of them a member now). */
+  add?: readonly MemberRecord[];
+  /** Members leaving. */
+  remove?: readonly string[];
+  /** New roles of members who stay (an ownership hand-over). */
+  roles?: readonly { userId: string; role: GroupRole }[];
+}
+
+/** A slice of a group's members in join order. */
+export interface MemberPage {
+  /** Members to skip from the start. */
+  offset: number;
+  /** Most members to return; all from `offset` when omitted. */
+  limit?: number;
+}
+
+/**
+ * Groups and their members. The group record carries a `version`, and every change of a group
+ * or its members is one compare-and-set on it ({@link GroupRepo.replace}), so concurrent writers
+ * (in any process) are serialised: a writer reads the group, decides, and writes only if nobody
+ * wrote in between. Members are stored one record each, so a membership check, a page of
+ * members and a user's groups are indexed reads whatever the group's size.
+ */
 export interface GroupRepo {
-  /** @throws DuplicateKeyError when the groupId is taken. */
-  insert(group: GroupRecord): Promise<void>;
+  /**
+   * Stores a new group with its first members.
+   * @throws DuplicateKeyError when the groupId is taken.
+   */
+  insert(group: GroupRecord, members: readonly MemberRecord[]): Promise<void>;
   get(groupId: string): Promise<GroupRecord | null>;
   getMany(groupIds: readonly string[]): Promise<Map<string, GroupRecord>>;
   /** How many groups the app has (for its quota). */
   count(): Promise<number>;
   /**
-   * Writes `next` only if the stored version still equals `expectedVersion` (compare-and-set).
-   * Returns false when another writer got there first; the caller reloads and retries.
+   * Writes `next` and applies `change` to the members, only if the stored version still equals
+   * `expectedVersion` (compare-and-set). Returns false when another writer got there first (or
+   * the group is gone); the caller reloads and decides again.
    */
-  replace(next: GroupRecord, expectedVersion: number): Promise<boolean>;
-  /** Returns false when the group did not exist. */
+  replace(next: GroupRecord, expectedVersion: number, change?: MembershipChange): Promise<boolean>;
+  /** Deletes the group and its members; returns false when the group did not exist. */
   delete(groupId: string): Promise<boolean>;
+  /** Which of `userIds` are members, with their records, keyed by id. */
+  getMembers(groupId: string, userIds: readonly string[]): Promise<Map<string, MemberRecord>>;
+  /** Members in join order; all of them without `page`. */
+  listMembers(groupId: string, page?: MemberPage): Promise<MemberRecord[]>;
+  /** The earliest-joined member with `role` (any role when omitted), leaving out `excluding`. */
+  firstMember(groupId: string, options: { role?: GroupRole; excluding: readonly string[] }): Promise<MemberRecord | null>;
+  /** The ids of the groups `userId` is a member of, in no particular order. */
+  groupIdsOf(userId: string): Promise<string[]>;
 }
 
 /** What the domain asks the store to append to a conversation. */

@@ -59,15 +59,22 @@ export interface MemberRecord {
   userId: string;
   role: GroupRole;
   joinedAt: number;
+  /** Position in join order: 0 for the first member the group ever had, counting every join. */
+  joinIndex: number;
 }
 
+/**
+ * A group without its members, who are stored one record each (see `GroupRepo`): a group of
+ * thousands is read, checked and paged without loading them all.
+ */
 export interface GroupRecord {
   groupId: string;
   name: string;
   avatarUri: string;
   ownerId: string;
-  /** In join order. Kept inside the group so a membership change is one atomic write. */
-  members: MemberRecord[];
+  memberCount: number;
+  /** Joins so far (the next member's `joinIndex`). */
+  joinCount: number;
   /** Bumped by every write; writers compare-and-set on it. */
   version: number;
   createdAt: number;

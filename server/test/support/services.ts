@@ -10,3 +10,18 @@ export function serviceUrl(variable: 'MONGODB_URL' | 'REDIS_URL'): string | unde
   }
   return url || undefined;
 }
+
+/**
+ * Whether the MongoDB-compatible server at `url` is FerretDB (its `buildInfo` says so), whose
+ * conditional updates are not atomic (docs/guides/services.md): tests of concurrent
+ * compare-and-set run on MongoDB only.
+ */
+export async function isFerretDb(url: string): Promise<boolean> {
+  const { MongoClient } = await import('mongodb');
+  const client = await new MongoClient(url).connect();
+  try {
+    return 'ferretdbVersion' in (await client.db('admin').command({ buildInfo: 1 }));
+  } finally {
+    await client.close();
+  }
+}

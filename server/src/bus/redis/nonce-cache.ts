@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { BusUnavailableError, type NonceCache } from '../ports.js';
+import type { NonceCache } from '../ports.js';
+import { asBusFailure } from './errors.js';
 import type { RedisKeys } from './keys.js';
 
 /**
@@ -23,7 +24,7 @@ export class RedisNonceCache implements NonceCache {
     try {
       reply = await this.client.set(this.keys.nonce(appId, nonce), '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
     } catch (error) {
-      throw new BusUnavailableError('redis did not answer the nonce check', { cause: error });
+      throw asBusFailure('the nonce check', error);
     }
     return reply === 'OK';
   }

@@ -2,6 +2,7 @@ import type { Platform, PresenceState } from '@parley/sdk/protocol';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../../clock.js';
 import type { PresenceRegistry } from '../ports.js';
+import { asBusFailure } from './errors.js';
 import { deviceField, type RedisKeys } from './keys.js';
 import { CONNECT, DISCONNECT, QUERY, REFRESH } from './presence-scripts.js';
 
@@ -42,7 +43,8 @@ interface LocalDevice {
  * - If Redis loses its data (restart without persistence), live devices are registered again at
  *   the next refresh, which also runs as soon as the connection is ready again; last-seen times
  *   are lost.
- * - When Redis does not answer, every call rejects (after the client's retry and timeout bounds);
+ * - When Redis does not answer, every call rejects with `BusUnavailableError` (after the client's
+ *   retry and timeout bounds);
  *   a device whose `disconnect` failed lapses after `ttlMs`, since it is no longer refreshed.
  *
  * Command order on the one connection keeps a refresh from resurrecting a device that has just
@@ -156,11 +158,20 @@ function localId(appId: string, userId: string, connectionId: string): string {
   return `${appId}\n${userId}\n${connectionId}`;
 }
 
-/** A Lua script as a client method (ioredis sends EVAL once per connection, then EVALSHA). */
+/**
+ * A Lua script as a client method (ioredis sends EVAL once per connection, then EVALSHA), whose
+ * connection failures are the port's `BusUnavailableError` (see errors.ts).
+ */
 function defineScript(client: Redis, name: string, lua: string): Script {
   client.defineCommand(name, { lua });
-  const command = (client as unknown as Record<string, Script>)[name]!;
-  return command.bind(client);
+  const command = (client as unknown as Record<string, Script>)[name]!.bind(client);
+  return async (...args) => {
+    try {
+      return await command(...args);
+    } catch (error) {
+      throw asBusFailure(name, error);
+    }
+  };
 }
 
 function asError(reason: unknown): Error {

@@ -7,7 +7,7 @@ import {
   type GroupMember,
   type GroupMembersChangeResult,
 } from '@parley/sdk/protocol';
-import { DuplicateKeyError } from '../../store/ports.js';
+import { DuplicateKeyError, type MemberPage, type MembershipChange } from '../../store/ports.js';
 import type { GroupRecord, MemberRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import type { Clock } from '../../clock.js';
@@ -16,7 +16,7 @@ import { newObjectId } from '../ids.js';
 import { groupConversationId } from '../messages/conversation-id.js';
 import { userNotFound } from '../users/user-service.js';
 import { sendUserOf } from '../views.js';
-import { nextOwner, withOwner } from './ownership.js';
+import { nextOwner } from './ownership.js';
 
 /** Compare-and-set attempts before giving up on a group that keeps changing underneath us. */
 const MAX_WRITE_ATTEMPTS = 20;
@@ -37,21 +37,25 @@ export class GroupService {
     }
 
     const now = this.clock.now();
+    const members: MemberRecord[] = memberIds.map((userId, joinIndex) => ({
+      userId,
+      role: userId === ownerId ? GroupRole.OWNER : GroupRole.MEMBER,
+      joinedAt: now,
+      joinIndex,
+    }));
     const group: GroupRecord = {
       groupId: input.groupId,
       name: input.name,
       avatarUri: input.avatarUri ?? '',
       ownerId,
-      members: withOwner(
-        memberIds.map((userId) => ({ userId, role: GroupRole.MEMBER, joinedAt: now })),
-        ownerId,
-      ),
+      memberCount: members.length,
+      joinCount: members.length,
       version: 1,
       createdAt: now,
       updatedAt: now,
     };
     try {
-      await ctx.data.groups.insert(group);
+      await ctx.data.groups.insert(group, members);
     } catch (error) {
       if (error instanceof DuplicateKeyError) throw conflict(`groupId: group ${input.groupId} already exists`);
       throw error;
@@ -64,25 +68,29 @@ export class GroupService {
   async join(ctx: AppContext, groupId: string, userIds: readonly string[]): Promise<GroupMembersChangeResult> {
     // A missing group is reported before missing users.
     const loaded = await this.require(ctx, groupId);
-    await this.#requireUsers(ctx, unique(userIds), 'userIds');
+    const candidates = unique(userIds);
+    await this.#requireUsers(ctx, candidates, 'userIds');
     let added: string[] = [];
-    const group = await this.#mutate(ctx, loaded, (current) => {
-      const present = new Set(current.members.map((member) => member.userId));
-      added = unique(userIds).filter((userId) => !present.has(userId));
+    const group = await this.#mutate(ctx, loaded, async (current) => {
+      const present = await ctx.data.groups.getMembers(groupId, candidates);
+      added = candidates.filter((userId) => !present.has(userId));
       if (added.length === 0) return null;
-      if (current.members.length + added.length > ctx.app.settings.maxGroupMembers) {
+      if (current.memberCount + added.length > ctx.app.settings.maxGroupMembers) {
         throw conflict(
-          `group ${groupId} has ${current.members.length} members; adding ${added.length} would pass the limit of ${ctx.app.settings.maxGroupMembers}`,
+          `group ${groupId} has ${current.memberCount} members; adding ${added.length} would pass the limit of ${ctx.app.settings.maxGroupMembers}`,
         );
       }
       const now = this.clock.now();
-      const joined: MemberRecord[] = added.map((userId) => ({ userId, role: GroupRole.MEMBER, joinedAt: now }));
-      return { ...current, members: [...current.members, ...joined] };
+      const joined: MemberRecord[] = added.map((userId, i) => ({ userId, role: GroupRole.MEMBER, joinedAt: now, joinIndex: current.joinCount + i }));
+      return {
+        next: { ...current, memberCount: current.memberCount + joined.length, joinCount: current.joinCount + joined.length },
+        change: { add: joined },
+      };
     });
     // New members start with everything so far read: they were not there for it.
     const conversation = await ctx.data.conversations.get(groupConversationId(groupId));
     await this.#openSessions(ctx, groupId, added, conversation?.lastSeq ?? 0);
-    return { groupId, changed: added, memberCount: group.members.length, ownerId: group.ownerId, dismissed: false };
+    return { groupId, changed: added, memberCount: group.memberCount, ownerId: group.ownerId, dismissed: false };
   }
 
   /**
@@ -92,24 +100,26 @@ export class GroupService {
   async remove(ctx: AppContext, groupId: string, userIds: readonly string[]): Promise<GroupMembersChangeResult> {
     let removed: string[] = [];
     let emptied = false;
-    const group = await this.#mutate(ctx, await this.require(ctx, groupId), (current) => {
-      const leaving = new Set(userIds);
-      const remaining = current.members.filter((member) => !leaving.has(member.userId));
-      removed = current.members.filter((member) => leaving.has(member.userId)).map((member) => member.userId);
+    const group = await this.#mutate(ctx, await this.require(ctx, groupId), async (current) => {
+      const leaving = await ctx.data.groups.getMembers(groupId, unique(userIds));
+      removed = [...leaving.keys()];
       if (removed.length === 0) return null;
-      const ownerId = nextOwner(current.ownerId, remaining);
+      const ownerId = await nextOwner(ctx.data.groups, current, removed);
       if (ownerId === null) {
         emptied = true;
         return null;
       }
-      return { ...current, ownerId, members: withOwner(remaining, ownerId) };
+      return {
+        next: { ...current, ownerId, memberCount: current.memberCount - removed.length },
+        change: { remove: removed, roles: ownerId === current.ownerId ? [] : [{ userId: ownerId, role: GroupRole.OWNER }] },
+      };
     });
     if (emptied) {
       await this.dismiss(ctx, groupId);
       return { groupId, changed: removed, memberCount: 0, ownerId: null, dismissed: true };
     }
     await ctx.data.sessions.deleteForConversation(groupConversationId(groupId), removed);
-    return { groupId, changed: removed, memberCount: group.members.length, ownerId: group.ownerId, dismissed: false };
+    return { groupId, changed: removed, memberCount: group.memberCount, ownerId: group.ownerId, dismissed: false };
   }
 
   /** Deletes the group, its members' sessions and its history. */
@@ -125,18 +135,22 @@ export class GroupService {
     return toGroup(await this.require(ctx, groupId));
   }
 
-  /** Members in join order, with name, avatar and role. */
-  async members(ctx: AppContext, groupId: string): Promise<GroupMember[]> {
-    const group = await this.require(ctx, groupId);
-    const users = await ctx.data.users.getMany(group.members.map((member) => member.userId));
-    return group.members.map((member) => {
-      return {
-        userId: member.userId,
-        ...sendUserOf(users.get(member.userId), member.userId),
-        role: member.role,
-        joinedAt: member.joinedAt,
-      };
-    });
+  /** Members in join order, with name, avatar and role; a slice of them with `page`. */
+  async members(ctx: AppContext, groupId: string, page?: MemberPage): Promise<GroupMember[]> {
+    await this.require(ctx, groupId);
+    const members = await ctx.data.groups.listMembers(groupId, page);
+    const users = await ctx.data.users.getMany(members.map((member) => member.userId));
+    return members.map((member) => ({
+      userId: member.userId,
+      ...sendUserOf(users.get(member.userId), member.userId),
+      role: member.role,
+      joinedAt: member.joinedAt,
+    }));
+  }
+
+  /** The user ids of every member, for delivering to them. */
+  async memberIds(ctx: AppContext, groupId: string): Promise<string[]> {
+    return (await ctx.data.groups.listMembers(groupId)).map((member) => member.userId);
   }
 
   async require(ctx: AppContext, groupId: string): Promise<GroupRecord> {
@@ -146,30 +160,32 @@ export class GroupService {
   }
 
   /**
-   * The group, when `userId` is one of its members: the one membership rule behind sending,
+   * The group and the member record of `userId` in it: the one membership rule behind sending,
    * history, typing and recall. FORBIDDEN names `field`, the caller's field that makes it wrong.
    */
-  async requireMember(ctx: AppContext, groupId: string, userId: string, field: string): Promise<GroupRecord> {
+  async requireMember(ctx: AppContext, groupId: string, userId: string, field: string): Promise<{ group: GroupRecord; member: MemberRecord }> {
     const group = await this.require(ctx, groupId);
-    if (!isMember(group, userId)) throw forbidden(`${field}: user ${userId} is not a member of group ${group.groupId}`);
-    return group;
+    const member = (await ctx.data.groups.getMembers(groupId, [userId])).get(userId);
+    if (!member) throw forbidden(`${field}: user ${userId} is not a member of group ${group.groupId}`);
+    return { group, member };
   }
 
   /**
-   * Applies `change` to `loaded` with compare-and-set, reloading and re-deciding when another
-   * writer got in first. `change` returns the next state, or null to write nothing.
+   * Applies `decide`'s change to `loaded` with compare-and-set, reloading and deciding again when
+   * another writer got in first. `decide` returns the next state and what it does to the members,
+   * or null to write nothing.
    */
   async #mutate(
     ctx: AppContext,
     loaded: GroupRecord,
-    change: (current: GroupRecord) => GroupRecord | null,
+    decide: (current: GroupRecord) => Promise<{ next: GroupRecord; change: MembershipChange } | null>,
   ): Promise<GroupRecord> {
     let current = loaded;
     for (let attempt = 1; ; attempt++) {
-      const next = change(current);
-      if (next === null) return current;
-      const written: GroupRecord = { ...next, version: current.version + 1, updatedAt: this.clock.now() };
-      if (await ctx.data.groups.replace(written, current.version)) return written;
+      const decided = await decide(current);
+      if (decided === null) return current;
+      const written: GroupRecord = { ...decided.next, version: current.version + 1, updatedAt: this.clock.now() };
+      if (await ctx.data.groups.replace(written, current.version, decided.change)) return written;
       if (attempt === MAX_WRITE_ATTEMPTS) throw conflict(`group ${loaded.groupId} is changing too fast; try again`);
       current = await this.require(ctx, loaded.groupId);
     }
@@ -208,14 +224,9 @@ function toGroup(group: GroupRecord): Group {
     name: group.name,
     avatarUri: group.avatarUri,
     ownerId: group.ownerId,
-    memberCount: group.members.length,
+    memberCount: group.memberCount,
     createdAt: group.createdAt,
   };
-}
-
-/** Whether `userId` is a member of `group`. */
-export function isMember(group: GroupRecord, userId: string): boolean {
-  return group.members.some((member) => member.userId === userId);
 }
 
 function groupNotFound(groupId: string): AppError {

@@ -1,21 +1,16 @@
 import { GroupRole } from '@parley/sdk/protocol';
-import type { MemberRecord } from '../../store/records.js';
+import type { GroupRepo } from '../../store/ports.js';
+import type { GroupRecord } from '../../store/records.js';
 
 /**
- * Who owns a group once `remaining` are its members and the old owner may have left: the owner
- * if still there, else the earliest-joined admin, else the earliest-joined member, else nobody
- * (the group is to be dismissed). Members are kept in join order, so "earliest" is "first".
+ * Who owns `group` once `leaving` (members of it) have left: the owner if staying, else the
+ * earliest-joined admin who stays, else the earliest-joined member who stays, else nobody (the
+ * group is to be dismissed). Two indexed reads at most, whatever the group's size.
  */
-export function nextOwner(previousOwnerId: string, remaining: readonly MemberRecord[]): string | null {
-  if (remaining.some((member) => member.userId === previousOwnerId)) return previousOwnerId;
-  const admin = remaining.find((member) => member.role === GroupRole.ADMIN);
-  return (admin ?? remaining[0])?.userId ?? null;
-}
-
-/** Members with roles made consistent with `ownerId`: exactly one owner, no stale owner role. */
-export function withOwner(members: readonly MemberRecord[], ownerId: string): MemberRecord[] {
-  return members.map((member) => {
-    if (member.userId === ownerId) return { ...member, role: GroupRole.OWNER };
-    return member.role === GroupRole.OWNER ? { ...member, role: GroupRole.MEMBER } : member;
-  });
+export async function nextOwner(groups: GroupRepo, group: GroupRecord, leaving: readonly string[]): Promise<string | null> {
+  if (!leaving.includes(group.ownerId)) return group.ownerId;
+  if (group.memberCount <= leaving.length) return null;
+  const admin = await groups.firstMember(group.groupId, { role: GroupRole.ADMIN, excluding: leaving });
+  const heir = admin ?? (await groups.firstMember(group.groupId, { excluding: leaving }));
+  return heir?.userId ?? null;
 }

@@ -65,7 +65,7 @@ export class RecallService {
     }
     const group = await ctx.data.groups.get(record.targetId);
     if (!group || groupConversationId(group.groupId) !== record.conversationId) return [];
-    return group.members.map((member) => ({ userId: member.userId, role: member.role }));
+    return (await ctx.data.groups.listMembers(group.groupId)).map((member) => ({ userId: member.userId, role: member.role }));
   }
 
   async #view(ctx: AppContext, record: MessageRecord): Promise<Message> {

@@ -1,7 +1,8 @@
 import type { AppScope, Store } from '../ports.js';
 import { MemoryAppRepo, MemoryConsoleTokenRepo, MemoryTenantRepo } from './accounts.js';
 import { MemoryConversationRepo, MemorySessionRepo } from './conversations.js';
-import { MemoryGroupRepo, MemoryUserRepo, MemoryUserTokenRepo } from './people.js';
+import { MemoryGroupRepo } from './groups.js';
+import { MemoryUserRepo, MemoryUserTokenRepo } from './people.js';
 
 /**
  * The embedded store: everything in this process's memory.

@@ -1,6 +1,5 @@
-import type { GroupRepo, UserRepo, UserTokenRepo } from '../ports.js';
-import { DuplicateKeyError } from '../ports.js';
-import type { GroupRecord, UserRecord, UserTokenRecord } from '../records.js';
+import type { UserRepo, UserTokenRepo } from '../ports.js';
+import type { UserRecord, UserTokenRecord } from '../records.js';
 import { copy } from './clone.js';
 
 export class MemoryUserRepo implements UserRepo {
@@ -67,43 +66,5 @@ export class MemoryUserTokenRepo implements UserTokenRepo {
       }
     }
     return revoked;
-  }
-}
-
-export class MemoryGroupRepo implements GroupRepo {
-  readonly #byId = new Map<string, GroupRecord>();
-
-  async insert(group: GroupRecord): Promise<void> {
-    if (this.#byId.has(group.groupId)) throw new DuplicateKeyError(`groupId ${group.groupId} is taken`);
-    this.#byId.set(group.groupId, copy(group));
-  }
-
-  async get(groupId: string): Promise<GroupRecord | null> {
-    const group = this.#byId.get(groupId);
-    return group ? copy(group) : null;
-  }
-
-  async getMany(groupIds: readonly string[]): Promise<Map<string, GroupRecord>> {
-    const found = new Map<string, GroupRecord>();
-    for (const id of groupIds) {
-      const group = this.#byId.get(id);
-      if (group) found.set(id, copy(group));
-    }
-    return found;
-  }
-
-  async count(): Promise<number> {
-    return this.#byId.size;
-  }
-
-  async replace(next: GroupRecord, expectedVersion: number): Promise<boolean> {
-    const current = this.#byId.get(next.groupId);
-    if (!current || current.version !== expectedVersion) return false;
-    this.#byId.set(next.groupId, copy(next));
-    return true;
-  }
-
-  async delete(groupId: string): Promise<boolean> {
-    return this.#byId.delete(groupId);
   }
 }

@@ -4,6 +4,7 @@ import type {
   ConsoleTokenDoc,
   ConversationDoc,
   GroupDoc,
+  MemberDoc,
   MessageDoc,
   SessionDoc,
   TenantDoc,
@@ -19,6 +20,7 @@ export interface Collections {
   readonly users: Collection<UserDoc>;
   readonly userTokens: Collection<UserTokenDoc>;
   readonly groups: Collection<GroupDoc>;
+  readonly groupMembers: Collection<MemberDoc>;
   readonly conversations: Collection<ConversationDoc>;
   readonly messages: Collection<MessageDoc>;
   readonly sessions: Collection<SessionDoc>;
@@ -32,13 +34,14 @@ export const COLLECTION_NAMES = {
   users: 'users',
   userTokens: 'user_tokens',
   groups: 'groups',
+  groupMembers: 'group_members',
   conversations: 'conversations',
   messages: 'messages',
   sessions: 'sessions',
 } as const satisfies Record<keyof Collections, string>;
 
 /** The collections of app data: each document has `appId`, and `purge` empties them per app. */
-export const APP_COLLECTIONS = ['users', 'userTokens', 'groups', 'conversations', 'messages', 'sessions'] as const satisfies readonly (keyof Collections)[];
+export const APP_COLLECTIONS = ['users', 'userTokens', 'groups', 'groupMembers', 'conversations', 'messages', 'sessions'] as const satisfies readonly (keyof Collections)[];
 
 export function collectionsOf(db: Db): Collections {
   return {
@@ -48,6 +51,7 @@ export function collectionsOf(db: Db): Collections {
     users: db.collection<UserDoc>(COLLECTION_NAMES.users),
     userTokens: db.collection<UserTokenDoc>(COLLECTION_NAMES.userTokens),
     groups: db.collection<GroupDoc>(COLLECTION_NAMES.groups),
+    groupMembers: db.collection<MemberDoc>(COLLECTION_NAMES.groupMembers),
     conversations: db.collection<ConversationDoc>(COLLECTION_NAMES.conversations),
     messages: db.collection<MessageDoc>(COLLECTION_NAMES.messages),
     sessions: db.collection<SessionDoc>(COLLECTION_NAMES.sessions),

@@ -53,8 +53,39 @@ export interface UserTokenDoc extends UserTokenRecord {
   appId: string;
 }
 
+/** A group's membership change, written into the group document with its compare-and-set. */
+export interface PendingMembershipDoc {
+  /** The group version that made it: every member document it writes is marked with it. */
+  version: number;
+  add: MemberRecord[];
+  remove: string[];
+  roles: { userId: string; role: MemberRecord['role'] }[];
+  /** Dismissal: every member leaves. */
+  removeAll: boolean;
+}
+
 export interface GroupDoc extends GroupRecord {
   appId: string;
+  /**
+   * A dismissed group stays as a marker, so a group created again under the same id continues
+   * its version numbers and no late write of the old one can land in the new (see groups.ts).
+   */
+  dismissed: boolean;
+  /** Present from a membership change's compare-and-set until its member documents are written. */
+  pending?: PendingMembershipDoc;
+}
+
+/**
+ * One member of one group. A member who leaves keeps a document with `active: false` (and the
+ * group's version of that change in `v`), so that no late write of an older change can bring
+ * them back.
+ */
+export interface MemberDoc extends MemberRecord {
+  appId: string;
+  groupId: string;
+  active: boolean;
+  /** The group version whose change wrote this document last. */
+  v: number;
 }
 
 export interface ConversationDoc extends ConversationRecord {
@@ -128,8 +159,8 @@ export function toUserToken(doc: UserTokenRecord): UserTokenRecord {
   return { tokenHash: doc.tokenHash, userId: doc.userId, createdAt: doc.createdAt, expiresAt: doc.expiresAt, revokedAt: doc.revokedAt };
 }
 
-function toMember(doc: MemberRecord): MemberRecord {
-  return { userId: doc.userId, role: doc.role, joinedAt: doc.joinedAt };
+export function toMember(doc: MemberRecord): MemberRecord {
+  return { userId: doc.userId, role: doc.role, joinedAt: doc.joinedAt, joinIndex: doc.joinIndex };
 }
 
 export function toGroup(doc: GroupRecord): GroupRecord {
@@ -138,7 +169,8 @@ export function toGroup(doc: GroupRecord): GroupRecord {
     name: doc.name,
     avatarUri: doc.avatarUri,
     ownerId: doc.ownerId,
-    members: doc.members.map(toMember),
+    memberCount: doc.memberCount,
+    joinCount: doc.joinCount,
     version: doc.version,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,

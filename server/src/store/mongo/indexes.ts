@@ -32,7 +32,22 @@ export const INDEXES: readonly IndexSpec[] = [
     key: { appId: 1, userId: 1, expiresAt: 1 },
     serves: 'tokens.insert (sweeps the user\'s expired tokens), tokens.revokeAllForUser',
   },
-  { collection: 'groups', name: 'groups_id', key: { appId: 1, groupId: 1 }, unique: true, serves: 'groups.insert, get, getMany, replace, delete, count; purge' },
+  { collection: 'groups', name: 'groups_id', key: { appId: 1, groupId: 1 }, unique: true, serves: 'groups.insert, get, getMany, replace, delete; purge' },
+  { collection: 'groups', name: 'groups_live', key: { appId: 1, dismissed: 1 }, serves: 'groups.count (the app\'s groups, for its quota)' },
+  {
+    collection: 'groupMembers',
+    name: 'group_members_id',
+    key: { appId: 1, groupId: 1, userId: 1 },
+    unique: true,
+    serves: 'groups.getMembers (membership checks), the member writes of insert, replace and delete; purge',
+  },
+  {
+    collection: 'groupMembers',
+    name: 'group_members_order',
+    key: { appId: 1, groupId: 1, active: 1, joinIndex: 1 },
+    serves: 'groups.listMembers (member pages and delivery, in join order), firstMember (ownership hand-over)',
+  },
+  { collection: 'groupMembers', name: 'group_members_user', key: { appId: 1, userId: 1, active: 1 }, serves: 'groups.groupIdsOf (a user\'s groups)' },
   {
     collection: 'conversations',
     name: 'conversations_id',

@@ -5,7 +5,8 @@ import { APP_COLLECTIONS, collectionsOf, type Collections } from './collections.
 import { MongoConversationRepo } from './conversations.js';
 import { reportingUnavailable } from './errors.js';
 import { createIndexes } from './indexes.js';
-import { MongoGroupRepo, MongoUserRepo, MongoUserTokenRepo } from './people.js';
+import { MongoGroupRepo } from './groups.js';
+import { MongoUserRepo, MongoUserTokenRepo } from './people.js';
 import { MongoSessionRepo } from './sessions.js';
 
 export interface MongoStoreOptions {
@@ -68,7 +69,7 @@ export class MongoStore implements Store {
       appId,
       users: reportingUnavailable(new MongoUserRepo(appId, c.users)),
       tokens: reportingUnavailable(new MongoUserTokenRepo(appId, c.userTokens)),
-      groups: reportingUnavailable(new MongoGroupRepo(appId, c.groups)),
+      groups: reportingUnavailable(new MongoGroupRepo(appId, c.groups, c.groupMembers)),
       conversations: reportingUnavailable(new MongoConversationRepo(appId, c.conversations, c.messages)),
       sessions: reportingUnavailable(new MongoSessionRepo(appId, c.sessions)),
       purge: async () => {

@@ -1,7 +1,7 @@
 import type { Collection } from 'mongodb';
-import type { GroupRepo, UserRepo, UserTokenRepo } from '../ports.js';
-import type { GroupRecord, UserRecord, UserTokenRecord } from '../records.js';
-import { inOrderOf, toGroup, toUser, toUserToken, type GroupDoc, type UserDoc, type UserTokenDoc } from './documents.js';
+import type { UserRepo, UserTokenRepo } from '../ports.js';
+import type { UserRecord, UserTokenRecord } from '../records.js';
+import { inOrderOf, toUser, toUserToken, type UserDoc, type UserTokenDoc } from './documents.js';
 import { isDuplicateKey, mapDuplicateKey } from './errors.js';
 
 /** Users of one app, unique by (appId, userId). */
@@ -70,47 +70,5 @@ export class MongoUserTokenRepo implements UserTokenRepo {
       { $set: { revokedAt: now } },
     );
     return result.modifiedCount;
-  }
-}
-
-/**
- * Groups of one app, unique by (appId, groupId). Members live inside the group document, so a
- * membership change is one atomic compare-and-set on `version`.
- */
-export class MongoGroupRepo implements GroupRepo {
-  constructor(
-    private readonly appId: string,
-    private readonly groups: Collection<GroupDoc>,
-  ) {}
-
-  async insert(group: GroupRecord): Promise<void> {
-    await mapDuplicateKey(`groupId ${group.groupId}`, () => this.groups.insertOne({ appId: this.appId, ...structuredClone(group) }));
-  }
-
-  async get(groupId: string): Promise<GroupRecord | null> {
-    const doc = await this.groups.findOne({ appId: this.appId, groupId });
-    return doc ? toGroup(doc) : null;
-  }
-
-  async getMany(groupIds: readonly string[]): Promise<Map<string, GroupRecord>> {
-    if (groupIds.length === 0) return new Map();
-    const docs = await this.groups.find({ appId: this.appId, groupId: { $in: [...new Set(groupIds)] } }).toArray();
-    return inOrderOf(groupIds, docs.map(toGroup), (group) => group.groupId);
-  }
-
-  async count(): Promise<number> {
-    return this.groups.countDocuments({ appId: this.appId });
-  }
-
-  async replace(next: GroupRecord, expectedVersion: number): Promise<boolean> {
-    const result = await this.groups.replaceOne(
-      { appId: this.appId, groupId: next.groupId, version: expectedVersion },
-      { appId: this.appId, ...structuredClone(next) },
-    );
-    return result.matchedCount > 0;
-  }
-
-  async delete(groupId: string): Promise<boolean> {
-    return (await this.groups.deleteOne({ appId: this.appId, groupId })).deletedCount > 0;
   }
 }
