@@ -60,7 +60,8 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
   const throttle = new TypingThrottle(clock);
   const requests = socketRequests(services, throttle);
   const stopDelivery = deliverDomainEvents(io, services.events, metrics);
-  const stopRelay = relayAppEvents(io, services.events, apps);
+  // Only a cross-process adapter has other processes to tell (the in-process one logs an error).
+  const stopRelay = options.adapter === undefined ? () => {} : relayAppEvents(io, services.events, apps);
 
   io.use(authenticateHandshake({ services, clock, logger }));
 
