@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ParleyClient } from '@parley/sdk';
 import { ParleyServerApi } from '@parley/sdk/server';
-import { percentile } from './bench-stats.js';
+import { percentiles } from './load/stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({ options: { devices: { type: 'string', default: '2000' } } });
@@ -309,8 +309,8 @@ async function measure(label: string, serverCpu: number | null, env: Record<stri
       late: loop.latencies.length - loop.acked,
       failed: loop.failed,
       rate: loop.acked / (SEND_WINDOW_MS / 1000),
-      ackP50: loop.latencies.length > 0 ? percentile(loop.latencies, 50) : undefined,
-      ackP99: loop.latencies.length > 0 ? percentile(loop.latencies, 99) : undefined,
+      ackP50: loop.latencies.length > 0 ? percentiles(loop.latencies).p50 : undefined,
+      ackP99: loop.latencies.length > 0 ? percentiles(loop.latencies).p99 : undefined,
       serverCpu: cpu,
       loadCpu: load,
       machineCpu: machine,

@@ -1,0 +1,19 @@
+/** Percentiles of a sample, in the sample's unit. */
+export function percentiles(samples: readonly number[]): { p50: number; p99: number; max: number } {
+  if (samples.length === 0) return { p50: NaN, p99: NaN, max: NaN };
+  const sorted = Float64Array.from(samples).sort();
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1]! };
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Resolves once `done()` holds, checking every few ms, or after `timeoutMs` (then resolves false). */
+export async function until(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!done()) {
+    if (performance.now() > deadline) return false;
+    await sleep(5);
+  }
+  return true;
+}

@@ -1,0 +1,267 @@
+/**
+ * `npm run bench [-- --quick]`: Parley beside the simplest thing that could do each job, measured
+ * in one run so the ratios hold on any machine.
+ *
+ * The server under test and each baseline run as child processes pinned to one core; the load
+ * generator runs in processes of its own pinned to another (bench/load/worker.ts), and this
+ * orchestrator only starts things, mints tokens and writes results. Figures: stdout (a table),
+ * `bench/results/<date>-<commit>.json`, and for a full run `docs/benchmarks.md` with its chart.
+ */
+import { execFileSync, fork } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ParleyServerApi } from '@parley/sdk/server';
+import { renderLatencyChart } from './chart.js';
+import type { ChatEndpoint, Peer } from './load/endpoints.js';
+import type { Job } from './load/worker.js';
+import type { FanOutResult } from './load/fanout.js';
+import type { ForgedResult } from './load/forged.js';
+import type { IdleResult } from './load/idle.js';
+import type { RestResult } from './load/rest.js';
+import { buildServer, pin, placement, root, startBaseline, startParley, stopAllChildren, type Placement, type ServerProcess } from './processes.js';
+import { formatMarkdown, formatTable, spliceGenerated } from './report.js';
+import { sustains, type Backend, type BenchResults, type Measurement, type RateStep, type SteppedRun } from './results.js';
+
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const QUICK = args.quick;
+
+/** Sizes and durations; `--quick` proves the harness in well under a minute. */
+const SETTINGS = QUICK
+  ? { pairs: 20, rates: [500, 1000], stepMs: 1_000, drainMs: 1_000, fanOutSizes: [100], fanOutMessages: 20, idle: [200], restMs: 1_000, restConcurrency: 8 }
+  : {
+      pairs: 100,
+      rates: [1_000, 2_000, 3_000, 4_000, 6_000, 8_000, 12_000, 16_000, 24_000, 32_000],
+      stepMs: 5_000,
+      drainMs: 2_000,
+      fanOutSizes: [100, 1_000],
+      fanOutMessages: 200,
+      idle: [1_000, 5_000],
+      restMs: 5_000,
+      restConcurrency: 32,
+    };
+const P99_BUDGET_MS = 50;
+
+/** Runs one job in a fresh load-generator process on the load core. */
+function runJob<T>(job: Job, where: Placement): Promise<T> {
+  const child = fork(`${root}bench/load/worker.ts`, [], {
+    execArgv: ['--import', 'tsx', '--conditions=@parley/source'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  pin(child.pid!, where.loadCpu);
+  return new Promise((resolve, reject) => {
+    child.once('message', (reply: { ok: boolean; result?: T; error?: string }) => (reply.ok ? resolve(reply.result!) : reject(new Error(reply.error))));
+    child.once('exit', (code) => code !== 0 && reject(new Error(`the ${job.scenario} load generator exited with ${code}`)));
+    child.send(job);
+  });
+}
+
+/** A tenant, an app and `count` users with tokens on a running Parley server. */
+async function parleyApp(server: ServerProcess, count: number): Promise<{ endpoint: ChatEndpoint; api: ParleyServerApi; appSecret: string; peers: Peer[] }> {
+  const post = async (path: string, body: unknown, token?: string) => {
+    const res = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const envelope = (await res.json()) as { status: number; data: Record<string, string> };
+    if (envelope.status !== 1) throw new Error(`${path}: ${JSON.stringify(envelope)}`);
+    return envelope.data;
+  };
+  const { token } = await post('/console/signup', { email: `bench-${Date.now()}@example.com`, password: 'benchmark passphrase' });
+  const app = await post('/app/create', { appName: 'bench' }, token);
+  const api = new ParleyServerApi({ baseUrl: server.url, appId: app.appId!, appSecret: app.appSecret!, maxRetries: 0 });
+  const peers: Peer[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < count) {
+        const i = next++;
+        const userId = `u${i}`;
+        peers[i] = { userId, token: (await api.getToken({ userId, name: userId })).token };
+      }
+    }),
+  );
+  return { endpoint: { kind: 'parley', url: server.url, appId: app.appId! }, api, appSecret: app.appSecret!, peers };
+}
+
+const relayPeers = (count: number): Peer[] => Array.from({ length: count }, (_, i) => ({ userId: `u${i}` }));
+
+function measurement(scenario: string, metric: string, backend: Backend, parley: number, baseline: number | null, better: 'higher' | 'lower', note?: string): Measurement {
+  return { scenario, metric, backend, parley, baseline, better, ratio: baseline === null || baseline === 0 ? null : parley / baseline, ...(note ? { note } : {}) };
+}
+
+function steppedRun(scenario: string, target: 'parley' | 'baseline', backend: Backend | null, steps: RateStep[]): SteppedRun {
+  const sustained = steps.filter((step) => sustains(step, P99_BUDGET_MS)).reduce((best, step) => Math.max(best, step.offered), 0);
+  return { scenario, target, backend, steps, sustained };
+}
+
+/** What the baselines measure once per run: the same figures every Parley backend is compared with. */
+interface Baselines {
+  chat: SteppedRun;
+  fanOut: Map<number, FanOutResult>;
+  idle: Map<number, IdleResult>;
+  rest: RestResult;
+}
+
+async function measureBaselines(where: Placement): Promise<Baselines> {
+  const relay = await startBaseline('relay', where.serverCpu);
+  try {
+    const endpoint: ChatEndpoint = { kind: 'relay', url: relay.url };
+    const peers = relayPeers(Math.max(SETTINGS.pairs * 2, ...SETTINGS.fanOutSizes, ...SETTINGS.idle) + 1);
+    log('baseline relay: 1:1 chat');
+    const chatSteps = await runJob<RateStep[]>({ scenario: 'chat', spec: chatSpec(endpoint, peers) }, where);
+    const fanOut = new Map<number, FanOutResult>();
+    for (const size of SETTINGS.fanOutSizes) {
+      log(`baseline relay: fan-out to ${size}`);
+      fanOut.set(size, await runJob<FanOutResult>({ scenario: 'fan-out', spec: fanOutSpec(endpoint, peers, size) }, where));
+    }
+    const idle = new Map<number, IdleResult>();
+    for (const count of SETTINGS.idle) {
+      log(`baseline relay: ${count} idle connections`);
+      idle.set(count, await runJob<IdleResult>({ scenario: 'idle', spec: { endpoint, peers: peers.slice(0, count), serverPid: relay.pid } }, where));
+    }
+    await relay.stop();
+    const koa = await startBaseline('koa-hmac', where.serverCpu);
+    log('baseline Koa + HMAC: REST');
+    const rest = await runJob<RestResult>({ scenario: 'rest', spec: { kind: 'koa-hmac', url: koa.url, pairs: [{ senderUserId: 'u0', targetId: 'u1' }], concurrency: SETTINGS.restConcurrency, durationMs: SETTINGS.restMs } }, where);
+    await koa.stop();
+    return { chat: steppedRun('1:1 chat', 'baseline', null, chatSteps), fanOut, idle, rest };
+  } finally {
+    await relay.stop();
+  }
+}
+
+function chatSpec(endpoint: ChatEndpoint, peers: readonly Peer[]) {
+  const pairs = SETTINGS.pairs;
+  return {
+    endpoint,
+    senders: peers.slice(0, pairs),
+    receivers: peers.slice(pairs, 2 * pairs),
+    rates: SETTINGS.rates,
+    stepMs: SETTINGS.stepMs,
+    drainMs: SETTINGS.drainMs,
+    p99BudgetMs: P99_BUDGET_MS,
+  };
+}
+
+function fanOutSpec(endpoint: ChatEndpoint, peers: readonly Peer[], size: number) {
+  // About 20 000 deliveries a second offered: more than a bare relay needs, so the figure is a rate.
+  const rate = Math.max(1, Math.round(20_000 / size));
+  const messages = Math.min(SETTINGS.fanOutMessages, rate * (QUICK ? 1 : 5));
+  return { endpoint, groupId: `fan-${size}`, sender: peers[0]!, members: peers.slice(1, size), messages, rate, drainMs: QUICK ? 2_000 : 10_000 };
+}
+
+async function measureParley(backend: Backend, env: Record<string, string>, where: Placement, baselines: Baselines, results: BenchResults): Promise<void> {
+  const server = await startParley(where.serverCpu, env);
+  try {
+    const users = Math.max(SETTINGS.pairs * 2, ...SETTINGS.fanOutSizes, ...SETTINGS.idle) + 1;
+    log(`Parley (${backend}): ${users} users`);
+    const { endpoint, api, appSecret, peers } = await parleyApp(server, users);
+
+    log(`Parley (${backend}): 1:1 chat`);
+    const chat = steppedRun('1:1 chat', 'parley', backend, await runJob<RateStep[]>({ scenario: 'chat', spec: chatSpec(endpoint, peers) }, where));
+    results.runs.push(chat);
+    results.measurements.push(measurement('1:1 chat', `sustained msg/s (p99 ≤ ${P99_BUDGET_MS} ms)`, backend, chat.sustained, baselines.chat.sustained, 'higher'));
+
+    for (const size of SETTINGS.fanOutSizes) {
+      log(`Parley (${backend}): fan-out to ${size}`);
+      await api.createGroup({ groupId: `fan-${size}`, userIds: peers.slice(0, size).map((peer) => peer.userId), name: `fan-out ${size}` });
+      const parley = await runJob<FanOutResult>({ scenario: 'fan-out', spec: fanOutSpec(endpoint, peers, size) }, where);
+      const relay = baselines.fanOut.get(size)!;
+      results.measurements.push(measurement(`group of ${size}`, 'deliveries/s', backend, parley.deliveriesPerSecond, relay.deliveriesPerSecond, 'higher'));
+      results.measurements.push(measurement(`group of ${size}`, 'p99 ms to the last member', backend, parley.lastMember.p99, relay.lastMember.p99, 'lower'));
+    }
+
+    for (const count of SETTINGS.idle) {
+      log(`Parley (${backend}): ${count} idle connections`);
+      const parley = await runJob<IdleResult>({ scenario: 'idle', spec: { endpoint, peers: peers.slice(0, count), serverPid: server.pid } }, where);
+      results.measurements.push(measurement(`${count} idle connections`, 'KiB per connection', backend, parley.kibPerConnection, baselines.idle.get(count)!.kibPerConnection, 'lower'));
+    }
+
+    log(`Parley (${backend}): signed REST`);
+    const pairs = Array.from({ length: SETTINGS.pairs }, (_, i) => ({ senderUserId: peers[i]!.userId, targetId: peers[i + SETTINGS.pairs]!.userId }));
+    const rest = await runJob<RestResult>(
+      { scenario: 'rest', spec: { kind: 'parley', url: server.url, appId: endpoint.appId!, appSecret, pairs, concurrency: SETTINGS.restConcurrency, durationMs: SETTINGS.restMs } },
+      where,
+    );
+    results.measurements.push(measurement('signed REST send', 'requests/s', backend, rest.requestsPerSecond, baselines.rest.requestsPerSecond, 'higher', rest.failures ? `${rest.failures} failed` : undefined));
+    results.measurements.push(measurement('signed REST send', 'p99 ms', backend, rest.p99, baselines.rest.p99, 'lower'));
+
+    if (backend === 'memory') {
+      log('Parley: forged signed requests');
+      const forged = await runJob<ForgedResult>({ scenario: 'forged', spec: { url: server.url, appId: endpoint.appId!, count: QUICK ? 50 : 300, maxBytes: 256 * 1024 } }, where);
+      const note = 'baseline: a forged request of 1 KiB to the same server';
+      results.measurements.push(measurement('forged signed request, 256 KiB, refused', 'p50 ms', backend, forged.large.p50, forged.small.p50, 'lower', note));
+      results.measurements.push(measurement('forged signed request, 256 KiB, refused', 'p99 ms', backend, forged.large.p99, forged.small.p99, 'lower', note));
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+function log(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
+
+function commitName(): string {
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+  return dirty ? `${commit}-dirty` : commit;
+}
+
+function freshDatabase(url: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/parley_bench_${Date.now()}`;
+  return parsed.toString();
+}
+
+async function main(): Promise<void> {
+  const where = placement();
+  const cores = availableParallelism();
+  pin(process.pid, where.loadCpu);
+  buildServer();
+  const socketIo = (JSON.parse(readFileSync(`${root}node_modules/socket.io/package.json`, 'utf8')) as { version: string }).version;
+  const results: BenchResults = {
+    startedAt: new Date().toISOString(),
+    commit: commitName(),
+    node: process.version,
+    socketIo,
+    cores,
+    pinned: where.serverCpu !== null,
+    quick: QUICK,
+    settings: { ...Object.fromEntries(Object.entries(SETTINGS).map(([key, value]) => [key, Array.isArray(value) ? value.join(' ') : value])), p99BudgetMs: P99_BUDGET_MS },
+    measurements: [],
+    runs: [],
+  };
+
+  const baselines = await measureBaselines(where);
+  results.runs.push(baselines.chat);
+  await measureParley('memory', {}, where, baselines, results);
+  const { MONGODB_URL, REDIS_URL } = process.env;
+  if (MONGODB_URL && REDIS_URL) await measureParley('mongodb+redis', { MONGODB_URL: freshDatabase(MONGODB_URL), REDIS_URL }, where, baselines, results);
+
+  console.log(formatTable(results));
+  mkdirSync(`${root}bench/results`, { recursive: true });
+  const file = `bench/results/${results.startedAt.slice(0, 10)}-${results.commit}${QUICK ? '-quick' : ''}.json`;
+  writeFileSync(`${root}${file}`, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwrote ${file}`);
+  if (!QUICK) {
+    mkdirSync(`${root}docs/benchmarks`, { recursive: true });
+    writeFileSync(`${root}docs/benchmarks/latency.svg`, renderLatencyChart(results.runs, { p99BudgetMs: P99_BUDGET_MS }));
+    const page = readFileSync(`${root}docs/benchmarks.md`, 'utf8');
+    writeFileSync(`${root}docs/benchmarks.md`, spliceGenerated(page, formatMarkdown(results, 'benchmarks/latency.svg')));
+    console.log('wrote docs/benchmarks.md and docs/benchmarks/latency.svg');
+  }
+}
+
+process.once('SIGINT', () => {
+  stopAllChildren();
+  process.exit(130);
+});
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(stopAllChildren);
