@@ -19,6 +19,11 @@ export interface RateStep {
   p50: number;
   p99: number;
   max: number;
+  /**
+   * How late the load generator itself sent, behind the schedule (p99 and max, ms): when it is
+   * large the load side, not the server, was too slow for the rate.
+   */
+  sendLag?: { p99: number; max: number };
 }
 
 /** An open-loop run stepped up until it no longer keeps up (see {@link sustains}). */

@@ -11,6 +11,7 @@ import { execFileSync, fork } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { Limits } from '@parley/sdk/protocol';
 import { ParleyServerApi } from '@parley/sdk/server';
 import { renderLatencyChart } from './chart.js';
 import type { ChatEndpoint, Peer } from './load/endpoints.js';
@@ -141,6 +142,7 @@ function chatSpec(endpoint: ChatEndpoint, peers: readonly Peer[]) {
     rates: SETTINGS.rates,
     stepMs: SETTINGS.stepMs,
     drainMs: SETTINGS.drainMs,
+    warmUpMs: QUICK ? 1_000 : 5_000,
     p99BudgetMs: P99_BUDGET_MS,
   };
 }
@@ -166,7 +168,12 @@ async function measureParley(backend: Backend, env: Record<string, string>, wher
 
     for (const size of SETTINGS.fanOutSizes) {
       log(`Parley (${backend}): fan-out to ${size}`);
-      await api.createGroup({ groupId: `fan-${size}`, userIds: peers.slice(0, size).map((peer) => peer.userId), name: `fan-out ${size}` });
+      // A request names at most USER_IDS_PER_REQUEST_MAX users: create with the first ones, then add the rest.
+      const memberIds = peers.slice(0, size).map((peer) => peer.userId);
+      await api.createGroup({ groupId: `fan-${size}`, userIds: memberIds.slice(0, Limits.USER_IDS_PER_REQUEST_MAX), name: `fan-out ${size}` });
+      for (let from = Limits.USER_IDS_PER_REQUEST_MAX; from < size; from += Limits.USER_IDS_PER_REQUEST_MAX) {
+        await api.joinGroup({ groupId: `fan-${size}`, userIds: memberIds.slice(from, from + Limits.USER_IDS_PER_REQUEST_MAX) });
+      }
       const parley = await runJob<FanOutResult>({ scenario: 'fan-out', spec: fanOutSpec(endpoint, peers, size) }, where);
       const relay = baselines.fanOut.get(size)!;
       results.measurements.push(measurement(`group of ${size}`, 'deliveries/s', backend, parley.deliveriesPerSecond, relay.deliveriesPerSecond, 'higher'));

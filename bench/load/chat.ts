@@ -13,6 +13,8 @@ export interface ChatSpec {
   stepMs: number;
   /** How long after a step's last send its messages may still arrive. */
   drainMs: number;
+  /** How long to send at the lowest rate first, unmeasured (JIT, caches and pools settle). */
+  warmUpMs: number;
   p99BudgetMs: number;
 }
 
@@ -42,12 +44,14 @@ export async function runChat(spec: ChatSpec): Promise<RateStep[]> {
   }
   try {
     // Warm-up at the lowest rate, not reported: connections, JIT and caches settle.
-    await step(spec, senders, Math.min(spec.rates[0]!, 500), 1_000, -1);
+    await step(spec, senders, spec.rates[0]!, spec.warmUpMs, -1);
+    await sleep(500);
     const steps: RateStep[] = [];
     for (const [index, rate] of spec.rates.entries()) {
       latencies[index] = [];
       arrived[index] = 0;
-      const sent = await step(spec, senders, rate, spec.stepMs, index);
+      const lags: number[] = [];
+      const sent = await step(spec, senders, rate, spec.stepMs, index, lags);
       await until(() => arrived[index]! >= sent, spec.drainMs);
       const { p50, p99, max } = percentiles(latencies[index]!);
       // Messages still missing count as arriving after the drain: the p99 cannot hide them.
@@ -60,6 +64,7 @@ export async function runChat(spec: ChatSpec): Promise<RateStep[]> {
         p50,
         p99: p99WithMissing,
         max: missing > 0 ? Math.max(max, spec.stepMs + spec.drainMs) : max,
+        sendLag: (({ p99: lagP99, max: lagMax }) => ({ p99: lagP99, max: lagMax }))(percentiles(lags)),
       };
       steps.push(result);
       if (!sustains(result, spec.p99BudgetMs)) break;
@@ -74,7 +79,7 @@ export async function runChat(spec: ChatSpec): Promise<RateStep[]> {
 }
 
 /** Sends at `rate` for `durationMs` on schedule; resolves with how many were sent. */
-async function step(spec: ChatSpec, senders: readonly Socket[], rate: number, durationMs: number, index: number): Promise<number> {
+async function step(spec: ChatSpec, senders: readonly Socket[], rate: number, durationMs: number, index: number, lags: number[] = []): Promise<number> {
   const started = performance.now();
   const total = Math.floor((rate * durationMs) / 1000);
   let sent = 0;
@@ -84,6 +89,7 @@ async function step(spec: ChatSpec, senders: readonly Socket[], rate: number, du
       const pair = sent % senders.length;
       const scheduled = started + (sent * 1000) / rate;
       const body = `${index}|${scheduled.toFixed(3)}|${TEXT}`;
+      lags.push(performance.now() - scheduled);
       void send(spec.endpoint, senders[pair]!, spec.receivers[pair]!.userId, body, 'private');
     }
     await sleep(1);

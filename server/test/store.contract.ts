@@ -88,6 +88,22 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         copy!.settings.maxGroupMembers = 999;
         expect((await store.apps.get('c1'))?.settings.maxGroupMembers).toBe(10);
       });
+
+      it('a message, its content and the draft it came from are the store\'s own: changing them changes nothing stored', async () => {
+        const scope = store.forApp('app');
+        const content = { content: 'as sent', extra: { nested: [1, 2] } };
+        const { message } = await scope.conversations.append(draft({ content }));
+        content.content = 'changed by the caller afterwards';
+        message.seq = 99;
+        try {
+          // An adapter may hand out frozen content (the memory one shares it between copies): then this throws.
+          (message.content as { extra: { nested: number[] } }).extra.nested.push(3);
+        } catch (error) {
+          expect(error).toBeInstanceOf(TypeError);
+        }
+        const [stored] = await scope.conversations.listMessages('p:a:b', { limit: 1 });
+        expect(stored).toMatchObject({ seq: 1, content: { content: 'as sent', extra: { nested: [1, 2] } } });
+      });
     });
 
     describe('tenancy', () => {

@@ -1,7 +1,7 @@
 import type { ConversationType } from '@parley/sdk/protocol';
 import type { AppendResult, ConversationRepo, MessageDraft, MessagePage, SessionRepo } from '../ports.js';
 import type { ConversationRecord, MessageRecord, RecallRecord, SessionRecord } from '../records.js';
-import { copy } from './clone.js';
+import { copyConversation, copyMessage, copySession, deepFrozen } from './clone.js';
 
 interface ConversationState {
   record: ConversationRecord;
@@ -17,14 +17,14 @@ export class MemoryConversationRepo implements ConversationRepo {
 
   async get(conversationId: string): Promise<ConversationRecord | null> {
     const state = this.#conversations.get(conversationId);
-    return state ? copy(state.record) : null;
+    return state ? copyConversation(state.record) : null;
   }
 
   async getMany(conversationIds: readonly string[]): Promise<Map<string, ConversationRecord>> {
     const found = new Map<string, ConversationRecord>();
     for (const id of conversationIds) {
       const state = this.#conversations.get(id);
-      if (state) found.set(id, copy(state.record));
+      if (state) found.set(id, copyConversation(state.record));
     }
     return found;
   }
@@ -33,7 +33,7 @@ export class MemoryConversationRepo implements ConversationRepo {
     const idempotencyKey = draft.clientMsgId === null ? null : `${draft.senderUserId}\n${draft.clientMsgId}`;
     const earlierId = idempotencyKey === null ? undefined : this.#clientMsgIds.get(idempotencyKey);
     const earlier = earlierId === undefined ? undefined : this.#messagesById.get(earlierId);
-    if (earlier) return { message: copy(earlier), created: false };
+    if (earlier) return { message: copyMessage(earlier), created: false };
 
     let state = this.#conversations.get(draft.conversationId);
     if (!state) {
@@ -52,7 +52,7 @@ export class MemoryConversationRepo implements ConversationRepo {
     }
 
     const { preview, ...fields } = draft;
-    const message: MessageRecord = { ...copy(fields), seq: state.record.lastSeq + 1, recall: null };
+    const message: MessageRecord = { ...fields, content: deepFrozen(structuredClone(fields.content)), seq: state.record.lastSeq + 1, recall: null };
     state.messages.push(message);
     this.#messagesById.set(message.msgId, message);
     if (idempotencyKey !== null) this.#clientMsgIds.set(idempotencyKey, message.msgId);
@@ -66,19 +66,19 @@ export class MemoryConversationRepo implements ConversationRepo {
       preview,
       timestamp: message.timestamp,
     };
-    return { message: copy(message), created: true };
+    return { message: copyMessage(message), created: true };
   }
 
   async listMessages(conversationId: string, page: MessagePage): Promise<MessageRecord[]> {
     const messages = this.#conversations.get(conversationId)?.messages ?? [];
     const end = page.beforeSeq === undefined ? messages.length : lowerBound(messages, page.beforeSeq);
-    return messages.slice(Math.max(0, end - page.limit), end).reverse().map(copy);
+    return messages.slice(Math.max(0, end - page.limit), end).reverse().map(copyMessage);
   }
 
   async listAfter(conversationId: string, afterSeq: number, limit: number): Promise<MessageRecord[]> {
     const messages = this.#conversations.get(conversationId)?.messages ?? [];
     const start = lowerBound(messages, afterSeq + 1);
-    return messages.slice(start, start + limit).map(copy);
+    return messages.slice(start, start + limit).map(copyMessage);
   }
 
   async recall(msgId: string, recall: RecallRecord, preview: string): Promise<MessageRecord | null> {
@@ -86,16 +86,16 @@ export class MemoryConversationRepo implements ConversationRepo {
     if (!message) return null;
     if (message.recall === null) {
       message.recall = { ...recall };
-      message.content = {};
+      message.content = deepFrozen({});
       const last = this.#conversations.get(message.conversationId)?.record.lastMessage;
       if (last?.msgId === msgId) last.preview = preview;
     }
-    return copy(message);
+    return copyMessage(message);
   }
 
   async getMessage(msgId: string): Promise<MessageRecord | null> {
     const message = this.#messagesById.get(msgId);
-    return message ? copy(message) : null;
+    return message ? copyMessage(message) : null;
   }
 
   async findByClientMsgId(senderUserId: string, clientMsgId: string): Promise<MessageRecord | null> {
@@ -137,27 +137,27 @@ export class MemorySessionRepo implements SessionRepo {
     let mine = this.#byUser.get(input.userId);
     if (!mine) this.#byUser.set(input.userId, (mine = new Map()));
     const existing = mine.get(input.conversationId);
-    if (existing) return copy(existing);
+    if (existing) return copySession(existing);
     const { initialReadSeq, ...fields } = input;
     const session: SessionRecord = { ...fields, readSeq: initialReadSeq };
     mine.set(session.conversationId, session);
     this.#bySid.set(session.sid, session);
-    return copy(session);
+    return copySession(session);
   }
 
   async get(userId: string, conversationId: string): Promise<SessionRecord | null> {
     const session = this.#byUser.get(userId)?.get(conversationId);
-    return session ? copy(session) : null;
+    return session ? copySession(session) : null;
   }
 
   async getBySid(userId: string, sid: string): Promise<SessionRecord | null> {
     const session = this.#bySid.get(sid);
-    return session && session.userId === userId ? copy(session) : null;
+    return session && session.userId === userId ? copySession(session) : null;
   }
 
   async listForUser(userId: string, conversationType?: ConversationType): Promise<SessionRecord[]> {
     const mine = [...(this.#byUser.get(userId)?.values() ?? [])];
-    return (conversationType === undefined ? mine : mine.filter((session) => session.conversationType === conversationType)).map(copy);
+    return (conversationType === undefined ? mine : mine.filter((session) => session.conversationType === conversationType)).map(copySession);
   }
 
   async usersWithSessionIn(conversationIds: readonly string[], userIds: readonly string[]): Promise<Set<string>> {
@@ -177,7 +177,7 @@ export class MemorySessionRepo implements SessionRepo {
     const session = this.#byUser.get(userId)?.get(conversationId);
     if (!session) return null;
     session.readSeq = Math.max(session.readSeq, seq);
-    return copy(session);
+    return copySession(session);
   }
 
   async deleteForConversation(conversationId: string, userIds?: readonly string[]): Promise<void> {

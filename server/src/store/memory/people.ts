@@ -1,6 +1,5 @@
 import type { UserRepo, UserTokenRepo } from '../ports.js';
 import type { UserRecord, UserTokenRecord } from '../records.js';
-import { copy } from './clone.js';
 
 export class MemoryUserRepo implements UserRepo {
   readonly #byId = new Map<string, UserRecord>();
@@ -11,19 +10,19 @@ export class MemoryUserRepo implements UserRepo {
       ? { ...existing, name: user.name, avatarUri: user.avatarUri, updatedAt: now }
       : { ...user, createdAt: now, updatedAt: now };
     this.#byId.set(user.userId, next);
-    return copy(next);
+    return { ...next };
   }
 
   async get(userId: string): Promise<UserRecord | null> {
     const user = this.#byId.get(userId);
-    return user ? copy(user) : null;
+    return user ? { ...user } : null;
   }
 
   async getMany(userIds: readonly string[]): Promise<Map<string, UserRecord>> {
     const found = new Map<string, UserRecord>();
     for (const id of userIds) {
       const user = this.#byId.get(id);
-      if (user) found.set(id, copy(user));
+      if (user) found.set(id, { ...user });
     }
     return found;
   }
@@ -48,12 +47,12 @@ export class MemoryUserTokenRepo implements UserTokenRepo {
       }
     }
     hashes.add(token.tokenHash);
-    this.#byHash.set(token.tokenHash, copy(token));
+    this.#byHash.set(token.tokenHash, { ...token });
   }
 
   async findByHash(tokenHash: string): Promise<UserTokenRecord | null> {
     const token = this.#byHash.get(tokenHash);
-    return token ? copy(token) : null;
+    return token ? { ...token } : null;
   }
 
   async revokeAllForUser(userId: string, now: number): Promise<number> {
