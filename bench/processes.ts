@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
-const TSX = `${root}node_modules/.bin/tsx`;
 
 /** Every child this run started, stopped on exit whatever happens. */
 const children = new Set<ChildProcess>();
@@ -100,9 +99,12 @@ export function startParley(cpu: number | null, env: Record<string, string> = {}
   return startListening(process.execPath, ['server/dist/main.js'], cpu, { PORT: '0', HOST: '127.0.0.1', ...UNLIMITED, ...env }, 'the Parley server');
 }
 
-/** A baseline server of `bench/baselines/`. */
+/**
+ * A baseline server of `bench/baselines/`, in this very node process (tsx as a loader, not its
+ * CLI, which would run it in a child: the PID whose memory is read must be the server's).
+ */
 export function startBaseline(name: 'relay' | 'koa-hmac', cpu: number | null): Promise<ServerProcess> {
-  return startListening(TSX, [`bench/baselines/${name}.ts`], cpu, {}, `the ${name} baseline`);
+  return startListening(process.execPath, ['--import', 'tsx', `bench/baselines/${name}.ts`], cpu, {}, `the ${name} baseline`);
 }
 
 export function buildServer(): void {
