@@ -19,6 +19,7 @@ import type { Job } from './load/worker.js';
 import type { FanOutResult } from './load/fanout.js';
 import type { ForgedResult } from './load/forged.js';
 import type { IdleResult } from './load/idle.js';
+import type { ReadsResult } from './load/reads.js';
 import type { RestResult } from './load/rest.js';
 import { buildServer, pin, placement, root, startBaseline, startParley, stopAllChildren, type Placement, type ServerProcess } from './processes.js';
 import { formatMarkdown, formatTable, spliceGenerated } from './report.js';
@@ -29,7 +30,7 @@ const QUICK = args.quick;
 
 /** Sizes and durations; `--quick` proves the harness in well under a minute. */
 const SETTINGS = QUICK
-  ? { pairs: 20, rates: [500, 1000], stepMs: 1_000, drainMs: 1_000, fanOutSizes: [100], fanOutMessages: 20, idle: [200], restMs: 1_000, restConcurrency: 8 }
+  ? { pairs: 20, rates: [500, 1000], stepMs: 1_000, drainMs: 1_000, fanOutSizes: [100], fanOutMessages: 20, idle: [200], restMs: 1_000, restConcurrency: 8, sessions: 100, history: 200, reads: 50 }
   : {
       pairs: 100,
       rates: [1_000, 2_000, 3_000, 4_000, 6_000, 8_000, 12_000, 16_000, 24_000, 32_000],
@@ -40,6 +41,9 @@ const SETTINGS = QUICK
       idle: [1_000, 5_000],
       restMs: 5_000,
       restConcurrency: 32,
+      sessions: 1_000,
+      history: 2_000,
+      reads: 500,
     };
 const P99_BUDGET_MS = 50;
 
@@ -195,6 +199,13 @@ async function measureParley(backend: Backend, env: Record<string, string>, wher
     results.measurements.push(measurement('signed REST send', 'requests/s', backend, rest.requestsPerSecond, baselines.rest.requestsPerSecond, 'higher', rest.failures ? `${rest.failures} failed` : undefined));
     results.measurements.push(measurement('signed REST send', 'p99 ms', backend, rest.p99, baselines.rest.p99, 'lower'));
 
+    log(`Parley (${backend}): session list of ${SETTINGS.sessions} and history pages`);
+    const reads = await measureReads(api, endpoint, peers, where);
+    results.measurements.push(measurement(`session list of ${reads.sessions} sessions`, 'p50 ms', backend, reads.sessionList.p50, null, 'lower'));
+    results.measurements.push(measurement(`session list of ${reads.sessions} sessions`, 'p99 ms', backend, reads.sessionList.p99, null, 'lower'));
+    results.measurements.push(measurement(`history page of 20 (${SETTINGS.history}-message conversation)`, 'p50 ms', backend, reads.historyPage.p50, null, 'lower'));
+    results.measurements.push(measurement(`history page of 20 (${SETTINGS.history}-message conversation)`, 'p99 ms', backend, reads.historyPage.p99, null, 'lower'));
+
     if (backend === 'memory') {
       log('Parley: forged signed requests');
       const forged = await runJob<ForgedResult>({ scenario: 'forged', spec: { url: server.url, appId: endpoint.appId!, count: QUICK ? 50 : 300, maxBytes: 256 * 1024 } }, where);
@@ -205,6 +216,29 @@ async function measureParley(backend: Backend, env: Record<string, string>, wher
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * The reader (the last user) gets a session with each of the first `sessions` users (one message
+ * each, over REST) and a long conversation with the first of them, then pages it.
+ */
+async function measureReads(api: ParleyServerApi, endpoint: ChatEndpoint, peers: readonly Peer[], where: Placement): Promise<ReadsResult> {
+  const reader = peers[peers.length - 1]!;
+  const others = peers.slice(0, Math.min(SETTINGS.sessions, peers.length - 1));
+  const text = (i: number) => ({ messageType: 1 as const, content: { content: `message ${i} with a little text in it` } });
+  await inParallel(others.length, 16, (i) => api.sendPrivateMessage({ senderUserId: others[i]!.userId, targetId: reader.userId, ...text(i) }));
+  await inParallel(SETTINGS.history, 1, (i) => api.sendPrivateMessage({ senderUserId: others[0]!.userId, targetId: reader.userId, ...text(i) }));
+  return runJob<ReadsResult>({ scenario: 'reads', spec: { endpoint, reader, historyWith: others[0]!.userId, count: SETTINGS.reads } }, where);
+}
+
+/** `count` calls, `concurrency` at a time. */
+async function inParallel(count: number, concurrency: number, run: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await run(next++);
+    }),
+  );
 }
 
 function log(line: string): void {

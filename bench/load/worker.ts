@@ -7,6 +7,7 @@ import { runChat, type ChatSpec } from './chat.js';
 import { runFanOut, type FanOutSpec } from './fanout.js';
 import { runForged, type ForgedSpec } from './forged.js';
 import { runIdle, type IdleSpec } from './idle.js';
+import { runReads, type ReadsSpec } from './reads.js';
 import { runRest, type RestSpec } from './rest.js';
 
 export type Job =
@@ -14,7 +15,8 @@ export type Job =
   | { scenario: 'fan-out'; spec: FanOutSpec }
   | { scenario: 'idle'; spec: IdleSpec }
   | { scenario: 'rest'; spec: RestSpec }
-  | { scenario: 'forged'; spec: ForgedSpec };
+  | { scenario: 'forged'; spec: ForgedSpec }
+  | { scenario: 'reads'; spec: ReadsSpec };
 
 async function run(job: Job): Promise<unknown> {
   switch (job.scenario) {
@@ -28,6 +30,8 @@ async function run(job: Job): Promise<unknown> {
       return runRest(job.spec);
     case 'forged':
       return runForged(job.spec);
+    case 'reads':
+      return runReads(job.spec);
   }
 }
 
