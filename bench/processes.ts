@@ -94,9 +94,21 @@ const UNLIMITED = {
   MAX_GROUP_MEMBERS: '10000',
 };
 
-/** The production build (`node server/dist/main.js`, as `npm start` runs it), with default settings but the limits. */
+/**
+ * The production build (`node server/dist/main.js`, as `npm start` runs it), with default settings
+ * but the limits. Its backends are those of `env` alone: a `MONGODB_URL` or `REDIS_URL` of this
+ * process's environment is not passed on, so an embedded-store run stays one.
+ */
 export function startParley(cpu: number | null, env: Record<string, string> = {}): Promise<ServerProcess> {
-  return startListening(process.execPath, ['server/dist/main.js'], cpu, { PORT: '0', HOST: '127.0.0.1', ...UNLIMITED, ...env }, 'the Parley server');
+  const backends = { MONGODB_URL: '', REDIS_URL: '' };
+  return startListening(process.execPath, ['server/dist/main.js'], cpu, { PORT: '0', HOST: '127.0.0.1', ...UNLIMITED, ...backends, ...env }, 'the Parley server');
+}
+
+/** `url` with a database of its own (named `<prefix>_<time>`), so that runs never share data. */
+export function freshDatabase(url: string, prefix: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${prefix}_${Date.now()}`;
+  return parsed.toString();
 }
 
 /**
@@ -114,4 +126,19 @@ export function buildServer(): void {
 export function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+/**
+ * RSS once it stops moving: two samples 500 ms apart within 0.5 % (or 10 s at most). Nothing is
+ * forced (no GC): this is what the process holds, garbage not yet collected included.
+ */
+export async function settledRss(pid: number): Promise<number> {
+  let previous = rssBytes(pid);
+  for (let i = 0; i < 20; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const current = rssBytes(pid);
+    if (Math.abs(current - previous) <= previous * 0.005) return current;
+    previous = current;
+  }
+  return previous;
 }

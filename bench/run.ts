@@ -21,7 +21,9 @@ import type { ForgedResult } from './load/forged.js';
 import type { IdleResult } from './load/idle.js';
 import type { ReadsResult } from './load/reads.js';
 import type { RestResult } from './load/rest.js';
-import { buildServer, pin, placement, root, startBaseline, startParley, stopAllChildren, type Placement, type ServerProcess } from './processes.js';
+import { signUpWithApp } from '../test/e2e/support/processes.js';
+import { pool } from './load/stats.js';
+import { buildServer, freshDatabase, pin, placement, root, startBaseline, startParley, stopAllChildren, type Placement, type ServerProcess } from './processes.js';
 import { formatMarkdown, formatTable, spliceGenerated } from './report.js';
 import { sustains, type Backend, type BenchResults, type Measurement, type RateStep, type SteppedRun } from './results.js';
 
@@ -61,33 +63,16 @@ function runJob<T>(job: Job, where: Placement): Promise<T> {
   });
 }
 
-/** A tenant, an app and `count` users with tokens on a running Parley server. */
+/** A tenant, an app and `count` users with tokens on a running Parley server (signed up as the e2e tests do). */
 async function parleyApp(server: ServerProcess, count: number): Promise<{ endpoint: ChatEndpoint; api: ParleyServerApi; appSecret: string; peers: Peer[] }> {
-  const post = async (path: string, body: unknown, token?: string) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    const envelope = (await res.json()) as { status: number; data: Record<string, string> };
-    if (envelope.status !== 1) throw new Error(`${path}: ${JSON.stringify(envelope)}`);
-    return envelope.data;
-  };
-  const { token } = await post('/console/signup', { email: `bench-${Date.now()}@example.com`, password: 'benchmark passphrase' });
-  const app = await post('/app/create', { appName: 'bench' }, token);
-  const api = new ParleyServerApi({ baseUrl: server.url, appId: app.appId!, appSecret: app.appSecret!, maxRetries: 0 });
+  const { appId, appSecret } = await signUpWithApp(server.url, 'bench');
+  const api = new ParleyServerApi({ baseUrl: server.url, appId, appSecret, maxRetries: 0 });
   const peers: Peer[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < count) {
-        const i = next++;
-        const userId = `u${i}`;
-        peers[i] = { userId, token: (await api.getToken({ userId, name: userId })).token };
-      }
-    }),
-  );
-  return { endpoint: { kind: 'parley', url: server.url, appId: app.appId! }, api, appSecret: app.appSecret!, peers };
+  await pool(count, 16, async (i) => {
+    const userId = `u${i}`;
+    peers[i] = { userId, token: (await api.getToken({ userId, name: userId })).token };
+  });
+  return { endpoint: { kind: 'parley', url: server.url, appId }, api, appSecret, peers };
 }
 
 const relayPeers = (count: number): Peer[] => Array.from({ length: count }, (_, i) => ({ userId: `u${i}` }));
@@ -226,19 +211,9 @@ async function measureReads(api: ParleyServerApi, endpoint: ChatEndpoint, peers:
   const reader = peers[peers.length - 1]!;
   const others = peers.slice(0, Math.min(SETTINGS.sessions, peers.length - 1));
   const text = (i: number) => ({ messageType: 1 as const, content: { content: `message ${i} with a little text in it` } });
-  await inParallel(others.length, 16, (i) => api.sendPrivateMessage({ senderUserId: others[i]!.userId, targetId: reader.userId, ...text(i) }));
-  await inParallel(SETTINGS.history, 1, (i) => api.sendPrivateMessage({ senderUserId: others[0]!.userId, targetId: reader.userId, ...text(i) }));
+  await pool(others.length, 16, (i) => api.sendPrivateMessage({ senderUserId: others[i]!.userId, targetId: reader.userId, ...text(i) }));
+  await pool(SETTINGS.history, 1, (i) => api.sendPrivateMessage({ senderUserId: others[0]!.userId, targetId: reader.userId, ...text(i) }));
   return runJob<ReadsResult>({ scenario: 'reads', spec: { endpoint, reader, historyWith: others[0]!.userId, count: SETTINGS.reads } }, where);
-}
-
-/** `count` calls, `concurrency` at a time. */
-async function inParallel(count: number, concurrency: number, run: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await run(next++);
-    }),
-  );
 }
 
 function log(line: string): void {
@@ -249,12 +224,6 @@ function commitName(): string {
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
   const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' }).trim() !== '';
   return dirty ? `${commit}-dirty` : commit;
-}
-
-function freshDatabase(url: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/parley_bench_${Date.now()}`;
-  return parsed.toString();
 }
 
 async function main(): Promise<void> {
@@ -280,7 +249,7 @@ async function main(): Promise<void> {
   results.runs.push(baselines.chat);
   await measureParley('memory', {}, where, baselines, results);
   const { MONGODB_URL, REDIS_URL } = process.env;
-  if (MONGODB_URL && REDIS_URL) await measureParley('mongodb+redis', { MONGODB_URL: freshDatabase(MONGODB_URL), REDIS_URL }, where, baselines, results);
+  if (MONGODB_URL && REDIS_URL) await measureParley('mongodb+redis', { MONGODB_URL: freshDatabase(MONGODB_URL, 'parley_bench'), REDIS_URL }, where, baselines, results);
 
   console.log(formatTable(results));
   mkdirSync(`${root}bench/results`, { recursive: true });

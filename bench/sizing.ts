@@ -9,15 +9,16 @@
  * with N idle devices connected and per stored message, then a closed-loop socket send rate with
  * the server's CPU over that window. Bounded: a few minutes per backend.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ParleyClient } from '@parley/sdk';
 import { ParleyServerApi } from '@parley/sdk/server';
-import { percentiles } from './load/stats.js';
+import { signUpWithApp } from '../test/e2e/support/processes.js';
+import { percentiles, pool, sleep } from './load/stats.js';
+import { buildServer, freshDatabase, pin, placement, settledRss, startParley, stopAllChildren } from './processes.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({ options: { devices: { type: 'string', default: '2000' } } });
 const DEVICES = Number(args.devices);
 if (!Number.isInteger(DEVICES) || DEVICES < 1 || DEVICES > 10_000) throw new Error('--devices must be a whole number from 1 to 10000');
@@ -25,14 +26,8 @@ const MESSAGES = 20_000;
 const PAIRS = 100;
 const SEND_WINDOW_MS = 10_000;
 const socketOptions = { transports: ['websocket'] };
-const children = new Set<ChildProcess>();
 
 // ---- /proc readings ---------------------------------------------------------------------------
-
-function rssBytes(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
-}
 
 const clockTicks = (() => {
   try {
@@ -54,122 +49,6 @@ function machineTicks(): { busy: number; total: number } {
   const [, ...counts] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
   const total = counts.slice(0, 8).reduce((sum, n) => sum + n, 0);
   return { busy: total - counts[3]! - counts[4]!, total };
-}
-
-/** The CPUs this process may run on, from the kernel's list ("0-3,8"). */
-function allowedCpus(): number[] {
-  const list = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]!;
-  return list.split(',').flatMap((part) => {
-    const [from, to = from] = part.split('-').map(Number);
-    return Array.from({ length: to! - from! + 1 }, (_, i) => from! + i);
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * RSS once it stops moving: two samples 500 ms apart within 0.5 % (or 10 s at most). Nothing is
- * forced (no GC): this is what the process holds, garbage not yet collected included.
- */
-async function settledRss(pid: number): Promise<number> {
-  let previous = rssBytes(pid);
-  for (let i = 0; i < 20; i++) {
-    await sleep(500);
-    const current = rssBytes(pid);
-    if (Math.abs(current - previous) <= previous * 0.005) return current;
-    previous = current;
-  }
-  return previous;
-}
-
-/**
- * `count` calls with `concurrency` in flight, none started after `budgetMs`: resolves with how
- * many ran (calls 0 to n - 1), so a slow backend gives fewer samples instead of a run without end.
- */
-async function pool(count: number, concurrency: number, budgetMs: number, run: (i: number) => Promise<unknown>): Promise<number> {
-  const deadline = performance.now() + budgetMs;
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count && performance.now() < deadline) await run(next++);
-    }),
-  );
-  return next;
-}
-
-// ---- the server -------------------------------------------------------------------------------
-
-interface Server {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-async function startServer(cpu: number | null, env: Record<string, string>): Promise<Server> {
-  const [command, args] = cpu === null ? [process.execPath, []] : ['taskset', ['-c', String(cpu), process.execPath]];
-  const child = spawn(command, [...args, 'server/dist/main.js'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      // A cheap sign-up (this measures messaging, not scrypt), and limits well above the load, so
-      // that the numbers are the server's and not its limiter's.
-      PASSWORD_SCRYPT_COST: '16384',
-      API_REQUESTS_PER_SECOND: '100000',
-      USER_SENDS_PER_SECOND: '10000',
-      USER_SIGNALS_PER_SECOND: '10000',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    child.kill('SIGTERM');
-    if ((await Promise.race([exited.then(() => true), sleep(10_000)])) !== true) child.kill('SIGKILL');
-    await exited;
-    children.delete(child);
-  };
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server printed no listening line within 30 s:\n${output}`)), 30_000);
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code}:\n${output}`)));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const listen = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (!match) return;
-      // The request log (default level, as deployed) is drained from here on, not kept.
-      child.stdout!.off('data', listen);
-      child.stdout!.resume();
-      clearTimeout(timer);
-      resolve(match[1]!);
-    };
-    child.stdout!.on('data', listen);
-  }).catch(async (error: unknown) => {
-    await stop();
-    throw error;
-  });
-  // taskset execs node in place, so this is the server's own pid.
-  return { url, pid: child.pid!, stop };
-}
-
-async function signUpWithApp(url: string): Promise<{ api: ParleyServerApi; appId: string }> {
-  const post = async (path: string, body: unknown, token?: string) => {
-    const res = await fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    const envelope = (await res.json()) as { status: number; data: Record<string, string> };
-    if (envelope.status !== 1) throw new Error(`${path}: ${JSON.stringify(envelope)}`);
-    return envelope.data;
-  };
-  const { token } = await post('/console/signup', { email: 'sizing@example.com', password: 'sizing passphrase' });
-  const app = await post('/app/create', { appName: 'sizing' }, token);
-  const api = new ParleyServerApi({ baseUrl: url, appId: app.appId!, appSecret: app.appSecret!, maxRetries: 0 });
-  return { api, appId: app.appId! };
 }
 
 // ---- one backend ------------------------------------------------------------------------------
@@ -229,25 +108,36 @@ async function measure(label: string, serverCpu: number | null, env: Record<stri
   // in flight, 15/s at 32).
   const inFlight = env.MONGODB_URL ? 4 : 16;
   const log = (line: string) => console.error(`[${label}] ${(performance.now() / 1000).toFixed(0).padStart(4)} s  ${line}`);
-  const server = await startServer(serverCpu, env);
-  const { api, appId } = await signUpWithApp(server.url).catch(async (error: unknown) => {
+  const server = await startParley(serverCpu, env);
+  const { appId, appSecret } = await signUpWithApp(server.url, 'sizing').catch(async (error: unknown) => {
     await server.stop();
     throw error;
   });
+  const api = new ParleyServerApi({ baseUrl: server.url, appId, appSecret, maxRetries: 0 });
   const clients: ParleyClient[] = [];
   const mint = async (prefix: string, count: number, budgetMs: number) => {
     const tokens: string[] = [];
-    await pool(count, inFlight, budgetMs, async (i) => {
-      tokens[i] = (await api.getToken({ userId: `${prefix}${i}`, name: `${prefix}${i}` })).token;
-    });
+    await pool(
+      count,
+      inFlight,
+      async (i) => {
+        tokens[i] = (await api.getToken({ userId: `${prefix}${i}`, name: `${prefix}${i}` })).token;
+      },
+      budgetMs,
+    );
     return tokens;
   };
   const connectAll = (tokens: string[], budgetMs: number) =>
-    pool(tokens.length, inFlight, budgetMs, async (i) => {
-      const client = new ParleyClient({ url: server.url, appId, token: tokens[i]!, platform: 'other', socketOptions });
-      clients.push(client);
-      await client.connect();
-    });
+    pool(
+      tokens.length,
+      inFlight,
+      async (i) => {
+        const client = new ParleyClient({ url: server.url, appId, token: tokens[i]!, platform: 'other', socketOptions });
+        clients.push(client);
+        await client.connect();
+      },
+      budgetMs,
+    );
   try {
     const rssIdle = await settledRss(server.pid);
     log(`listening on ${server.url}, RSS idle ${mib(rssIdle)} MiB`);
@@ -271,8 +161,11 @@ async function measure(label: string, serverCpu: number | null, env: Record<stri
     // connected: memory freed by disconnecting them would be reused by the messages and hide them.
     const before = rssDevices;
     const [restCpu0, restStart] = [cpuSeconds(server.pid), performance.now()];
-    const messages = await pool(MESSAGES, inFlight, 40_000, (i) =>
-      api.sendPrivateMessage({ senderUserId: `m${i % 10}`, targetId: `m${10 + (i % 10)}`, messageType: 1, content: { content: `message ${i} with a little text in it` } }),
+    const messages = await pool(
+      MESSAGES,
+      inFlight,
+      (i) => api.sendPrivateMessage({ senderUserId: `m${i % 10}`, targetId: `m${10 + (i % 10)}`, messageType: 1, content: { content: `message ${i} with a little text in it` } }),
+      40_000,
     );
     const perMessage = ((await settledRss(server.pid)) - before) / messages;
     const restSeconds = (performance.now() - restStart) / 1000;
@@ -326,35 +219,25 @@ async function measure(label: string, serverCpu: number | null, env: Record<stri
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
 
-/** The connection string with a database of its own, so that runs never share data. */
-function freshDatabase(url: string): { url: string; name: string } {
-  const name = `parley_sizing_${Date.now()}`;
-  const match = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(?:\/[^?]*)?(\?.*)?$/.exec(url);
-  if (!match) throw new Error('MONGODB_URL is not a mongodb:// connection string');
-  return { url: `${match[1]}/${name}${match[2] ?? ''}`, name };
-}
-
 async function main(): Promise<void> {
-  execFileSync('npm', ['run', 'build', '--workspace', '@parley/server'], { cwd: root, stdio: 'ignore' });
-
-  // The server on the first allowed core, this process (all its threads) on the second.
-  const cpus = allowedCpus();
-  const pinned = cpus.length >= 2 && spawnSync('taskset', ['--version']).status === 0;
-  if (pinned) execFileSync('taskset', ['-a', '-p', '-c', String(cpus[1]), String(process.pid)], { stdio: 'ignore' });
-  const serverCpu = pinned ? cpus[0]! : null;
+  buildServer();
+  // The server on one core, this process (all its threads) on another.
+  const cores = availableParallelism();
+  const where = placement();
+  pin(process.pid, where.loadCpu);
+  const serverCpu = where.serverCpu;
 
   const backends: { label: string; env: Record<string, string> }[] = [{ label: 'memory', env: {} }];
   const { MONGODB_URL, REDIS_URL } = process.env;
   let database: string | null = null;
   if (MONGODB_URL && REDIS_URL) {
-    const fresh = freshDatabase(MONGODB_URL);
-    database = fresh.name;
-    backends.push({ label: 'mongodb+redis', env: { MONGODB_URL: fresh.url, REDIS_URL } });
+    const url = freshDatabase(MONGODB_URL, 'parley_sizing');
+    database = new URL(url).pathname.slice(1);
+    backends.push({ label: 'mongodb+redis', env: { MONGODB_URL: url, REDIS_URL } });
   }
   const rows: Row[] = [];
   for (const { label, env } of backends) {
-    // The memory row must not read MongoDB or Redis from an inherited environment.
-    rows.push(await measure(label, serverCpu, { MONGODB_URL: '', REDIS_URL: '', ...env }));
+    rows.push(await measure(label, serverCpu, env));
   }
 
   const lines: [string, (row: Row) => string][] = [
@@ -371,12 +254,14 @@ async function main(): Promise<void> {
     ['ack p50 / p99 (all acks), ms', (r) => `${r.ackP50?.toFixed(1) ?? '-'} / ${r.ackP99?.toFixed(1) ?? '-'}`],
     ['server CPU over the window (of 1 core)', (r) => pct(r.serverCpu)],
     ['load side CPU over the window (of 1 core)', (r) => pct(r.loadCpu)],
-    [`machine CPU over the window (of ${cpus.length} cores)`, (r) => pct(r.machineCpu)],
+    [`machine CPU over the window (of ${cores} cores)`, (r) => pct(r.machineCpu)],
   ];
   const cell = (text: string) => text.padStart(15);
-  console.log(`Parley sizing · node ${process.version} · ${cpus.length} cores available · ${new Date().toISOString()}`);
+  console.log(`Parley sizing · node ${process.version} · ${cores} cores available · ${new Date().toISOString()}`);
   console.log(
-    pinned ? `pinned: server on core ${cpus[0]}, load side on core ${cpus[1]} (taskset)` : 'not pinned (needs taskset and at least 2 cores): server and load side share the machine',
+    serverCpu !== null
+      ? `pinned: server on core ${serverCpu}, load side on core ${where.loadCpu} (taskset)`
+      : 'not pinned (needs taskset and at least 2 cores): server and load side share the machine',
   );
   console.log('');
   console.log(`${''.padEnd(54)}${backends.map((b) => cell(b.label)).join('')}`);
@@ -397,20 +282,19 @@ async function main(): Promise<void> {
   }
 }
 
-const stopChildren = () => {
-  for (const child of children) child.kill('SIGTERM');
-};
-process.once('exit', stopChildren);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    stopChildren();
+    stopAllChildren();
     process.exit(130);
   });
 }
-
 main().then(
-  () => process.exit(0),
+  () => {
+    stopAllChildren();
+    process.exit(0);
+  },
   (error: unknown) => {
+    stopAllChildren();
     console.error(error);
     process.exit(1);
   },

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { pool } from './stats.js';
 
 /**
  * How the load generator talks to either target with the same socket.io client and transport:
@@ -37,15 +38,9 @@ export function connectPeer(endpoint: ChatEndpoint, peer: Peer, rooms: readonly 
 /** Connects every peer, `concurrency` handshakes at a time. */
 export async function connectAll(endpoint: ChatEndpoint, peers: readonly Peer[], rooms: readonly string[] = [], concurrency = 50): Promise<Socket[]> {
   const sockets: Socket[] = new Array(peers.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, peers.length) }, async () => {
-      while (next < peers.length) {
-        const i = next++;
-        sockets[i] = await connectPeer(endpoint, peers[i]!, rooms);
-      }
-    }),
-  );
+  await pool(peers.length, concurrency, async (i) => {
+    sockets[i] = await connectPeer(endpoint, peers[i]!, rooms);
+  });
   return sockets;
 }
 

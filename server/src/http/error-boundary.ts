@@ -1,9 +1,10 @@
 import { ErrorCode, ErrorStatus, type FailureEnvelope } from '@parley/sdk/protocol';
 import type { Middleware } from 'koa';
-import { AppError, knownFailure, unreachableDependency } from '../domain/errors.js';
+import { AppError, knownFailure } from '../domain/errors.js';
 import { RateLimitedError } from '../domain/limits/rate-limits.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { reportUnreachable } from '../metrics/unreachable.js';
 import { setRateLimitHeaders } from './rate-limit-headers.js';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -32,9 +33,7 @@ export function errorBoundary(logger: Logger, metrics: Metrics): Middleware {
       let body: FailureEnvelope;
       const error = knownFailure(thrown) ?? thrown;
       if (error instanceof AppError) {
-        if (error.code === ErrorCode.UNAVAILABLE) logger.warn({ err: thrown, requestId: ctx.state.requestId, path: ctx.path }, 'store unavailable');
-        const dependency = unreachableDependency(thrown);
-        if (dependency !== undefined) metrics.dependencyFailures.inc({ dependency });
+        reportUnreachable(thrown, logger, metrics, { requestId: ctx.state.requestId, path: ctx.path });
         body = { status: 0, code: error.code, message: error.message };
         if (error.retryAfterMs !== undefined) {
           body.retryAfterMs = error.retryAfterMs;

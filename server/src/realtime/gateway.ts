@@ -2,12 +2,13 @@ import type { Server as HttpServer } from 'node:http';
 import { ErrorCode, type Ack, type ClientRequestName } from '@parley/sdk/protocol';
 import { Server, type ServerOptions } from 'socket.io';
 import type { Clock } from '../clock.js';
-import { AppError, knownFailure, unreachableDependency } from '../domain/errors.js';
+import { AppError, knownFailure } from '../domain/errors.js';
 import { newObjectId } from '../domain/ids.js';
 import { RateLimitedError } from '../domain/limits/rate-limits.js';
 import type { Services } from '../domain/services.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { reportUnreachable } from '../metrics/unreachable.js';
 import { ConnectionLifecycle } from './connections.js';
 import { deliverDomainEvents } from './delivery.js';
 import { authenticateHandshake } from './handshake.js';
@@ -63,7 +64,7 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
   // Only a cross-process adapter has other processes to tell (the in-process one logs an error).
   const stopRelay = options.adapter === undefined ? () => {} : relayAppEvents(io, services.events, apps);
 
-  io.use(authenticateHandshake({ services, clock, logger }));
+  io.use(authenticateHandshake({ services, clock, logger, metrics }));
 
   io.on('connection', (socket) => {
     const { appId, userId } = socket.data;
@@ -112,10 +113,9 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
         await lifecycle.opened(socket, await held);
         if (socket.connected) socket.emit('ready', { appId, userId, platform: socket.data.platform, serverTime: clock.now() });
       } catch (error) {
-        if (knownFailure(error)?.code === ErrorCode.UNAVAILABLE) {
+        if (reportUnreachable(error, logger, metrics, { appId, userId, during: 'connection set-up' })) {
           // The store or Redis is away for now: drop the transport rather than the session, so
           // the device reconnects with its backoff instead of taking it as a refusal.
-          logger.warn({ err: error, appId, userId }, 'could not set up connection: a dependency is unavailable');
           socket.conn.close();
           return;
         }
@@ -150,9 +150,7 @@ function failure(thrown: unknown, event: string, socket: DeviceSocket, logger: L
   const error = knownFailure(thrown) ?? thrown;
   if (error instanceof RateLimitedError) metrics.rateLimitRefusals.inc({ limit: error.kind });
   if (error instanceof AppError) {
-    if (error.code === ErrorCode.UNAVAILABLE) logger.warn({ err: thrown, event, appId: socket.data.appId }, 'store unavailable');
-    const dependency = unreachableDependency(thrown);
-    if (dependency !== undefined) metrics.dependencyFailures.inc({ dependency });
+    reportUnreachable(thrown, logger, metrics, { event, appId: socket.data.appId });
     const reply: Ack<never> = { status: 0, code: error.code, message: error.message };
     return error.retryAfterMs === undefined ? reply : { ...reply, retryAfterMs: error.retryAfterMs };
   }

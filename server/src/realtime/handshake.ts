@@ -4,6 +4,8 @@ import type { Clock } from '../clock.js';
 import { AppError, knownFailure, TokenRefusedError } from '../domain/errors.js';
 import type { Services } from '../domain/services.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { reportUnreachable } from '../metrics/unreachable.js';
 import { parseInput } from '../schemas/parse.js';
 import { handshakeAuth } from '../schemas/realtime.js';
 import type { DeviceSocket } from './types.js';
@@ -12,6 +14,7 @@ export interface HandshakeDeps {
   services: Services;
   clock: Clock;
   logger: Logger;
+  metrics: Metrics;
 }
 
 /**
@@ -41,18 +44,18 @@ export function authenticateHandshake(deps: HandshakeDeps) {
       };
       next();
     } catch (error) {
-      next(refusal(error, deps.logger));
+      next(refusal(error, deps));
     }
   };
 }
 
-function refusal(thrown: unknown, logger: Logger): ExtendedError {
+function refusal(thrown: unknown, { logger, metrics }: HandshakeDeps): ExtendedError {
   let data: HandshakeErrorData;
   const error = knownFailure(thrown) ?? thrown;
+  reportUnreachable(thrown, logger, metrics, { during: 'handshake' });
   if (error instanceof TokenRefusedError) data = { code: error.code, message: error.message, reason: error.reason };
   else if (error instanceof AppError) {
     data = { code: error.code, message: error.message, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) };
-    if (error.code === ErrorCode.UNAVAILABLE) logger.warn({ err: thrown }, 'handshake refused for now: a dependency is unavailable');
   } else {
     logger.error({ err: error }, 'handshake failed');
     data = { code: ErrorCode.INTERNAL, message: 'the server could not check this connection; try again later' };

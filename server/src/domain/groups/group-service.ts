@@ -148,11 +148,6 @@ export class GroupService {
     }));
   }
 
-  /** The user ids of every member, for delivering to them. */
-  async memberIds(ctx: AppContext, groupId: string): Promise<string[]> {
-    return (await ctx.data.groups.listMembers(groupId)).map((member) => member.userId);
-  }
-
   async require(ctx: AppContext, groupId: string): Promise<GroupRecord> {
     const group = await ctx.data.groups.get(groupId);
     if (!group) throw groupNotFound(groupId);
@@ -160,14 +155,24 @@ export class GroupService {
   }
 
   /**
-   * The group and the member record of `userId` in it: the one membership rule behind sending,
+   * The group, when `userId` is one of its members: the one membership rule behind sending,
    * history, typing and recall. FORBIDDEN names `field`, the caller's field that makes it wrong.
    */
-  async requireMember(ctx: AppContext, groupId: string, userId: string, field: string): Promise<{ group: GroupRecord; member: MemberRecord }> {
+  async requireMember(ctx: AppContext, groupId: string, userId: string, field: string): Promise<GroupRecord> {
     const group = await this.require(ctx, groupId);
-    const member = (await ctx.data.groups.getMembers(groupId, [userId])).get(userId);
-    if (!member) throw forbidden(`${field}: user ${userId} is not a member of group ${group.groupId}`);
-    return { group, member };
+    if (!(await ctx.data.groups.getMembers(groupId, [userId])).has(userId)) throw notAMember(field, userId, groupId);
+    return group;
+  }
+
+  /**
+   * The same rule for what is delivered to every member (a message, a typing signal): the group
+   * and every member's id, read once, the membership checked in them.
+   */
+  async requireMemberWithAll(ctx: AppContext, groupId: string, userId: string, field: string): Promise<{ group: GroupRecord; memberIds: string[] }> {
+    const group = await this.require(ctx, groupId);
+    const memberIds = (await ctx.data.groups.listMembers(groupId)).map((member) => member.userId);
+    if (!memberIds.includes(userId)) throw notAMember(field, userId, groupId);
+    return { group, memberIds };
   }
 
   /**
@@ -227,6 +232,10 @@ function toGroup(group: GroupRecord): Group {
     memberCount: group.memberCount,
     createdAt: group.createdAt,
   };
+}
+
+function notAMember(field: string, userId: string, groupId: string): AppError {
+  return forbidden(`${field}: user ${userId} is not a member of group ${groupId}`);
 }
 
 function groupNotFound(groupId: string): AppError {

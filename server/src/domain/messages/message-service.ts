@@ -55,7 +55,7 @@ export class MessageService {
   async sendGroup(ctx: AppContext, input: SendMessageRequest): Promise<Message> {
     this.#checkSize(input);
     const sender = await this.users.require(ctx, input.senderUserId, 'senderUserId');
-    const { group } = await this.groups.requireMember(ctx, input.targetId, sender.userId, 'senderUserId');
+    const { group, memberIds } = await this.groups.requireMemberWithAll(ctx, input.targetId, sender.userId, 'senderUserId');
     const conversationId = groupConversationId(group.groupId);
     await this.#refuseKeyFromElsewhere(ctx, input, conversationId);
     // Members got their session when they joined; recreate it only if it went missing.
@@ -64,7 +64,7 @@ export class MessageService {
       (await this.#openSession(ctx, sender.userId, conversationId, ConversationType.GROUP, group.groupId));
     const stored = await this.#append(ctx, input, conversationId, ConversationType.GROUP, senderSession);
     const message = toMessage(stored.message, sendUserOf(sender, sender.userId));
-    if (stored.created) this.#published(ctx, message, await this.groups.memberIds(ctx, group.groupId));
+    if (stored.created) this.#published(ctx, message, memberIds);
     return { ...message, sendSession: { sid: senderSession.sid, title: group.name, avatar: group.avatarUri } };
   }
 

@@ -27,8 +27,8 @@ export class TypingService {
   async signal(ctx: AppContext, userId: string, ref: ConversationRef): Promise<void> {
     let recipients: string[];
     if (ref.conversationType === ConversationType.GROUP) {
-      const { group } = await this.groups.requireMember(ctx, ref.targetId, userId, 'targetId');
-      recipients = (await this.groups.memberIds(ctx, group.groupId)).filter((member) => member !== userId);
+      const { memberIds } = await this.groups.requireMemberWithAll(ctx, ref.targetId, userId, 'targetId');
+      recipients = memberIds.filter((member) => member !== userId);
     } else {
       if (ref.targetId === userId) throw invalidParams('targetId', 'must be another user');
       if (presenceScopeOf(ctx) === PresenceScope.APP) {
