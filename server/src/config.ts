@@ -138,6 +138,11 @@ export const envSchema = z.object({
     .describe(
       `most bytes one connection may hold unsent (pushes and answers a device has not read yet); past it the server drops the connection as a slow consumer and the SDK reconnects and catches up by seq. Must be at least ${Limits.MESSAGE_PAGE_MAX} × \`MAX_MESSAGE_BYTES\`, a full history page (see "Slow consumers" below)`,
     ),
+  HELPER_THREAD_NICE: integer(0, 19)
+    .default(19)
+    .describe(
+      "Linux: the nice value of the process's helper threads (V8's garbage collector and compiler, libuv's pool), so that on a busy core they yield it to the event loop instead of pausing every request behind them; `0` leaves them as they are (see docs/benchmarks.md, \"Pauses\")",
+    ),
 });
 
 /** Everything the server needs to start, typed and with defaults applied. */
@@ -178,6 +183,8 @@ export interface Config {
   socketPingTimeoutMs: number;
   /** Most bytes a connection may hold unsent before it is dropped as a slow consumer. */
   socketSendBufferMaxBytes: number;
+  /** Nice value of the helper threads (Linux), 0 to leave them. */
+  helperThreadNice: number;
   /** Defaults for new apps: presence scope, rate limits and quotas. */
   presenceScope: PresenceScope;
   apiRequestsPerSecond: number;
@@ -252,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     socketPingIntervalMs: e.SOCKET_PING_INTERVAL_MS,
     socketPingTimeoutMs: e.SOCKET_PING_TIMEOUT_MS,
     socketSendBufferMaxBytes: e.SOCKET_SEND_BUFFER_MAX_BYTES,
+    helperThreadNice: e.HELPER_THREAD_NICE,
     presenceScope: e.PRESENCE_SCOPE,
     apiRequestsPerSecond: e.API_REQUESTS_PER_SECOND,
     userSendsPerSecond: e.USER_SENDS_PER_SECOND,

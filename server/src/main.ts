@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openAdapters } from './adapters.js';
 import { systemClock } from './clock.js';
 import { composeServer } from './compose.js';
+import { lowerHelperThreadPriority } from './helper-threads.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics/metrics.js';
 
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
 
   const logger = createLogger(config.logLevel);
   const clock = systemClock;
+  lowerHelperThreadPriority(config.helperThreadNice, logger);
   // Before the adapters, so Redis errors from their first connection on are counted.
   const metrics = new Metrics({ processMetrics: config.metricsToken !== null });
   // Connected (and indexes created) before the port opens: a server that cannot reach its store

@@ -52,6 +52,7 @@ export function baseEnv(extra: Record<string, string> = {}): Record<string, stri
 export interface ProductionServer {
   /** `http://127.0.0.1:<port>`, from the server's listening line. */
   url: string;
+  pid: number;
   /** SIGTERM, then resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -87,6 +88,7 @@ export function startProductionServer(timeoutMs = 10_000, env: Record<string, st
       clearTimeout(timer);
       resolve({
         url: line[1]!,
+        pid: child.pid!,
         stop: () => {
           child.kill('SIGTERM');
           return exited;
