@@ -142,3 +142,22 @@ export async function settledRss(pid: number): Promise<number> {
   }
   return previous;
 }
+
+/**
+ * Resolves once the server answers `/readyz` (which asks its store and bus) within 100 ms, or
+ * after `timeoutMs`: on a slow backend, what a scenario left queued must drain before the next
+ * one is measured. Resolves with how long that took.
+ */
+export async function settle(url: string, timeoutMs = 180_000): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    const asked = performance.now();
+    const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(10_000) }).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ready && performance.now() - asked < 100) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return performance.now() - started;
+}

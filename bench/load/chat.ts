@@ -8,6 +8,8 @@ export interface ChatSpec {
   /** `senders[i]` sends to `receivers[i]`. */
   senders: Peer[];
   receivers: Peer[];
+  /** Where the receivers connect, when not to `endpoint` (a second server process). */
+  receiverEndpoint?: ChatEndpoint;
   /** Offered rates to step through, in messages/s, lowest first. */
   rates: number[];
   stepMs: number;
@@ -33,7 +35,7 @@ const TEXT = 'a short chat line of about forty characters';
  */
 export async function runChat(spec: ChatSpec): Promise<RateStep[]> {
   const senders = await connectAll(spec.endpoint, spec.senders);
-  const receivers = await connectAll(spec.endpoint, spec.receivers);
+  const receivers = await connectAll(spec.receiverEndpoint ?? spec.endpoint, spec.receivers);
   const latencies: number[][] = [];
   const arrived: number[] = [];
   for (const socket of receivers) {

@@ -23,7 +23,8 @@ export function connectPeer(endpoint: ChatEndpoint, peer: Peer, rooms: readonly 
   const auth = endpoint.kind === 'parley' ? { appId: endpoint.appId, token: peer.token, platform: 'other' } : { user: peer.userId, rooms };
   const socket = io(endpoint.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${peer.userId}: no ready within 30 s`)), 30_000);
+    // Generous: on a slow store a storm of handshakes queues behind each other's reads.
+    const timer = setTimeout(() => reject(new Error(`${peer.userId}: no ready within 120 s`)), 120_000);
     socket.once('ready', () => {
       clearTimeout(timer);
       resolve(socket);

@@ -8,6 +8,8 @@ export interface FanOutSpec {
   sender: Peer;
   /** Everyone who receives (the sender excluded). */
   members: Peer[];
+  /** Where the members connect, when not to `endpoint` (a second server process). */
+  memberEndpoint?: ChatEndpoint;
   messages: number;
   /** Messages per second, sent on schedule. */
   rate: number;
@@ -24,7 +26,7 @@ export interface FanOutResult {
 
 /** One sender posts to a group on schedule; every member's arrivals are timed. */
 export async function runFanOut(spec: FanOutSpec): Promise<FanOutResult> {
-  const members = await connectAll(spec.endpoint, spec.members, [spec.groupId]);
+  const members = await connectAll(spec.memberEndpoint ?? spec.endpoint, spec.members, [spec.groupId]);
   const sender = await connectPeer(spec.endpoint, spec.sender, [spec.groupId]);
   const scheduledAt = new Float64Array(spec.messages);
   const lastArrival = new Float64Array(spec.messages);

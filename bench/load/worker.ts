@@ -9,6 +9,7 @@ import { runForged, type ForgedSpec } from './forged.js';
 import { runIdle, type IdleSpec } from './idle.js';
 import { runReads, type ReadsSpec } from './reads.js';
 import { runRest, type RestSpec } from './rest.js';
+import { runStorm, type StormSpec } from './storm.js';
 
 export type Job =
   | { scenario: 'chat'; spec: ChatSpec }
@@ -16,7 +17,8 @@ export type Job =
   | { scenario: 'idle'; spec: IdleSpec }
   | { scenario: 'rest'; spec: RestSpec }
   | { scenario: 'forged'; spec: ForgedSpec }
-  | { scenario: 'reads'; spec: ReadsSpec };
+  | { scenario: 'reads'; spec: ReadsSpec }
+  | { scenario: 'storm'; spec: StormSpec };
 
 async function run(job: Job): Promise<unknown> {
   switch (job.scenario) {
@@ -32,6 +34,8 @@ async function run(job: Job): Promise<unknown> {
       return runForged(job.spec);
     case 'reads':
       return runReads(job.spec);
+    case 'storm':
+      return runStorm(job.spec);
   }
 }
 
