@@ -139,9 +139,9 @@ export const envSchema = z.object({
       `most bytes one connection may hold unsent (pushes and answers a device has not read yet); past it the server drops the connection as a slow consumer and the SDK reconnects and catches up by seq. Must be at least ${Limits.MESSAGE_PAGE_MAX} × \`MAX_MESSAGE_BYTES\`, a full history page (see "Slow consumers" below)`,
     ),
   HELPER_THREAD_NICE: integer(0, 19)
-    .default(19)
+    .default(10)
     .describe(
-      "Linux: the nice value of the process's helper threads (V8's garbage collector and compiler, libuv's pool), so that on a busy core they yield it to the event loop instead of pausing every request behind them; `0` leaves them as they are (see docs/benchmarks.md, \"Pauses\")",
+      "Linux: the nice value of the process's helper threads (V8's garbage collector and compiler, libuv's pool), so that on a busy core a burst of their work no longer pauses every request (each weighs a tenth of the event loop at 10); `0` leaves them as they are, 19 starves the compiler on a saturated core (see docs/benchmarks.md, \"Pauses\")",
     ),
 });
 

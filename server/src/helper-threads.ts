@@ -15,10 +15,14 @@ const RESCAN_MS = 60_000;
  * among runnable threads, so a burst of concurrent marking on four workers leaves the event loop a
  * fifth of the core for as long as it lasts. Measured on a server pinned to one core at 1,000
  * messages/s: the event loop waited on the run queue for 100-200 ms, about once in 10 s, while
- * the four V8 workers ran; every send queued behind it (p99 above 100 ms in one step of three). At
- * nice 19 the helpers still get every idle cycle, but yield the core to the event loop when it has
- * work, and no step of twelve went above 30 ms. V8 finishes marking on the main thread if its
- * workers fall behind, so nothing waits on them forever.
+ * the four V8 workers ran, and every send queued behind it (p99 above 100 ms in about half of the
+ * 5-second steps). At nice 10 each helper weighs a tenth of the event loop, which then keeps about
+ * 70 % of the core through such a burst: no step of 1,000 messages/s went above 50 ms.
+ *
+ * Not more: on a saturated core a helper at nice 19 gets almost nothing, so the optimising
+ * compiler falls minutes behind and the event loop runs slower code (signed REST at saturation
+ * lost about a third of its throughput at 19, a tenth at 10). V8 finishes marking on the main
+ * thread when its workers fall behind, so nothing waits on them forever.
  *
  * Linux only: there `setpriority` on a thread ID changes that thread alone, and raising one's own
  * nice value needs no privilege. Elsewhere, or with `nice` 0, nothing is changed.

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       socketPingIntervalMs: 25000,
       socketPingTimeoutMs: 20000,
       socketSendBufferMaxBytes: 8388608,
-      helperThreadNice: 19,
+      helperThreadNice: 10,
       presenceScope: 'contacts',
       apiRequestsPerSecond: 500,
       userSendsPerSecond: 20,

@@ -1,7 +1,7 @@
 import type { AppPatch, AppRepo, ConsoleTokenRepo, TenantRepo } from '../ports.js';
 import { DuplicateKeyError } from '../ports.js';
 import type { AppRecord, ConsoleTokenRecord, TenantRecord } from '../records.js';
-import { copy } from './clone.js';
+import { copy, copyApp } from './clone.js';
 
 export class MemoryTenantRepo implements TenantRepo {
   readonly #byEmail = new Map<string, TenantRecord>();
@@ -67,27 +67,27 @@ export class MemoryAppRepo implements AppRepo {
 
   async insert(app: AppRecord): Promise<void> {
     if (this.#byId.has(app.appId)) throw new DuplicateKeyError(`appId ${app.appId} is taken`);
-    this.#byId.set(app.appId, copy(app));
+    this.#byId.set(app.appId, copyApp(app));
   }
 
   async get(appId: string): Promise<AppRecord | null> {
     const app = this.#byId.get(appId);
-    return app ? copy(app) : null;
+    return app ? copyApp(app) : null;
   }
 
   async listByTenant(tenantId: string): Promise<AppRecord[]> {
     return [...this.#byId.values()]
       .filter((app) => app.tenantId === tenantId)
       .sort((a, b) => a.createdAt - b.createdAt)
-      .map(copy);
+      .map(copyApp);
   }
 
   async update(appId: string, patch: AppPatch): Promise<AppRecord | null> {
     const app = this.#byId.get(appId);
     if (!app) return null;
-    const next: AppRecord = { ...app, ...copy(patch) };
+    const next = copyApp({ ...app, ...patch, settings: patch.settings ?? app.settings });
     this.#byId.set(appId, next);
-    return copy(next);
+    return copyApp(next);
   }
 
   async delete(appId: string): Promise<boolean> {

@@ -1,16 +1,22 @@
-import type { ConversationRecord, MessageRecord, SessionRecord } from '../records.js';
+import type { AppRecord, ConversationRecord, MessageRecord, SessionRecord } from '../records.js';
 
 /**
  * The memory adapter hands out copies: a caller that mutates a returned record must not change
  * what is stored, exactly as with a database.
  *
- * Rare, nested records (tenants, apps and their settings) are deep-copied with `structuredClone`.
- * The records of every send and read are copied field by field instead, which costs a fraction
- * of that in time and garbage: a message's `content` (the tenant's JSON, never edited in place:
- * a recall replaces it) is frozen when stored and shared by every copy.
+ * Rare records (tenants, console tokens) are deep-copied with `structuredClone`. The records of
+ * every request (the app a signed request or a connection opens, messages, conversations,
+ * sessions) are copied field by field instead, which costs a fraction of that in time and
+ * garbage: a message's `content` (the tenant's JSON, never edited in place: a recall replaces it)
+ * is frozen when stored and shared by every copy.
  */
 export function copy<T>(value: T): T {
   return structuredClone(value);
+}
+
+/** An app's settings hold numbers and names only, so one level more is a full copy. */
+export function copyApp(app: AppRecord): AppRecord {
+  return { ...app, settings: { ...app.settings } };
 }
 
 export function copyMessage(message: MessageRecord): MessageRecord {
