@@ -141,7 +141,7 @@ export const envSchema = z.object({
   HELPER_THREAD_NICE: integer(0, 19)
     .default(10)
     .describe(
-      "Linux: the nice value of the process's helper threads (V8's garbage collector and compiler, libuv's pool), so that on a busy core a burst of their work no longer pauses every request (each weighs a tenth of the event loop at 10); `0` leaves them as they are, 19 starves the compiler on a saturated core (see docs/benchmarks.md, \"Pauses\")",
+      "Linux: the nice value of the process's helper threads (V8's garbage collector and compiler, libuv's pool), so that on a busy core a burst of their work no longer pauses every request (each weighs a tenth of the event loop at 10); `0` leaves them as they are, 19 starves the compiler on a saturated core (see docs/benchmarks.md, \"Pauses, and what fixed them\")",
     ),
 });
 
