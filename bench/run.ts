@@ -33,7 +33,7 @@ const QUICK = args.quick;
 
 /** Sizes and durations; `--quick` proves the harness in well under a minute. */
 const SETTINGS = QUICK
-  ? { pairs: 20, rates: [500, 1000], stepMs: 1_000, drainMs: 1_000, fanOutSizes: [100], fanOutMessages: 20, idle: [200], restMs: 1_000, restConcurrency: 8, sessions: 100, history: 200, reads: 50, stormDevices: 200, stormWhileAway: 2 }
+  ? { pairs: 20, rates: [500, 1000], stepMs: 1_000, drainMs: 1_000, fanOutSizes: [100], fanOutMessages: 20, idle: [200], restMs: 1_000, restConcurrency: 8, sessions: 100, history: 200, reads: 50, readsFillMs: Infinity, stormDevices: 200, stormWhileAway: 2 }
   : {
       pairs: 100,
       rates: [1_000, 2_000, 3_000, 4_000, 6_000, 8_000, 12_000, 16_000, 24_000, 32_000],
@@ -47,6 +47,8 @@ const SETTINGS = QUICK
       sessions: 1_000,
       history: 2_000,
       reads: 500,
+      /** How long the reads scenario may spend writing its sessions, and then its history. */
+      readsFillMs: Infinity,
       stormDevices: 2_000,
       stormWhileAway: 3,
     };
@@ -61,7 +63,7 @@ type Sizes = typeof SETTINGS;
  * the sizes they were measured at.
  */
 const DURABLE: Sizes = QUICK
-  ? { ...SETTINGS, rates: [20, 50], stormDevices: 50, stormWhileAway: 1, idle: [], sessions: 50, history: 100 }
+  ? { ...SETTINGS, rates: [20, 50], stormDevices: 50, stormWhileAway: 1, idle: [], sessions: 50, history: 100, readsFillMs: 60_000 }
   : {
       ...SETTINGS,
       pairs: 20,
@@ -74,6 +76,7 @@ const DURABLE: Sizes = QUICK
       sessions: 100,
       history: 200,
       reads: 100,
+      readsFillMs: 60_000,
     };
 
 /** How a Parley run differs by backend. */
@@ -143,7 +146,6 @@ function stormSpec(sizes: Sizes, endpoint: ChatEndpoint, peers: readonly Peer[],
     ...(deviceEndpoint ? { deviceEndpoint } : {}),
     devices: peers.slice(first, first + sizes.stormDevices),
     ...(endpoint.kind === 'parley' ? { sender: peers[first + sizes.stormDevices]! } : {}),
-    messageBefore: true,
     whileAway: sizes.stormWhileAway,
     duringStorm: 1,
     timeoutMs: QUICK ? 20_000 : 120_000,
@@ -211,9 +213,10 @@ async function measureParley({ backend, sizes, processes }: RunShape, env: Recor
     const { endpoint, api, appSecret, peers } = await parleyApp(server, users);
     const other = second ? { ...endpoint, url: second.url } : undefined;
     /** A job on this server, then what it left queued drained (a durable store may lag behind). */
+    const servers = second ? [server, second] : [server];
     const job = async <T>(run: Job): Promise<T> => {
       const result = await runJob<T>(run, where);
-      const waited = Math.max(...(await Promise.all([server, ...(second ? [second] : [])].map((one) => settle(one.url)))));
+      const waited = Math.max(...(await Promise.all(servers.map((one) => settle(one.url)))));
       if (waited > 1_000) log(`Parley (${backend}): waited ${(waited / 1000).toFixed(1)} s for the server to drain after ${run.scenario}`);
       return result;
     };
@@ -263,7 +266,7 @@ async function measureParley({ backend, sizes, processes }: RunShape, env: Recor
     results.measurements.push(measurement('signed REST send', 'p99 ms', backend, rest.p99, baselines.rest.p99, 'lower'));
 
     log(`Parley (${backend}): session list of ${sizes.sessions} and history pages`);
-    const reads = await measureReads(sizes, api, endpoint, peers, where, sizes !== SETTINGS);
+    const reads = await measureReads(sizes, api, endpoint, peers, where);
     results.measurements.push(measurement(`session list of ${reads.sessions} sessions`, 'p50 ms', backend, reads.sessionList.p50, null, 'lower'));
     results.measurements.push(measurement(`session list of ${reads.sessions} sessions`, 'p99 ms', backend, reads.sessionList.p99, null, 'lower'));
     results.measurements.push(measurement(`history page of 20 (${reads.history}-message conversation)`, 'p50 ms', backend, reads.historyPage.p50, null, 'lower'));
@@ -283,23 +286,22 @@ async function measureParley({ backend, sizes, processes }: RunShape, env: Recor
 
 /**
  * The reader (the last user) gets a session with each of the first `sessions` users (one message
- * each, over REST) and a long conversation with the first of them, then pages it. On a durable
- * store each of the two fills stops after a minute, so a slow backend reads smaller lists (the
- * figures name the sizes actually read).
+ * each, over REST) and a long conversation with the first of them, then pages it. Each of the two
+ * fills stops after `readsFillMs` (a minute on a durable store), so a slow backend reads smaller
+ * lists (the figures name the sizes actually read).
  */
-async function measureReads(sizes: Sizes, api: ParleyServerApi, endpoint: ChatEndpoint, peers: readonly Peer[], where: Placement, durable: boolean): Promise<ReadsResult & { history: number }> {
+async function measureReads(sizes: Sizes, api: ParleyServerApi, endpoint: ChatEndpoint, peers: readonly Peer[], where: Placement): Promise<ReadsResult & { history: number }> {
   const reader = peers[peers.length - 1]!;
   const others = peers.slice(0, Math.min(sizes.sessions, peers.length - 1));
-  const budgetMs = durable ? 60_000 : Infinity;
   const text = (i: number) => ({ messageType: 1 as const, content: { content: `message ${i} with a little text in it` } });
-  const sessions = await pool(others.length, 16, (i) => api.sendPrivateMessage({ senderUserId: others[i]!.userId, targetId: reader.userId, ...text(i) }), budgetMs);
-  const history = await pool(sizes.history, 4, (i) => api.sendPrivateMessage({ senderUserId: others[0]!.userId, targetId: reader.userId, ...text(i) }), budgetMs);
+  const sessions = await pool(others.length, 16, (i) => api.sendPrivateMessage({ senderUserId: others[i]!.userId, targetId: reader.userId, ...text(i) }), sizes.readsFillMs);
+  const history = await pool(sizes.history, 4, (i) => api.sendPrivateMessage({ senderUserId: others[0]!.userId, targetId: reader.userId, ...text(i) }), sizes.readsFillMs);
   const reads = await runJob<ReadsResult>({ scenario: 'reads', spec: { endpoint, reader, historyWith: others[0]!.userId, count: sizes.reads } }, where);
   // The first sender's one message is part of the long conversation too.
   return { ...reads, history: history + (sessions > 0 ? 1 : 0) };
 }
 
-const flatten = (sizes: Sizes) => Object.fromEntries(Object.entries(sizes).map(([key, value]) => [key, Array.isArray(value) ? value.join(' ') : value]));
+const flatten = (sizes: Sizes) => Object.fromEntries(Object.entries(sizes).map(([key, value]) => [key, Array.isArray(value) ? value.join(' ') : value === Infinity ? 'none' : value]));
 const prefixed = (prefix: string, values: Record<string, string | number>) => Object.fromEntries(Object.entries(values).map(([key, value]) => [`${prefix}${key}`, value]));
 
 function log(line: string): void {

@@ -60,6 +60,15 @@ export function send(endpoint: ChatEndpoint, socket: Socket, to: string, body: s
   });
 }
 
+/** A Parley request, resolved with its ack's data; rejects on an error ack. */
+export function request<T>(socket: Socket, name: string, payload?: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const acked = (reply: { status: number; data?: T; code?: string }) => (reply.status === 1 ? resolve(reply.data as T) : reject(new Error(`${name}: ${reply.code}`)));
+    if (payload === undefined) socket.emit(name, acked);
+    else socket.emit(name, payload, acked);
+  });
+}
+
 export function closeAll(sockets: readonly Socket[]): void {
   for (const socket of sockets) socket?.disconnect();
 }

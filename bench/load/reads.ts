@@ -1,5 +1,4 @@
-import type { Socket } from 'socket.io-client';
-import { connectPeer, type ChatEndpoint, type Peer } from './endpoints.js';
+import { connectPeer, request, type ChatEndpoint, type Peer } from './endpoints.js';
 import { percentiles } from './stats.js';
 
 export interface ReadsSpec {
@@ -16,15 +15,6 @@ export interface ReadsResult {
   sessions: number;
   sessionList: { p50: number; p99: number };
   historyPage: { p50: number; p99: number };
-}
-
-/** One request, resolved with its ack's data; rejects on an error ack. */
-function request<T>(socket: Socket, name: string, payload?: unknown): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const acked = (reply: { status: number; data?: T; code?: string }) => (reply.status === 1 ? resolve(reply.data as T) : reject(new Error(`${name}: ${reply.code}`)));
-    if (payload === undefined) socket.emit(name, acked);
-    else socket.emit(name, payload, acked);
-  });
 }
 
 async function timed(count: number, run: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {

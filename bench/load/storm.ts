@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io-client';
-import { closeAll, connectAll, connectPeer, type ChatEndpoint, type Peer } from './endpoints.js';
+import { closeAll, connectAll, connectPeer, request, type ChatEndpoint, type Peer } from './endpoints.js';
 import { percentiles, pool, until } from './stats.js';
 
 export interface StormSpec {
@@ -9,8 +9,6 @@ export interface StormSpec {
   deviceEndpoint?: ChatEndpoint;
   /** Parley only: the user who writes to every device, and stays connected throughout. */
   sender?: Peer;
-  /** Whether each device gets a message before the storm, so it holds a seq when it drops (Parley only). */
-  messageBefore: boolean;
   /** Messages each device gets while it is away (Parley only). */
   whileAway: number;
   /** Messages each device gets while the storm is on, as pushes or in its sync (Parley only). */
@@ -38,20 +36,6 @@ interface WireMessage {
   seq: number;
   clientMsgId: string | null;
   senderUserId: string;
-}
-
-interface Ack<T> {
-  status: number;
-  data?: T;
-  code?: string;
-}
-
-function request<T>(socket: Socket, name: string, payload?: unknown): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const acked = (reply: Ack<T>) => (reply.status === 1 ? resolve(reply.data as T) : reject(new Error(`${name}: ${reply.code}`)));
-    if (payload === undefined) socket.emit(name, acked);
-    else socket.emit(name, payload, acked);
-  });
 }
 
 /**
@@ -131,7 +115,7 @@ export async function runStorm(spec: StormSpec): Promise<StormResult> {
   const deviceEndpoint = spec.deviceEndpoint ?? spec.endpoint;
   let sockets = await connectAll(deviceEndpoint, spec.devices);
   sockets.forEach((socket, i) => follow(socket, states[i]!));
-  if (parley && spec.messageBefore) {
+  if (parley) {
     await pool(spec.devices.length, 64, send);
     await until(() => states.every((state) => state.held >= (acked.get(state.peer.userId) ?? 0)), spec.timeoutMs);
   }

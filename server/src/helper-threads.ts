@@ -27,8 +27,8 @@ const RESCAN_MS = 60_000;
  * Linux only: there `setpriority` on a thread ID changes that thread alone, and raising one's own
  * nice value needs no privilege. Elsewhere, or with `nice` 0, nothing is changed.
  */
-export function lowerHelperThreadPriority(nice: number, logger: Logger): { stop(): void } {
-  if (process.platform !== 'linux' || nice === 0) return { stop: () => undefined };
+export function lowerHelperThreadPriority(nice: number, logger: Logger): void {
+  if (process.platform !== 'linux' || nice === 0) return;
   const pass = () => {
     let threads: string[];
     try {
@@ -48,8 +48,6 @@ export function lowerHelperThreadPriority(nice: number, logger: Logger): { stop(
     }
     return true;
   };
-  if (!pass()) return { stop: () => undefined };
-  const timer = setInterval(pass, RESCAN_MS);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  // The timer never holds the process open: shutting down needs no call to stop it.
+  if (pass()) setInterval(pass, RESCAN_MS).unref();
 }
