@@ -1,15 +1,34 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { availableParallelism } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Every child this run started, stopped on exit whatever happens. */
 const children = new Set<ChildProcess>();
+/** Temporary directories not yet removed: an interrupted run (Ctrl-C) skips the `finally` that would. */
+const temporaryDirectories = new Set<string>();
+
+/** Stops every child and removes the temporary directories made for them. */
 export function stopAllChildren(): void {
   for (const child of children) child.kill('SIGKILL');
   children.clear();
+  for (const directory of temporaryDirectories) rmSync(directory, { recursive: true, force: true });
+  temporaryDirectories.clear();
+}
+
+/** Runs `use` with a fresh, empty directory under the OS's temporary directory, removed afterwards even when `use` fails. */
+export async function withTemporaryDirectory<T>(prefix: string, use: (directory: string) => Promise<T>): Promise<T> {
+  const directory = mkdtempSync(join(tmpdir(), prefix));
+  temporaryDirectories.add(directory);
+  try {
+    return await use(directory);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+    temporaryDirectories.delete(directory);
+  }
 }
 
 /**
@@ -63,24 +82,41 @@ function startListening(command: string, args: string[], cpu: number | null, env
       if (!match) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
-      // From here on its output is drained, not kept (the request log would grow without end).
       child.stdout!.off('data', onData);
-      child.stdout!.resume();
       child.stderr!.removeAllListeners('data');
-      child.stderr!.resume();
+      reportUnexpectedExit(child, what);
       resolve({
         url: match[1]!,
         pid: child.pid!,
         stop: () =>
           new Promise<void>((done) => {
+            // Out of the set first: an exit asked for is not one to report.
+            children.delete(child);
             if (child.exitCode !== null || child.signalCode !== null) return done();
             child.once('exit', () => done());
             child.kill('SIGTERM');
             setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
-          }).finally(() => children.delete(child)),
+          }),
       });
     };
     child.stdout!.on('data', onData);
+  });
+}
+
+/**
+ * Keeps only the last few KiB of a listening child's output (its request log would grow without
+ * end), and prints them if it exits while still in use: the scenario that then fails with
+ * ECONNREFUSED cannot say why the server went away.
+ */
+function reportUnexpectedExit(child: ChildProcess, what: string): void {
+  let tail = '';
+  const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-4_000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  child.once('exit', (code, signal) => {
+    if (!children.has(child)) return;
+    children.delete(child);
+    process.stderr.write(`bench: ${what} exited unexpectedly (${signal ?? `code ${code}`}); its last output:\n${tail}\n`);
   });
 }
 
@@ -95,13 +131,24 @@ const UNLIMITED = {
 };
 
 /**
- * The production build (`node server/dist/main.js`, as `npm start` runs it), with default settings
- * but the limits. Its backends are those of `env` alone: a `MONGODB_URL` or `REDIS_URL` of this
- * process's environment is not passed on, so an embedded-store run stays one.
+ * The store (and bus) a Parley server under test runs on, always named by its caller: left to the
+ * server, the store would be its default, SQLite in `./data` of the repo, which no row means to measure.
  */
-export function startParley(cpu: number | null, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const backends = { MONGODB_URL: '', REDIS_URL: '' };
-  return startListening(process.execPath, ['server/dist/main.js'], cpu, { PORT: '0', HOST: '127.0.0.1', ...UNLIMITED, ...backends, ...env }, 'the Parley server');
+export type StoreEnv =
+  | { STORE: 'memory' }
+  | { STORE: 'sqlite'; DATA_DIR: string; SQLITE_SYNCHRONOUS: 'normal' | 'full' }
+  | { STORE: 'mongodb'; MONGODB_URL: string; REDIS_URL: string };
+
+/** The server takes an empty variable for an unset one: what this process's environment says of stores never reaches it. */
+const NO_INHERITED_STORE = { STORE: '', DATA_DIR: '', SQLITE_SYNCHRONOUS: '', MONGODB_URL: '', REDIS_URL: '' };
+
+/**
+ * The production build (`node server/dist/main.js`, as `npm start` runs it), with default settings
+ * but the limits, on the store of `store` alone.
+ */
+export function startParley(cpu: number | null, store: StoreEnv): Promise<ServerProcess> {
+  const env = { PORT: '0', HOST: '127.0.0.1', ...UNLIMITED, ...NO_INHERITED_STORE, ...store };
+  return startListening(process.execPath, ['server/dist/main.js'], cpu, env, 'the Parley server');
 }
 
 /** `url` with a database of its own (named `<prefix>_<time>`), so that runs never share data. */

@@ -5,7 +5,7 @@
  */
 
 /** Which server answered: Parley on a backend, or the baseline it is compared with. */
-export type Backend = 'memory' | 'mongodb+redis' | 'mongodb+redis, 2 processes';
+export type Backend = 'memory' | 'sqlite' | 'mongodb+redis' | 'mongodb+redis, 2 processes';
 
 /** One step of an open-loop run: `offered` messages/s were sent on schedule for the step. */
 export interface RateStep {

@@ -24,7 +24,21 @@ import type { RestResult } from './load/rest.js';
 import type { StormResult } from './load/storm.js';
 import { signUpWithApp } from '../test/e2e/support/processes.js';
 import { pool } from './load/stats.js';
-import { buildServer, freshDatabase, pin, placement, root, settle, startBaseline, startParley, stopAllChildren, type Placement, type ServerProcess } from './processes.js';
+import {
+  buildServer,
+  freshDatabase,
+  pin,
+  placement,
+  root,
+  settle,
+  startBaseline,
+  startParley,
+  stopAllChildren,
+  withTemporaryDirectory,
+  type Placement,
+  type ServerProcess,
+  type StoreEnv,
+} from './processes.js';
 import { formatMarkdown, formatTable, spliceGenerated } from './report.js';
 import { sustains, type Backend, type BenchResults, type Measurement, type RateStep, type SteppedRun } from './results.js';
 
@@ -57,7 +71,7 @@ const P99_BUDGET_MS = 50;
 type Sizes = typeof SETTINGS;
 
 /**
- * The sizes on a store that writes to disk (MongoDB): offered rates start lower (a first step far
+ * The sizes on a database server (MongoDB): offered rates start lower (a first step far
  * above what the backend carries leaves a backlog that spills into the next scenario), and fewer
  * users, devices and messages, so that a slow backend still finishes in minutes. The figures name
  * the sizes they were measured at.
@@ -78,6 +92,17 @@ const DURABLE: Sizes = QUICK
       reads: 100,
       readsFillMs: 60_000,
     };
+
+/**
+ * The sizes on the embedded SQLite store: the memory store's, so its rows compare one to one. A
+ * local file carries the same first steps, and the first step it cannot carry still drains within
+ * the step's drain time, leaving no backlog for the next scenario (unlike MongoDB). No idle
+ * connections: what a connection holds does not depend on the store, so the memory row's figure
+ * is SQLite's too.
+ */
+const SQLITE: Sizes = { ...SETTINGS, idle: [] };
+/** The server's default, what a deployment that sets nothing gets; named so the results can say so. */
+const SQLITE_SYNCHRONOUS = 'normal';
 
 /** How a Parley run differs by backend. */
 interface RunShape {
@@ -204,7 +229,7 @@ function fanOutSpec(sizes: Sizes, endpoint: ChatEndpoint, peers: readonly Peer[]
   return { endpoint, ...(memberEndpoint ? { memberEndpoint } : {}), groupId: `fan-${size}`, sender: peers[0]!, members: peers.slice(1, size), messages, rate, drainMs: QUICK ? 2_000 : 10_000 };
 }
 
-async function measureParley({ backend, sizes, processes }: RunShape, env: Record<string, string>, where: Placement, baselines: Baselines, results: BenchResults): Promise<void> {
+async function measureParley({ backend, sizes, processes }: RunShape, env: StoreEnv, where: Placement, baselines: Baselines, results: BenchResults): Promise<void> {
   const server = await startParley(where.serverCpu, env);
   const second = processes === 2 ? await startParley(where.serverCpu, env) : null;
   try {
@@ -272,6 +297,7 @@ async function measureParley({ backend, sizes, processes }: RunShape, env: Recor
     results.measurements.push(measurement(`history page of 20 (${reads.history}-message conversation)`, 'p50 ms', backend, reads.historyPage.p50, null, 'lower'));
     results.measurements.push(measurement(`history page of 20 (${reads.history}-message conversation)`, 'p99 ms', backend, reads.historyPage.p99, null, 'lower'));
 
+    // A forged request is refused before any store is asked: one backend's figure is every backend's.
     if (backend === 'memory') {
       log('Parley: forged signed requests');
       const forged = await job<ForgedResult>({ scenario: 'forged', spec: { url: server.url, appId: endpoint.appId!, count: QUICK ? 50 : 300, maxBytes: 256 * 1024 } });
@@ -328,25 +354,40 @@ async function main(): Promise<void> {
     cores,
     pinned: where.serverCpu !== null,
     quick: QUICK,
-    settings: { ...flatten(SETTINGS), ...(process.env.MONGODB_URL && process.env.REDIS_URL ? prefixed('durable.', flatten(DURABLE)) : {}), p99BudgetMs: P99_BUDGET_MS },
+    settings: {
+      ...flatten(SETTINGS),
+      ...prefixed('sqlite.', { ...flatten(SQLITE), synchronous: SQLITE_SYNCHRONOUS }),
+      ...(process.env.MONGODB_URL && process.env.REDIS_URL ? prefixed('durable.', flatten(DURABLE)) : {}),
+      p99BudgetMs: P99_BUDGET_MS,
+    },
     measurements: [],
     runs: [],
   };
 
   const baselines = await measureBaselines(where);
   results.runs.push(baselines.chat);
-  await measureParley({ backend: 'memory', sizes: SETTINGS, processes: 1 }, {}, where, baselines, results);
+  await measureParley({ backend: 'memory', sizes: SETTINGS, processes: 1 }, { STORE: 'memory' }, where, baselines, results);
   // Saved after each backend: a run cut short (a slow database, Ctrl-C) keeps what it measured.
+  save(results);
+  await measureSqlite(where, baselines, results);
   save(results);
   const { MONGODB_URL, REDIS_URL } = process.env;
   if (MONGODB_URL && REDIS_URL) {
-    await measureParley({ backend: 'mongodb+redis', sizes: DURABLE, processes: 1 }, { MONGODB_URL: freshDatabase(MONGODB_URL, 'parley_bench'), REDIS_URL }, where, baselines, results);
+    const mongodb = (): StoreEnv => ({ STORE: 'mongodb', MONGODB_URL: freshDatabase(MONGODB_URL, 'parley_bench'), REDIS_URL });
+    await measureParley({ backend: 'mongodb+redis', sizes: DURABLE, processes: 1 }, mongodb(), where, baselines, results);
     save(results);
-    await measureParley({ backend: 'mongodb+redis, 2 processes', sizes: DURABLE, processes: 2 }, { MONGODB_URL: freshDatabase(MONGODB_URL, 'parley_bench'), REDIS_URL }, where, baselines, results);
+    await measureParley({ backend: 'mongodb+redis, 2 processes', sizes: DURABLE, processes: 2 }, mongodb(), where, baselines, results);
     save(results);
   }
   console.log(formatTable(results));
   console.log(`\nwrote ${resultsFile(results)}${QUICK ? '' : ', docs/benchmarks.md and docs/benchmarks/latency.svg'}`);
+}
+
+/** On a data directory of its own, so no run reads another's data or the repo's `./data`. */
+function measureSqlite(where: Placement, baselines: Baselines, results: BenchResults): Promise<void> {
+  return withTemporaryDirectory('parley-bench-sqlite-', (dataDir) =>
+    measureParley({ backend: 'sqlite', sizes: SQLITE, processes: 1 }, { STORE: 'sqlite', DATA_DIR: dataDir, SQLITE_SYNCHRONOUS }, where, baselines, results),
+  );
 }
 
 const resultsFile = (results: BenchResults) => `bench/results/${results.startedAt.slice(0, 10)}-${results.commit}${QUICK ? '-quick' : ''}.json`;

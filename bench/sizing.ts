@@ -4,8 +4,8 @@
  *
  * Builds the server once and starts the production build (`node server/dist/main.js`) as a child
  * process, on one core when the machine has two, with this process (the load side) on another, so
- * that "one core carries X msgs/s" means one core. For each backend (the embedded default, and
- * MongoDB + Redis when MONGODB_URL and REDIS_URL are both set) it measures the server's RSS idle,
+ * that "one core carries X msgs/s" means one core. For each backend (the memory store, SQLite in a
+ * fresh temporary data directory, and MongoDB + Redis when MONGODB_URL and REDIS_URL are both set) it measures the server's RSS idle,
  * with N idle devices connected and per stored message, then a closed-loop socket send rate with
  * the server's CPU over that window. Bounded: a few minutes per backend.
  */
@@ -17,7 +17,7 @@ import { ParleyClient } from '@parley/sdk';
 import { ParleyServerApi } from '@parley/sdk/server';
 import { signUpWithApp } from '../test/e2e/support/processes.js';
 import { percentiles, pool, sleep } from './load/stats.js';
-import { buildServer, freshDatabase, pin, placement, settledRss, startParley, stopAllChildren } from './processes.js';
+import { buildServer, freshDatabase, pin, placement, settledRss, startParley, stopAllChildren, withTemporaryDirectory, type StoreEnv } from './processes.js';
 
 const { values: args } = parseArgs({ options: { devices: { type: 'string', default: '2000' } } });
 const DEVICES = Number(args.devices);
@@ -102,11 +102,11 @@ async function sendLoop(senders: ParleyClient[], windowMs: number, atEnd: () => 
   return { acked, latencies: latencies.sort((a, b) => a - b), failed };
 }
 
-async function measure(label: string, serverCpu: number | null, env: Record<string, string>): Promise<Row> {
+async function measure(label: string, serverCpu: number | null, env: StoreEnv): Promise<Row> {
   // Signed REST calls and connects in flight: enough to keep the memory store's core busy, and few
   // on MongoDB, as FerretDB on SQLite gets slower with each concurrent writer (40 getToken/s at 4
   // in flight, 15/s at 32).
-  const inFlight = env.MONGODB_URL ? 4 : 16;
+  const inFlight = env.STORE === 'mongodb' ? 4 : 16;
   const log = (line: string) => console.error(`[${label}] ${(performance.now() / 1000).toFixed(0).padStart(4)} s  ${line}`);
   const server = await startParley(serverCpu, env);
   const { appId, appSecret } = await signUpWithApp(server.url, 'sizing').catch(async (error: unknown) => {
@@ -227,17 +227,25 @@ async function main(): Promise<void> {
   pin(process.pid, where.loadCpu);
   const serverCpu = where.serverCpu;
 
-  const backends: { label: string; env: Record<string, string> }[] = [{ label: 'memory', env: {} }];
+  const backends: { label: string; measureRow: () => Promise<Row> }[] = [
+    { label: 'memory', measureRow: () => measure('memory', serverCpu, { STORE: 'memory' }) },
+    {
+      label: 'sqlite',
+      // A directory of its own: the repo's ./data may hold a developer's server, and its lock would refuse this one.
+      measureRow: () =>
+        withTemporaryDirectory('parley-sizing-sqlite-', (dataDir) => measure('sqlite', serverCpu, { STORE: 'sqlite', DATA_DIR: dataDir, SQLITE_SYNCHRONOUS: 'normal' })),
+    },
+  ];
   const { MONGODB_URL, REDIS_URL } = process.env;
   let database: string | null = null;
   if (MONGODB_URL && REDIS_URL) {
     const url = freshDatabase(MONGODB_URL, 'parley_sizing');
     database = new URL(url).pathname.slice(1);
-    backends.push({ label: 'mongodb+redis', env: { MONGODB_URL: url, REDIS_URL } });
+    backends.push({ label: 'mongodb+redis', measureRow: () => measure('mongodb+redis', serverCpu, { STORE: 'mongodb', MONGODB_URL: url, REDIS_URL }) });
   }
   const rows: Row[] = [];
-  for (const { label, env } of backends) {
-    rows.push(await measure(label, serverCpu, env));
+  for (const { measureRow } of backends) {
+    rows.push(await measureRow());
   }
 
   const lines: [string, (row: Row) => string][] = [
@@ -273,8 +281,11 @@ async function main(): Promise<void> {
       `${backends[i]!.label}: only ${row.devices} of ${DEVICES} devices and ${row.messages} of ${MESSAGES} messages fit the time budget; its per-device and per-message figures are rough.`,
     );
   }
-  if (rows[1]) {
-    console.log(`send rate mongodb+redis / memory: ${(rows[1].rate / rows[0]!.rate).toFixed(2)}`);
+  for (const [i, row] of rows.entries()) {
+    if (i > 0) console.log(`send rate ${backends[i]!.label} / memory: ${(row.rate / rows[0]!.rate).toFixed(2)}`);
+  }
+  console.log('sqlite: SYNCHRONOUS=normal (the default), data directory removed afterwards; RSS per message there is server process memory (SQLite\'s page cache included), not storage.');
+  if (database !== null) {
     console.log(`mongodb+redis: database ${database} (left in place); RSS per message there is server process memory, not storage.`);
     console.log('If MONGODB_URL points at FerretDB (scripts/services.sh), that is a development stand-in, not production MongoDB.');
   } else {

@@ -1,9 +1,9 @@
 import { defineConfig } from 'tsup';
 
-// One file to run with `node dist/main.js`. The SDK's protocol and signer are bundled in from
-// source; npm dependencies stay external.
+// `node dist/main.js` (the server) and `node dist/data-cli.js` (export, import, backup). The
+// SDK's protocol and signer are bundled in from source; npm dependencies stay external.
 export default defineConfig({
-  entry: { main: 'src/main.ts' },
+  entry: { main: 'src/main.ts', 'data-cli': 'src/data-cli.ts' },
   format: ['esm'],
   platform: 'node',
   target: 'node20',

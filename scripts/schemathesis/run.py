@@ -115,6 +115,8 @@ def main():
     limits = {"CONSOLE_AUTH_PER_IP": "100000", "CONSOLE_AUTH_PER_EMAIL": "100000", "MAX_APPS_PER_TENANT": "10000"}
     env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "PASSWORD_SCRYPT_COST": "16384", "LOG_LEVEL": "warn", **limits}
     with tempfile.TemporaryDirectory() as scratch:
+        # The default store (SQLite), in a data directory of this run's own.
+        env["DATA_DIR"] = str(pathlib.Path(scratch) / "data")
         log = pathlib.Path(scratch) / "server.log"
         with log.open("w") as out:
             server = subprocess.Popen(["node", "server/dist/main.js"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -5,12 +5,13 @@ import { MemoryBus } from './bus/memory/memory-bus.js';
 import type { Bus } from './bus/ports.js';
 import { createRedisBus } from './bus/redis/redis-bus.js';
 import type { Clock } from './clock.js';
-import type { Config } from './config.js';
+import type { Config, StoreChoice } from './config.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics/metrics.js';
 import { MemoryStore } from './store/memory/memory-store.js';
 import { openMongoStore } from './store/mongo/mongo-store.js';
 import type { Store } from './store/ports.js';
+import { openSqliteStore, SqliteStore } from './store/sqlite/sqlite-store.js';
 
 /** How socket.io servers in several processes reach each other's sockets. */
 export interface SocketFanOut {
@@ -26,16 +27,46 @@ export interface OpenedAdapters {
   fanOut?: SocketFanOut;
 }
 
+/** The store `choice` names, opened (SQLite: directory claimed, schema migrated; MongoDB: connected, indexes created). */
+export async function openStore(choice: StoreChoice): Promise<Store> {
+  switch (choice.kind) {
+    case 'memory':
+      return new MemoryStore();
+    case 'sqlite':
+      return openSqliteStore(choice.dataDir, { sync: choice.sync });
+    case 'mongodb':
+      return openMongoStore(choice.url);
+  }
+}
+
+/** Where the store keeps its data, for the start line: a directory, a database, or nowhere. */
+export function storeLocation(store: Store, choice: StoreChoice): string {
+  if (store instanceof SqliteStore) return store.dataDir;
+  if (choice.kind === 'mongodb') return redactedUrl(choice.url);
+  return 'this process\'s memory, lost when it stops';
+}
+
+/** A connection string without its password, for logs. */
+function redactedUrl(url: string): string {
+  return url.replace(/^(mongodb(?:\+srv)?:\/\/[^:/@]+):[^@/]*@/, '$1:***@');
+}
+
 /**
- * `MONGODB_URL` selects the MongoDB store, else the embedded one; `REDIS_URL` selects the Redis
+ * `config.store` selects the store (SQLite by default); `REDIS_URL` selects the Redis
  * bus and socket.io's Redis Streams adapter, else both stay in this process. Whatever was opened
  * is closed again when a later one fails, so a refused start leaves no connection behind.
  * `metrics`, when given, also counts Redis connection errors and rate-limit fallbacks, which are
  * otherwise only logged.
  */
 export async function openAdapters(config: Config, clock: Clock, logger: Logger, metrics?: Metrics): Promise<OpenedAdapters> {
-  const store = config.mongodbUrl === null ? new MemoryStore() : await openMongoStore(config.mongodbUrl);
+  const store = await openStore(config.store);
   if (config.redisUrl === null) return { store, bus: new MemoryBus(clock) };
+  if (config.store.kind !== 'mongodb') {
+    logger.warn(
+      { store: config.store.kind },
+      `REDIS_URL shares the bus between server processes, but the ${config.store.kind} store belongs to this process alone: other processes on this Redis see none of its data. Run several processes on MONGODB_URL`,
+    );
+  }
   try {
     const bus = await createRedisBus(config.redisUrl, clock, {
       onError: (error) => {

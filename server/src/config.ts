@@ -14,6 +14,8 @@ const integer = (min: number, max: number) =>
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
     .meta({ range: [min, max] });
 
+const STORE_KINDS = ['sqlite', 'memory', 'mongodb'] as const;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const powerOfTwo = (min: number, max: number) =>
@@ -35,12 +37,31 @@ export const envSchema = z.object({
     .describe(
       `${oneOf(LOG_LEVELS)}. Logs are JSON lines on stdout: one per request (method, path, status, time, app, request id; never query strings, bodies or headers)`,
     ),
+  STORE: z
+    .enum(STORE_KINDS)
+    .optional()
+    .describe(
+      `where everything is kept: ${oneOf(STORE_KINDS)}. Unset: \`mongodb\` when \`MONGODB_URL\` is set, else \`sqlite\`. \`sqlite\` keeps one database file in \`DATA_DIR\` for one server process; \`memory\` keeps nothing across a restart (tests, demos); \`mongodb\` is shared by any number of processes`,
+    ),
+  DATA_DIR: z
+    .string()
+    .min(1)
+    .default('./data')
+    .describe(
+      'the `sqlite` store\'s directory (relative to the working directory), created at start: `parley.db` with its write-ahead log, and a lock that lets one server process at a time use it',
+    ),
+  SQLITE_SYNCHRONOUS: z
+    .enum(['normal', 'full'])
+    .default('normal')
+    .describe(
+      'the `sqlite` store: `normal` commits every acknowledged write to the write-ahead log, which survives the process being killed (a power cut may lose the last moments); `full` also syncs it to disk before answering, surviving power loss, at the cost of an fsync per write',
+    ),
   MONGODB_URL: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a MongoDB connection string (mongodb:// or mongodb+srv://)')
     .optional()
     .describe(
-      'store everything in MongoDB at this connection string (database from its path, `parley` when it has none) instead of the embedded store; indexes are created at start',
+      'the `mongodb` store\'s connection string (database from its path, `parley` when it has none); setting it selects that store. Indexes are created at start',
     ),
   REDIS_URL: z
     .string()
@@ -145,13 +166,18 @@ export const envSchema = z.object({
     ),
 });
 
+/** Which store the server opens, with what it needs. */
+export type StoreChoice =
+  | { kind: 'sqlite'; dataDir: string; sync: 'normal' | 'full' }
+  | { kind: 'memory' }
+  | { kind: 'mongodb'; url: string };
+
 /** Everything the server needs to start, typed and with defaults applied. */
 export interface Config {
   port: number;
   host: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  /** MongoDB connection string, or null for the embedded store. */
-  mongodbUrl: string | null;
+  store: StoreChoice;
   /** Redis URL, or null for the in-process bus. */
   redisUrl: string | null;
   /** Bearer token of `/metrics`, or null when metrics are not served. */
@@ -241,7 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
-    mongodbUrl: e.MONGODB_URL ?? null,
+    store: storeChoice(e.STORE, e.MONGODB_URL, e.DATA_DIR, e.SQLITE_SYNCHRONOUS),
     redisUrl: e.REDIS_URL ?? null,
     metricsToken: e.METRICS_TOKEN ?? null,
     trustProxy: e.TRUST_PROXY,
@@ -274,4 +300,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     consoleAuthPerEmail: e.CONSOLE_AUTH_PER_EMAIL,
     consoleAuthWindowSeconds: e.CONSOLE_AUTH_WINDOW_SECONDS,
   };
+}
+
+/** `STORE`, or what `MONGODB_URL` implies; a choice that contradicts itself is refused. */
+function storeChoice(kind: (typeof STORE_KINDS)[number] | undefined, mongodbUrl: string | undefined, dataDir: string, sync: 'normal' | 'full'): StoreChoice {
+  const chosen = kind ?? (mongodbUrl === undefined ? 'sqlite' : 'mongodb');
+  if (chosen === 'mongodb') {
+    if (mongodbUrl === undefined) throw new ConfigError(['STORE=mongodb: needs MONGODB_URL, the connection string of the MongoDB server']);
+    return { kind: 'mongodb', url: mongodbUrl };
+  }
+  if (mongodbUrl !== undefined) {
+    throw new ConfigError([`STORE=${chosen}: MONGODB_URL is set too, which selects the mongodb store; unset one of them`]);
+  }
+  return chosen === 'memory' ? { kind: 'memory' } : { kind: 'sqlite', dataDir, sync };
 }

@@ -1,10 +1,13 @@
 import { ConfigError, loadConfig } from './config.js';
-import { openAdapters } from './adapters.js';
+import { openAdapters, storeLocation } from './adapters.js';
 import { systemClock } from './clock.js';
 import { composeServer } from './compose.js';
 import { lowerHelperThreadPriority } from './helper-threads.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics/metrics.js';
+import { DataDirectoryInUseError } from './store/sqlite/lock.js';
+import { SchemaTooNewError } from './store/sqlite/schema.js';
+import { DataDirectoryError } from './store/sqlite/sqlite-store.js';
 
 /** `npm start`: read the environment, compose, listen, and shut down cleanly on a signal. */
 async function main(): Promise<void> {
@@ -26,13 +29,23 @@ async function main(): Promise<void> {
   const metrics = new Metrics({ processMetrics: config.metricsToken !== null });
   // Connected (and indexes created) before the port opens: a server that cannot reach its store
   // or bus refuses to start, with the reason, instead of failing its first requests.
-  const adapters = await openAdapters(config, clock, logger, metrics);
+  let adapters;
+  try {
+    adapters = await openAdapters(config, clock, logger, metrics);
+  } catch (error) {
+    if (error instanceof DataDirectoryError || error instanceof DataDirectoryInUseError || error instanceof SchemaTooNewError) {
+      process.stderr.write(`Parley cannot open its store: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
   const server = composeServer(config, { ...adapters, clock, logger, metrics });
   const address = await server.listen();
   const shownHost = ['0.0.0.0', '::'].includes(address.address) ? 'localhost' : address.address;
+  const data = storeLocation(server.store, config.store);
   server.logger.info(
-    { address: address.address, port: address.port, store: server.store.kind, bus: server.bus.kind },
-    `Parley listening on http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port} (${server.store.kind} store, ${server.bus.kind} bus)`,
+    { address: address.address, port: address.port, store: server.store.kind, data, bus: server.bus.kind },
+    `Parley listening on http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port} (${server.store.kind} store: ${data}; ${server.bus.kind} bus)`,
   );
 
   const stop = (signal: NodeJS.Signals) => {

@@ -29,7 +29,7 @@ beforeAll(async () => {
   if (!url) return;
   link = new CuttableLink(new URL(url));
   await link.up();
-  const env = { REDIS_URL: link.url, METRICS_TOKEN };
+  const env = { REDIS_URL: link.url, METRICS_TOKEN, STORE: 'memory' };
   // As main.ts wires it: one Metrics for the adapters and the server.
   const metrics = new Metrics({ processMetrics: false });
   const adapters = await openAdapters(loadConfig(env), systemClock, pino({ level: 'silent' }), metrics);

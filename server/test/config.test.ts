@@ -7,7 +7,7 @@ describe('loadConfig', () => {
       port: 3000,
       host: '0.0.0.0',
       logLevel: 'info',
-      mongodbUrl: null,
+      store: { kind: 'sqlite', dataDir: './data', sync: 'normal' },
       redisUrl: null,
       metricsToken: null,
       trustProxy: false,
@@ -40,6 +40,16 @@ describe('loadConfig', () => {
       consoleAuthPerEmail: 10,
       consoleAuthWindowSeconds: 600,
     });
+  });
+
+  it('chooses the store from STORE, or from MONGODB_URL, and refuses a contradiction', () => {
+    expect(loadConfig({ STORE: 'memory' }).store).toEqual({ kind: 'memory' });
+    expect(loadConfig({ DATA_DIR: '/var/lib/parley', SQLITE_SYNCHRONOUS: 'full' }).store).toEqual({ kind: 'sqlite', dataDir: '/var/lib/parley', sync: 'full' });
+    expect(loadConfig({ MONGODB_URL: 'mongodb://127.0.0.1/parley' }).store).toEqual({ kind: 'mongodb', url: 'mongodb://127.0.0.1/parley' });
+    expect(loadConfig({ STORE: 'mongodb', MONGODB_URL: 'mongodb://db/x' }).store).toEqual({ kind: 'mongodb', url: 'mongodb://db/x' });
+    expect(() => loadConfig({ STORE: 'mongodb' })).toThrow('STORE=mongodb: needs MONGODB_URL');
+    expect(() => loadConfig({ STORE: 'sqlite', MONGODB_URL: 'mongodb://db/x' })).toThrow('STORE=sqlite: MONGODB_URL is set too');
+    expect(() => loadConfig({ STORE: 'postgres' })).toThrow(/STORE="postgres"/);
   });
 
   it('refuses a signed body limit that the largest message would not fit in', () => {

@@ -11,6 +11,7 @@ import { clientKeyOf, contentJsonOf, type MessageDoc } from '../src/store/mongo/
 import { INDEXES } from '../src/store/mongo/indexes.js';
 import { openMongoStore, type MongoStore } from '../src/store/mongo/mongo-store.js';
 import { storeContract } from './store.contract.js';
+import { transferContract } from './store.transfer.contract.js';
 import { isFerretDb, serviceUrl } from './support/services.js';
 import { messageDraft } from './support/store-fixtures.js';
 
@@ -71,6 +72,7 @@ describe.skipIf(!url)(`MongoDB store (MONGODB_URL)${url ? '' : ` — ${SKIP_REAS
   });
 
   storeContract('mongo', freshStore);
+  transferContract('mongo', freshStore);
 
   describe('seq allocation across processes, crashes and deletes', () => {
     it('two processes appending to one conversation get one gapless sequence', async () => {

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ParleyServerApi } from '@parley/sdk/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,14 +39,19 @@ async function waitFor(predicate: () => boolean, what: string, ms = 10_000): Pro
   }
 }
 
+/** A data directory for one test, removed after the file's tests (the README's default is ./data). */
+const scratch = mkdtempSync(join(tmpdir(), 'parley-quickstart-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 describe('npm start', () => {
   let server: Running;
   let url: string;
+  const dataDir = join(scratch, 'data');
 
   beforeAll(async () => {
-    server = start({ PORT: '0', HOST: '127.0.0.1', PASSWORD_SCRYPT_COST: '16384' });
+    server = start({ PORT: '0', HOST: '127.0.0.1', PASSWORD_SCRYPT_COST: '16384', DATA_DIR: dataDir });
     await waitFor(() => /listening on http:\/\/[^ ]+/.test(server.output()), 'the listening line');
-    url = /listening on (http:\/\/[^ ]+)/.exec(server.output())![1]!;
+    url = /listening on (http:\/\/[^ ]+?)(?= )/.exec(server.output())![1]!;
   });
   afterAll(() => {
     server.child.kill('SIGKILL');
@@ -52,7 +60,9 @@ describe('npm start', () => {
   it('logs one line with the URL and the mode', () => {
     const lines = server.output().trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!).msg).toMatch(/^Parley listening on http:\/\/127\.0\.0\.1:\d+ \(memory store, memory bus\)$/);
+    const line = JSON.parse(lines[0]!) as { msg: string; store: string; data: string };
+    expect(line.msg).toBe(`Parley listening on ${url} (sqlite store: ${dataDir}; memory bus)`);
+    expect(line).toMatchObject({ store: 'sqlite', data: dataDir });
   });
 
   it('serves the whole quickstart: console sign-up, app, tokens, messages', async () => {
@@ -68,6 +78,13 @@ describe('npm start', () => {
     expect(history.map((m) => m.content.content)).toEqual(['Hello Bob']);
   });
 
+  it('refuses a second server on the same data directory, saying why', async () => {
+    const second = start({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
+    expect(await second.exit).toBe(1);
+    expect(second.output()).toContain(`${dataDir} is in use by another Parley process (pid ${server.child.pid})`);
+    expect(second.output()).toContain('MONGODB_URL');
+  });
+
   it('shuts down cleanly on SIGTERM', async () => {
     server.child.kill('SIGTERM');
     expect(await server.exit).toBe(0);
@@ -81,5 +98,13 @@ describe('bad configuration', () => {
     expect(await bad.exit).toBe(1);
     expect(bad.output()).toContain('PORT="eighty": must be a whole number from 0 to 65535');
     expect(bad.output()).toContain('MAX_BODY_BYTES="1": must be at least 4096');
+  });
+
+  it('refuses a data directory it cannot create, naming it', async () => {
+    writeFileSync(join(scratch, 'a-file'), '');
+    const bad = start({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(scratch, 'a-file', 'data') });
+    expect(await bad.exit).toBe(1);
+    expect(bad.output()).toContain(`the data directory ${join(scratch, 'a-file', 'data')} cannot be created or written`);
+    expect(bad.output()).not.toContain('    at ');
   });
 });

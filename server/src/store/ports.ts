@@ -12,6 +12,7 @@ import type {
   UserRecord,
   UserTokenRecord,
 } from './records.js';
+import type { StoreTransfer } from './transfer.js';
 
 /**
  * Persistence ports. The domain talks only to these interfaces; `memory/` and (later) `mongo/`
@@ -241,12 +242,14 @@ export interface AppScope {
 }
 
 export interface Store {
-  /** Short name for logs: `memory`, `mongodb`. */
+  /** Short name for logs: `memory`, `sqlite`, `mongodb`. */
   readonly kind: string;
   readonly tenants: TenantRepo;
   readonly consoleTokens: ConsoleTokenRepo;
   readonly apps: AppRepo;
   forApp(appId: string): AppScope;
+  /** Every record read out and written in, for export, import and moving between stores. */
+  readonly transfer: StoreTransfer;
   /** Resolves when the database answers now; rejects otherwise (the readiness probe). */
   ping(): Promise<void>;
   close(): Promise<void>;

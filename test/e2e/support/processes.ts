@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { root } from './markdown.js';
 
 /** What a finished command printed, and how it ended. */
@@ -53,21 +56,33 @@ export interface ProductionServer {
   /** `http://127.0.0.1:<port>`, from the server's listening line. */
   url: string;
   pid: number;
+  /** Everything it printed so far. */
+  output(): string;
   /** SIGTERM, then resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL (no chance to flush or close anything), then resolves once it is gone. */
+  kill(): Promise<void>;
 }
 
 /**
  * Starts the production build (built by the e2e global setup) on a free port, with the same
  * settings as the quickstart test plus `env`, and resolves once it printed its listening line.
+ * With the default store (SQLite) and no `DATA_DIR` in `env`, it gets a data directory of its
+ * own, removed when it exits.
  */
 export function startProductionServer(timeoutMs = 10_000, env: Record<string, string> = {}): Promise<ProductionServer> {
+  const ownDataDir = env.DATA_DIR === undefined && env.STORE === undefined && env.MONGODB_URL === undefined ? mkdtempSync(join(tmpdir(), 'parley-e2e-')) : null;
   const child = spawn(process.execPath, ['server/dist/main.js'], {
     cwd: root,
-    env: baseEnv({ PORT: '0', HOST: '127.0.0.1', PASSWORD_SCRYPT_COST: '16384', ...env }),
+    env: baseEnv({ PORT: '0', HOST: '127.0.0.1', PASSWORD_SCRYPT_COST: '16384', ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
+      resolve(code);
+    }),
+  );
   let output = '';
   let listening = false;
   return new Promise((resolve, reject) => {
@@ -89,9 +104,14 @@ export function startProductionServer(timeoutMs = 10_000, env: Record<string, st
       resolve({
         url: line[1]!,
         pid: child.pid!,
+        output: () => output,
         stop: () => {
           child.kill('SIGTERM');
           return exited;
+        },
+        kill: async () => {
+          child.kill('SIGKILL');
+          await exited;
         },
       });
     });
@@ -103,7 +123,10 @@ export function startProductionServer(timeoutMs = 10_000, env: Record<string, st
  * uses a new email, so it can run many times against one server.
  */
 let signups = 0;
-export async function signUpWithApp(url: string, appName: string): Promise<{ consoleToken: string; appId: string; appSecret: string }> {
+export async function signUpWithApp(
+  url: string,
+  appName: string,
+): Promise<{ consoleToken: string; appId: string; appSecret: string; email: string; password: string }> {
   const post = async (path: string, body: unknown, token?: string) => {
     const res = await fetch(`${url}${path}`, {
       method: 'POST',
@@ -114,7 +137,9 @@ export async function signUpWithApp(url: string, appName: string): Promise<{ con
     if (envelope.status !== 1) throw new Error(`${path}: ${JSON.stringify(envelope)}`);
     return envelope.data;
   };
-  const { token } = await post('/console/signup', { email: `dev${++signups}-${Date.now()}@example.com`, password: 'a long passphrase' });
+  const email = `dev${++signups}-${Date.now()}@example.com`;
+  const password = 'a long passphrase';
+  const { token } = await post('/console/signup', { email, password });
   const app = await post('/app/create', { appName }, token);
-  return { consoleToken: token!, appId: app.appId!, appSecret: app.appSecret! };
+  return { consoleToken: token!, appId: app.appId!, appSecret: app.appSecret!, email, password };
 }

@@ -29,6 +29,24 @@ export class MemoryTenantRepo implements TenantRepo {
     tenant.passwordHash = passwordHash;
     return true;
   }
+
+  /** Every tenant (for the transfer port). */
+  all(): TenantRecord[] {
+    return [...this.#byEmail.values()].map(copy);
+  }
+
+  /**
+   * Stores `tenant` as it is, replacing the tenant with its id (for the transfer port).
+   * @throws DuplicateKeyError when another tenant has its email.
+   */
+  put(tenant: TenantRecord): void {
+    const owner = this.#byEmail.get(tenant.email);
+    if (owner && owner.tenantId !== tenant.tenantId) throw new DuplicateKeyError(`email ${tenant.email} is taken`);
+    const previousEmail = this.#emailById.get(tenant.tenantId);
+    if (previousEmail !== undefined) this.#byEmail.delete(previousEmail);
+    this.#byEmail.set(tenant.email, copy(tenant));
+    this.#emailById.set(tenant.tenantId, tenant.email);
+  }
 }
 
 export class MemoryConsoleTokenRepo implements ConsoleTokenRepo {
@@ -59,6 +77,16 @@ export class MemoryConsoleTokenRepo implements ConsoleTokenRepo {
       deleted++;
     }
     return deleted;
+  }
+
+  /** Every token, expired ones too (for the transfer port). */
+  all(): ConsoleTokenRecord[] {
+    return [...this.#byHash.values()].map(copy);
+  }
+
+  /** Stores `token` as it is, replacing the token with its hash (for the transfer port). */
+  put(token: ConsoleTokenRecord): void {
+    this.#byHash.set(token.tokenHash, copy(token));
   }
 }
 
@@ -92,5 +120,15 @@ export class MemoryAppRepo implements AppRepo {
 
   async delete(appId: string): Promise<boolean> {
     return this.#byId.delete(appId);
+  }
+
+  /** Every app (for the transfer port). */
+  all(): AppRecord[] {
+    return [...this.#byId.values()].map(copyApp);
+  }
+
+  /** Stores `app` as it is, replacing the app with its id (for the transfer port). */
+  put(app: AppRecord): void {
+    this.#byId.set(app.appId, copyApp(app));
   }
 }

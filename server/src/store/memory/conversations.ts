@@ -1,5 +1,5 @@
 import type { ConversationType } from '@parley/sdk/protocol';
-import type { AppendResult, ConversationRepo, MessageDraft, MessagePage, SessionRepo } from '../ports.js';
+import { DuplicateKeyError, type AppendResult, type ConversationRepo, type MessageDraft, type MessagePage, type SessionRepo } from '../ports.js';
 import type { ConversationRecord, MessageRecord, RecallRecord, SessionRecord } from '../records.js';
 import { copyConversation, copyMessage, copySession, deepFrozen } from './clone.js';
 
@@ -37,17 +37,7 @@ export class MemoryConversationRepo implements ConversationRepo {
 
     let state = this.#conversations.get(draft.conversationId);
     if (!state) {
-      state = {
-        record: {
-          conversationId: draft.conversationId,
-          conversationType: draft.conversationType,
-          lastSeq: 0,
-          lastMessage: null,
-          createdAt: draft.timestamp,
-          updatedAt: draft.timestamp,
-        },
-        messages: [],
-      };
+      state = { record: emptyConversation(draft), messages: [] };
       this.#conversations.set(draft.conversationId, state);
     }
 
@@ -112,6 +102,77 @@ export class MemoryConversationRepo implements ConversationRepo {
     }
     this.#conversations.delete(conversationId);
   }
+
+  /** Every conversation (for the transfer port). */
+  all(): ConversationRecord[] {
+    return [...this.#conversations.values()].map((state) => copyConversation(state.record));
+  }
+
+  /** Every message, each conversation's in seq order (for the transfer port). */
+  allMessages(): MessageRecord[] {
+    return [...this.#conversations.values()].flatMap((state) => state.messages.map(copyMessage));
+  }
+
+  /** Stores `conversation` as it is, replacing the one with its id and keeping its messages (for the transfer port). */
+  put(conversation: ConversationRecord): void {
+    const record = copyConversation(conversation);
+    const state = this.#conversations.get(conversation.conversationId);
+    if (state) state.record = record;
+    else this.#conversations.set(conversation.conversationId, { record, messages: [] });
+  }
+
+  /**
+   * Stores `message` as it is, replacing the one at its seq (for the transfer port). A message
+   * newer than its conversation's summary raises the summary to it, with `preview`, as `append`
+   * does: so a message written before its conversation (an import in another order) still makes
+   * a readable conversation, whose own record replaces that summary when it is written.
+   * @throws DuplicateKeyError when another message has its msgId, or its sender's clientMsgId.
+   */
+  putMessage(message: MessageRecord, preview: string): void {
+    let state = this.#conversations.get(message.conversationId);
+    const at = state ? lowerBound(state.messages, message.seq) : 0;
+    const replaced = state?.messages[at]?.seq === message.seq ? state.messages[at] : undefined;
+    const sameId = this.#messagesById.get(message.msgId);
+    if (sameId && sameId !== replaced) throw new DuplicateKeyError(`msgId ${message.msgId} is taken`);
+    const idempotencyKey = message.clientMsgId === null ? null : `${message.senderUserId}\n${message.clientMsgId}`;
+    const sameKey = idempotencyKey === null ? undefined : this.#clientMsgIds.get(idempotencyKey);
+    if (sameKey !== undefined && sameKey !== replaced?.msgId) {
+      throw new DuplicateKeyError(`clientMsgId ${message.clientMsgId} of ${message.senderUserId} is taken`);
+    }
+
+    if (!state) {
+      state = { record: emptyConversation(message), messages: [] };
+      this.#conversations.set(message.conversationId, state);
+    }
+    const stored: MessageRecord = { ...copyMessage(message), content: deepFrozen(structuredClone(message.content)) };
+    if (replaced) {
+      this.#messagesById.delete(replaced.msgId);
+      if (replaced.clientMsgId !== null) this.#clientMsgIds.delete(`${replaced.senderUserId}\n${replaced.clientMsgId}`);
+      state.messages[at] = stored;
+    } else {
+      state.messages.splice(at, 0, stored);
+    }
+    this.#messagesById.set(stored.msgId, stored);
+    if (idempotencyKey !== null) this.#clientMsgIds.set(idempotencyKey, stored.msgId);
+    if (stored.seq > state.record.lastSeq) {
+      state.record.lastSeq = stored.seq;
+      state.record.updatedAt = stored.timestamp;
+      const { msgId, seq, senderUserId, messageType, timestamp } = stored;
+      state.record.lastMessage = { msgId, seq, senderUserId, messageType, preview, timestamp };
+    }
+  }
+}
+
+/** A conversation without messages yet, as its first message `message` opens it. */
+function emptyConversation(message: Pick<MessageRecord, 'conversationId' | 'conversationType' | 'timestamp'>): ConversationRecord {
+  return {
+    conversationId: message.conversationId,
+    conversationType: message.conversationType,
+    lastSeq: 0,
+    lastMessage: null,
+    createdAt: message.timestamp,
+    updatedAt: message.timestamp,
+  };
 }
 
 /** Index of the first message whose seq is >= `seq`. */
@@ -189,5 +250,28 @@ export class MemorySessionRepo implements SessionRepo {
       mine.delete(conversationId);
       this.#bySid.delete(session.sid);
     }
+  }
+
+  /** Every session (for the transfer port). */
+  all(): SessionRecord[] {
+    return [...this.#byUser.values()].flatMap((mine) => [...mine.values()].map(copySession));
+  }
+
+  /**
+   * Stores `session` as it is, replacing the user's session of its conversation (for the transfer port).
+   * @throws DuplicateKeyError when another session has its sid.
+   */
+  put(session: SessionRecord): void {
+    const sameSid = this.#bySid.get(session.sid);
+    if (sameSid && (sameSid.userId !== session.userId || sameSid.conversationId !== session.conversationId)) {
+      throw new DuplicateKeyError(`sid ${session.sid} is taken`);
+    }
+    let mine = this.#byUser.get(session.userId);
+    if (!mine) this.#byUser.set(session.userId, (mine = new Map()));
+    const replaced = mine.get(session.conversationId);
+    if (replaced) this.#bySid.delete(replaced.sid);
+    const stored = copySession(session);
+    mine.set(stored.conversationId, stored);
+    this.#bySid.set(stored.sid, stored);
   }
 }

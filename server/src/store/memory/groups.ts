@@ -82,6 +82,37 @@ export class MemoryGroupRepo implements GroupRepo {
     return [...(this.#groupsOfUser.get(userId) ?? [])];
   }
 
+  /** Every group (for the transfer port). */
+  all(): GroupRecord[] {
+    return [...this.#groups.values()].map((group) => ({ ...group }));
+  }
+
+  /** Every member of every group, each group's in join order (for the transfer port). */
+  allMembers(): (MemberRecord & { groupId: string })[] {
+    return [...this.#members]
+      .filter(([groupId]) => this.#groups.has(groupId))
+      .flatMap(([groupId, members]) => [...members.values()].map((member) => ({ groupId, ...member })));
+  }
+
+  /** Stores `group` as it is, replacing the group with its id and keeping its members (for the transfer port). */
+  put(group: GroupRecord): void {
+    this.#groups.set(group.groupId, { ...group });
+    if (!this.#members.has(group.groupId)) this.#members.set(group.groupId, new Map());
+  }
+
+  /** Stores `members` of the group as they are, replacing those with their user ids (for the transfer port). */
+  putMembers(groupId: string, members: readonly MemberRecord[]): void {
+    if (!this.#members.has(groupId)) this.#members.set(groupId, new Map());
+    this.#apply(groupId, { add: members });
+    // The Map's order is the join order every read relies on, but rows come in whatever order
+    // the exporting adapter reads them (MongoDB's by user id): sort again when they broke it.
+    const ordered = [...this.#members.get(groupId)!.values()];
+    if (ordered.some((member, i) => i > 0 && member.joinIndex < ordered[i - 1]!.joinIndex)) {
+      ordered.sort((a, b) => a.joinIndex - b.joinIndex);
+      this.#members.set(groupId, new Map(ordered.map((member) => [member.userId, member])));
+    }
+  }
+
   #apply(groupId: string, change: MembershipChange): void {
     const members = this.#members.get(groupId)!;
     for (const userId of change.remove ?? []) {

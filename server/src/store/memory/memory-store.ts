@@ -1,8 +1,9 @@
-import type { AppScope, Store } from '../ports.js';
+import type { Store } from '../ports.js';
 import { MemoryAppRepo, MemoryConsoleTokenRepo, MemoryTenantRepo } from './accounts.js';
 import { MemoryConversationRepo, MemorySessionRepo } from './conversations.js';
 import { MemoryGroupRepo } from './groups.js';
 import { MemoryUserRepo, MemoryUserTokenRepo } from './people.js';
+import { MemoryStoreTransfer, type MemoryAppScope } from './transfer.js';
 
 /**
  * The embedded store: everything in this process's memory.
@@ -17,9 +18,16 @@ export class MemoryStore implements Store {
   readonly tenants = new MemoryTenantRepo();
   readonly consoleTokens = new MemoryConsoleTokenRepo();
   readonly apps = new MemoryAppRepo();
-  readonly #scopes = new Map<string, AppScope>();
+  readonly #scopes = new Map<string, MemoryAppScope>();
+  readonly transfer = new MemoryStoreTransfer({
+    tenants: this.tenants,
+    consoleTokens: this.consoleTokens,
+    apps: this.apps,
+    scopes: () => this.#scopes,
+    forApp: (appId) => this.forApp(appId),
+  });
 
-  forApp(appId: string): AppScope {
+  forApp(appId: string): MemoryAppScope {
     let scope = this.#scopes.get(appId);
     if (!scope) {
       scope = {

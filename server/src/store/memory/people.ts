@@ -30,6 +30,16 @@ export class MemoryUserRepo implements UserRepo {
   async count(): Promise<number> {
     return this.#byId.size;
   }
+
+  /** Every user (for the transfer port). */
+  all(): UserRecord[] {
+    return [...this.#byId.values()].map((user) => ({ ...user }));
+  }
+
+  /** Stores `user` as it is, replacing the user with its id (for the transfer port). */
+  put(user: UserRecord): void {
+    this.#byId.set(user.userId, { ...user });
+  }
 }
 
 export class MemoryUserTokenRepo implements UserTokenRepo {
@@ -65,5 +75,20 @@ export class MemoryUserTokenRepo implements UserTokenRepo {
       }
     }
     return revoked;
+  }
+
+  /** Every token, expired and revoked ones too (for the transfer port). */
+  all(): UserTokenRecord[] {
+    return [...this.#byHash.values()].map((token) => ({ ...token }));
+  }
+
+  /** Stores `token` as it is, replacing the token with its hash (for the transfer port). */
+  put(token: UserTokenRecord): void {
+    const replaced = this.#byHash.get(token.tokenHash);
+    if (replaced && replaced.userId !== token.userId) this.#hashesByUser.get(replaced.userId)?.delete(token.tokenHash);
+    let hashes = this.#hashesByUser.get(token.userId);
+    if (!hashes) this.#hashesByUser.set(token.userId, (hashes = new Set()));
+    hashes.add(token.tokenHash);
+    this.#byHash.set(token.tokenHash, { ...token });
   }
 }

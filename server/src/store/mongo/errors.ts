@@ -1,5 +1,6 @@
 import { MongoNetworkError, MongoNotConnectedError, MongoServerError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
 import { DuplicateKeyError, StoreUnavailableError } from '../ports.js';
+import { translatingErrors } from '../translate-errors.js';
 
 /** MongoDB's (and FerretDB's) code for a write that breaks a unique index. */
 const DUPLICATE_KEY = 11000;
@@ -38,18 +39,5 @@ function isUnreachable(error: unknown): boolean {
  * `INTERNAL` without knowing the driver.
  */
 export function reportingUnavailable<T extends object>(repo: T): T {
-  return new Proxy(repo, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
-        try {
-          return await Reflect.apply(value, target, args);
-        } catch (error) {
-          if (isUnreachable(error)) throw new StoreUnavailableError('the database cannot be reached', { cause: error });
-          throw error;
-        }
-      };
-    },
-  });
+  return translatingErrors(repo, (error) => (isUnreachable(error) ? new StoreUnavailableError('the database cannot be reached', { cause: error }) : error));
 }

@@ -8,6 +8,7 @@ import { createIndexes } from './indexes.js';
 import { MongoGroupRepo } from './groups.js';
 import { MongoUserRepo, MongoUserTokenRepo } from './people.js';
 import { MongoSessionRepo } from './sessions.js';
+import { MongoStoreTransfer } from './transfer.js';
 
 export interface MongoStoreOptions {
   /** Database name; defaults to the one in the URL's path (`mongodb://host/parley`), else `parley`. */
@@ -44,6 +45,11 @@ export class MongoStore implements Store {
   readonly tenants: MongoTenantRepo;
   readonly consoleTokens: MongoConsoleTokenRepo;
   readonly apps: MongoAppRepo;
+  /**
+   * Not wrapped by `reportingUnavailable`: its reads are async iterables, which that wrapper
+   * (made for promise-returning methods) would break; export and import report driver errors as they are.
+   */
+  readonly transfer: MongoStoreTransfer;
   readonly #collections: Collections;
   readonly #db: Db;
 
@@ -56,6 +62,7 @@ export class MongoStore implements Store {
     this.tenants = reportingUnavailable(new MongoTenantRepo(this.#collections.tenants));
     this.consoleTokens = reportingUnavailable(new MongoConsoleTokenRepo(this.#collections.consoleTokens));
     this.apps = reportingUnavailable(new MongoAppRepo(this.#collections.apps));
+    this.transfer = new MongoStoreTransfer(this.#collections);
   }
 
   /** Creates every index (idempotent; see indexes.ts). `open` calls it. */

@@ -1,0 +1,321 @@
+import { MongoBulkWriteError, type Collection, type Document, type Filter, type FindCursor, type WithoutId } from 'mongodb';
+import { DuplicateKeyError } from '../ports.js';
+import {
+  TRANSFER_BATCH,
+  type StoreTransfer,
+  type TransferCollection,
+  type TransferInput,
+  type TransferRecords,
+  type TransferScope,
+} from '../transfer.js';
+import type { Collections } from './collections.js';
+import { MongoConversationRepo } from './conversations.js';
+import {
+  clientKeyOf,
+  contentJsonOf,
+  toApp,
+  toConsoleToken,
+  toConversation,
+  toGroup,
+  toMember,
+  toMessage,
+  toSession,
+  toTenant,
+  toUser,
+  toUserToken,
+  type MessageDoc,
+  type TenantDoc,
+} from './documents.js';
+import { isDuplicateKey } from './errors.js';
+import { MongoGroupRepo } from './groups.js';
+
+/** The MongoDB code of a duplicate key, as a bulk write reports it per operation. */
+const DUPLICATE_KEY = 11000;
+
+type Readers = { [C in TransferCollection]: (scope: TransferScope) => AsyncIterable<TransferRecords[C][]> };
+type Writers = { [C in TransferCollection]: (rows: readonly TransferInput[C][]) => Promise<void> };
+
+/** A replace-or-insert of one document by its unique key. */
+interface Upsert<D> {
+  filter: Filter<D>;
+  replacement: WithoutId<D>;
+}
+
+/**
+ * The transfer port of the MongoDB store.
+ *
+ * Reads walk each collection with one cursor sorted by its unique key, and give what the port
+ * methods would read: no dismissed group (its document is only a marker), a group's pending
+ * membership change completed first, only active members, no conversation summary left by an
+ * interrupted delete, and lagging summaries raised. Without transactions a read is no snapshot:
+ * a write landing meanwhile may or may not be in it.
+ *
+ * Writes are one unordered bulk of replace-with-upsert per call, each filtered by the record's
+ * unique key (as indexes.ts declares it), so writing the same rows again changes nothing. The
+ * documents have exactly the shape the repositories write.
+ */
+export class MongoStoreTransfer implements StoreTransfer {
+  readonly #c: Collections;
+
+  constructor(collections: Collections) {
+    this.#c = collections;
+  }
+
+  read<C extends TransferCollection>(collection: C, scope: TransferScope): AsyncIterable<TransferRecords[C][]> {
+    return this.#readers[collection](scope);
+  }
+
+  async write<C extends TransferCollection>(collection: C, rows: readonly TransferInput[C][]): Promise<void> {
+    if (rows.length > 0) await this.#writers[collection](rows);
+  }
+
+  readonly #readers: Readers = {
+    tenants: (scope) => this.#tenants(scope),
+    // One app's export leaves console logins behind: its tenant logs in again where it lands.
+    consoleTokens: (scope) => (scope.appId === undefined ? mapped(this.#c.consoleTokens.find({}).sort({ _id: 1 }), toConsoleToken) : none()),
+    apps: (scope) => mapped(this.#c.apps.find(scope.appId === undefined ? {} : { _id: scope.appId }).sort({ _id: 1 }), toApp),
+    users: (scope) => mapped(this.#c.users.find(inApp(scope)).sort({ appId: 1, userId: 1 }), (doc) => ({ appId: doc.appId, ...toUser(doc) })),
+    userTokens: (scope) =>
+      mapped(this.#c.userTokens.find(inApp(scope)).sort({ appId: 1, tokenHash: 1 }), (doc) => ({ appId: doc.appId, ...toUserToken(doc) })),
+    groups: (scope) => this.#groups(scope),
+    groupMembers: (scope) => this.#groupMembers(scope),
+    conversations: (scope) => this.#conversations(scope),
+    messages: (scope) =>
+      mapped(this.#c.messages.find(inApp(scope)).sort({ appId: 1, conversationId: 1, seq: 1 }), (doc) => ({ appId: doc.appId, ...toMessage(doc) })),
+    sessions: (scope) =>
+      mapped(this.#c.sessions.find(inApp(scope)).sort({ appId: 1, userId: 1, conversationId: 1 }), (doc) => ({ appId: doc.appId, ...toSession(doc) })),
+  };
+
+  readonly #writers: Writers = {
+    tenants: (rows) =>
+      upsertAll(
+        this.#c.tenants,
+        rows.map((row) => ({ filter: { _id: row.tenantId }, replacement: { email: row.email, passwordHash: row.passwordHash, createdAt: row.createdAt } })),
+      ),
+    consoleTokens: (rows) =>
+      upsertAll(
+        this.#c.consoleTokens,
+        rows.map((row) => ({ filter: { _id: row.tokenHash }, replacement: { tenantId: row.tenantId, createdAt: row.createdAt, expiresAt: row.expiresAt } })),
+      ),
+    apps: (rows) =>
+      upsertAll(
+        this.#c.apps,
+        rows.map(({ appId, ...fields }) => ({ filter: { _id: appId }, replacement: structuredClone(fields) })),
+      ),
+    users: (rows) =>
+      upsertAll(
+        this.#c.users,
+        rows.map((row) => ({ filter: { appId: row.appId, userId: row.userId }, replacement: { appId: row.appId, ...toUser(row) } })),
+      ),
+    userTokens: (rows) =>
+      upsertAll(
+        this.#c.userTokens,
+        rows.map((row) => ({ filter: { appId: row.appId, tokenHash: row.tokenHash }, replacement: { appId: row.appId, ...toUserToken(row) } })),
+      ),
+    groups: (rows) =>
+      upsertAll(
+        this.#c.groups,
+        rows.map((row) => ({ filter: { appId: row.appId, groupId: row.groupId }, replacement: { appId: row.appId, ...toGroup(row), dismissed: false } })),
+      ),
+    groupMembers: async (rows) => {
+      const versionOf = await this.#groupVersions(rows);
+      await upsertAll(
+        this.#c.groupMembers,
+        rows.map((row) => ({
+          filter: { appId: row.appId, groupId: row.groupId, userId: row.userId },
+          // Marked as written by the group's current version, as its last change would have left
+          // it; a group not written yet gives 0, which its next change overwrites all the same.
+          replacement: { appId: row.appId, groupId: row.groupId, ...toMember(row), active: true, v: versionOf.get(groupKey(row)) ?? 0 },
+        })),
+      );
+    },
+    conversations: (rows) =>
+      upsertAll(
+        this.#c.conversations,
+        rows.map((row) => ({ filter: { appId: row.appId, conversationId: row.conversationId }, replacement: { appId: row.appId, ...toConversation(row) } })),
+      ),
+    // A message written before its conversation is not lost: the conversation's readers create
+    // the summary from the newest message (see conversations.ts).
+    messages: (rows) =>
+      upsertAll(
+        this.#c.messages,
+        rows.map((row) => ({ filter: { appId: row.appId, conversationId: row.conversationId, seq: row.seq }, replacement: messageDocOf(row) })),
+      ),
+    sessions: (rows) =>
+      upsertAll(
+        this.#c.sessions,
+        rows.map((row) => ({
+          filter: { appId: row.appId, userId: row.userId, conversationId: row.conversationId },
+          replacement: { appId: row.appId, ...toSession(row) },
+        })),
+      ),
+  };
+
+  async *#tenants(scope: TransferScope): AsyncGenerator<TransferRecords['tenants'][]> {
+    let filter: Filter<TenantDoc> = {};
+    if (scope.appId !== undefined) {
+      const app = await this.#c.apps.findOne({ _id: scope.appId }, { projection: { tenantId: 1 } });
+      if (!app) return;
+      filter = { _id: app.tenantId };
+    }
+    yield* mapped(this.#c.tenants.find(filter).sort({ _id: 1 }), toTenant);
+  }
+
+  async *#groups(scope: TransferScope): AsyncGenerator<TransferRecords['groups'][]> {
+    for await (const docs of batchesOf(this.#c.groups.find({ ...inApp(scope), dismissed: false }).sort({ appId: 1, groupId: 1 }))) {
+      const groups: TransferRecords['groups'][] = [];
+      for (const doc of docs) {
+        // A change whose member writes have not all landed: the repo's read completes it (and
+        // gives the group as it is then, or nothing if it was dismissed meanwhile).
+        const group = doc.pending ? await this.#groupRepo(doc.appId).get(doc.groupId) : toGroup(doc);
+        if (group) groups.push({ appId: doc.appId, ...group });
+      }
+      if (groups.length > 0) yield groups;
+    }
+  }
+
+  async *#groupMembers(scope: TransferScope): AsyncGenerator<TransferRecords['groupMembers'][]> {
+    // Member documents are right only once their group's pending change is written.
+    for (const group of await this.#c.groups.find({ ...inApp(scope), dismissed: false, pending: { $exists: true } }).toArray()) {
+      await this.#groupRepo(group.appId).get(group.groupId);
+    }
+    const cursor = this.#c.groupMembers.find({ ...inApp(scope), active: true }).sort({ appId: 1, groupId: 1, userId: 1 });
+    for await (const docs of batchesOf(cursor)) {
+      // A dismissal interrupted before its member writes leaves members marked active in a
+      // group that no longer exists: only members of live groups are exported.
+      const live = await this.#liveGroups(docs);
+      const members = docs.filter((doc) => live.has(groupKey(doc))).map((doc) => ({ appId: doc.appId, groupId: doc.groupId, ...toMember(doc) }));
+      if (members.length > 0) yield members;
+    }
+  }
+
+  async *#conversations(scope: TransferScope): AsyncGenerator<TransferRecords['conversations'][]> {
+    for await (const docs of batchesOf(this.#c.conversations.find(inApp(scope)).sort({ appId: 1, conversationId: 1 }))) {
+      const conversations: TransferRecords['conversations'][] = [];
+      for (const [appId, ids] of idsByApp(docs, (doc) => doc.conversationId)) {
+        // Read through the repo: a summary behind its messages (an append interrupted between
+        // its two writes) is raised first, as every reader of the port sees it.
+        const found = await new MongoConversationRepo(appId, this.#c.conversations, this.#c.messages).getMany(ids);
+        const withLastMessage = await this.#existingMessageIds(appId, [...found.values()].flatMap((c) => (c.lastMessage ? [c.lastMessage.msgId] : [])));
+        for (const conversation of found.values()) {
+          // A summary whose last message is gone was left by an interrupted delete: the port reads it as absent.
+          if (conversation.lastMessage && withLastMessage.has(conversation.lastMessage.msgId)) conversations.push({ appId, ...conversation });
+        }
+      }
+      if (conversations.length > 0) yield conversations;
+    }
+  }
+
+  #groupRepo(appId: string): MongoGroupRepo {
+    return new MongoGroupRepo(appId, this.#c.groups, this.#c.groupMembers);
+  }
+
+  /** The `groupKey`s of the live groups among those of `members`. */
+  async #liveGroups(members: readonly { appId: string; groupId: string }[]): Promise<Set<string>> {
+    const live = new Set<string>();
+    for (const [appId, groupIds] of idsByApp(members, (member) => member.groupId)) {
+      const groups = await this.#c.groups.find({ appId, groupId: { $in: groupIds }, dismissed: false }, { projection: { groupId: 1 } }).toArray();
+      for (const group of groups) live.add(groupKey({ appId, groupId: group.groupId }));
+    }
+    return live;
+  }
+
+  /** The stored version of each group the rows belong to, by `groupKey`. */
+  async #groupVersions(rows: readonly { appId: string; groupId: string }[]): Promise<Map<string, number>> {
+    const versions = new Map<string, number>();
+    for (const [appId, groupIds] of idsByApp(rows, (row) => row.groupId)) {
+      const groups = await this.#c.groups.find({ appId, groupId: { $in: groupIds } }, { projection: { groupId: 1, version: 1 } }).toArray();
+      for (const group of groups) versions.set(groupKey({ appId, groupId: group.groupId }), group.version);
+    }
+    return versions;
+  }
+
+  async #existingMessageIds(appId: string, msgIds: readonly string[]): Promise<Set<string>> {
+    if (msgIds.length === 0) return new Set();
+    const docs = await this.#c.messages.find({ appId, msgId: { $in: [...msgIds] } }, { projection: { msgId: 1 } }).toArray();
+    return new Set(docs.map((doc) => doc.msgId));
+  }
+}
+
+/** The message document `append` would have written for this row (and `recall` made of it). */
+function messageDocOf(row: TransferInput['messages']): WithoutId<MessageDoc> {
+  return {
+    appId: row.appId,
+    msgId: row.msgId,
+    conversationId: row.conversationId,
+    seq: row.seq,
+    conversationType: row.conversationType,
+    senderUserId: row.senderUserId,
+    targetId: row.targetId,
+    messageType: row.messageType,
+    contentJson: contentJsonOf(row.content),
+    clientMsgId: row.clientMsgId,
+    timestamp: row.timestamp,
+    recall: row.recall === null ? null : { by: row.recall.by, at: row.recall.at },
+    preview: row.preview,
+    clientKey: clientKeyOf(row),
+  };
+}
+
+/** Only the app's documents, or every app's. */
+function inApp(scope: TransferScope): { appId?: string } {
+  return scope.appId === undefined ? {} : { appId: scope.appId };
+}
+
+function groupKey(member: { appId: string; groupId: string }): string {
+  return `${member.appId}\n${member.groupId}`;
+}
+
+/** The distinct ids of `docs` grouped by app: one query per app (a batch rarely spans two). */
+function idsByApp<D extends { appId: string }>(docs: readonly D[], idOf: (doc: D) => string): Map<string, string[]> {
+  const byApp = new Map<string, Set<string>>();
+  for (const doc of docs) {
+    let ids = byApp.get(doc.appId);
+    if (!ids) byApp.set(doc.appId, (ids = new Set()));
+    ids.add(idOf(doc));
+  }
+  return new Map([...byApp].map(([appId, ids]) => [appId, [...ids]]));
+}
+
+/** The cursor's documents in batches of at most TRANSFER_BATCH; the cursor is closed when the reader stops early. */
+async function* batchesOf<D>(cursor: FindCursor<D>): AsyncGenerator<D[]> {
+  let batch: D[] = [];
+  for await (const doc of cursor.batchSize(TRANSFER_BATCH)) {
+    batch.push(doc);
+    if (batch.length === TRANSFER_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+async function* mapped<D, R>(cursor: FindCursor<D>, map: (doc: D) => R): AsyncGenerator<R[]> {
+  for await (const docs of batchesOf(cursor)) yield docs.map(map);
+}
+
+async function* none<R>(): AsyncGenerator<R[]> {}
+
+/**
+ * One unordered bulk write of `upserts`. A duplicate key can only come from a unique index other
+ * than the filter's (a tenant's email, a message's msgId or clientMsgId, a session's sid): the
+ * row contradicts a stored record, reported as the port's `DuplicateKeyError`.
+ */
+async function upsertAll<D extends Document>(collection: Collection<D>, upserts: readonly Upsert<D>[]): Promise<void> {
+  try {
+    await collection.bulkWrite(
+      upserts.map(({ filter, replacement }) => ({ replaceOne: { filter, replacement, upsert: true } })),
+      { ordered: false },
+    );
+  } catch (error) {
+    if (isDuplicateKeyOnly(error)) throw new DuplicateKeyError(`a unique key of ${collection.collectionName} is taken`, { cause: error });
+    throw error;
+  }
+}
+
+/** Whether every write of a failed bulk failed for a duplicate key. */
+function isDuplicateKeyOnly(error: unknown): boolean {
+  if (!(error instanceof MongoBulkWriteError)) return isDuplicateKey(error);
+  const failures = [error.writeErrors].flat();
+  return failures.length > 0 ? failures.every((failure) => failure.code === DUPLICATE_KEY) : isDuplicateKey(error);
+}

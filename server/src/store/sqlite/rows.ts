@@ -1,0 +1,223 @@
+import type { AppSettings, ConversationType, GroupRole, MessageContent, MessageType } from '@parley/sdk/protocol';
+import type {
+  AppRecord,
+  ConsoleTokenRecord,
+  ConversationRecord,
+  GroupRecord,
+  MemberRecord,
+  MessageRecord,
+  SessionRecord,
+  TenantRecord,
+  UserRecord,
+  UserTokenRecord,
+} from '../records.js';
+
+/**
+ * The rows of schema.ts as the driver returns them, and the mappers to records. JSON columns
+ * (settings, message content) are parsed on every read, so each record handed out is a fresh
+ * copy that nothing else holds.
+ */
+
+export interface TenantRow {
+  tenant_id: string;
+  email: string;
+  password_hash: string;
+  created_at: number;
+}
+export const toTenant = (row: TenantRow): TenantRecord => ({ tenantId: row.tenant_id, email: row.email, passwordHash: row.password_hash, createdAt: row.created_at });
+
+export interface ConsoleTokenRow {
+  token_hash: string;
+  tenant_id: string;
+  created_at: number;
+  expires_at: number;
+}
+export const toConsoleToken = (row: ConsoleTokenRow): ConsoleTokenRecord => ({
+  tokenHash: row.token_hash,
+  tenantId: row.tenant_id,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+});
+
+export interface AppRow {
+  app_id: string;
+  tenant_id: string;
+  app_name: string;
+  description: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_valid_until: number | null;
+  settings_json: string;
+  created_at: number;
+  updated_at: number;
+}
+export const toApp = (row: AppRow): AppRecord => ({
+  appId: row.app_id,
+  tenantId: row.tenant_id,
+  appName: row.app_name,
+  description: row.description,
+  secret: row.secret,
+  previousSecret: row.previous_secret,
+  previousSecretValidUntil: row.previous_secret_valid_until,
+  // Written only by this adapter from a validated AppSettings.
+  settings: JSON.parse(row.settings_json) as AppSettings,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+export const appParams = (app: AppRecord) => ({
+  appId: app.appId,
+  tenantId: app.tenantId,
+  appName: app.appName,
+  description: app.description,
+  secret: app.secret,
+  previousSecret: app.previousSecret,
+  previousSecretValidUntil: app.previousSecretValidUntil,
+  settingsJson: JSON.stringify(app.settings),
+  createdAt: app.createdAt,
+  updatedAt: app.updatedAt,
+});
+
+export interface UserRow {
+  user_id: string;
+  name: string;
+  avatar_uri: string;
+  created_at: number;
+  updated_at: number;
+}
+export const toUser = (row: UserRow): UserRecord => ({ userId: row.user_id, name: row.name, avatarUri: row.avatar_uri, createdAt: row.created_at, updatedAt: row.updated_at });
+
+export interface UserTokenRow {
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+export const toUserToken = (row: UserTokenRow): UserTokenRecord => ({
+  tokenHash: row.token_hash,
+  userId: row.user_id,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+  revokedAt: row.revoked_at,
+});
+
+export interface GroupRow {
+  group_id: string;
+  name: string;
+  avatar_uri: string;
+  owner_id: string;
+  member_count: number;
+  join_count: number;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+export const toGroup = (row: GroupRow): GroupRecord => ({
+  groupId: row.group_id,
+  name: row.name,
+  avatarUri: row.avatar_uri,
+  ownerId: row.owner_id,
+  memberCount: row.member_count,
+  joinCount: row.join_count,
+  version: row.version,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+export const groupParams = (group: GroupRecord) => ({
+  groupId: group.groupId,
+  name: group.name,
+  avatarUri: group.avatarUri,
+  ownerId: group.ownerId,
+  memberCount: group.memberCount,
+  joinCount: group.joinCount,
+  version: group.version,
+  createdAt: group.createdAt,
+  updatedAt: group.updatedAt,
+});
+
+export interface MemberRow {
+  user_id: string;
+  role: string;
+  joined_at: number;
+  join_index: number;
+}
+export const toMember = (row: MemberRow): MemberRecord => ({ userId: row.user_id, role: row.role as GroupRole, joinedAt: row.joined_at, joinIndex: row.join_index });
+
+export interface ConversationRow {
+  conversation_id: string;
+  conversation_type: number;
+  last_seq: number;
+  last_msg_id: string | null;
+  last_sender_user_id: string | null;
+  last_message_type: number | null;
+  last_preview: string | null;
+  last_timestamp: number | null;
+  created_at: number;
+  updated_at: number;
+}
+export const toConversation = (row: ConversationRow): ConversationRecord => ({
+  conversationId: row.conversation_id,
+  conversationType: row.conversation_type as ConversationType,
+  lastSeq: row.last_seq,
+  lastMessage:
+    row.last_msg_id === null
+      ? null
+      : {
+          msgId: row.last_msg_id,
+          seq: row.last_seq,
+          senderUserId: row.last_sender_user_id ?? '',
+          messageType: row.last_message_type as MessageType,
+          preview: row.last_preview ?? '',
+          timestamp: row.last_timestamp ?? row.updated_at,
+        },
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+export interface MessageRow {
+  conversation_id: string;
+  seq: number;
+  msg_id: string;
+  conversation_type: number;
+  sender_user_id: string;
+  target_id: string;
+  message_type: number;
+  content_json: string;
+  client_msg_id: string | null;
+  timestamp: number;
+  recalled_at: number | null;
+  recalled_by: string | null;
+}
+export const toMessage = (row: MessageRow): MessageRecord => ({
+  msgId: row.msg_id,
+  conversationId: row.conversation_id,
+  seq: row.seq,
+  conversationType: row.conversation_type as ConversationType,
+  senderUserId: row.sender_user_id,
+  targetId: row.target_id,
+  messageType: row.message_type as MessageType,
+  // Written only by this adapter, from content the domain validated.
+  content: JSON.parse(row.content_json) as MessageContent,
+  clientMsgId: row.client_msg_id,
+  timestamp: row.timestamp,
+  recall: row.recalled_at === null ? null : { by: row.recalled_by, at: row.recalled_at },
+});
+
+export interface SessionRow {
+  sid: string;
+  user_id: string;
+  conversation_id: string;
+  conversation_type: number;
+  target_id: string;
+  read_seq: number;
+  created_at: number;
+}
+export const toSession = (row: SessionRow): SessionRecord => ({
+  sid: row.sid,
+  userId: row.user_id,
+  conversationId: row.conversation_id,
+  conversationType: row.conversation_type as ConversationType,
+  targetId: row.target_id,
+  readSeq: row.read_seq,
+  createdAt: row.created_at,
+});

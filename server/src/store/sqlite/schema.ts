@@ -1,0 +1,174 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * The SQLite schema, as numbered migrations applied in order at start. `schema_migrations` records
+ * each one with the time it ran, and `PRAGMA user_version` holds the newest, so a database is
+ * migrated exactly once per step and a database written by a newer Parley is refused rather than
+ * misread.
+ *
+ * Every table of app data starts its primary key with `app_id`: one app's rows are one range of
+ * each index, and no query reads another app's rows. Tables are STRICT, so a value of the wrong
+ * type is an error, not a silent conversion.
+ */
+const MIGRATIONS: readonly string[] = [
+  // 1: everything the store ports need.
+  `
+  CREATE TABLE tenants (
+    tenant_id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE console_tokens (
+    token_hash TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX console_tokens_tenant ON console_tokens (tenant_id);
+  CREATE INDEX console_tokens_expiry ON console_tokens (expires_at);
+
+  CREATE TABLE apps (
+    app_id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    app_name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    previous_secret TEXT,
+    previous_secret_valid_until INTEGER,
+    settings_json TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX apps_tenant ON apps (tenant_id, created_at);
+
+  CREATE TABLE users (
+    app_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    avatar_uri TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (app_id, user_id)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE user_tokens (
+    app_id TEXT NOT NULL,
+    token_hash TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    PRIMARY KEY (app_id, token_hash)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX user_tokens_user ON user_tokens (app_id, user_id, expires_at);
+
+  CREATE TABLE chat_groups (
+    app_id TEXT NOT NULL,
+    group_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    avatar_uri TEXT NOT NULL,
+    owner_id TEXT NOT NULL,
+    member_count INTEGER NOT NULL,
+    join_count INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (app_id, group_id)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE group_members (
+    app_id TEXT NOT NULL,
+    group_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    joined_at INTEGER NOT NULL,
+    join_index INTEGER NOT NULL,
+    PRIMARY KEY (app_id, group_id, user_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX group_members_order ON group_members (app_id, group_id, join_index);
+  CREATE INDEX group_members_user ON group_members (app_id, user_id);
+
+  CREATE TABLE conversations (
+    app_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    conversation_type INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    last_msg_id TEXT,
+    last_sender_user_id TEXT,
+    last_message_type INTEGER,
+    last_preview TEXT,
+    last_timestamp INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (app_id, conversation_id)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE messages (
+    app_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    msg_id TEXT NOT NULL,
+    conversation_type INTEGER NOT NULL,
+    sender_user_id TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    message_type INTEGER NOT NULL,
+    content_json TEXT NOT NULL,
+    client_msg_id TEXT,
+    timestamp INTEGER NOT NULL,
+    recalled_at INTEGER,
+    recalled_by TEXT
+  ) STRICT;
+  CREATE UNIQUE INDEX messages_seq ON messages (app_id, conversation_id, seq);
+  CREATE UNIQUE INDEX messages_id ON messages (app_id, msg_id);
+  CREATE UNIQUE INDEX messages_client_id ON messages (app_id, sender_user_id, client_msg_id) WHERE client_msg_id IS NOT NULL;
+
+  CREATE TABLE sessions (
+    app_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    sid TEXT NOT NULL,
+    conversation_type INTEGER NOT NULL,
+    target_id TEXT NOT NULL,
+    read_seq INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (app_id, user_id, conversation_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE UNIQUE INDEX sessions_sid ON sessions (app_id, sid);
+  CREATE INDEX sessions_conversation ON sessions (app_id, conversation_id, user_id);
+  `,
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The database was written by a newer Parley than this one. */
+export class SchemaTooNewError extends Error {
+  override readonly name = 'SchemaTooNewError';
+}
+
+/**
+ * Brings the database to {@link SCHEMA_VERSION}, each step in its own transaction (a crash
+ * mid-migration leaves the previous version, migrated again at the next start). Returns the
+ * versions it applied.
+ */
+export function migrate(db: Database, now: number): number[] {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT');
+  const current = Number(db.pragma('user_version', { simple: true }));
+  if (current > SCHEMA_VERSION) {
+    throw new SchemaTooNewError(
+      `the database has schema version ${current}, newer than this Parley knows (${SCHEMA_VERSION}): run the Parley that wrote it, or a newer one`,
+    );
+  }
+  const applied: number[] = [];
+  for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version - 1]!);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, now);
+      db.pragma(`user_version = ${version}`);
+    })();
+    applied.push(version);
+  }
+  return applied;
+}

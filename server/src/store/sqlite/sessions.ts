@@ -1,0 +1,79 @@
+import type { ConversationType } from '@parley/sdk/protocol';
+import type { SessionRepo } from '../ports.js';
+import type { SessionRecord } from '../records.js';
+import { toSession, type SessionRow } from './rows.js';
+import { jsonList, type Sql } from './sql.js';
+
+/** Users' sessions (read marks) of one app: one row per user and conversation. */
+export class SqliteSessionRepo implements SessionRepo {
+  constructor(
+    private readonly appId: string,
+    private readonly sql: Sql,
+  ) {}
+
+  async ensure(input: Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number }): Promise<SessionRecord> {
+    const params = { appId: this.appId, userId: input.userId, conversationId: input.conversationId };
+    // Nearly every call finds the session (each private send ensures both sides): read first.
+    const existing = this.#get(params);
+    if (existing) return toSession(existing);
+    this.sql.run(
+      `INSERT INTO sessions (app_id, user_id, conversation_id, sid, conversation_type, target_id, read_seq, created_at)
+       VALUES (@appId, @userId, @conversationId, @sid, @conversationType, @targetId, @readSeq, @createdAt)
+       ON CONFLICT (app_id, user_id, conversation_id) DO NOTHING`,
+      { ...params, sid: input.sid, conversationType: input.conversationType, targetId: input.targetId, readSeq: input.initialReadSeq, createdAt: input.createdAt },
+    );
+    return toSession(this.#get(params)!);
+  }
+
+  async get(userId: string, conversationId: string): Promise<SessionRecord | null> {
+    const row = this.#get({ appId: this.appId, userId, conversationId });
+    return row ? toSession(row) : null;
+  }
+
+  async getBySid(userId: string, sid: string): Promise<SessionRecord | null> {
+    const row = this.sql.get<SessionRow>('SELECT * FROM sessions WHERE app_id = @appId AND sid = @sid AND user_id = @userId', { appId: this.appId, sid, userId });
+    return row ? toSession(row) : null;
+  }
+
+  async listForUser(userId: string, conversationType?: ConversationType): Promise<SessionRecord[]> {
+    const rows = this.sql.all<SessionRow>(
+      'SELECT * FROM sessions WHERE app_id = @appId AND user_id = @userId AND (@conversationType IS NULL OR conversation_type = @conversationType)',
+      { appId: this.appId, userId, conversationType: conversationType ?? null },
+    );
+    return rows.map(toSession);
+  }
+
+  async usersWithSessionIn(conversationIds: readonly string[], userIds: readonly string[]): Promise<Set<string>> {
+    if (conversationIds.length === 0 || userIds.length === 0) return new Set();
+    const rows = this.sql.all<{ user_id: string }>(
+      `SELECT DISTINCT user_id FROM sessions WHERE app_id = @appId
+         AND conversation_id IN (SELECT value FROM json_each(@conversationIds)) AND user_id IN (SELECT value FROM json_each(@userIds))`,
+      { appId: this.appId, conversationIds: jsonList(conversationIds), userIds: jsonList(userIds) },
+    );
+    return new Set(rows.map((row) => row.user_id));
+  }
+
+  async advanceRead(userId: string, conversationId: string, seq: number): Promise<SessionRecord | null> {
+    const row = this.sql.get<SessionRow>(
+      'UPDATE sessions SET read_seq = max(read_seq, @seq) WHERE app_id = @appId AND user_id = @userId AND conversation_id = @conversationId RETURNING *',
+      { appId: this.appId, userId, conversationId, seq },
+    );
+    return row ? toSession(row) : null;
+  }
+
+  async deleteForConversation(conversationId: string, userIds?: readonly string[]): Promise<void> {
+    if (userIds === undefined) {
+      this.sql.run('DELETE FROM sessions WHERE app_id = @appId AND conversation_id = @conversationId', { appId: this.appId, conversationId });
+      return;
+    }
+    if (userIds.length === 0) return;
+    this.sql.run(
+      'DELETE FROM sessions WHERE app_id = @appId AND conversation_id = @conversationId AND user_id IN (SELECT value FROM json_each(@userIds))',
+      { appId: this.appId, conversationId, userIds: jsonList(userIds) },
+    );
+  }
+
+  #get(key: { appId: string; userId: string; conversationId: string }): SessionRow | undefined {
+    return this.sql.get<SessionRow>('SELECT * FROM sessions WHERE app_id = @appId AND user_id = @userId AND conversation_id = @conversationId', key);
+  }
+}

@@ -1,0 +1,91 @@
+import { ConversationType, GroupRole, MessageType, type AppSettings, type MessageContent } from '@parley/sdk/protocol';
+import { z } from 'zod';
+import { appSettingsPatch } from '../schemas/console-api.js';
+import { jsonValue } from '../schemas/content.js';
+import type { TransferCollection, TransferInput } from '../store/transfer.js';
+
+/**
+ * One schema per line of an export file: an import validates every line before anything of its
+ * batch is written, so a hand-edited or truncated file is refused with the file and line, never
+ * half-written into a store as records the domain cannot read.
+ */
+
+const id = z.string().min(1).max(256);
+const millis = z.number().int().nonnegative();
+const seq = z.number().int().nonnegative();
+const conversationType = z.literal(Object.values(ConversationType));
+const messageType = z.literal(Object.values(MessageType));
+const inApp = { appId: id };
+
+const settings = appSettingsPatch.required() satisfies z.ZodType<AppSettings>;
+const jsonObject = z.record(z.string(), jsonValue);
+/** Any JSON object: stored content is the tenant's own (and `{}` once recalled), checked when it was sent. */
+const content = z.custom<MessageContent>((value) => jsonObject.safeParse(value).success, 'must be a JSON object');
+
+export const TRANSFER_SCHEMAS: { [C in TransferCollection]: z.ZodType<TransferInput[C]> } = {
+  tenants: z.strictObject({ tenantId: id, email: z.string().min(3).max(320), passwordHash: z.string().min(1).max(1024), createdAt: millis }),
+  consoleTokens: z.strictObject({ tokenHash: id, tenantId: id, createdAt: millis, expiresAt: millis }),
+  apps: z.strictObject({
+    appId: id,
+    tenantId: id,
+    appName: z.string().max(1000),
+    description: z.string().max(10_000),
+    secret: z.string().min(1).max(1000),
+    previousSecret: z.string().max(1000).nullable(),
+    previousSecretValidUntil: millis.nullable(),
+    settings,
+    createdAt: millis,
+    updatedAt: millis,
+  }),
+  users: z.strictObject({ ...inApp, userId: id, name: z.string().max(1000), avatarUri: z.string().max(10_000), createdAt: millis, updatedAt: millis }),
+  userTokens: z.strictObject({ ...inApp, tokenHash: id, userId: id, createdAt: millis, expiresAt: millis, revokedAt: millis.nullable() }),
+  groups: z.strictObject({
+    ...inApp,
+    groupId: id,
+    name: z.string().max(1000),
+    avatarUri: z.string().max(10_000),
+    ownerId: id,
+    memberCount: z.number().int().nonnegative(),
+    joinCount: z.number().int().nonnegative(),
+    version: z.number().int().nonnegative(),
+    createdAt: millis,
+    updatedAt: millis,
+  }),
+  groupMembers: z.strictObject({ ...inApp, groupId: id, userId: id, role: z.enum(Object.values(GroupRole)), joinedAt: millis, joinIndex: z.number().int().nonnegative() }),
+  conversations: z.strictObject({
+    ...inApp,
+    conversationId: id,
+    conversationType,
+    lastSeq: seq,
+    lastMessage: z
+      .strictObject({ msgId: id, seq, senderUserId: id, messageType, preview: z.string().max(10_000), timestamp: millis })
+      .nullable(),
+    createdAt: millis,
+    updatedAt: millis,
+  }),
+  messages: z.strictObject({
+    ...inApp,
+    msgId: id,
+    conversationId: id,
+    seq: z.number().int().positive(),
+    conversationType,
+    senderUserId: id,
+    targetId: id,
+    messageType,
+    content,
+    clientMsgId: id.nullable(),
+    timestamp: millis,
+    recall: z.strictObject({ by: id.nullable(), at: millis }).nullable(),
+    preview: z.string().max(10_000),
+  }),
+  sessions: z.strictObject({
+    ...inApp,
+    sid: id,
+    userId: id,
+    conversationId: id,
+    conversationType,
+    targetId: id,
+    readSeq: seq,
+    createdAt: millis,
+  }),
+};

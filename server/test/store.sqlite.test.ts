@@ -1,0 +1,173 @@
+import { ConversationType, GroupRole } from '@parley/sdk/protocol';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../src/store/ports.js';
+import { DataDirectoryInUseError } from '../src/store/sqlite/lock.js';
+import { SCHEMA_VERSION } from '../src/store/sqlite/schema.js';
+import { DataDirectoryError, openSqliteStore, type SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { storeContract } from './store.contract.js';
+import { messageDraft } from './support/store-fixtures.js';
+
+/** Every test gets a data directory of its own, closed and removed after it. */
+const opened: { store: SqliteStore; dir: string }[] = [];
+
+afterEach(async () => {
+  for (const { store, dir } of opened.splice(0)) {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+async function freshStore(): Promise<SqliteStore> {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-sqlite-'));
+  const store = await openSqliteStore(dir);
+  opened.push({ store, dir });
+  return store;
+}
+
+storeContract('sqlite', freshStore);
+
+describe('SQLite store', () => {
+  it('keeps what it stored across a close and a reopen of its directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-sqlite-'));
+    try {
+      const first = await openSqliteStore(dir);
+      await first.tenants.insert({ tenantId: 't1', email: 'a@x.io', passwordHash: 'h', createdAt: 1 });
+      const { message } = await first.forApp('app').conversations.append(messageDraft({ clientMsgId: 'k' }));
+      await first.close();
+      const second = await openSqliteStore(dir);
+      opened.push({ store: second, dir });
+      expect(await second.tenants.getByEmail('a@x.io')).toMatchObject({ tenantId: 't1' });
+      expect(await second.forApp('app').conversations.findByClientMsgId('a', 'k')).toEqual(message);
+      expect((await second.forApp('app').conversations.append(messageDraft())).message.seq).toBe(2);
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+  });
+
+  it('records its schema version once, and refuses a database from a newer Parley', async () => {
+    const store = await freshStore();
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(store.db.prepare('SELECT version FROM schema_migrations').all()).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })));
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    store.db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    const { dataDir } = store;
+    await store.close();
+    opened.splice(0);
+    try {
+      await expect(openSqliteStore(dataDir)).rejects.toThrow(/schema version 2, newer than this Parley knows/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves one process per data directory: a second store on it is refused, and may open once the first closed', async () => {
+    const store = await freshStore();
+    const refusal = openSqliteStore(store.dataDir);
+    await expect(refusal).rejects.toBeInstanceOf(DataDirectoryInUseError);
+    await expect(refusal).rejects.toThrow(new RegExp(`in use by another Parley process \\(pid ${process.pid}\\).*MONGODB_URL`));
+    await store.close();
+    const next = await openSqliteStore(store.dataDir);
+    opened.push({ store: next, dir: store.dataDir });
+    expect(await next.ping()).toBeUndefined();
+  });
+
+  it('says so when the data directory cannot be created', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'parley-sqlite-'));
+    try {
+      writeFileSync(join(parent, 'a-file'), '');
+      await expect(openSqliteStore(join(parent, 'a-file', 'data'))).rejects.toBeInstanceOf(DataDirectoryError);
+      await expect(openSqliteStore(join(parent, 'a-file', 'data'))).rejects.toThrow(/cannot be created or written.*set DATA_DIR/);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('purges a large app in batches, leaving other apps whole', async () => {
+    const store = await freshStore();
+    const big = store.forApp('big');
+    for (let i = 0; i < 2500; i++) await big.conversations.append(messageDraft({ conversationId: `p:a:${i % 3}` }));
+    await store.forApp('other').conversations.append(messageDraft());
+    await big.purge();
+    expect(await big.conversations.listMessages('p:a:0', { limit: 10 })).toEqual([]);
+    expect(await store.forApp('other').conversations.listMessages('p:a:b', { limit: 10 })).toHaveLength(1);
+  });
+
+  it('folds the write-ahead log back into the database off the event loop, so the log stays bounded while writes go on', async () => {
+    const store = await freshStore();
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const scope = store.forApp('app');
+    const databaseBytes = () => statSync(store.file).size;
+    const before = databaseBytes();
+    const logFrames = () => (store.db.pragma('wal_checkpoint(NOOP)') as { log: number }[])[0]!.log;
+    let written = 0;
+    // Writes keep coming (turns of the event loop between them, as in a server) until the
+    // checkpoints have moved pages into the database file and started the log again.
+    await expect
+      .poll(
+        async () => {
+          for (let i = 0; i < 200; i++) await scope.conversations.append(messageDraft({ conversationId: `p:a:${written++ % 50}` }));
+          return databaseBytes() > before && logFrames() < written;
+        },
+        { timeout: 20_000, interval: 1 },
+      )
+      .toBe(true);
+    expect((await scope.conversations.listAfter('p:a:0', 0, 1000)).length).toBe(Math.ceil(written / 50));
+  });
+
+  it('reports a full disk as unavailable (retryable), rolls the write back whole, and keeps reading', async () => {
+    const store = await freshStore();
+    const scope = store.forApp('app');
+    await scope.conversations.append(messageDraft());
+    // A database that may not grow: what a full disk looks like to SQLite.
+    store.db.pragma(`max_page_count = ${Number(store.db.pragma('page_count', { simple: true }))}`);
+    const big = { content: 'x'.repeat(64 * 1024) };
+    await expect(scope.conversations.append(messageDraft({ content: big }))).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect((await scope.conversations.get('p:a:b'))?.lastSeq).toBe(1);
+    expect(await scope.conversations.listAfter('p:a:b', 0, 10)).toHaveLength(1);
+    store.db.pragma('max_page_count = 1073741823');
+    expect((await scope.conversations.append(messageDraft({ content: big }))).message.seq).toBe(2);
+  });
+
+  it('answers the hot queries from an index, never a scan of a table', async () => {
+    const store = await freshStore();
+    const plans: string[] = [];
+    const original = store.db.prepare.bind(store.db);
+    // Every statement the repositories prepare is explained, with placeholder parameters.
+    store.db.prepare = ((source: string) => {
+      if (/^\s*(SELECT|UPDATE|DELETE)/i.test(source) && !/count\(\*\)/i.test(source)) {
+        const rows = original(`EXPLAIN QUERY PLAN ${source}`).all(placeholders(source)) as { detail: string }[];
+        plans.push(...rows.map((row) => `${row.detail}  <-  ${source.replace(/\s+/g, ' ').slice(0, 90)}`));
+      }
+      return original(source);
+    }) as typeof store.db.prepare;
+    const scope = store.forApp('app');
+    await scope.conversations.append(messageDraft({ clientMsgId: 'k' }));
+    await scope.conversations.listMessages('p:a:b', { limit: 20, beforeSeq: 5 });
+    await scope.conversations.listAfter('p:a:b', 0, 20);
+    await scope.conversations.getMany(['p:a:b']);
+    await scope.conversations.recall((await scope.conversations.listAfter('p:a:b', 0, 1))[0]!.msgId, { by: 'a', at: 2 }, 'r');
+    await scope.sessions.ensure({ sid: 's', userId: 'a', conversationId: 'p:a:b', conversationType: ConversationType.PRIVATE, targetId: 'b', initialReadSeq: 0, createdAt: 1 });
+    await scope.sessions.listForUser('a');
+    await scope.sessions.usersWithSessionIn(['p:a:b'], ['a', 'b']);
+    await scope.sessions.advanceRead('a', 'p:a:b', 1);
+    await scope.groups.insert({ groupId: 'g', name: 'g', avatarUri: '', ownerId: 'a', memberCount: 1, joinCount: 1, version: 1, createdAt: 1, updatedAt: 1 }, [
+      { userId: 'a', role: GroupRole.OWNER, joinedAt: 1, joinIndex: 0 },
+    ]);
+    await scope.groups.getMembers('g', ['a']);
+    await scope.groups.listMembers('g', { offset: 0, limit: 50 });
+    await scope.groups.groupIdsOf('a');
+    await scope.tokens.insert({ tokenHash: 'h', userId: 'a', createdAt: 1, expiresAt: 100, revokedAt: null }, 1);
+    await scope.tokens.revokeAllForUser('a', 2);
+    expect(plans.length).toBeGreaterThan(10);
+    expect(plans.filter((plan) => /^SCAN (?!json_each)/.test(plan))).toEqual([]);
+  });
+});
+
+/** A null for every named parameter of `source`: enough for the planner. */
+function placeholders(source: string): Record<string, null> {
+  return Object.fromEntries([...source.matchAll(/@(\w+)/g)].map((match) => [match[1]!, null]));
+}

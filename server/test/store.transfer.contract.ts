@@ -1,0 +1,353 @@
+import { ConversationType, GroupRole, MessageType } from '@parley/sdk/protocol';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { domainSettings } from '../src/compose.js';
+import { loadConfig } from '../src/config.js';
+import { newObjectId } from '../src/domain/ids.js';
+import { previewOf, RECALLED_PREVIEW } from '../src/domain/messages/preview.js';
+import { DuplicateKeyError, type AppScope, type MessageDraft, type Store } from '../src/store/ports.js';
+import type { AppRecord, ConsoleTokenRecord, GroupRecord, TenantRecord } from '../src/store/records.js';
+import {
+  TRANSFER_BATCH,
+  TRANSFER_COLLECTIONS,
+  type TransferCollection,
+  type TransferInput,
+  type TransferRecords,
+  type TransferScope,
+} from '../src/store/transfer.js';
+import { messageDraft } from './support/store-fixtures.js';
+
+/** Every collection's rows, as one read of the transfer port gives them. */
+type Rows = { [C in TransferCollection]: TransferRecords[C][] };
+/** What an import writes: the rows, each message with its conversation-list text. */
+type Input = { [C in TransferCollection]: TransferInput[C][] };
+
+const EVERYTHING: TransferScope = {};
+const APP_A: TransferScope = { appId: 'appA' };
+
+const tenantOne: TenantRecord = { tenantId: 't1', email: 'one@x.io', passwordHash: 'hash-1', createdAt: 1 };
+const tenantTwo: TenantRecord = { tenantId: 't2', email: 'two@x.io', passwordHash: 'hash-2', createdAt: 2 };
+const consoleToken: ConsoleTokenRecord = { tokenHash: 'console-1', tenantId: 't1', createdAt: 10, expiresAt: 10_000_000 };
+/** The collections of app data, every row of which names its app. */
+const APP_DATA = ['users', 'userTokens', 'groups', 'groupMembers', 'conversations', 'messages', 'sessions'] as const;
+const USERS = ['a', 'b', 'c'] as const;
+const CONVERSATIONS = ['p:a:b', 'g:crew'] as const;
+
+/**
+ * The conformance suite of the transfer port (export, import and moving between stores): what
+ * one store reads out and another writes in must read back through the ports exactly as it
+ * did in the first, and carry on from there (seqs, idempotent resends, group versions).
+ */
+export function transferContract(name: string, open: () => Promise<Store>): void {
+  describe(`${name} store transfer`, () => {
+    let source: Store;
+    beforeEach(async () => {
+      source = await open();
+      await fill(source);
+    });
+
+    it('a store filled from another\'s rows reads back through every port method as the source does', async () => {
+      const expected = await portView(source);
+      // Not a comparison of two empty stores: the fixture's history is there to compare.
+      expect(expected.appA.members.map((member) => [member.userId, member.joinIndex])).toEqual([['a', 0], ['b', 1], ['c', 3]]);
+      expect(expected.appA.conversations.get('p:a:b')).toMatchObject({ lastSeq: 3, lastMessage: { preview: RECALLED_PREVIEW } });
+      expect(expected.appA.byClientMsgId?.seq).toBe(1);
+
+      const target = await open();
+      // Rows in reverse: adapters read in their own order (by key, by join order), so a writer
+      // must not depend on getting them in the order it would have stored them.
+      await load(target, await readEverything(source, EVERYTHING), { reversed: true });
+      expect(await portView(target)).toEqual(expected);
+    });
+
+    it('an imported store carries on: the next message takes lastSeq + 1, a resend finds its original, the group its version', async () => {
+      const target = await open();
+      await load(target, await readEverything(source, EVERYTHING));
+      const scope = target.forApp('appA');
+      const original = await source.forApp('appA').conversations.findByClientMsgId('a', 'k1');
+
+      expect((await send(scope, { conversationId: 'p:a:b' })).message.seq).toBe(4);
+      expect((await scope.conversations.get('p:a:b'))?.lastSeq).toBe(4);
+      expect((await send(scope, groupMessage('a', { content: 'still here' }))).message.seq).toBe(4);
+
+      const resent = await send(scope, { clientMsgId: 'k1', content: { content: 'hello again' } });
+      expect(resent).toMatchObject({ created: false, message: { msgId: original?.msgId, seq: 1, content: { content: 'hello' } } });
+      // The key is the sender's: another sender's k1 is a new message.
+      expect((await send(scope, { senderUserId: 'b', targetId: 'a', clientMsgId: 'k1' })).created).toBe(true);
+
+      const crew = (await scope.groups.get('crew'))!;
+      expect(await scope.groups.replace({ ...crew, memberCount: 2, version: crew.version + 1 }, crew.version, { remove: ['c'] })).toBe(true);
+      expect((await scope.groups.listMembers('crew')).map((member) => member.userId)).toEqual(['a', 'b']);
+      expect(await scope.groups.groupIdsOf('c')).toEqual([]);
+    });
+
+    it('writing the same rows again changes nothing, so an interrupted import is finished by running it again', async () => {
+      const rows = await readEverything(source, EVERYTHING);
+      const target = await open();
+      await load(target, rows);
+      await load(target, rows);
+      expect(sortedRows(await readEverything(target, EVERYTHING))).toEqual(sortedRows(rows));
+      expect(await portView(target)).toEqual(await portView(source));
+    });
+
+    it('reading an imported store gives the rows it was written with', async () => {
+      const rows = await readEverything(source, EVERYTHING);
+      const target = await open();
+      await load(target, rows);
+      expect(sortedRows(await readEverything(target, EVERYTHING))).toEqual(sortedRows(rows));
+    });
+
+    it('leaves out what the port reads as absent: a dismissed group and its members', async () => {
+      const rows = await readEverything(source, EVERYTHING);
+      expect(rows.groups.map((group) => group.groupId)).toEqual(['crew']);
+      expect(rows.groupMembers.every((member) => member.groupId === 'crew')).toBe(true);
+    });
+
+    it('one app\'s read holds the app, its tenant and its data, and nothing of another app or any console login', async () => {
+      const whole = await readEverything(source, EVERYTHING);
+      const one = await readEverything(source, APP_A);
+      expect(one.tenants).toEqual([tenantOne]);
+      expect(one.consoleTokens).toEqual([]);
+      expect(one.apps.map((app) => app.appId)).toEqual(['appA']);
+      for (const collection of APP_DATA) {
+        const appA = whole[collection].filter((row: { appId: string }) => row.appId === 'appA');
+        expect(appA.length, collection).toBeGreaterThan(0);
+        expect(sortedBy([...one[collection]], canonical), collection).toEqual(sortedBy(appA, canonical));
+      }
+
+      const target = await open();
+      await load(target, one);
+      expect((await portView(target)).appA).toEqual((await portView(source)).appA);
+      expect(await target.apps.get('appB')).toBeNull();
+      expect(await target.tenants.get('t2')).toBeNull();
+      expect(await target.consoleTokens.findByHash(consoleToken.tokenHash)).toBeNull();
+      expect(await target.forApp('appB').users.count()).toBe(0);
+      expect(await target.forApp('appB').conversations.get('p:a:b')).toBeNull();
+    });
+
+    it('an app that does not exist reads as nothing at all', async () => {
+      const rows = await readEverything(source, { appId: 'nope' });
+      expect(TRANSFER_COLLECTIONS.filter((collection) => rows[collection].length > 0)).toEqual([]);
+    });
+
+    it('reads in batches of at most TRANSFER_BATCH, and an import writing batch by batch gets every row', async () => {
+      // Written in one call: as many upserts one by one take seconds on a database.
+      const extra = Array.from({ length: TRANSFER_BATCH + 1 }, (_, i) => ({ appId: 'appB', userId: `u${i}`, name: `u${i}`, avatarUri: '', createdAt: 1, updatedAt: 1 }));
+      await source.transfer.write('users', extra);
+      const many = source.forApp('appB');
+      const target = await open();
+      const sizes: number[] = [];
+      for await (const batch of source.transfer.read('users', EVERYTHING)) {
+        sizes.push(batch.length);
+        await target.transfer.write('users', batch);
+      }
+      expect(sizes.length).toBeGreaterThan(1);
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(TRANSFER_BATCH);
+      expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(USERS.length + 1 + TRANSFER_BATCH + 1);
+      expect(await target.forApp('appB').users.count()).toBe(TRANSFER_BATCH + 2);
+      expect(await target.forApp('appB').users.get(`u${TRANSFER_BATCH}`)).toEqual(await many.users.get(`u${TRANSFER_BATCH}`));
+    });
+
+    it('messages written before their conversation make it readable, and its row then replaces the summary', async () => {
+      const rows = await readEverything(source, EVERYTHING);
+      const input = inputOf(rows);
+      const target = await open();
+      for (const collection of ['tenants', 'apps', 'users', 'messages'] as const) await writeRows(target, input, collection);
+      expect(await target.forApp('appA').conversations.get('p:a:b')).toMatchObject({
+        lastSeq: 3,
+        lastMessage: { seq: 3, preview: RECALLED_PREVIEW },
+      });
+      expect((await target.forApp('appA').conversations.listAfter('p:a:b', 0, 10)).map((message) => message.seq)).toEqual([1, 2, 3]);
+
+      await load(target, rows);
+      expect(await portView(target)).toEqual(await portView(source));
+    });
+
+    it('a tenant row replaces the tenant with its id, and is refused when another tenant has its email', async () => {
+      const target = await open();
+      await load(target, await readEverything(source, EVERYTHING));
+
+      await target.transfer.write('tenants', [{ ...tenantOne, email: 'moved@x.io' }]);
+      expect((await target.tenants.getByEmail('moved@x.io'))?.tenantId).toBe('t1');
+      expect(await target.tenants.getByEmail(tenantOne.email)).toBeNull();
+
+      await expect(target.transfer.write('tenants', [{ ...tenantTwo, tenantId: 't9' }])).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await target.tenants.get('t9')).toBeNull();
+      expect((await target.tenants.getByEmail(tenantTwo.email))?.tenantId).toBe('t2');
+    });
+  });
+}
+
+/** Two tenants with an app each; in appA a history with every kind of record the transfer carries. */
+async function fill(store: Store): Promise<void> {
+  await store.tenants.insert(tenantOne);
+  await store.tenants.insert(tenantTwo);
+  await store.consoleTokens.insert(consoleToken);
+  await store.apps.insert(app('appA', 't1'));
+  await store.apps.insert(app('appB', 't2'));
+
+  const scope = store.forApp('appA');
+  for (const [i, userId] of USERS.entries()) await scope.users.upsert({ userId, name: `User ${userId}`, avatarUri: `https://x.io/${userId}.png` }, 100 + i);
+  await scope.users.upsert({ userId: 'a', name: 'Renamed', avatarUri: '' }, 150);
+  await scope.tokens.insert({ tokenHash: 'user-a', userId: 'a', createdAt: 100, expiresAt: 10_000_000, revokedAt: null }, 100);
+  await scope.tokens.insert({ tokenHash: 'user-b', userId: 'b', createdAt: 100, expiresAt: 10_000_000, revokedAt: null }, 100);
+  await scope.tokens.revokeAllForUser('b', 200);
+
+  // crew: a owns it, b becomes admin, c leaves and joins again (going last, joinIndex 3).
+  const crew: GroupRecord = { groupId: 'crew', name: 'Crew', avatarUri: '', ownerId: 'a', memberCount: 3, joinCount: 3, version: 1, createdAt: 300, updatedAt: 300 };
+  await scope.groups.insert(crew, USERS.map((userId, joinIndex) => ({ userId, role: joinIndex === 0 ? GroupRole.OWNER : GroupRole.MEMBER, joinedAt: 300, joinIndex })));
+  await scope.groups.replace({ ...crew, memberCount: 2, version: 2, updatedAt: 310 }, 1, { remove: ['c'] });
+  await scope.groups.replace({ ...crew, memberCount: 3, joinCount: 4, version: 3, updatedAt: 320 }, 2, {
+    add: [{ userId: 'c', role: GroupRole.MEMBER, joinedAt: 320, joinIndex: 3 }],
+    roles: [{ userId: 'b', role: GroupRole.ADMIN }],
+  });
+  await scope.groups.insert({ ...crew, groupId: 'gone', memberCount: 1, joinCount: 1 }, [{ userId: 'a', role: GroupRole.OWNER, joinedAt: 300, joinIndex: 0 }]);
+  await scope.groups.delete('gone');
+
+  await send(scope, { content: { content: 'hello' }, clientMsgId: 'k1', timestamp: 1001 });
+  await send(scope, { senderUserId: 'b', targetId: 'a', content: { content: 'hi there', extra: { nested: [1, [2]], 'dotted.key': true } }, timestamp: 1002 });
+  const { message: oops } = await send(scope, { content: { content: 'oops' }, timestamp: 1003 });
+  await scope.conversations.recall(oops.msgId, { by: 'a', at: 1004 }, RECALLED_PREVIEW);
+  await send(scope, groupMessage('a', { content: 'welcome' }));
+  await send(scope, { ...groupMessage('b', { uri: 'https://x.io/cat.png' }), messageType: MessageType.IMAGE });
+  await send(scope, groupMessage('c', { content: 'back again' }));
+
+  const session = (userId: string, conversationId: string, targetId: string) =>
+    scope.sessions.ensure({
+      sid: newObjectId(),
+      userId,
+      conversationId,
+      conversationType: conversationId.startsWith('g:') ? ConversationType.GROUP : ConversationType.PRIVATE,
+      targetId,
+      initialReadSeq: 0,
+      createdAt: 500,
+    });
+  await session('a', 'p:a:b', 'b');
+  await session('b', 'p:a:b', 'a');
+  for (const userId of USERS) await session(userId, 'g:crew', 'crew');
+  await scope.sessions.advanceRead('a', 'p:a:b', 3);
+  await scope.sessions.advanceRead('c', 'g:crew', 2);
+
+  // appB uses the same ids: only the app tells them apart.
+  const other = store.forApp('appB');
+  await other.users.upsert({ userId: 'a', name: 'Another a', avatarUri: '' }, 100);
+  await send(other, { content: { content: 'in appB' } });
+  await other.sessions.ensure({ sid: newObjectId(), userId: 'a', conversationId: 'p:a:b', conversationType: ConversationType.PRIVATE, targetId: 'b', initialReadSeq: 0, createdAt: 500 });
+}
+
+function app(appId: string, tenantId: string): AppRecord {
+  return {
+    appId,
+    tenantId,
+    appName: `App ${appId}`,
+    description: 'moved between stores',
+    secret: `secret-${appId}`,
+    previousSecret: 'old-secret',
+    previousSecretValidUntil: 5000,
+    settings: { ...domainSettings(loadConfig({})).defaultAppSettings, maxGroupMembers: 50 },
+    createdAt: 1,
+    updatedAt: 2,
+  };
+}
+
+/** Appends as the domain does: the preview computed from the content. */
+function send(scope: AppScope, overrides: Partial<MessageDraft>) {
+  const draft = messageDraft(overrides);
+  return scope.conversations.append({ ...draft, preview: previewOf(draft.messageType, draft.content) });
+}
+
+function groupMessage(senderUserId: string, content: MessageDraft['content']): Partial<MessageDraft> {
+  return { conversationId: 'g:crew', conversationType: ConversationType.GROUP, senderUserId, targetId: 'crew', content, timestamp: 2000 };
+}
+
+/** Everything the domain can read of the fixture, through the port methods. */
+async function portView(store: Store) {
+  return {
+    tenants: [await store.tenants.get('t1'), await store.tenants.get('t2'), await store.tenants.getByEmail(tenantOne.email), await store.tenants.getByEmail(tenantTwo.email)],
+    consoleToken: await store.consoleTokens.findByHash(consoleToken.tokenHash),
+    apps: [await store.apps.get('appA'), await store.apps.get('appB'), await store.apps.listByTenant('t1'), await store.apps.listByTenant('t2')],
+    appA: await appView(store.forApp('appA')),
+    appB: await appView(store.forApp('appB')),
+  };
+}
+
+async function appView(scope: AppScope) {
+  const conversations = await scope.conversations.getMany(CONVERSATIONS);
+  const history = await Promise.all(CONVERSATIONS.map((id) => scope.conversations.listMessages(id, { limit: 10 })));
+  const sessions = await Promise.all(USERS.map(async (userId) => sortedBy(await scope.sessions.listForUser(userId), (s) => s.conversationId)));
+  return {
+    users: await scope.users.getMany(USERS),
+    userCount: await scope.users.count(),
+    tokens: [await scope.tokens.findByHash('user-a'), await scope.tokens.findByHash('user-b')],
+    groups: await scope.groups.getMany(['crew', 'gone']),
+    groupCount: await scope.groups.count(),
+    members: await scope.groups.listMembers('crew'),
+    memberPage: await scope.groups.listMembers('crew', { offset: 1, limit: 1 }),
+    membership: await scope.groups.getMembers('crew', USERS),
+    firstAdmin: await scope.groups.firstMember('crew', { role: GroupRole.ADMIN, excluding: [] }),
+    groupsOf: await Promise.all(USERS.map(async (userId) => (await scope.groups.groupIdsOf(userId)).sort())),
+    conversations,
+    each: await Promise.all(CONVERSATIONS.map((id) => scope.conversations.get(id))),
+    history,
+    olderPage: await Promise.all(CONVERSATIONS.map((id) => scope.conversations.listMessages(id, { beforeSeq: 3, limit: 1 }))),
+    after: await Promise.all(CONVERSATIONS.map((id) => scope.conversations.listAfter(id, 1, 10))),
+    byMsgId: await Promise.all(history.flat().map((message) => scope.conversations.getMessage(message.msgId))),
+    byClientMsgId: await scope.conversations.findByClientMsgId('a', 'k1'),
+    sessions,
+    session: await Promise.all(USERS.map((userId) => scope.sessions.get(userId, 'p:a:b'))),
+    bySid: await Promise.all(sessions.flat().map((session) => scope.sessions.getBySid(session.userId, session.sid))),
+    withSession: await scope.sessions.usersWithSessionIn(['p:a:b'], USERS),
+  };
+}
+
+async function readAll<C extends TransferCollection>(store: Store, collection: C, scope: TransferScope): Promise<TransferRecords[C][]> {
+  const rows: TransferRecords[C][] = [];
+  for await (const batch of store.transfer.read(collection, scope)) rows.push(...batch);
+  return rows;
+}
+
+async function readEverything(store: Store, scope: TransferScope): Promise<Rows> {
+  return {
+    tenants: await readAll(store, 'tenants', scope),
+    consoleTokens: await readAll(store, 'consoleTokens', scope),
+    apps: await readAll(store, 'apps', scope),
+    users: await readAll(store, 'users', scope),
+    userTokens: await readAll(store, 'userTokens', scope),
+    groups: await readAll(store, 'groups', scope),
+    groupMembers: await readAll(store, 'groupMembers', scope),
+    conversations: await readAll(store, 'conversations', scope),
+    messages: await readAll(store, 'messages', scope),
+    sessions: await readAll(store, 'sessions', scope),
+  };
+}
+
+/** The rows with each message's preview, as an import computes it (the domain's text, or the recalled one). */
+function inputOf(rows: Rows): Input {
+  return { ...rows, messages: rows.messages.map((message) => ({ ...message, preview: message.recall ? RECALLED_PREVIEW : previewOf(message.messageType, message.content) })) };
+}
+
+/** Writes every collection in the port's order, as an import does. */
+async function load(store: Store, rows: Rows, options: { reversed?: boolean } = {}): Promise<void> {
+  const input = inputOf(rows);
+  for (const collection of TRANSFER_COLLECTIONS) await writeRows(store, input, collection, options);
+}
+
+async function writeRows<C extends TransferCollection>(store: Store, input: Input, collection: C, options: { reversed?: boolean } = {}): Promise<void> {
+  const rows: readonly TransferInput[C][] = input[collection];
+  await store.transfer.write(collection, options.reversed ? [...rows].reverse() : rows);
+}
+
+/** Each collection's rows in one order whatever order the adapter reads them in (the port promises none). */
+function sortedRows(rows: Rows): Record<string, unknown[]> {
+  return Object.fromEntries(TRANSFER_COLLECTIONS.map((collection) => [collection, sortedBy<unknown>([...rows[collection]], canonical)]));
+}
+
+function sortedBy<T>(items: T[], keyOf: (item: T) => string): T[] {
+  return items.sort((x, y) => (keyOf(x) < keyOf(y) ? -1 : keyOf(x) > keyOf(y) ? 1 : 0));
+}
+
+/** JSON with every object's keys sorted: the same text for equal records whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : 1))) : inner,
+  );
+}
