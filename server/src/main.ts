@@ -24,7 +24,6 @@ async function main(): Promise<void> {
 
   const logger = createLogger(config.logLevel);
   const clock = systemClock;
-  lowerHelperThreadPriority(config.helperThreadNice, logger);
   // Before the adapters, so Redis errors from their first connection on are counted.
   const metrics = new Metrics({ processMetrics: config.metricsToken !== null });
   // Connected (and indexes created) before the port opens: a server that cannot reach its store
@@ -39,6 +38,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // After the adapters, whose threads (the SQLite store's checkpoint worker) are helpers too.
+  lowerHelperThreadPriority(config.helperThreadNice, logger);
   const server = composeServer(config, { ...adapters, clock, logger, metrics });
   const address = await server.listen();
   const shownHost = ['0.0.0.0', '::'].includes(address.address) ? 'localhost' : address.address;
