@@ -11,7 +11,7 @@ import { clientKeyOf, contentJsonOf, type MessageDoc } from '../src/store/mongo/
 import { INDEXES } from '../src/store/mongo/indexes.js';
 import { openMongoStore, type MongoStore } from '../src/store/mongo/mongo-store.js';
 import { storeContract } from './store.contract.js';
-import { transferContract } from './store.transfer.contract.js';
+import { fill, load, readEverything, transferContract } from './store.transfer.contract.js';
 import { isFerretDb, serviceUrl } from './support/services.js';
 import { messageDraft } from './support/store-fixtures.js';
 
@@ -239,6 +239,65 @@ describe.skipIf(!url)(`MongoDB store (MONGODB_URL)${url ? '' : ` — ${SKIP_REAS
     });
   });
 
+  describe('transfer', () => {
+    it('an import writes the documents the repositories wrote in the source, internal fields included', async () => {
+      const source = await freshStore();
+      await fill(source);
+      const target = await freshStore();
+      await load(target, await readEverything(source, {}));
+      for (const name of Object.keys(COLLECTION_NAMES) as (keyof Collections)[]) {
+        // Documents the port reads as absent are not carried: a dismissed group's marker, members who left.
+        const carried = name === 'groups' ? { dismissed: false } : name === 'groupMembers' ? { active: true } : {};
+        const expected = await documentsOf(source, name, carried);
+        expect(expected.length, name).toBeGreaterThan(0);
+        if (name !== 'groupMembers') {
+          expect(await documentsOf(target, name, {}), name).toEqual(expected);
+          continue;
+        }
+        // A member's `v` is the version of the change that wrote it last; an import writes them all at the group's version.
+        const withoutVersion = (docs: Document[]) => docs.map(({ v: _v, ...doc }) => doc);
+        const imported = await documentsOf(target, name, {});
+        expect(withoutVersion(imported)).toEqual(withoutVersion(expected));
+        const versionOf = new Map((await rawCollections(target).groups.find({}).toArray()).map((group) => [group.groupId, group.version]));
+        expect(imported.every((doc) => doc['v'] === versionOf.get(doc['groupId']))).toBe(true);
+      }
+    });
+
+    it('reads what the port reads after a crash: a pending group change applied, an interrupted dismissal and delete left out', async () => {
+      const store = await freshStore();
+      const scope = store.forApp('app');
+      const raw = rawCollections(store);
+      const member = (userId: string, joinIndex: number, role: GroupRole = GroupRole.MEMBER): MemberRecord => ({ userId, role, joinedAt: 1, joinIndex });
+      const group = (groupId: string, memberCount: number): GroupRecord => ({
+        groupId, name: groupId, avatarUri: '', ownerId: 'a', memberCount, joinCount: memberCount, version: 1, createdAt: 1, updatedAt: 1,
+      });
+      await scope.groups.insert(group('crew', 1), [member('a', 0, GroupRole.OWNER)]);
+      // The writer adding b died after the group's compare-and-set, before b's member document.
+      await raw.groups.updateOne(
+        { appId: 'app', groupId: 'crew' },
+        { $set: { version: 2, memberCount: 2, joinCount: 2, pending: { version: 2, add: [member('b', 1)], remove: [], roles: [], removeAll: false } } },
+      );
+      // The dismissal of "gone" died after marking the group, before its members left.
+      await scope.groups.insert(group('gone', 2), [member('a', 0, GroupRole.OWNER), member('c', 1)]);
+      await raw.groups.updateOne(
+        { appId: 'app', groupId: 'gone' },
+        { $set: { version: 2, memberCount: 0, dismissed: true, pending: { version: 2, add: [], remove: [], roles: [], removeAll: true } } },
+      );
+      // The delete of g:old died after removing its messages, before its summary.
+      for (let i = 0; i < 2; i++) await scope.conversations.append(draft({ conversationId: 'g:old' }));
+      await raw.messages.deleteMany({ appId: 'app', conversationId: 'g:old' });
+      // The append of p:a:b's second message died before raising the summary.
+      await scope.conversations.append(draft());
+      await raw.messages.insertOne(messageDoc('app', 2));
+
+      const rows = await readEverything(store, {});
+      expect(rows.groups).toEqual([{ appId: 'app', ...group('crew', 2), version: 2, joinCount: 2 }]);
+      expect(rows.groupMembers.map((m) => [m.groupId, m.userId])).toEqual([['crew', 'a'], ['crew', 'b']]);
+      expect(rows.conversations.map((c) => [c.conversationId, c.lastSeq])).toEqual([['p:a:b', 2]]);
+      expect(rows.messages.map((m) => [m.conversationId, m.seq])).toEqual([['p:a:b', 1], ['p:a:b', 2]]);
+    });
+  });
+
   describe('documents', () => {
     it('every document of app data carries appId, and returned records carry neither _id nor appId', async () => {
       const store = await freshStore();
@@ -285,6 +344,17 @@ describe.skipIf(!url)(`MongoDB store (MONGODB_URL)${url ? '' : ` — ${SKIP_REAS
     });
   });
 });
+
+/**
+ * The documents of a store's collection matching `filter`, without the `_id` the driver picks for
+ * app data, in the order of the collection's first unique index (or `_id`).
+ */
+async function documentsOf(store: MongoStore, name: keyof Collections, filter: Document): Promise<Document[]> {
+  const entry = opened.find((o) => o.store === store)!;
+  const key = INDEXES.find((spec) => spec.collection === name && spec.unique)?.key ?? { _id: 1 };
+  const ownIds = name === 'tenants' || name === 'consoleTokens' || name === 'apps';
+  return admin!.db(entry.dbName).collection(COLLECTION_NAMES[name]).find(filter, { projection: ownIds ? {} : { _id: 0 } }).sort(key).toArray();
+}
 
 /** The rows of the "MongoDB indexes" table in docs/guides/deployment.md. */
 function documentedIndexes(): { collection: string; name: string; key: Record<string, number>; unique: boolean }[] {

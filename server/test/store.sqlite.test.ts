@@ -8,6 +8,7 @@ import { DataDirectoryInUseError } from '../src/store/sqlite/lock.js';
 import { SCHEMA_VERSION } from '../src/store/sqlite/schema.js';
 import { DataDirectoryError, openSqliteStore, type SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { storeContract } from './store.contract.js';
+import { transferContract } from './store.transfer.contract.js';
 import { messageDraft } from './support/store-fixtures.js';
 
 /** Every test gets a data directory of its own, closed and removed after it. */
@@ -28,6 +29,7 @@ async function freshStore(): Promise<SqliteStore> {
 }
 
 storeContract('sqlite', freshStore);
+transferContract('sqlite', freshStore);
 
 describe('SQLite store', () => {
   it('keeps what it stored across a close and a reopen of its directory', async () => {
@@ -116,7 +118,7 @@ describe('SQLite store', () => {
       )
       .toBe(true);
     expect((await scope.conversations.listAfter('p:a:0', 0, 1000)).length).toBe(Math.ceil(written / 50));
-  });
+  }, 30_000);
 
   it('reports a full disk as unavailable (retryable), rolls the write back whole, and keeps reading', async () => {
     const store = await freshStore();

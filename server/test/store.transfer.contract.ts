@@ -162,6 +162,29 @@ export function transferContract(name: string, open: () => Promise<Store>): void
       expect(await portView(target)).toEqual(await portView(source));
     });
 
+    it('one write replaces the stored records with the rows\' keys and adds the rest', async () => {
+      const rows = await readEverything(source, EVERYTHING);
+      const target = await open();
+      await load(target, rows);
+      const scope = target.forApp('appA');
+
+      const user = (userId: string, name: string) => ({ appId: 'appA', userId, name, avatarUri: '', createdAt: 1, updatedAt: 9 });
+      await target.transfer.write('users', [user('a', 'A again'), user('d', 'new'), user('c', 'C again')]);
+      expect([...(await scope.users.getMany(['a', 'b', 'c', 'd'])).values()].map((u) => u.name)).toEqual(['A again', 'User b', 'C again', 'new']);
+      expect(await scope.users.count()).toBe(4);
+
+      const second = rows.messages.find((message) => message.appId === 'appA' && message.conversationId === 'p:a:b' && message.seq === 2)!;
+      const recalled = { ...second, content: {}, recall: { by: null, at: 5000 } };
+      await target.transfer.write('messages', [{ ...recalled, preview: RECALLED_PREVIEW }]);
+      const { appId: _appId, ...stored } = recalled;
+      expect(await scope.conversations.getMessage(second.msgId)).toEqual(stored);
+      expect((await scope.conversations.listAfter('p:a:b', 0, 10)).map((message) => [message.seq, message.recall !== null])).toEqual([
+        [1, false],
+        [2, true],
+        [3, true],
+      ]);
+    });
+
     it('a tenant row replaces the tenant with its id, and is refused when another tenant has its email', async () => {
       const target = await open();
       await load(target, await readEverything(source, EVERYTHING));
@@ -178,7 +201,7 @@ export function transferContract(name: string, open: () => Promise<Store>): void
 }
 
 /** Two tenants with an app each; in appA a history with every kind of record the transfer carries. */
-async function fill(store: Store): Promise<void> {
+export async function fill(store: Store): Promise<void> {
   await store.tenants.insert(tenantOne);
   await store.tenants.insert(tenantTwo);
   await store.consoleTokens.insert(consoleToken);
@@ -305,7 +328,7 @@ async function readAll<C extends TransferCollection>(store: Store, collection: C
   return rows;
 }
 
-async function readEverything(store: Store, scope: TransferScope): Promise<Rows> {
+export async function readEverything(store: Store, scope: TransferScope): Promise<Rows> {
   return {
     tenants: await readAll(store, 'tenants', scope),
     consoleTokens: await readAll(store, 'consoleTokens', scope),
@@ -326,7 +349,7 @@ function inputOf(rows: Rows): Input {
 }
 
 /** Writes every collection in the port's order, as an import does. */
-async function load(store: Store, rows: Rows, options: { reversed?: boolean } = {}): Promise<void> {
+export async function load(store: Store, rows: Rows, options: { reversed?: boolean } = {}): Promise<void> {
   const input = inputOf(rows);
   for (const collection of TRANSFER_COLLECTIONS) await writeRows(store, input, collection, options);
 }

@@ -29,6 +29,8 @@ export function lockDataDirectory(dataDir: string): DataDirectoryLock {
   const db = new Database(join(dataDir, LOCK_FILE), { timeout: 0 });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
+    // The file holds no data: no journal, so a killed process leaves nothing beside it.
+    db.pragma('journal_mode = MEMORY');
     db.exec('BEGIN EXCLUSIVE');
   } catch (error) {
     db.close();

@@ -49,12 +49,23 @@ interface TableOf<C extends TransferCollection> {
   toRecord(row: unknown): TransferRecords[C];
   insert: string;
   params(record: TransferInput[C]): SqlParams;
+  /** A second statement per row, with the same parameters. */
+  then?: string;
 }
 
 
-/** `INSERT OR REPLACE` of every named column: an import run twice leaves what one run leaves. */
-const upsert = (table: string, columns: Record<string, string>) =>
-  `INSERT OR REPLACE INTO ${table} (${Object.keys(columns).join(', ')}) VALUES (${Object.values(columns).map((param) => `@${param}`).join(', ')})`;
+/**
+ * Insert, or update every other column of the row with the same `key`: an import run twice
+ * leaves what one run leaves. A row that breaks another unique index (a tenant's email taken by
+ * another tenant, a msgId at another seq) is refused, not allowed to delete the row it meets
+ * (as `INSERT OR REPLACE` would).
+ */
+const upsert = (table: string, key: readonly string[], columns: Record<string, string>) => {
+  const names = Object.keys(columns);
+  const updates = names.filter((name) => !key.includes(name)).map((name) => `${name} = excluded.${name}`);
+  return `INSERT INTO ${table} (${names.join(', ')}) VALUES (${Object.values(columns).map((param) => `@${param}`).join(', ')})
+    ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+};
 
 const APP_SCOPED = 'app_id = @appId';
 
@@ -67,7 +78,7 @@ const TABLES: { [C in TransferCollection]: TableOf<C> } = {
       const row = raw as TenantRow;
       return toTenant(row);
     },
-    insert: upsert('tenants', { tenant_id: 'tenantId', email: 'email', password_hash: 'passwordHash', created_at: 'createdAt' }),
+    insert: upsert('tenants', ['tenant_id'], { tenant_id: 'tenantId', email: 'email', password_hash: 'passwordHash', created_at: 'createdAt' }),
     params: (record) => ({ ...record }),
   },
   consoleTokens: {
@@ -78,7 +89,7 @@ const TABLES: { [C in TransferCollection]: TableOf<C> } = {
       const row = raw as ConsoleTokenRow;
       return toConsoleToken(row);
     },
-    insert: upsert('console_tokens', { token_hash: 'tokenHash', tenant_id: 'tenantId', created_at: 'createdAt', expires_at: 'expiresAt' }),
+    insert: upsert('console_tokens', ['token_hash'], { token_hash: 'tokenHash', tenant_id: 'tenantId', created_at: 'createdAt', expires_at: 'expiresAt' }),
     params: (record) => ({ ...record }),
   },
   apps: {
@@ -89,7 +100,7 @@ const TABLES: { [C in TransferCollection]: TableOf<C> } = {
       const row = raw as AppRow;
       return toApp(row);
     },
-    insert: upsert('apps', {
+    insert: upsert('apps', ['app_id'], {
       app_id: 'appId',
       tenant_id: 'tenantId',
       app_name: 'appName',
@@ -111,7 +122,7 @@ const TABLES: { [C in TransferCollection]: TableOf<C> } = {
       const row = raw as UserRow & InApp;
       return ({ appId: row.app_id, ...toUser(row) });
     },
-    insert: upsert('users', { app_id: 'appId', user_id: 'userId', name: 'name', avatar_uri: 'avatarUri', created_at: 'createdAt', updated_at: 'updatedAt' }),
+    insert: upsert('users', ['app_id', 'user_id'], { app_id: 'appId', user_id: 'userId', name: 'name', avatar_uri: 'avatarUri', created_at: 'createdAt', updated_at: 'updatedAt' }),
     params: (record) => ({ ...record }),
   },
   userTokens: {
@@ -122,7 +133,7 @@ const TABLES: { [C in TransferCollection]: TableOf<C> } = {
       const row = raw as UserTokenRow & InApp;
       return ({ appId: row.app_id, ...toUserToken(row) });
     },
-    insert: upsert('user_tokens', {
+    insert: upsert('user_tokens', ['app_id', 'token_hash'], {
       app_id: 'appId',
       token_hash: 'tokenHash',
       user_id: 'userId',
@@ -140,7 +151,7 @@ const TABLES: { [C in TransferCollection]: TableOf<C> } = {
       const row = raw as GroupRow & InApp;
       return ({ appId: row.app_id, ...toGroup(row) });
     },
-    insert: upsert('chat_groups', {
+    insert: upsert('chat_groups', ['app_id', 'group_id'], {
       app_id: 'appId',
       group_id: 'groupId',
       name: 'name',
@@ -162,7 +173,7 @@ const TABLES: { [C in TransferCollection]: TableOf<C> } = {
       const row = raw as MemberRow & InApp & { group_id: string };
       return ({ appId: row.app_id, groupId: row.group_id, ...toMember(row) });
     },
-    insert: upsert('group_members', {
+    insert: upsert('group_members', ['app_id', 'group_id', 'user_id'], {
       app_id: 'appId',
       group_id: 'groupId',
       user_id: 'userId',
@@ -180,7 +191,7 @@ const TABLES: { [C in TransferCollection]: TableOf<C> } = {
       const row = raw as ConversationRow & InApp;
       return ({ appId: row.app_id, ...toConversation(row) });
     },
-    insert: upsert('conversations', {
+    insert: upsert('conversations', ['app_id', 'conversation_id'], {
       app_id: 'appId',
       conversation_id: 'conversationId',
       conversation_type: 'conversationType',
@@ -215,7 +226,7 @@ const TABLES: { [C in TransferCollection]: TableOf<C> } = {
       const row = raw as MessageRow & InApp;
       return ({ appId: row.app_id, ...toMessage(row) });
     },
-    insert: upsert('messages', {
+    insert: upsert('messages', ['app_id', 'conversation_id', 'seq'], {
       app_id: 'appId',
       conversation_id: 'conversationId',
       seq: 'seq',
@@ -230,13 +241,21 @@ const TABLES: { [C in TransferCollection]: TableOf<C> } = {
       recalled_at: 'recalledAt',
       recalled_by: 'recalledBy',
     }),
-    // The preview is not kept per message here: the conversation's summary carries its last one.
-    params: ({ content, recall, preview: _preview, ...record }) => ({
+    params: ({ content, recall, ...record }) => ({
       ...record,
       contentJson: JSON.stringify(content),
       recalledAt: recall?.at ?? null,
       recalledBy: recall?.by ?? null,
     }),
+    // The preview is not kept per message here: it goes into the conversation's summary, which a
+    // message raises when it is newer than the summary (or there is none yet, when messages come
+    // before their conversation's row, which then replaces it).
+    then: `INSERT INTO conversations (app_id, conversation_id, conversation_type, last_seq, last_msg_id, last_sender_user_id, last_message_type, last_preview, last_timestamp, created_at, updated_at)
+      VALUES (@appId, @conversationId, @conversationType, @seq, @msgId, @senderUserId, @messageType, @preview, @timestamp, @timestamp, @timestamp)
+      ON CONFLICT (app_id, conversation_id) DO UPDATE SET last_seq = excluded.last_seq, last_msg_id = excluded.last_msg_id,
+        last_sender_user_id = excluded.last_sender_user_id, last_message_type = excluded.last_message_type, last_preview = excluded.last_preview,
+        last_timestamp = excluded.last_timestamp, updated_at = max(conversations.updated_at, excluded.updated_at)
+      WHERE excluded.last_seq > conversations.last_seq`,
   },
   sessions: {
     table: 'sessions',
@@ -246,7 +265,7 @@ const TABLES: { [C in TransferCollection]: TableOf<C> } = {
       const row = raw as SessionRow & InApp;
       return ({ appId: row.app_id, ...toSession(row) });
     },
-    insert: upsert('sessions', {
+    insert: upsert('sessions', ['app_id', 'user_id', 'conversation_id'], {
       app_id: 'appId',
       user_id: 'userId',
       conversation_id: 'conversationId',
@@ -294,7 +313,11 @@ export class SqliteStoreTransfer implements StoreTransfer {
     const spec: TableOf<C> = TABLES[collection];
     mapDuplicateKey(`a ${collection} key`, () =>
       this.sql.transaction(() => {
-        for (const row of rows) this.sql.run(spec.insert, spec.params(row));
+        for (const row of rows) {
+          const params = spec.params(row);
+          this.sql.run(spec.insert, params);
+          if (spec.then !== undefined) this.sql.run(spec.then, params);
+        }
       }),
     );
   }
