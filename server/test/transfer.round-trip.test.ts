@@ -201,5 +201,6 @@ describe(`export and import (embedded store -> ${mongoUrl ? 'MongoDB' : 'memory 
     await expect(importStore(destination, out)).rejects.toThrow(/manifest\.json is missing: not an export, or one that did not finish/);
     expect(await destination.tenants.getByEmail('t1@example.com')).toBeNull();
     await expect(exportStore(source, out, {})).rejects.toThrow(/is not empty/);
+    await expect(exportStore(source, join(scratch(), 'none'), { appId: 'no-such-app' })).rejects.toThrow('there is no app no-such-app in this store');
   });
 });

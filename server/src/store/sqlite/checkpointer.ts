@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -8,6 +9,12 @@ const ROUND_INTERVAL_MS = 200;
  * connection then finishes with a checkpoint of its own, costing a sync of those few pages.
  */
 const QUICK_ROUND_MS = 10;
+/**
+ * Past this size the log is folded back on the server's connection whatever the rounds do: on a
+ * core saturated for minutes the worker (a helper thread, at a lower priority) may never catch
+ * up, and the log must not fill the disk. That checkpoint holds the event loop while it copies.
+ */
+const MAX_LOG_BYTES = 512 * 1024 * 1024;
 
 /**
  * The worker's code, run with `eval`, so it needs no file of its own next to the built server or
@@ -69,10 +76,17 @@ export function startCheckpointer(file: string, synchronous: 'NORMAL' | 'FULL', 
   };
   worker.on('message', (tookMs: number) => {
     if (stopped) return;
-    if (tookMs > QUICK_ROUND_MS) return round();
+    if (tookMs > QUICK_ROUND_MS && logBytes() < MAX_LOG_BYTES) return round();
     finish();
     later();
   });
+  const logBytes = () => {
+    try {
+      return statSync(`${file}-wal`).size;
+    } catch {
+      return 0;
+    }
+  };
   worker.on('error', (error) => {
     if (stopped) return;
     stopped = true;
