@@ -74,7 +74,7 @@ describe('server architecture', () => {
     for (const [file, { files, packages }] of graph) {
       if (folderOf(file) !== 'domain') continue;
       expect(packages.filter((name) => name !== '@parley/sdk/protocol' && name !== '@parley/sdk/server'), file).toEqual([]);
-      const adapters = files.filter((target) => /^(store|bus)\/(?!(ports|records)\.ts)/.test(target) || /^(http|realtime)\//.test(target));
+      const adapters = files.filter((target) => /^(store|bus|files)\/(?!(ports|records)\.ts)/.test(target) || /^(http|realtime)\//.test(target));
       expect(adapters, file).toEqual([]);
     }
   });

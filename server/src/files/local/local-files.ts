@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { access, constants, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { FileTooLargeError, objectPath, type ByteRange, type FileStorage, type ObjectKey, type StoredObject } from '../ports.js';
+
+/** Where objects being written wait until they are whole (then renamed into place). */
+const INCOMING = '.incoming';
+
+/**
+ * Files on the local disk under one directory (default `DATA_DIR/uploads`): `<appId>/<fileId>`.
+ *
+ * An upload is streamed to a temporary file in `.incoming/` and renamed into place once whole,
+ * so a reader never sees part of a file, and a failed, aborted or oversized upload is removed
+ * (a crash mid-upload leaves a temporary file, cleared at the next start). Several server
+ * processes need this directory on a volume they all mount.
+ */
+export class LocalFileStorage implements FileStorage {
+  readonly kind = 'local';
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  /** Creates the directories and clears what an interrupted upload left. */
+  async open(): Promise<this> {
+    await rm(join(this.root, INCOMING), { recursive: true, force: true });
+    await mkdir(join(this.root, INCOMING), { recursive: true });
+    return this;
+  }
+
+  async put(key: ObjectKey, body: Readable, options: { maxBytes: number; contentType: string }): Promise<{ size: number }> {
+    const destination = join(this.root, objectPath(key));
+    const temporary = join(this.root, INCOMING, randomBytes(16).toString('hex'));
+    let size = 0;
+    const limit = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        done(size > options.maxBytes ? new FileTooLargeError(options.maxBytes) : null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, limit, createWriteStream(temporary, { flags: 'wx' }));
+      await mkdir(dirname(destination), { recursive: true });
+      await rename(temporary, destination);
+      return { size };
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async get(key: ObjectKey, range?: ByteRange): Promise<StoredObject | null> {
+    const path = join(this.root, objectPath(key));
+    let size: number;
+    try {
+      size = (await stat(path)).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    return { body: createReadStream(path, range ? { start: range.start, end: range.end } : {}), size };
+  }
+
+  async delete(key: ObjectKey): Promise<void> {
+    await rm(join(this.root, objectPath(key)), { force: true });
+  }
+
+  async deleteApp(appId: string): Promise<void> {
+    // objectPath checks the app id before it becomes a path.
+    const folder = dirname(join(this.root, objectPath({ appId, fileId: '0'.repeat(32) })));
+    await rm(folder, { recursive: true, force: true });
+  }
+
+  async ping(): Promise<void> {
+    await access(join(this.root, INCOMING), constants.W_OK);
+  }
+}
