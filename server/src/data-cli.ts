@@ -4,9 +4,8 @@ import { parseArgs } from 'node:util';
 import { openStore } from './adapters.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { Store } from './store/ports.js';
-import { DataDirectoryInUseError } from './store/sqlite/lock.js';
-import { SchemaTooNewError } from './store/sqlite/schema.js';
-import { DataDirectoryError, openSqliteReader } from './store/sqlite/sqlite-store.js';
+import { SqliteOpenRefusal } from './store/sqlite/errors.js';
+import { openSqliteReader } from './store/sqlite/sqlite-store.js';
 import { TRANSFER_COLLECTIONS } from './store/transfer.js';
 import { exportStore, importStore, TransferError, type ExportManifest } from './transfer/ndjson.js';
 
@@ -92,7 +91,7 @@ function report(what: string, manifest: ExportManifest): void {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const known = [UsageError, ConfigError, TransferError, DataDirectoryError, DataDirectoryInUseError, SchemaTooNewError].some((kind) => error instanceof kind);
+  const known = [UsageError, ConfigError, TransferError, SqliteOpenRefusal].some((kind) => error instanceof kind);
   if (known || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${error instanceof UsageError ? `\n${USAGE}\n` : ''}`);
     process.exit(2);

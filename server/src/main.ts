@@ -5,9 +5,7 @@ import { composeServer } from './compose.js';
 import { lowerHelperThreadPriority } from './helper-threads.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics/metrics.js';
-import { DataDirectoryInUseError } from './store/sqlite/lock.js';
-import { SchemaTooNewError } from './store/sqlite/schema.js';
-import { DataDirectoryError } from './store/sqlite/sqlite-store.js';
+import { SqliteOpenRefusal } from './store/sqlite/errors.js';
 
 /** `npm start`: read the environment, compose, listen, and shut down cleanly on a signal. */
 async function main(): Promise<void> {
@@ -32,7 +30,7 @@ async function main(): Promise<void> {
   try {
     adapters = await openAdapters(config, clock, logger, metrics);
   } catch (error) {
-    if (error instanceof DataDirectoryError || error instanceof DataDirectoryInUseError || error instanceof SchemaTooNewError) {
+    if (error instanceof SqliteOpenRefusal) {
       process.stderr.write(`Parley cannot open its store: ${error.message}\n`);
       process.exit(1);
     }

@@ -30,7 +30,7 @@ export class MemoryConversationRepo implements ConversationRepo {
   }
 
   async append(draft: MessageDraft): Promise<AppendResult> {
-    const idempotencyKey = draft.clientMsgId === null ? null : `${draft.senderUserId}\n${draft.clientMsgId}`;
+    const idempotencyKey = idempotencyKeyOf(draft);
     const earlierId = idempotencyKey === null ? undefined : this.#clientMsgIds.get(idempotencyKey);
     const earlier = earlierId === undefined ? undefined : this.#messagesById.get(earlierId);
     if (earlier) return { message: copyMessage(earlier), created: false };
@@ -46,16 +46,7 @@ export class MemoryConversationRepo implements ConversationRepo {
     state.messages.push(message);
     this.#messagesById.set(message.msgId, message);
     if (idempotencyKey !== null) this.#clientMsgIds.set(idempotencyKey, message.msgId);
-    state.record.lastSeq = message.seq;
-    state.record.updatedAt = message.timestamp;
-    state.record.lastMessage = {
-      msgId: message.msgId,
-      seq: message.seq,
-      senderUserId: message.senderUserId,
-      messageType: message.messageType,
-      preview,
-      timestamp: message.timestamp,
-    };
+    summarise(state.record, message, preview);
     return { message: copyMessage(message), created: true };
   }
 
@@ -89,7 +80,7 @@ export class MemoryConversationRepo implements ConversationRepo {
   }
 
   async findByClientMsgId(senderUserId: string, clientMsgId: string): Promise<MessageRecord | null> {
-    const msgId = this.#clientMsgIds.get(`${senderUserId}\n${clientMsgId}`);
+    const msgId = this.#clientMsgIds.get(idempotencyKeyOf({ senderUserId, clientMsgId })!);
     return msgId === undefined ? null : this.getMessage(msgId);
   }
 
@@ -98,7 +89,7 @@ export class MemoryConversationRepo implements ConversationRepo {
     if (!state) return;
     for (const message of state.messages) {
       this.#messagesById.delete(message.msgId);
-      if (message.clientMsgId !== null) this.#clientMsgIds.delete(`${message.senderUserId}\n${message.clientMsgId}`);
+      this.#forgetClientMsgId(message);
     }
     this.#conversations.delete(conversationId);
   }
@@ -134,7 +125,7 @@ export class MemoryConversationRepo implements ConversationRepo {
     const replaced = state?.messages[at]?.seq === message.seq ? state.messages[at] : undefined;
     const sameId = this.#messagesById.get(message.msgId);
     if (sameId && sameId !== replaced) throw new DuplicateKeyError(`msgId ${message.msgId} is taken`);
-    const idempotencyKey = message.clientMsgId === null ? null : `${message.senderUserId}\n${message.clientMsgId}`;
+    const idempotencyKey = idempotencyKeyOf(message);
     const sameKey = idempotencyKey === null ? undefined : this.#clientMsgIds.get(idempotencyKey);
     if (sameKey !== undefined && sameKey !== replaced?.msgId) {
       throw new DuplicateKeyError(`clientMsgId ${message.clientMsgId} of ${message.senderUserId} is taken`);
@@ -147,20 +138,33 @@ export class MemoryConversationRepo implements ConversationRepo {
     const stored: MessageRecord = { ...copyMessage(message), content: deepFrozen(structuredClone(message.content)) };
     if (replaced) {
       this.#messagesById.delete(replaced.msgId);
-      if (replaced.clientMsgId !== null) this.#clientMsgIds.delete(`${replaced.senderUserId}\n${replaced.clientMsgId}`);
+      this.#forgetClientMsgId(replaced);
       state.messages[at] = stored;
     } else {
       state.messages.splice(at, 0, stored);
     }
     this.#messagesById.set(stored.msgId, stored);
     if (idempotencyKey !== null) this.#clientMsgIds.set(idempotencyKey, stored.msgId);
-    if (stored.seq > state.record.lastSeq) {
-      state.record.lastSeq = stored.seq;
-      state.record.updatedAt = stored.timestamp;
-      const { msgId, seq, senderUserId, messageType, timestamp } = stored;
-      state.record.lastMessage = { msgId, seq, senderUserId, messageType, preview, timestamp };
-    }
+    if (stored.seq > state.record.lastSeq) summarise(state.record, stored, preview);
   }
+
+  #forgetClientMsgId(message: MessageRecord): void {
+    const key = idempotencyKeyOf(message);
+    if (key !== null) this.#clientMsgIds.delete(key);
+  }
+}
+
+/** The key of `#clientMsgIds`: a sender's clientMsgId, or null without one. */
+function idempotencyKeyOf(message: { senderUserId: string; clientMsgId: string | null }): string | null {
+  return message.clientMsgId === null ? null : `${message.senderUserId}\n${message.clientMsgId}`;
+}
+
+/** Makes `message` the conversation's newest. */
+function summarise(record: ConversationRecord, message: MessageRecord, preview: string): void {
+  const { msgId, seq, senderUserId, messageType, timestamp } = message;
+  record.lastSeq = seq;
+  record.updatedAt = timestamp;
+  record.lastMessage = { msgId, seq, senderUserId, messageType, preview, timestamp };
 }
 
 /** A conversation without messages yet, as its first message `message` opens it. */

@@ -5,7 +5,6 @@ import {
   clientKeyFor,
   clientKeyOf,
   contentJsonOf,
-  inOrderOf,
   lastMessageOf,
   toConversation,
   toMessage,
@@ -13,6 +12,7 @@ import {
   type MessageDoc,
 } from './documents.js';
 import { isDuplicateKey } from './errors.js';
+import { inOrderOf } from '../in-order.js';
 
 /**
  * Bounds the retries of one append under contention. Each retry means another writer stored a

@@ -238,17 +238,3 @@ export function toSession(doc: SessionRecord): SessionRecord {
     createdAt: doc.createdAt,
   };
 }
-
-/**
- * `records` keyed by `keyOf`, in the order of `ids` (as the memory adapter answers `getMany`),
- * whatever order the server returned them in.
- */
-export function inOrderOf<R>(ids: readonly string[], records: readonly R[], keyOf: (record: R) => string): Map<string, R> {
-  const byKey = new Map(records.map((record) => [keyOf(record), record]));
-  const ordered = new Map<string, R>();
-  for (const id of ids) {
-    const record = byKey.get(id);
-    if (record !== undefined && !ordered.has(id)) ordered.set(id, record);
-  }
-  return ordered;
-}

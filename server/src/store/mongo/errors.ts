@@ -1,4 +1,4 @@
-import { MongoNetworkError, MongoNotConnectedError, MongoServerError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
+import { MongoBulkWriteError, MongoNetworkError, MongoNotConnectedError, MongoServerError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
 import { DuplicateKeyError, StoreUnavailableError } from '../ports.js';
 import { translatingErrors } from '../translate-errors.js';
 
@@ -7,6 +7,16 @@ const DUPLICATE_KEY = 11000;
 
 export function isDuplicateKey(error: unknown): error is MongoServerError {
   return error instanceof MongoServerError && error.code === DUPLICATE_KEY;
+}
+
+/**
+ * Whether a failed write failed only on duplicate keys: every failed operation of an unordered
+ * bulk write (the others were applied), or the one operation of a plain write.
+ */
+export function failedOnDuplicateKeysOnly(error: unknown): boolean {
+  if (!(error instanceof MongoBulkWriteError)) return isDuplicateKey(error);
+  const failures = [error.writeErrors].flat();
+  return failures.length > 0 && failures.every((failure) => failure.code === DUPLICATE_KEY);
 }
 
 /** Runs `write`, turning a unique-index violation into the port's `DuplicateKeyError`. */

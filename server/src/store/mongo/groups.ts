@@ -1,12 +1,11 @@
 import type { GroupRole } from '@parley/sdk/protocol';
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import { DuplicateKeyError, type GroupRepo, type MemberPage, type MembershipChange } from '../ports.js';
 import type { GroupRecord, MemberRecord } from '../records.js';
-import { inOrderOf, toGroup, toMember, type GroupDoc, type MemberDoc, type PendingMembershipDoc } from './documents.js';
-import { isDuplicateKey } from './errors.js';
+import { inOrderOf } from '../in-order.js';
+import { toGroup, toMember, type GroupDoc, type MemberDoc, type PendingMembershipDoc } from './documents.js';
+import { failedOnDuplicateKeysOnly, isDuplicateKey } from './errors.js';
 
-/** The MongoDB code of a duplicate key, as a bulk write reports it per operation. */
-const DUPLICATE_KEY = 11000;
 /** Compare-and-set attempts of a dismissal against a group that keeps changing. */
 const DISMISS_ATTEMPTS = 20;
 
@@ -177,8 +176,7 @@ export class MongoGroupRepo implements GroupRepo {
     try {
       await this.members.bulkWrite(writes, { ordered: false });
     } catch (error) {
-      const failures = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
-      if (failures.length === 0 || failures.some((failure) => failure.code !== DUPLICATE_KEY)) throw error;
+      if (!failedOnDuplicateKeysOnly(error)) throw error;
     }
   }
 }

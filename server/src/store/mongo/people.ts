@@ -1,7 +1,8 @@
 import type { Collection } from 'mongodb';
 import type { UserRepo, UserTokenRepo } from '../ports.js';
 import type { UserRecord, UserTokenRecord } from '../records.js';
-import { inOrderOf, toUser, toUserToken, type UserDoc, type UserTokenDoc } from './documents.js';
+import { inOrderOf } from '../in-order.js';
+import { toUser, toUserToken, type UserDoc, type UserTokenDoc } from './documents.js';
 import { isDuplicateKey, mapDuplicateKey } from './errors.js';
 
 /** Users of one app, unique by (appId, userId). */

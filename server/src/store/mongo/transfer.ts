@@ -26,11 +26,8 @@ import {
   type MessageDoc,
   type TenantDoc,
 } from './documents.js';
-import { isDuplicateKey } from './errors.js';
+import { failedOnDuplicateKeysOnly } from './errors.js';
 import { MongoGroupRepo } from './groups.js';
-
-/** The MongoDB code of a duplicate key, as a bulk write reports it per operation. */
-const DUPLICATE_KEY = 11000;
 
 type Readers = { [C in TransferCollection]: (scope: TransferScope) => AsyncIterable<TransferRecords[C][]> };
 type Writers = { [C in TransferCollection]: (rows: readonly TransferInput[C][]) => Promise<void> };
@@ -351,11 +348,4 @@ async function insertNew<D extends Document>(collection: Collection<D>, upserts:
     if (!failedOnDuplicateKeysOnly(error)) throw error;
     return error instanceof MongoBulkWriteError ? [error.writeErrors].flat().map((failure) => upserts[failure.index]!) : [...upserts];
   }
-}
-
-/** Whether every operation of a failed write that failed did so for a duplicate key. */
-function failedOnDuplicateKeysOnly(error: unknown): boolean {
-  if (!(error instanceof MongoBulkWriteError)) return isDuplicateKey(error);
-  const failures = [error.writeErrors].flat();
-  return failures.length > 0 && failures.every((failure) => failure.code === DUPLICATE_KEY);
 }

@@ -3,13 +3,17 @@ import type { AppRecord, ConsoleTokenRecord, TenantRecord } from '../records.js'
 import { mapDuplicateKey } from './errors.js';
 import { appParams, toApp, toConsoleToken, toTenant, type AppRow, type ConsoleTokenRow, type TenantRow } from './rows.js';
 import type { Sql } from './sql.js';
+import { insertInto, upsertInto } from './columns.js';
+
+const INSERT_TENANT = insertInto('tenants');
+const UPSERT_CONSOLE_TOKEN = upsertInto('console_tokens');
 
 export class SqliteTenantRepo implements TenantRepo {
   constructor(private readonly sql: Sql) {}
 
   async insert(tenant: TenantRecord): Promise<void> {
     mapDuplicateKey(`email ${tenant.email}`, () =>
-      this.sql.run('INSERT INTO tenants (tenant_id, email, password_hash, created_at) VALUES (@tenantId, @email, @passwordHash, @createdAt)', { ...tenant }),
+      this.sql.run(INSERT_TENANT, { ...tenant }),
     );
   }
 
@@ -35,10 +39,7 @@ export class SqliteConsoleTokenRepo implements ConsoleTokenRepo {
     this.sql.transaction(() => {
       // Expired tokens go as new ones arrive, so the table does not grow forever.
       this.sql.run('DELETE FROM console_tokens WHERE expires_at <= @now', { now: token.createdAt });
-      this.sql.run(
-        'INSERT OR REPLACE INTO console_tokens (token_hash, tenant_id, created_at, expires_at) VALUES (@tokenHash, @tenantId, @createdAt, @expiresAt)',
-        { ...token },
-      );
+      this.sql.run(UPSERT_CONSOLE_TOKEN, { ...token });
     });
   }
 
@@ -56,8 +57,7 @@ export class SqliteConsoleTokenRepo implements ConsoleTokenRepo {
   }
 }
 
-const INSERT_APP = `INSERT INTO apps (app_id, tenant_id, app_name, description, secret, previous_secret, previous_secret_valid_until, settings_json, created_at, updated_at)
-  VALUES (@appId, @tenantId, @appName, @description, @secret, @previousSecret, @previousSecretValidUntil, @settingsJson, @createdAt, @updatedAt)`;
+const INSERT_APP = insertInto('apps');
 
 export class SqliteAppRepo implements AppRepo {
   constructor(private readonly sql: Sql) {}

@@ -1,18 +1,22 @@
 import type { AppendResult, ConversationRepo, MessageDraft, MessagePage } from '../ports.js';
 import type { ConversationRecord, MessageRecord, RecallRecord } from '../records.js';
-import { inOrderOf } from './people.js';
+import { inOrderOf } from '../in-order.js';
 import { toConversation, toMessage, type ConversationRow, type MessageRow } from './rows.js';
 import { jsonList, type Sql } from './sql.js';
+import { insertInto } from './columns.js';
 
-const INSERT_MESSAGE = `INSERT INTO messages (app_id, conversation_id, seq, msg_id, conversation_type, sender_user_id, target_id, message_type, content_json, client_msg_id, timestamp)
-  VALUES (@appId, @conversationId, @seq, @msgId, @conversationType, @senderUserId, @targetId, @messageType, @contentJson, @clientMsgId, @timestamp)`;
+const INSERT_MESSAGE = insertInto('messages');
 
-/** Makes a message the conversation's last one, creating the conversation on its first message. */
-const RAISE_SUMMARY = `INSERT INTO conversations (app_id, conversation_id, conversation_type, last_seq, last_msg_id, last_sender_user_id, last_message_type, last_preview, last_timestamp, created_at, updated_at)
+/**
+ * Makes a message the conversation's last one unless a later one already is, creating the
+ * conversation on its first message. Parameters: the message's fields and its `preview`.
+ */
+export const RAISE_SUMMARY = `INSERT INTO conversations (app_id, conversation_id, conversation_type, last_seq, last_msg_id, last_sender_user_id, last_message_type, last_preview, last_timestamp, created_at, updated_at)
   VALUES (@appId, @conversationId, @conversationType, @seq, @msgId, @senderUserId, @messageType, @preview, @timestamp, @timestamp, @timestamp)
   ON CONFLICT (app_id, conversation_id) DO UPDATE SET last_seq = excluded.last_seq, last_msg_id = excluded.last_msg_id,
     last_sender_user_id = excluded.last_sender_user_id, last_message_type = excluded.last_message_type, last_preview = excluded.last_preview,
-    last_timestamp = excluded.last_timestamp, updated_at = excluded.updated_at`;
+    last_timestamp = excluded.last_timestamp, updated_at = excluded.updated_at
+  WHERE excluded.last_seq > conversations.last_seq`;
 
 /**
  * Conversations and their messages, for one app. `append` is one transaction: read the
@@ -55,7 +59,7 @@ export class SqliteConversationRepo implements ConversationRepo {
         conversationId: draft.conversationId,
       });
       const { preview, content, ...fields } = draft;
-      const row = { appId: this.appId, ...fields, seq: (last?.last_seq ?? 0) + 1, contentJson: JSON.stringify(content) };
+      const row = { appId: this.appId, ...fields, seq: (last?.last_seq ?? 0) + 1, contentJson: JSON.stringify(content), recalledAt: null, recalledBy: null };
       this.sql.run(INSERT_MESSAGE, row);
       this.sql.run(RAISE_SUMMARY, { ...row, preview });
       const message: MessageRecord = { ...fields, seq: row.seq, content: JSON.parse(row.contentJson) as MessageRecord['content'], recall: null };

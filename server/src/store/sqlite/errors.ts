@@ -2,6 +2,12 @@ import Database from 'better-sqlite3';
 import { DuplicateKeyError, StoreUnavailableError } from '../ports.js';
 import { translatingErrors } from '../translate-errors.js';
 
+/**
+ * The store cannot open its data directory, for a reason its message gives the operator in
+ * full (the directory, a second process, a newer schema): printed as is, without a stack.
+ */
+export class SqliteOpenRefusal extends Error {}
+
 /** SQLite's codes for a write that breaks a unique index or primary key. */
 const DUPLICATE_KEY = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
 

@@ -2,9 +2,13 @@ import type { GroupRole } from '@parley/sdk/protocol';
 import { DuplicateKeyError, type GroupRepo, type MemberPage, type MembershipChange } from '../ports.js';
 import type { GroupRecord, MemberRecord } from '../records.js';
 import { isDuplicateKey } from './errors.js';
-import { inOrderOf } from './people.js';
+import { inOrderOf } from '../in-order.js';
 import { groupParams, toGroup, toMember, type GroupRow, type MemberRow } from './rows.js';
 import { jsonList, type Sql } from './sql.js';
+import { insertInto, upsertInto } from './columns.js';
+
+const INSERT_GROUP = insertInto('chat_groups');
+const UPSERT_MEMBER = upsertInto('group_members');
 
 /**
  * Groups of one app, their members one row each. Every write (the group's compare-and-set on
@@ -20,11 +24,7 @@ export class SqliteGroupRepo implements GroupRepo {
   async insert(group: GroupRecord, members: readonly MemberRecord[]): Promise<void> {
     try {
       this.sql.transaction(() => {
-        this.sql.run(
-          `INSERT INTO chat_groups (app_id, group_id, name, avatar_uri, owner_id, member_count, join_count, version, created_at, updated_at)
-           VALUES (@appId, @groupId, @name, @avatarUri, @ownerId, @memberCount, @joinCount, @version, @createdAt, @updatedAt)`,
-          { appId: this.appId, ...groupParams(group) },
-        );
+        this.sql.run(INSERT_GROUP, { appId: this.appId, ...groupParams(group) });
         this.#apply(group.groupId, { add: members });
       });
     } catch (error) {
@@ -113,11 +113,7 @@ export class SqliteGroupRepo implements GroupRepo {
       this.sql.run('DELETE FROM group_members WHERE app_id = @appId AND group_id = @groupId AND user_id = @userId', { ...key, userId });
     }
     for (const member of change.add ?? []) {
-      this.sql.run(
-        `INSERT OR REPLACE INTO group_members (app_id, group_id, user_id, role, joined_at, join_index)
-         VALUES (@appId, @groupId, @userId, @role, @joinedAt, @joinIndex)`,
-        { ...key, ...member },
-      );
+      this.sql.run(UPSERT_MEMBER, { ...key, ...member });
     }
     for (const { userId, role } of change.roles ?? []) {
       this.sql.run('UPDATE group_members SET role = @role WHERE app_id = @appId AND group_id = @groupId AND user_id = @userId', { ...key, userId, role });

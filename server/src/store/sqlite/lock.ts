@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SqliteOpenRefusal } from './errors.js';
 
 /** Another process holds the data directory. */
-export class DataDirectoryInUseError extends Error {
+export class DataDirectoryInUseError extends SqliteOpenRefusal {
   override readonly name = 'DataDirectoryInUseError';
 }
 

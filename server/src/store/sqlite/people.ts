@@ -1,7 +1,9 @@
 import type { UserRepo, UserTokenRepo } from '../ports.js';
 import type { UserRecord, UserTokenRecord } from '../records.js';
+import { inOrderOf } from '../in-order.js';
 import { toUser, toUserToken, type UserRow, type UserTokenRow } from './rows.js';
 import { jsonList, type Sql } from './sql.js';
+import { upsertInto } from './columns.js';
 
 export class SqliteUserRepo implements UserRepo {
   constructor(
@@ -38,6 +40,8 @@ export class SqliteUserRepo implements UserRepo {
   }
 }
 
+const UPSERT_USER_TOKEN = upsertInto('user_tokens');
+
 export class SqliteUserTokenRepo implements UserTokenRepo {
   constructor(
     private readonly appId: string,
@@ -47,11 +51,7 @@ export class SqliteUserTokenRepo implements UserTokenRepo {
   async insert(token: UserTokenRecord, now: number): Promise<void> {
     this.sql.transaction(() => {
       this.sql.run('DELETE FROM user_tokens WHERE app_id = @appId AND user_id = @userId AND expires_at <= @now', { appId: this.appId, userId: token.userId, now });
-      this.sql.run(
-        `INSERT OR REPLACE INTO user_tokens (app_id, token_hash, user_id, created_at, expires_at, revoked_at)
-         VALUES (@appId, @tokenHash, @userId, @createdAt, @expiresAt, @revokedAt)`,
-        { appId: this.appId, ...token },
-      );
+      this.sql.run(UPSERT_USER_TOKEN, { appId: this.appId, ...token });
     });
   }
 
@@ -66,15 +66,4 @@ export class SqliteUserTokenRepo implements UserTokenRepo {
       { appId: this.appId, userId, now },
     );
   }
-}
-
-/** `records` keyed by id in the order of `ids` (the order the caller asked in), each once. */
-export function inOrderOf<T>(ids: readonly string[], records: readonly T[], idOf: (record: T) => string): Map<string, T> {
-  const byId = new Map(records.map((record) => [idOf(record), record]));
-  const ordered = new Map<string, T>();
-  for (const id of ids) {
-    const record = byId.get(id);
-    if (record !== undefined && !ordered.has(id)) ordered.set(id, record);
-  }
-  return ordered;
 }

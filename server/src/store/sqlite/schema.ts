@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { SqliteOpenRefusal } from './errors.js';
 
 /**
  * The SQLite schema, as numbered migrations applied in order at start. `schema_migrations` records
@@ -144,7 +145,7 @@ const MIGRATIONS: readonly string[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** The database was written by a newer Parley than this one. */
-export class SchemaTooNewError extends Error {
+export class SchemaTooNewError extends SqliteOpenRefusal {
   override readonly name = 'SchemaTooNewError';
 }
 

@@ -3,6 +3,10 @@ import type { SessionRepo } from '../ports.js';
 import type { SessionRecord } from '../records.js';
 import { toSession, type SessionRow } from './rows.js';
 import { jsonList, type Sql } from './sql.js';
+import { insertInto } from './columns.js';
+
+/** A new session, unless a concurrent call created it first. */
+const CREATE_SESSION = `${insertInto('sessions')} ON CONFLICT (app_id, user_id, conversation_id) DO NOTHING`;
 
 /** Users' sessions (read marks) of one app: one row per user and conversation. */
 export class SqliteSessionRepo implements SessionRepo {
@@ -17,9 +21,7 @@ export class SqliteSessionRepo implements SessionRepo {
     const existing = this.#get(params);
     if (existing) return toSession(existing);
     this.sql.run(
-      `INSERT INTO sessions (app_id, user_id, conversation_id, sid, conversation_type, target_id, read_seq, created_at)
-       VALUES (@appId, @userId, @conversationId, @sid, @conversationType, @targetId, @readSeq, @createdAt)
-       ON CONFLICT (app_id, user_id, conversation_id) DO NOTHING`,
+      CREATE_SESSION,
       { ...params, sid: input.sid, conversationType: input.conversationType, targetId: input.targetId, readSeq: input.initialReadSeq, createdAt: input.createdAt },
     );
     return toSession(this.#get(params)!);

@@ -6,7 +6,7 @@ import type { AppScope, Store } from '../ports.js';
 import { SqliteAppRepo, SqliteConsoleTokenRepo, SqliteTenantRepo } from './accounts.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { SqliteConversationRepo } from './conversations.js';
-import { reportingUnavailable } from './errors.js';
+import { reportingUnavailable, SqliteOpenRefusal } from './errors.js';
 import { SqliteGroupRepo } from './groups.js';
 import { lockDataDirectory, type DataDirectoryLock } from './lock.js';
 import { SqliteUserRepo, SqliteUserTokenRepo } from './people.js';
@@ -35,7 +35,7 @@ export interface SqliteStoreOptions {
 }
 
 /** The data directory cannot be created or written. */
-export class DataDirectoryError extends Error {
+export class DataDirectoryError extends SqliteOpenRefusal {
   override readonly name = 'DataDirectoryError';
 }
 
