@@ -14,7 +14,7 @@ interface Operation {
   operationId: string;
   parameters?: { name: string; in: string; required: boolean; description?: string; schema: Schema; example?: unknown }[];
   requestBody?: { required: boolean; content: Record<string, { schema: Schema; example?: unknown }> };
-  responses: Record<string, { description: string; content: Record<string, { schema: Schema }> }>;
+  responses: Record<string, { description: string; content?: Record<string, { schema: Schema }> }>;
   security?: unknown[];
 }
 
@@ -88,14 +88,16 @@ function renderInput(operation: Operation): string {
   if (path.length > 0) parts.push(`Path parameters:\n\n${parameterTable(path)}`);
   if (query.length > 0) parts.push(`Query parameters:\n\n${parameterTable(query)}`);
   const body = operation.requestBody?.content['application/json']?.schema;
+  const multipart = operation.requestBody?.content['multipart/form-data']?.schema;
+  if (multipart) parts.push(`Body (\`multipart/form-data\`):\n\n${fieldTable(objectRows(multipart))}`);
   if (body?.oneOf) {
     const contents = body.oneOf.map((option) => typeOf(option.properties?.content ?? {})).join(' | ');
     parts.push(
       `Body fields (${bodyForms(operation)}; one shape per \`messageType\`, see [message content](../guides/messages.md#content-by-message-type)):\n\n` +
         fieldTable(
           objectRows(body.oneOf[0]!).map((row) => {
-            if (row.name === 'messageType') return { ...row, schema: { type: 'integer', description: '1-6: text, voice, image, file, location, custom' } };
-            if (row.name === 'content') return { ...row, schema: { type: 'object', description: `by \`messageType\`: ${contents}` } };
+            if (row.name === 'messageType') return { ...row, schema: { type: 'integer', description: '1-7: text, voice, image, file, location, custom, video' } };
+            if (row.name === 'content') return { ...row, schema: { type: 'object', description: `by \`messageType\`: ${contents} (see [message types](message-types.md))` } };
             return row;
           }),
         ),
@@ -112,7 +114,14 @@ function renderInput(operation: Operation): string {
 
 function renderOutput(operation: Operation): string {
   const ok = operation.responses['200']!;
-  const data = ok.content['application/json']!.schema.properties!.data!;
+  const json = ok.content?.['application/json'];
+  if (!json) {
+    const others = Object.entries(operation.responses)
+      .filter(([status]) => status.startsWith('2') || status.startsWith('3'))
+      .map(([status, response]) => `${status}: ${response.description}`);
+    return `Answers the raw bytes, not an envelope: ${others.join('; ')}.`;
+  }
+  const data = json.schema.properties!.data!;
   const message = `\`message\`: "${ok.description}"`;
   if (data.type === 'null') return `\`data\`: \`null\`; ${message}.`;
   return `\`data\`: ${typeOf(data)}; ${message}.`;
@@ -120,7 +129,7 @@ function renderOutput(operation: Operation): string {
 
 function renderErrors(operation: Operation): string {
   return Object.entries(operation.responses)
-    .filter(([status]) => status !== '200' && !EVERY_ROUTE.has(status))
+    .filter(([status]) => Number(status) >= 400 && !EVERY_ROUTE.has(status))
     .map(([status, response]) => `${status} ${response.description.split(', ').map((code) => `\`${code}\``).join(', ')}`)
     .join(' · ');
 }
@@ -148,6 +157,7 @@ export function renderRestReference(document: object): string {
     '  value (`""`) counts as absent, as the signature leaves it out; `null` is refused where the type does',
     '  not allow it.',
     '- **Console** routes take `Authorization: Bearer <console token>` and JSON bodies.',
+    '- **Files**: `POST /file/upload` takes a user token (or a signed query) and a multipart body; file URLs answer raw bytes.',
     '- Every route can also answer 405 `METHOD_NOT_ALLOWED` (another method on its path; the `Allow` header',
     '  lists the right ones) and 500 `INTERNAL`.',
     '',

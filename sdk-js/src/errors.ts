@@ -13,6 +13,8 @@ export const ClientErrorCode = {
    * request was not completed.
    */
   DISCONNECTED: 'DISCONNECTED',
+  /** An upload was cancelled with its `signal`; the server keeps nothing of it. */
+  ABORTED: 'ABORTED',
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 

@@ -3,14 +3,14 @@ import { GapFiller, HOLE_FILL_DELAY_MS, type GapFillerHost } from '../src/client
 import { Outbox, type OutboxTransport, type SendEvent } from '../src/client/outbox.js';
 import { Sequencer } from '../src/client/sequencer.js';
 import { ClientErrorCode, ParleyError } from '../src/errors.js';
-import { messageAt } from './support/messages.js';
+import { messageAt, type TextMessageOverrides } from './support/messages.js';
 import type { Message } from '../src/protocol/models.js';
 import type { ConversationRef, SendMessagePayload } from '../src/protocol/realtime.js';
 
 // The two pieces of the client that decide what to (re)send and fetch, driven by stubs in place of
 // the socket: no server involved.
 
-const msg = (seq: number, overrides: Partial<Message> = {}) => messageAt(seq, { conversationType: 2, targetId: 'team', ...overrides });
+const msg = (seq: number, overrides: TextMessageOverrides = {}) => messageAt(seq, { conversationType: 2, targetId: 'team', ...overrides });
 
 const KEY = '2:team';
 const REF: ConversationRef = { conversationType: 2, targetId: 'team' };

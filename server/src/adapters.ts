@@ -5,7 +5,10 @@ import { MemoryBus } from './bus/memory/memory-bus.js';
 import type { Bus } from './bus/ports.js';
 import { createRedisBus } from './bus/redis/redis-bus.js';
 import type { Clock } from './clock.js';
-import type { Config, StoreChoice } from './config.js';
+import type { Config, FileStorageChoice, StoreChoice } from './config.js';
+import { LocalFileStorage } from './files/local/local-files.js';
+import { OssFileStorage } from './files/oss/oss-files.js';
+import type { FileStorage } from './files/ports.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics/metrics.js';
 import { MemoryStore } from './store/memory/memory-store.js';
@@ -23,6 +26,7 @@ export interface SocketFanOut {
 export interface OpenedAdapters {
   store: Store;
   bus: Bus;
+  files: FileStorage;
   /** Present with Redis: the socket.io adapter that carries pushes between processes. */
   fanOut?: SocketFanOut;
 }
@@ -37,6 +41,19 @@ export async function openStore(choice: StoreChoice): Promise<Store> {
     case 'mongodb':
       return openMongoStore(choice.url);
   }
+}
+
+/** The file storage `choice` names: a directory (created, interrupted uploads cleared) or an OSS bucket. */
+export async function openFileStorage(choice: FileStorageChoice): Promise<FileStorage> {
+  if (choice.kind === 'local') return new LocalFileStorage(choice.dir).open();
+  const { kind: _kind, ...options } = choice;
+  return new OssFileStorage(options);
+}
+
+/** Where uploads are kept, for the start line. */
+export function filesLocation(files: FileStorage, choice: FileStorageChoice): string {
+  if (files instanceof LocalFileStorage) return files.root;
+  return choice.kind === 'oss' ? `oss://${choice.bucket} (${choice.region})` : files.kind;
 }
 
 /** Where the store keeps its data, for the start line: a directory, a database, or nowhere. */
@@ -60,7 +77,14 @@ function redactedUrl(url: string): string {
  */
 export async function openAdapters(config: Config, clock: Clock, logger: Logger, metrics?: Metrics): Promise<OpenedAdapters> {
   const store = await openStore(config.store);
-  if (config.redisUrl === null) return { store, bus: new MemoryBus(clock) };
+  let files: FileStorage;
+  try {
+    files = await openFileStorage(config.files);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  if (config.redisUrl === null) return { store, files, bus: new MemoryBus(clock) };
   if (config.store.kind !== 'mongodb') {
     logger.warn(
       { store: config.store.kind },
@@ -78,7 +102,7 @@ export async function openAdapters(config: Config, clock: Clock, logger: Logger,
         logger.debug('rate limit counted in this process only: redis did not answer');
       },
     });
-    return { store, bus, fanOut: redisFanOut(config.redisUrl, logger, metrics) };
+    return { store, files, bus, fanOut: redisFanOut(config.redisUrl, logger, metrics) };
   } catch (error) {
     await store.close();
     throw error;

@@ -1,7 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import packageJson from '../package.json' with { type: 'json' };
+import { FileCategory, Limits } from '@parley/sdk/protocol';
 import { MemoryBus } from './bus/memory/memory-bus.js';
+import { LocalFileStorage } from './files/local/local-files.js';
+import { libraryMediaInspector } from './files/media/media-probe.js';
+import type { FileStorage } from './files/ports.js';
 import type { SocketFanOut } from './adapters.js';
 import type { Bus } from './bus/ports.js';
 import type { Config } from './config.js';
@@ -22,6 +30,8 @@ export interface ComposeOverrides {
   logger?: Logger;
   store?: Store;
   bus?: Bus;
+  /** Where uploads are kept; default a temporary directory of this process. */
+  files?: FileStorage;
   /** How pushes reach sockets of other processes (with Redis); none: this process only. */
   fanOut?: SocketFanOut;
   metrics?: Metrics;
@@ -33,6 +43,7 @@ export interface ParleyServer {
   readonly services: Services;
   readonly store: Store;
   readonly bus: Bus;
+  readonly files: FileStorage;
   readonly logger: Logger;
   /** What this process counts, served at `/metrics` when `METRICS_TOKEN` is set. */
   readonly metrics: Metrics;
@@ -62,6 +73,11 @@ export function domainSettings(config: Config): DomainSettings {
       userSignalsPerSecond: config.userSignalsPerSecond,
       maxUsers: config.maxUsersPerApp,
       maxGroups: config.maxGroupsPerApp,
+      maxUploadBytes: Math.min(Limits.UPLOAD_BYTES_DEFAULT, config.uploadMaxBytes),
+      uploadCategories: Object.values(FileCategory),
+      privateFiles: false,
+      fileUrlTtlSeconds: 3600,
+      userUploadsPerMinute: 30,
     },
     secretRotationGraceSeconds: config.secretRotationGraceSeconds,
     signatureWindowSeconds: config.signatureWindowSeconds,
@@ -71,6 +87,7 @@ export function domainSettings(config: Config): DomainSettings {
     consoleAuth: { perIp: config.consoleAuthPerIp, perEmail: config.consoleAuthPerEmail, windowSeconds: config.consoleAuthWindowSeconds },
     maxAppsPerTenant: config.maxAppsPerTenant,
     maxMessageBytes: config.maxMessageBytes,
+    files: { maxUploadBytes: config.uploadMaxBytes, publicUrl: config.publicUrl, imageConcurrency: config.imageProcessingConcurrency },
   };
 }
 
@@ -80,9 +97,12 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const store = overrides.store ?? new MemoryStore();
   const bus = overrides.bus ?? new MemoryBus(clock);
+  // Without one given (tests, embedding), files go to a directory of this process's own.
+  const ownFilesDir = overrides.files ? null : join(tmpdir(), `parley-files-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const files = overrides.files ?? new LocalFileStorage(ownFilesDir ?? tmpdir());
   const metrics = overrides.metrics ?? new Metrics({ processMetrics: config.metricsToken !== null });
   let closing: Promise<void> | undefined;
-  const services = createServices(store, bus, clock, domainSettings(config), (error, event) => logger.error({ err: error, event }, 'domain event listener failed'));
+  const services = createServices(store, bus, { storage: files, media: libraryMediaInspector }, clock, domainSettings(config), (error, event) => logger.error({ err: error, event }, 'domain event listener failed'));
   countDomainEvents(services, metrics);
   const app = createHttpApp({
     services,
@@ -91,7 +111,13 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
     signedBodyMaxBytes: config.signedBodyMaxBytes,
     metrics,
     metricsToken: config.metricsToken,
-    readiness: async () => ({ store: await answers(store.ping()), bus: await answers(bus.ping()), draining: closing !== undefined }),
+    readiness: async () => ({
+      store: await answers(store.ping()),
+      bus: await answers(bus.ping()),
+      files: await answers(files.ping()),
+      fileStorage: files.kind,
+      draining: closing !== undefined,
+    }),
     trustProxy: config.trustProxy,
     version: VERSION,
   });
@@ -114,6 +140,7 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
     services,
     store,
     bus,
+    files,
     logger,
     metrics,
     http,
@@ -137,6 +164,7 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
         await overrides.fanOut?.close();
         await bus.close();
         await store.close();
+        if (ownFilesDir !== null) await rm(ownFilesDir, { recursive: true, force: true });
       })();
       return closing;
     },

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Limits, LoginPolicy, PresenceScope } from '@parley/sdk/protocol';
 import { z } from 'zod';
 
@@ -15,6 +16,7 @@ const integer = (min: number, max: number) =>
     .meta({ range: [min, max] });
 
 const STORE_KINDS = ['sqlite', 'memory', 'mongodb'] as const;
+const FILE_STORAGE_KINDS = ['local', 'oss'] as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -70,6 +72,34 @@ export const envSchema = z.object({
     .describe(
       'share nonces, presence, rate limits and pushes between server processes through Redis at this URL (one primary; not Redis Cluster), instead of keeping them in this process',
     ),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      'the address clients reach this server at (e.g. `https://im.example.com`), used in the file URLs uploads answer. Unset: taken from each upload request (its `Host`, and `X-Forwarded-Proto` with `TRUST_PROXY=true`)',
+    ),
+  FILE_STORAGE: z
+    .enum(FILE_STORAGE_KINDS)
+    .optional()
+    .describe(
+      `where uploaded files are kept: ${oneOf(FILE_STORAGE_KINDS)}. Unset: \`oss\` when \`OSS_BUCKET\` is set, else \`local\` (a directory served by this server; several server processes need it on a shared volume)`,
+    ),
+  FILES_DIR: z.string().min(1).optional().describe('the `local` file storage\'s directory; default `<DATA_DIR>/uploads`'),
+  OSS_REGION: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a region id such as oss-cn-hangzhou').optional().describe('Alibaba Cloud OSS region, e.g. `oss-cn-hangzhou`'),
+  OSS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be an OSS bucket name (3-63 lowercase letters, digits, hyphens)').optional().describe('OSS bucket; setting it selects the `oss` file storage'),
+  OSS_ACCESS_KEY_ID: z.string().min(1).optional().describe('OSS AccessKey ID (a RAM user allowed to put, get, delete and list in the bucket)'),
+  OSS_ACCESS_KEY_SECRET: z.string().min(1).optional().describe('OSS AccessKey secret'),
+  OSS_ENDPOINT: z.url({ protocol: /^https?$/ }).optional().describe('OSS endpoint, when not the region\'s public one (an internal endpoint, or a compatible server)'),
+  OSS_PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('base URL that serves the bucket publicly (a CDN or custom domain); files of apps that are not private are redirected there'),
+  UPLOAD_MAX_BYTES: integer(1024, 4 * 1024 ** 3)
+    .default(100 * 1024 * 1024)
+    .describe('largest upload any app may take, whatever its own `maxUploadBytes` says (100 MiB by default)'),
+  IMAGE_PROCESSING_CONCURRENCY: integer(1, 64)
+    .default(2)
+    .describe('uploaded images measured and thumbnailed at once; more wait in a queue of 64, beyond it uploads get 503 `SERVER_BUSY`'),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -167,6 +197,11 @@ export const envSchema = z.object({
 });
 
 /** Which store the server opens, with what it needs. */
+/** Where uploaded files live. */
+export type FileStorageChoice =
+  | { kind: 'local'; dir: string }
+  | { kind: 'oss'; region: string; bucket: string; accessKeyId: string; accessKeySecret: string; endpoint?: string; publicBaseUrl?: string };
+
 export type StoreChoice =
   | { kind: 'sqlite'; dataDir: string; sync: 'normal' | 'full' }
   | { kind: 'memory' }
@@ -178,6 +213,12 @@ export interface Config {
   host: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   store: StoreChoice;
+  files: FileStorageChoice;
+  /** Base URL of file URLs; null to take it from each upload request. */
+  publicUrl: string | null;
+  /** The deployment's largest upload, capping every app's own limit. */
+  uploadMaxBytes: number;
+  imageProcessingConcurrency: number;
   /** Redis URL, or null for the in-process bus. */
   redisUrl: string | null;
   /** Bearer token of `/metrics`, or null when metrics are not served. */
@@ -268,6 +309,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     store: storeChoice(e.STORE, e.MONGODB_URL, e.DATA_DIR, e.SQLITE_SYNCHRONOUS),
+    files: fileStorageChoice(e),
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    imageProcessingConcurrency: e.IMAGE_PROCESSING_CONCURRENCY,
     redisUrl: e.REDIS_URL ?? null,
     metricsToken: e.METRICS_TOKEN ?? null,
     trustProxy: e.TRUST_PROXY,
@@ -313,4 +358,26 @@ function storeChoice(kind: (typeof STORE_KINDS)[number] | undefined, mongodbUrl:
     throw new ConfigError([`STORE=${chosen}: MONGODB_URL is set too, which selects the mongodb store; unset one of them`]);
   }
   return chosen === 'memory' ? { kind: 'memory' } : { kind: 'sqlite', dataDir, sync };
+}
+
+/** `FILE_STORAGE`, or what `OSS_BUCKET` implies; OSS needs all four of its credentials. */
+function fileStorageChoice(e: z.infer<typeof envSchema>): FileStorageChoice {
+  const chosen = e.FILE_STORAGE ?? (e.OSS_BUCKET === undefined ? 'local' : 'oss');
+  if (chosen === 'local') return { kind: 'local', dir: e.FILES_DIR ?? join(e.DATA_DIR, 'uploads') };
+  const { OSS_REGION: region, OSS_BUCKET: bucket, OSS_ACCESS_KEY_ID: accessKeyId, OSS_ACCESS_KEY_SECRET: accessKeySecret } = e;
+  if (region === undefined || bucket === undefined || accessKeyId === undefined || accessKeySecret === undefined) {
+    const missing = Object.entries({ OSS_REGION: region, OSS_BUCKET: bucket, OSS_ACCESS_KEY_ID: accessKeyId, OSS_ACCESS_KEY_SECRET: accessKeySecret })
+      .filter(([, value]) => value === undefined)
+      .map(([name]) => name);
+    throw new ConfigError([`FILE_STORAGE=oss: needs ${missing.join(', ')}`]);
+  }
+  return {
+    kind: 'oss',
+    region,
+    bucket,
+    accessKeyId,
+    accessKeySecret,
+    ...(e.OSS_ENDPOINT === undefined ? {} : { endpoint: e.OSS_ENDPOINT }),
+    ...(e.OSS_PUBLIC_URL === undefined ? {} : { publicBaseUrl: e.OSS_PUBLIC_URL.replace(/\/+$/, '') }),
+  };
 }

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
-import { openAdapters, storeLocation } from './adapters.js';
+import { filesLocation, openAdapters, storeLocation } from './adapters.js';
 import { systemClock } from './clock.js';
 import { composeServer } from './compose.js';
 import { lowerHelperThreadPriority } from './helper-threads.js';
@@ -42,9 +42,10 @@ async function main(): Promise<void> {
   const address = await server.listen();
   const shownHost = ['0.0.0.0', '::'].includes(address.address) ? 'localhost' : address.address;
   const data = storeLocation(server.store, config.store);
+  const uploads = filesLocation(server.files, config.files);
   server.logger.info(
-    { address: address.address, port: address.port, store: server.store.kind, data, bus: server.bus.kind },
-    `Parley listening on http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port} (${server.store.kind} store: ${data}; ${server.bus.kind} bus)`,
+    { address: address.address, port: address.port, store: server.store.kind, data, bus: server.bus.kind, files: server.files.kind, uploads },
+    `Parley listening on http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port} (${server.store.kind} store: ${data}; ${server.bus.kind} bus; ${server.files.kind} files: ${uploads})`,
   );
 
   const stop = (signal: NodeJS.Signals) => {

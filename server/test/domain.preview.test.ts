@@ -8,15 +8,16 @@ describe('previewOf', () => {
   });
 
   it('shows a caption when a non-text message has one', () => {
-    expect(previewOf(MessageType.IMAGE, { url: 'u', content: 'look at this' })).toBe('look at this');
+    expect(previewOf(MessageType.IMAGE, { url: 'u', width: 1, height: 1, content: 'look at this' })).toBe('look at this');
   });
 
   it('shows a placeholder otherwise, with the file name or address when known', () => {
-    expect(previewOf(MessageType.IMAGE, { url: 'u' })).toBe('[Image]');
+    expect(previewOf(MessageType.IMAGE, { url: 'u', width: 1, height: 1 })).toBe('[Image]');
+    expect(previewOf(MessageType.VIDEO, { url: 'u', duration: 9 })).toBe('[Video]');
     expect(previewOf(MessageType.VOICE, { url: 'u', duration: 2 })).toBe('[Voice]');
     expect(previewOf(MessageType.FILE, { url: 'u', name: 'q3.pdf', size: 1 })).toBe('[File] q3.pdf');
     expect(previewOf(MessageType.LOCATION, { latitude: 0, longitude: 0, address: 'Pier 39' })).toBe('[Location] Pier 39');
-    expect(previewOf(MessageType.CUSTOM, { kind: 'card' })).toBe('[Message]');
+    expect(previewOf(MessageType.CUSTOM, { type: 'card', data: null })).toBe('[Message]');
   });
 
   it('cuts long text at a character boundary, never inside an emoji', () => {

@@ -1,3 +1,4 @@
+import { LOCAL_FILES_NOTE } from '../src/http/routes/meta-routes.js';
 import { ErrorCode } from '@parley/sdk/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../src/bus/memory/memory-bus.js';
@@ -30,7 +31,7 @@ describe('/healthz and /readyz', () => {
   it('are 200 while the process, its store and its bus answer', async () => {
     t = await startTestServer();
     expect((await call(`${t.url}/healthz`)).body).toMatchObject({ status: 1, message: 'alive' });
-    expect((await call(`${t.url}/readyz`)).body).toEqual({ status: 1, message: 'ready', data: { store: true, bus: true, draining: false } });
+    expect((await call(`${t.url}/readyz`)).body).toEqual({ status: 1, message: 'ready', data: { store: true, bus: true, files: true, fileStorage: 'local', draining: false, note: LOCAL_FILES_NOTE } });
   });
 
   it('/readyz is 503 UNAVAILABLE naming what does not answer, while /healthz stays 200', async () => {

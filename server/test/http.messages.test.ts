@@ -87,16 +87,17 @@ describe('POST /private/send/message', () => {
     });
   });
 
-  it('accepts each message type with its own fields and keeps extra fields', async () => {
+  it('accepts each message type with its own fields', async () => {
     const sent = await Promise.all([
       app.api.sendPrivateMessage({ senderUserId: 'ann', targetId: 'dan', messageType: 2, content: { url: 'https://cdn.example.com/v.amr', duration: 3.5 } }),
       app.api.sendPrivateMessage({ senderUserId: 'ann', targetId: 'dan', messageType: 3, content: { url: 'https://cdn.example.com/i.png', width: 640, height: 480 } }),
       app.api.sendPrivateMessage({ senderUserId: 'ann', targetId: 'dan', messageType: 4, content: { url: 'https://cdn.example.com/f.pdf', name: 'f.pdf', size: 1234 } }),
       app.api.sendPrivateMessage({ senderUserId: 'ann', targetId: 'dan', messageType: 5, content: { latitude: 31.23, longitude: 121.47, address: 'Shanghai' } }),
-      app.api.sendPrivateMessage({ senderUserId: 'ann', targetId: 'dan', messageType: 6, content: { kind: 'card', data: { id: 7 } } }),
+      app.api.sendPrivateMessage({ senderUserId: 'ann', targetId: 'dan', messageType: 6, content: { type: 'card', data: { id: 7 } } }),
+      app.api.sendPrivateMessage({ senderUserId: 'ann', targetId: 'dan', messageType: 7, content: { url: 'https://cdn.example.com/v.mp4', duration: 12, coverUrl: 'https://cdn.example.com/v.jpg' } }),
     ]);
-    expect(sent.map((m) => m.messageType)).toEqual([2, 3, 4, 5, 6]);
-    expect(sent[4]!.content).toEqual({ kind: 'card', data: { id: 7 } });
+    expect(sent.map((m) => m.messageType)).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(sent[4]!.content).toEqual({ type: 'card', data: { id: 7 } });
   });
 
   it('refuses content over the size limit -> 400 naming content, and stores nothing', async () => {
@@ -203,7 +204,7 @@ describe('sessions and unread', () => {
   it('lists the most recently active conversation first and previews non-text messages', async () => {
     await createUsers(app, 'o1', 'o2', 'o3');
     await app.api.sendPrivateMessage(text('o2', 'o1', 'older'));
-    await app.api.sendPrivateMessage({ senderUserId: 'o3', targetId: 'o1', messageType: 3, content: { url: 'https://cdn.example.com/p.png' } });
+    await app.api.sendPrivateMessage({ senderUserId: 'o3', targetId: 'o1', messageType: 3, content: { url: 'https://cdn.example.com/p.png', width: 10, height: 10 } });
     const sessions = await app.api.getUserSessions({ userId: 'o1' });
     expect(sessions.map((s) => s.targetId)).toEqual(['o3', 'o2']);
     expect(sessions[0]?.lastMsg?.content).toBe('[Image]');

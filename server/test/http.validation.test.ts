@@ -44,7 +44,7 @@ const cases: Case[] = [
   ['text without text', '/private/send/message', { ...text, content: {} }, 'content.content'],
   ['empty text', '/private/send/message', { ...text, content: { content: '' } }, 'content.content'],
   ['image without url', '/private/send/message', { ...text, messageType: 3, content: { width: 1 } }, 'content.url'],
-  ['file size as text', '/private/send/message', { ...text, messageType: 4, content: { url: 'u', name: 'n', size: '1' } }, 'content.size'],
+  ['file size as text', '/private/send/message', { ...text, messageType: 4, content: { url: 'https://cdn.example.com/n', name: 'n', size: '1' } }, 'content.size'],
   ['latitude out of range', '/private/send/message', { ...text, messageType: 5, content: { latitude: 91, longitude: 0 } }, 'content.latitude'],
   ['operator key inside content', '/private/send/message', { ...text, content: { content: 'x', extra: { $set: { a: 1 } } } }, 'content.extra.$set'],
   ['senderUserId as an object', '/private/send/message', { ...text, senderUserId: { $gt: '' } }, 'senderUserId'],
@@ -97,10 +97,10 @@ const messages: [kind: string, path: string, fields: Record<string, unknown>, me
   ['a number too big', '/session/messages', { userId: 'a', targetId: 'b', conversationType: 1, limit: 101 }, 'limit: must be at most 100, got the number 101'],
   ['an array too short (own wording)', '/group/create', { groupId: 'g3', userIds: [], name: 'G' }, 'userIds: must name at least one user'],
   ['a string too long', '/user/getToken', { userId: 'c', name: 'x'.repeat(101) }, 'name: must be at most 100 characters long, got 101'],
-  ['a string too short', '/private/send/message', { ...text, messageType: 4, content: { url: 'u', name: '', size: 1 } }, 'content.name: must be at least 1 character long, got 0'],
+  ['a string too short', '/private/send/message', { ...text, messageType: 4, content: { url: 'https://cdn.example.com/n', name: '', size: 1 } }, 'content.name: must be at least 1 character long, got 0'],
   ['a bad format', '/session/messages', { userId: 'a', targetId: 'b', conversationType: 1, lastmsgId: 'zzz' }, 'lastmsgId: must be a 24-character hex id'],
   ['a literal out of its set', '/session/messages', { userId: 'a', targetId: 'b', conversationType: 3 }, 'conversationType: must be 1 (private) or 2 (group)'],
-  ['a union without a matching option', '/private/send/message', { ...text, messageType: 99 }, 'messageType: must be one of 1 text, 2 voice, 3 image, 4 file, 5 location, 6 custom'],
+  ['a union without a matching option', '/private/send/message', { ...text, messageType: 99 }, 'messageType: must be one of 1 text, 2 voice, 3 image, 4 file, 5 location, 6 custom, 7 video'],
   [
     'a union of JSON values, wrong deep inside',
     '/private/send/message',
@@ -108,7 +108,8 @@ const messages: [kind: string, path: string, fields: Record<string, unknown>, me
     'content.extra.a.b[0].$where: keys must not start with $',
   ],
   ['an unknown field', '/user/getToken', { userId: 'c', name: 'A', nickname: 'x' }, 'nickname: is not a field of this request (names are case-sensitive)'],
-  ['a custom rule ($ keys in content)', '/private/send/message', { ...text, content: { content: 'x', $set: 1 } }, 'content.$set: keys must not start with $'],
+  ['an unknown field of a content', '/private/send/message', { ...text, content: { content: 'x', $set: 1 } }, 'content.$set: is not a field of this request (names are case-sensitive)'],
+  ['a custom rule (the size of extra)', '/private/send/message', { ...text, content: { content: 'x', extra: { note: 'x'.repeat(5000) } } }, 'content.extra: must be at most 4096 bytes as JSON'],
   ['control characters in a name', '/user/getToken', { userId: 'c', name: 'A\u0007B' }, 'name: must not be blank or contain control characters'],
 ];
 

@@ -1,10 +1,10 @@
-import { ConversationType, GroupRole, MessageType } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, GroupRole, MessageType } from '@parley/sdk/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { domainSettings } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { newObjectId } from '../src/domain/ids.js';
 import { DuplicateKeyError, type Store } from '../src/store/ports.js';
-import type { AppRecord, GroupRecord, MemberRecord } from '../src/store/records.js';
+import type { AppRecord, FileRecord, GroupRecord, MemberRecord } from '../src/store/records.js';
 import { messageDraft } from './support/store-fixtures.js';
 
 /**
@@ -97,7 +97,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         message.seq = 99;
         try {
           // An adapter may hand out frozen content (the memory one shares it between copies): then this throws.
-          (message.content as { extra: { nested: number[] } }).extra.nested.push(3);
+          (message.content as { extra?: { nested: number[] } }).extra!.nested.push(3);
         } catch (error) {
           expect(error).toBeInstanceOf(TypeError);
         }
@@ -515,6 +515,154 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await scope.sessions.deleteForConversation('c1');
         expect(await scope.sessions.listForUser('v')).toEqual([]);
         expect(await scope.sessions.listForUser('u')).toHaveLength(1);
+      });
+    });
+
+    describe('files', () => {
+      /** A fileId as the server makes them: 32 lowercase hex characters. */
+      const fileId = (n: number) => n.toString(16).padStart(32, '0');
+      /** An image a user uploaded, with its thumbnail. */
+      const image = (id: string, overrides: Partial<FileRecord> = {}): FileRecord => ({
+        fileId: id,
+        uploaderUserId: 'u',
+        name: 'beach.jpg',
+        mimeType: 'image/jpeg',
+        category: FileCategory.IMAGE,
+        size: 48_000,
+        width: 1920,
+        height: 1080,
+        duration: null,
+        thumb: { size: 3_100, width: 400, height: 225 },
+        createdAt: 1_700_000_000_000,
+        ...overrides,
+      });
+      /** A document the app's backend uploaded: every optional field null. */
+      const document = (id: string): FileRecord => ({
+        fileId: id,
+        uploaderUserId: null,
+        name: 'Report – Q3 «final» 😀.pdf',
+        mimeType: 'application/pdf',
+        category: FileCategory.FILE,
+        size: 0,
+        width: null,
+        height: null,
+        duration: null,
+        thumb: null,
+        createdAt: 2,
+      });
+      const audio = (id: string): FileRecord => ({
+        ...document(id),
+        uploaderUserId: 'v',
+        name: 'voice.m4a',
+        mimeType: 'audio/mp4',
+        category: FileCategory.AUDIO,
+        size: 12_345,
+        duration: 12.5,
+      });
+
+      it('an inserted file reads back equal: with a thumbnail, with every optional field null, with a duration', async () => {
+        const scope = store.forApp('app');
+        const records = [image(fileId(1)), document(fileId(2)), audio(fileId(3))];
+        for (const record of records) await scope.files.insert(record);
+        for (const record of records) expect(await scope.files.get(record.fileId)).toStrictEqual(record);
+        expect(await scope.files.get(fileId(4))).toBeNull();
+      });
+
+      it('hands out copies: changing a record given or returned changes nothing stored', async () => {
+        const scope = store.forApp('app');
+        const given = image(fileId(1));
+        await scope.files.insert(given);
+        given.name = 'changed.jpg';
+        given.thumb!.size = 1;
+        const returned = (await scope.files.get(fileId(1)))!;
+        returned.thumb!.width = 1;
+        returned.size = 1;
+        (await scope.files.getMany([fileId(1)])).get(fileId(1))!.thumb!.height = 1;
+        expect(await scope.files.get(fileId(1))).toStrictEqual(image(fileId(1)));
+      });
+
+      it('getMany answers the files that exist in the order asked, skipping unknown and repeated ids', async () => {
+        const scope = store.forApp('app');
+        await scope.files.insert(image(fileId(1)));
+        await scope.files.insert(document(fileId(2)));
+        await scope.files.insert(audio(fileId(3)));
+        const found = await scope.files.getMany([fileId(3), fileId(9), fileId(1), fileId(3)]);
+        expect([...found.keys()]).toEqual([fileId(3), fileId(1)]);
+        expect(found.get(fileId(3))).toStrictEqual(audio(fileId(3)));
+        expect(found.get(fileId(1))).toStrictEqual(image(fileId(1)));
+        expect(await scope.files.getMany([fileId(8), fileId(9)])).toEqual(new Map());
+        expect(await scope.files.getMany([])).toEqual(new Map());
+      });
+
+      it('refuses a fileId already recorded in the app, keeping the first record and writing nothing', async () => {
+        const scope = store.forApp('app');
+        await scope.files.insert(image(fileId(1)));
+        await expect(scope.files.insert({ ...document(fileId(1)), size: 999_999 })).rejects.toBeInstanceOf(DuplicateKeyError);
+        expect(await scope.files.get(fileId(1))).toStrictEqual(image(fileId(1)));
+        expect(await scope.files.usage()).toEqual({ files: 1, bytes: 48_000 + 3_100 });
+      });
+
+      it('usage counts the files and their bytes, thumbnails included, and is zero for an app without any', async () => {
+        const scope = store.forApp('app');
+        expect(await scope.files.usage()).toEqual({ files: 0, bytes: 0 });
+        await scope.files.insert(image(fileId(1)));
+        await scope.files.insert(image(fileId(2), { size: 1_000_000, thumb: { size: 20_000, width: 400, height: 400 } }));
+        await scope.files.insert(document(fileId(3)));
+        await scope.files.insert(audio(fileId(4)));
+        expect(await scope.files.usage()).toEqual({ files: 4, bytes: 48_000 + 3_100 + 1_000_000 + 20_000 + 0 + 12_345 });
+        await scope.files.delete(fileId(2));
+        expect(await scope.files.usage()).toEqual({ files: 3, bytes: 48_000 + 3_100 + 12_345 });
+      });
+
+      it('keeps the files of two apps apart, even under one fileId', async () => {
+        const a = store.forApp('appA');
+        const b = store.forApp('appB');
+        await a.files.insert(image(fileId(1)));
+        await a.files.insert(audio(fileId(2)));
+        expect(await b.files.get(fileId(1))).toBeNull();
+        expect(await b.files.getMany([fileId(1), fileId(2)])).toEqual(new Map());
+        expect(await b.files.usage()).toEqual({ files: 0, bytes: 0 });
+        await b.files.delete(fileId(1));
+        expect(await a.files.get(fileId(1))).toStrictEqual(image(fileId(1)));
+
+        await b.files.insert(document(fileId(1)));
+        expect(await b.files.get(fileId(1))).toStrictEqual(document(fileId(1)));
+        expect(await a.files.get(fileId(1))).toStrictEqual(image(fileId(1)));
+        expect(await a.files.usage()).toEqual({ files: 2, bytes: 48_000 + 3_100 + 12_345 });
+        expect(await b.files.usage()).toEqual({ files: 1, bytes: 0 });
+      });
+
+      it('delete removes the record, and does nothing when there is none', async () => {
+        const scope = store.forApp('app');
+        await scope.files.insert(image(fileId(1)));
+        await scope.files.insert(audio(fileId(2)));
+        await scope.files.delete(fileId(1));
+        expect(await scope.files.get(fileId(1))).toBeNull();
+        await expect(scope.files.delete(fileId(1))).resolves.toBeUndefined();
+        await expect(scope.files.delete(fileId(7))).resolves.toBeUndefined();
+        expect([...(await scope.files.getMany([fileId(1), fileId(2)])).keys()]).toEqual([fileId(2)]);
+        // The fileId is free again.
+        await scope.files.insert(document(fileId(1)));
+        expect(await scope.files.get(fileId(1))).toStrictEqual(document(fileId(1)));
+      });
+
+      it('purge removes the app\'s file records, and only its own', async () => {
+        const a = store.forApp('appA');
+        const b = store.forApp('appB');
+        for (const scope of [a, b]) {
+          await scope.files.insert(image(fileId(1)));
+          await scope.files.insert(document(fileId(2)));
+        }
+        await a.purge();
+        const fresh = store.forApp('appA');
+        expect(await fresh.files.get(fileId(1))).toBeNull();
+        expect(await fresh.files.getMany([fileId(1), fileId(2)])).toEqual(new Map());
+        expect(await fresh.files.usage()).toEqual({ files: 0, bytes: 0 });
+        expect(await b.files.usage()).toEqual({ files: 2, bytes: 48_000 + 3_100 });
+        expect(await b.files.get(fileId(1))).toStrictEqual(image(fileId(1)));
+        // The app starts afresh: its fileIds are free.
+        await fresh.files.insert(audio(fileId(1)));
+        expect(await fresh.files.get(fileId(1))).toStrictEqual(audio(fileId(1)));
       });
     });
   });

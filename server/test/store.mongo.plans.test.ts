@@ -1,9 +1,10 @@
-import { ConversationType, GroupRole, MessageType } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, GroupRole, MessageType } from '@parley/sdk/protocol';
 import { randomBytes } from 'node:crypto';
 import { MongoClient, type CommandStartedEvent, type Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newObjectId } from '../src/domain/ids.js';
 import type { AppScope } from '../src/store/ports.js';
+import type { FileRecord } from '../src/store/records.js';
 import { COLLECTION_NAMES } from '../src/store/mongo/collections.js';
 import { INDEXES } from '../src/store/mongo/indexes.js';
 import { MongoStore } from '../src/store/mongo/mongo-store.js';
@@ -24,7 +25,22 @@ const url = serviceUrl('MONGODB_URL');
 const PLANNED = new Set(['find', 'update', 'delete', 'findAndModify', 'distinct', 'count', 'aggregate']);
 
 /** Collections of app data: every document carries appId, every filter names it. */
-const APP_DATA = new Set<string>([COLLECTION_NAMES.users, COLLECTION_NAMES.userTokens, COLLECTION_NAMES.groups, COLLECTION_NAMES.groupMembers, COLLECTION_NAMES.conversations, COLLECTION_NAMES.messages, COLLECTION_NAMES.sessions]);
+const APP_DATA = new Set<string>([COLLECTION_NAMES.users, COLLECTION_NAMES.userTokens, COLLECTION_NAMES.groups, COLLECTION_NAMES.groupMembers, COLLECTION_NAMES.conversations, COLLECTION_NAMES.messages, COLLECTION_NAMES.sessions, COLLECTION_NAMES.files]);
+
+/** An uploaded image record with the fileId `n` makes. */
+const fileRecord = (n: number): FileRecord => ({
+  fileId: n.toString(16).padStart(32, '0'),
+  uploaderUserId: 'a',
+  name: `photo${n}.jpg`,
+  mimeType: 'image/jpeg',
+  category: FileCategory.IMAGE,
+  size: 1000 + n,
+  width: 640,
+  height: 480,
+  duration: null,
+  thumb: { size: 100, width: 400, height: 300 },
+  createdAt: 1,
+});
 
 interface Recorded {
   name: string;
@@ -175,6 +191,8 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
       const session = await scope.sessions.ensure({ sid: newObjectId(), userId, conversationId, conversationType, targetId, initialReadSeq: 0, createdAt: 1 });
       sids.push(session.sid);
     }
+    // Files, so that the file index and a scan of the collection differ.
+    for (let n = 1; n <= 20; n++) await scope.files.insert(fileRecord(n));
     for (let i = 0; i < 30; i++) {
       for (const [conversationId, conversationType, targetId] of [['p:a:b', ConversationType.PRIVATE, 'b'], ['g:crew', ConversationType.GROUP, 'crew']] as const) {
         await scope.conversations.append({
@@ -281,6 +299,13 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
         await scope.sessions.advanceRead('a', session.conversationId, 3);
       },
     ],
+    [
+      'a message\'s files (the file and its cover, then one of them alone)',
+      async () => {
+        await scope.files.getMany([fileRecord(3).fileId, fileRecord(4).fileId]);
+        await scope.files.get(fileRecord(5).fileId);
+      },
+    ],
     ['connect (token and app)', () => Promise.all([scope.tokens.findByHash('hash-a'), store.apps.get('app')])],
     [
       'presence scope',
@@ -324,6 +349,9 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
       await scope.tokens.revokeAllForUser('c', 2);
       await scope.users.count();
       await scope.groups.count();
+      await scope.files.usage();
+      await scope.files.delete(fileRecord(20).fileId);
+      await other.files.insert(fileRecord(1));
       const crew = (await scope.groups.get('crew'))!;
       await scope.groups.replace({ ...crew, version: crew.version + 1 }, crew.version);
       await other.users.upsert({ userId: 'x', name: 'x', avatarUri: '' }, 1);

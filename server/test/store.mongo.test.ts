@@ -1,4 +1,4 @@
-import { ConversationType, GroupRole, MessageType } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, GroupRole, MessageType } from '@parley/sdk/protocol';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { MongoClient, type Document } from 'mongodb';
@@ -305,14 +305,18 @@ describe.skipIf(!url)(`MongoDB store (MONGODB_URL)${url ? '' : ` — ${SKIP_REAS
       await scope.users.upsert({ userId: 'u', name: 'u', avatarUri: '' }, 1);
       await scope.sessions.ensure({ sid: newObjectId(), userId: 'u', conversationId: 'p:a:b', conversationType: ConversationType.PRIVATE, targetId: 'b', initialReadSeq: 0, createdAt: 1 });
       const { message } = await scope.conversations.append(draft());
+      await scope.files.insert({ fileId: 'ab'.repeat(16), uploaderUserId: 'u', name: 'a.png', mimeType: 'image/png', category: FileCategory.IMAGE, size: 1, width: 1, height: 1, duration: null, thumb: null, createdAt: 1 });
       const raw = rawCollections(store);
-      for (const name of ['users', 'sessions', 'conversations', 'messages'] as const) {
+      for (const name of ['users', 'sessions', 'conversations', 'messages', 'files'] as const) {
         const docs: Document[] = await raw[name].find({}).toArray();
         expect(docs.length, name).toBeGreaterThan(0);
         expect(docs.every((doc) => doc['appId'] === 'app'), name).toBe(true);
       }
       expect(Object.keys(message)).not.toContain('_id');
       expect(Object.keys((await scope.users.get('u'))!)).not.toContain('appId');
+      expect(Object.keys((await scope.files.get('ab'.repeat(16)))!).sort()).toEqual(
+        ['fileId', 'uploaderUserId', 'name', 'mimeType', 'category', 'size', 'width', 'height', 'duration', 'thumb', 'createdAt'].sort(),
+      );
     });
 
     it('opening again on an existing database keeps the indexes and the data (idempotent start)', async () => {

@@ -1,4 +1,4 @@
-import { ConversationType, GroupRole } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, GroupRole } from '@parley/sdk/protocol';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,10 +60,33 @@ describe('SQLite store', () => {
     await store.close();
     opened.splice(0);
     try {
-      await expect(openSqliteStore(dataDir)).rejects.toThrow(/schema version 2, newer than this Parley knows/);
+      await expect(openSqliteStore(dataDir)).rejects.toThrow(new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than this Parley knows`));
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('migrates a database of schema version 1 (before file records) to the current version, keeping its data', async () => {
+    const store = await freshStore();
+    const { message } = await store.forApp('app').conversations.append(messageDraft({ clientMsgId: 'k' }));
+    // What version 1 left: everything but the tables of later migrations, and their records.
+    store.db.exec('DROP TABLE files; DELETE FROM schema_migrations WHERE version > 1');
+    store.db.pragma('user_version = 1');
+    const { dataDir } = store;
+    await store.close();
+    opened.splice(0);
+    const migrated = await openSqliteStore(dataDir, { now: () => 42 });
+    opened.push({ store: migrated, dir: dataDir });
+    expect(migrated.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(migrated.db.prepare('SELECT version, applied_at FROM schema_migrations WHERE version > 1').all()).toEqual(
+      Array.from({ length: SCHEMA_VERSION - 1 }, (_, i) => ({ version: i + 2, applied_at: 42 })),
+    );
+    const scope = migrated.forApp('app');
+    expect(await scope.conversations.findByClientMsgId('a', 'k')).toEqual(message);
+    expect(await scope.files.usage()).toEqual({ files: 0, bytes: 0 });
+    const file = { fileId: 'ab'.repeat(16), uploaderUserId: 'a', name: 'a.txt', mimeType: 'text/plain', category: FileCategory.FILE, size: 3, width: null, height: null, duration: null, thumb: null, createdAt: 1 };
+    await scope.files.insert(file);
+    expect(await scope.files.get(file.fileId)).toEqual(file);
   });
 
   it('serves one process per data directory: a second store on it is refused, and may open once the first closed', async () => {
@@ -140,7 +163,7 @@ describe('SQLite store', () => {
     const original = store.db.prepare.bind(store.db);
     // Every statement the repositories prepare is explained, with placeholder parameters.
     store.db.prepare = ((source: string) => {
-      if (/^\s*(SELECT|UPDATE|DELETE)/i.test(source) && !/count\(\*\)/i.test(source)) {
+      if (/^\s*(SELECT|UPDATE|DELETE)/i.test(source) && (!/count\(\*\)/i.test(source) || /app_id = @appId/.test(source))) {
         const rows = original(`EXPLAIN QUERY PLAN ${source}`).all(placeholders(source)) as { detail: string }[];
         plans.push(...rows.map((row) => `${row.detail}  <-  ${source.replace(/\s+/g, ' ').slice(0, 90)}`));
       }
@@ -164,6 +187,15 @@ describe('SQLite store', () => {
     await scope.groups.groupIdsOf('a');
     await scope.tokens.insert({ tokenHash: 'h', userId: 'a', createdAt: 1, expiresAt: 100, revokedAt: null }, 1);
     await scope.tokens.revokeAllForUser('a', 2);
+    const fileId = 'cd'.repeat(16);
+    await scope.files.insert({ fileId, uploaderUserId: 'a', name: 'a.png', mimeType: 'image/png', category: FileCategory.IMAGE, size: 10, width: 1, height: 1, duration: null, thumb: { size: 1, width: 1, height: 1 }, createdAt: 1 });
+    await scope.files.get(fileId);
+    await scope.files.getMany([fileId, 'ef'.repeat(16)]);
+    await scope.files.usage();
+    await scope.files.delete(fileId);
+    // get, getMany, usage (the app's range of the key) and delete.
+    expect(plans.filter((plan) => plan.startsWith('SEARCH files USING PRIMARY KEY (app_id=? AND file_id=?)'))).toHaveLength(3);
+    expect(plans.filter((plan) => plan.startsWith('SEARCH files USING PRIMARY KEY (app_id=?)  <-  SELECT count(*)'))).toHaveLength(1);
     expect(plans.length).toBeGreaterThan(10);
     expect(plans.filter((plan) => /^SCAN (?!json_each)/.test(plan))).toEqual([]);
   });

@@ -1,11 +1,11 @@
-import { ConversationType, GroupRole, MessageType } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, GroupRole, MessageType } from '@parley/sdk/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { domainSettings } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { newObjectId } from '../src/domain/ids.js';
 import { previewOf, RECALLED_PREVIEW } from '../src/domain/messages/preview.js';
 import { DuplicateKeyError, type AppScope, type MessageDraft, type Store } from '../src/store/ports.js';
-import type { AppRecord, ConsoleTokenRecord, GroupRecord, TenantRecord } from '../src/store/records.js';
+import type { AppRecord, ConsoleTokenRecord, FileRecord, GroupRecord, TenantRecord } from '../src/store/records.js';
 import {
   TRANSFER_BATCH,
   TRANSFER_COLLECTIONS,
@@ -28,9 +28,39 @@ const tenantOne: TenantRecord = { tenantId: 't1', email: 'one@x.io', passwordHas
 const tenantTwo: TenantRecord = { tenantId: 't2', email: 'two@x.io', passwordHash: 'hash-2', createdAt: 2 };
 const consoleToken: ConsoleTokenRecord = { tokenHash: 'console-1', tenantId: 't1', createdAt: 10, expiresAt: 10_000_000 };
 /** The collections of app data, every row of which names its app. */
-const APP_DATA = ['users', 'userTokens', 'groups', 'groupMembers', 'conversations', 'messages', 'sessions'] as const;
+const APP_DATA = ['users', 'userTokens', 'files', 'groups', 'groupMembers', 'conversations', 'messages', 'sessions'] as const;
 const USERS = ['a', 'b', 'c'] as const;
 const CONVERSATIONS = ['p:a:b', 'g:crew'] as const;
+/** File ids of the fixture; the last one is never stored. */
+const FILE_IDS = ['0a1b2c3d4e5f60718293a4b5c6d7e8f9', '1f0e2d3c4b5a69788796a5b4c3d2e1f0', 'ffffffffffffffffffffffffffffffff', '00000000000000000000000000000000'] as const;
+const photo: FileRecord = {
+  fileId: FILE_IDS[0],
+  uploaderUserId: 'b',
+  name: 'cat.png',
+  mimeType: 'image/png',
+  category: FileCategory.IMAGE,
+  size: 48_000,
+  width: 1024,
+  height: 768,
+  duration: null,
+  thumb: { size: 3_000, width: 400, height: 300 },
+  createdAt: 1500,
+};
+/** Uploaded by the app's backend: every optional field null. */
+const report: FileRecord = {
+  fileId: FILE_IDS[1],
+  uploaderUserId: null,
+  name: 'Report – Q3 😀.pdf',
+  mimeType: 'application/pdf',
+  category: FileCategory.FILE,
+  size: 0,
+  width: null,
+  height: null,
+  duration: null,
+  thumb: null,
+  createdAt: 1501,
+};
+const voice: FileRecord = { ...report, fileId: FILE_IDS[2], uploaderUserId: 'a', name: 'voice.m4a', mimeType: 'audio/mp4', category: FileCategory.AUDIO, size: 9_999, duration: 4.25 };
 
 /**
  * The conformance suite of the transfer port (export, import and moving between stores): what
@@ -51,6 +81,8 @@ export function transferContract(name: string, open: () => Promise<Store>): void
       expect(expected.appA.members.map((member) => [member.userId, member.joinIndex])).toEqual([['a', 0], ['b', 1], ['c', 3]]);
       expect(expected.appA.conversations.get('p:a:b')).toMatchObject({ lastSeq: 3, lastMessage: { preview: RECALLED_PREVIEW } });
       expect(expected.appA.byClientMsgId?.seq).toBe(1);
+      expect(expected.appA.fileUsage).toEqual({ files: 3, bytes: 48_000 + 3_000 + 0 + 9_999 });
+      expect(expected.appB.file[0]).toMatchObject({ name: 'same id, other app.png', size: 7 });
 
       const target = await open();
       // Rows in reverse: adapters read in their own order (by key, by join order), so a writer
@@ -94,6 +126,17 @@ export function transferContract(name: string, open: () => Promise<Store>): void
       const target = await open();
       await load(target, rows);
       expect(sortedRows(await readEverything(target, EVERYTHING))).toEqual(sortedRows(rows));
+    });
+
+    it('reads file records whole, each app\'s in fileId order', async () => {
+      const rows = await readEverything(source, EVERYTHING);
+      expect(rows.files).toEqual([
+        { appId: 'appA', ...photo },
+        { appId: 'appA', ...report },
+        { appId: 'appA', ...voice },
+        { appId: 'appB', ...photo, uploaderUserId: 'a', name: 'same id, other app.png', size: 7 },
+      ]);
+      expect((await readEverything(source, APP_A)).files).toEqual(rows.files.slice(0, 3));
     });
 
     it('leaves out what the port reads as absent: a dismissed group and its members', async () => {
@@ -173,6 +216,14 @@ export function transferContract(name: string, open: () => Promise<Store>): void
       expect([...(await scope.users.getMany(['a', 'b', 'c', 'd'])).values()].map((u) => u.name)).toEqual(['A again', 'User b', 'C again', 'new']);
       expect(await scope.users.count()).toBe(4);
 
+      const renamed = { ...photo, name: 'renamed.png', thumb: null, size: 40_000 };
+      const added: FileRecord = { ...report, fileId: FILE_IDS[3], size: 5 };
+      await target.transfer.write('files', [{ appId: 'appA', ...renamed }, { appId: 'appA', ...added }]);
+      expect(await scope.files.get(photo.fileId)).toStrictEqual(renamed);
+      expect(await scope.files.get(added.fileId)).toStrictEqual(added);
+      expect(await scope.files.usage()).toEqual({ files: 4, bytes: 40_000 + 0 + 9_999 + 5 });
+      expect((await target.forApp('appB').files.get(photo.fileId))?.size).toBe(7);
+
       const second = rows.messages.find((message) => message.appId === 'appA' && message.conversationId === 'p:a:b' && message.seq === 2)!;
       const recalled = { ...second, content: {}, recall: { by: null, at: 5000 } };
       await target.transfer.write('messages', [{ ...recalled, preview: RECALLED_PREVIEW }]);
@@ -231,7 +282,9 @@ export async function fill(store: Store): Promise<void> {
   const { message: oops } = await send(scope, { content: { content: 'oops' }, timestamp: 1003 });
   await scope.conversations.recall(oops.msgId, { by: 'a', at: 1004 }, RECALLED_PREVIEW);
   await send(scope, groupMessage('a', { content: 'welcome' }));
-  await send(scope, { ...groupMessage('b', { uri: 'https://x.io/cat.png' }), messageType: MessageType.IMAGE });
+  // Inserted out of fileId order: a read gives them in its own.
+  for (const file of [voice, photo, report]) await scope.files.insert(file);
+  await send(scope, { ...groupMessage('b', { url: 'https://x.io/cat.png', width: 4, height: 3 }), messageType: MessageType.IMAGE });
   await send(scope, groupMessage('c', { content: 'back again' }));
 
   const session = (userId: string, conversationId: string, targetId: string) =>
@@ -254,6 +307,7 @@ export async function fill(store: Store): Promise<void> {
   const other = store.forApp('appB');
   await other.users.upsert({ userId: 'a', name: 'Another a', avatarUri: '' }, 100);
   await send(other, { content: { content: 'in appB' } });
+  await other.files.insert({ ...photo, uploaderUserId: 'a', name: 'same id, other app.png', size: 7 });
   await other.sessions.ensure({ sid: newObjectId(), userId: 'a', conversationId: 'p:a:b', conversationType: ConversationType.PRIVATE, targetId: 'b', initialReadSeq: 0, createdAt: 500 });
 }
 
@@ -319,6 +373,9 @@ async function appView(scope: AppScope) {
     session: await Promise.all(USERS.map((userId) => scope.sessions.get(userId, 'p:a:b'))),
     bySid: await Promise.all(sessions.flat().map((session) => scope.sessions.getBySid(session.userId, session.sid))),
     withSession: await scope.sessions.usersWithSessionIn(['p:a:b'], USERS),
+    files: await scope.files.getMany(FILE_IDS),
+    file: await Promise.all(FILE_IDS.map((fileId) => scope.files.get(fileId))),
+    fileUsage: await scope.files.usage(),
   };
 }
 
@@ -335,6 +392,7 @@ export async function readEverything(store: Store, scope: TransferScope): Promis
     apps: await readAll(store, 'apps', scope),
     users: await readAll(store, 'users', scope),
     userTokens: await readAll(store, 'userTokens', scope),
+    files: await readAll(store, 'files', scope),
     groups: await readAll(store, 'groups', scope),
     groupMembers: await readAll(store, 'groupMembers', scope),
     conversations: await readAll(store, 'conversations', scope),

@@ -1,4 +1,4 @@
-import { ConversationType, GroupRole, MessageType } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, GroupRole, MessageType } from '@parley/sdk/protocol';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,6 +66,8 @@ async function fill(store: Store, appId: string, tenantId: string): Promise<{ re
     await scope.tokens.insert({ tokenHash: `token-${userId}`, userId, createdAt: 5, expiresAt: Date.now() + 3_600_000, revokedAt: null }, 5);
   }
   await scope.tokens.revokeAllForUser('dan', 6);
+  await scope.files.insert({ fileId: 'a1'.repeat(16), uploaderUserId: 'ann', name: 'dog.webp', mimeType: 'image/webp', category: FileCategory.IMAGE, size: 2048, width: 800, height: 600, duration: null, thumb: { size: 512, width: 400, height: 300 }, createdAt: 7 });
+  await scope.files.insert({ fileId: '0b'.repeat(16), uploaderUserId: null, name: 'clip.mp4', mimeType: 'video/mp4', category: FileCategory.VIDEO, size: 100_000, width: 1280, height: 720, duration: 31.5, thumb: null, createdAt: 8 });
   const members = ['ann', 'ben', 'cat'].map((userId, joinIndex) => ({ userId, role: joinIndex === 0 ? GroupRole.OWNER : GroupRole.MEMBER, joinedAt: 10 + joinIndex, joinIndex }));
   await scope.groups.insert({ groupId: 'crew', name: 'Crew', avatarUri: '', ownerId: 'ann', memberCount: 3, joinCount: 3, version: 1, createdAt: 10, updatedAt: 10 }, members);
   const group = (await scope.groups.get('crew'))!;
@@ -122,7 +124,7 @@ describe(`export and import (embedded store -> ${mongoUrl ? 'MongoDB' : 'memory 
     await fill(source, 'app2', 't2');
     const first = join(scratch(), 'first');
     const manifest = await exportStore(source, first, {});
-    expect(manifest).toMatchObject({ format: 'parley-export', version: 1, store: 'sqlite', scope: {}, counts: { apps: 2, messages: 24, groupMembers: 6 } });
+    expect(manifest).toMatchObject({ format: 'parley-export', version: 1, store: 'sqlite', scope: {}, counts: { apps: 2, messages: 24, groupMembers: 6, files: 4 } });
 
     const there = await middle();
     await importStore(there, first);
@@ -150,6 +152,8 @@ describe(`export and import (embedded store -> ${mongoUrl ? 'MongoDB' : 'memory 
       ]);
       expect((await scope.sessions.get('ben', 'p:ann:ben'))?.readSeq).toBe(3);
       expect(await scope.tokens.findByHash('token-dan')).toMatchObject({ revokedAt: 6 });
+      expect(await scope.files.getMany(['a1'.repeat(16), '0b'.repeat(16)])).toEqual(await source.forApp('app1').files.getMany(['a1'.repeat(16), '0b'.repeat(16)]));
+      expect(await scope.files.usage()).toEqual({ files: 2, bytes: 2048 + 512 + 100_000 });
       // It goes on where it stopped: the next message is seq 8, a resend is recognised.
       expect((await scope.conversations.append(messageDraft({ conversationId: 'p:ann:ben', clientMsgId: 'c0', senderUserId: 'ann' }))).created).toBe(false);
       expect((await scope.conversations.append(messageDraft({ conversationId: 'p:ann:ben', timestamp: 300 }))).message.seq).toBe(8);
@@ -164,7 +168,7 @@ describe(`export and import (embedded store -> ${mongoUrl ? 'MongoDB' : 'memory 
     await fill(source, 'app2', 't2');
     const out = join(scratch(), 'one');
     const manifest = await exportStore(source, out, { appId: 'app2' });
-    expect(manifest.counts).toMatchObject({ tenants: 1, consoleTokens: 0, apps: 1, users: 4, messages: 12 });
+    expect(manifest.counts).toMatchObject({ tenants: 1, consoleTokens: 0, apps: 1, users: 4, messages: 12, files: 2 });
     expect(readFileSync(join(out, 'apps.ndjson'), 'utf8')).not.toContain('app1');
 
     const destination = await middle();
@@ -176,6 +180,7 @@ describe(`export and import (embedded store -> ${mongoUrl ? 'MongoDB' : 'memory 
     // Run again, it changes nothing.
     await importStore(destination, out);
     expect(await destination.forApp('app2').users.count()).toBe(4);
+    expect(await destination.forApp('app2').files.usage()).toEqual({ files: 2, bytes: 2048 + 512 + 100_000 });
     expect((await destination.forApp('app2').conversations.listAfter('p:ann:ben', 0, 100)).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
@@ -195,6 +200,13 @@ describe(`export and import (embedded store -> ${mongoUrl ? 'MongoDB' : 'memory 
     writeFileSync(sessions, good.split('\n').slice(0, 2).join('\n'));
     await expect(importStore(destination, out)).rejects.toThrow(/sessions\.ndjson has 2 records, the manifest says 4: the export is incomplete/);
     writeFileSync(sessions, good);
+    const files = join(out, 'files.ndjson');
+    const goodFiles = readFileSync(files, 'utf8');
+    writeFileSync(files, goodFiles.replace('"name":"dog.webp"', '"name":"dog.webp","path":"/etc/passwd"'));
+    await expect(importStore(destination, out)).rejects.toThrow(/files\.ndjson:\d+: .*path/);
+    writeFileSync(files, goodFiles.replace('a1'.repeat(16), 'A1'.repeat(16)));
+    await expect(importStore(destination, out)).rejects.toThrow(/files\.ndjson:\d+: .*fileId/);
+    writeFileSync(files, goodFiles);
     appendFileSync(join(out, 'users.ndjson'), '{not json\n');
     await expect(importStore(destination, out)).rejects.toBeInstanceOf(TransferError);
     rmSync(join(out, 'manifest.json'));
@@ -202,5 +214,25 @@ describe(`export and import (embedded store -> ${mongoUrl ? 'MongoDB' : 'memory 
     expect(await destination.tenants.getByEmail('t1@example.com')).toBeNull();
     await expect(exportStore(source, out, {})).rejects.toThrow(/is not empty/);
     await expect(exportStore(source, join(scratch(), 'none'), { appId: 'no-such-app' })).rejects.toThrow('there is no app no-such-app in this store');
+  });
+
+  it('imports an export made before file records existed (no files.ndjson, no count), and refuses one that lost a files.ndjson it counted', async () => {
+    const source = await sqlite();
+    await fill(source, 'app1', 't1');
+    const old = join(scratch(), 'old');
+    await exportStore(source, old, {});
+    const manifestFile = join(old, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    rmSync(join(old, 'files.ndjson'));
+    writeFileSync(manifestFile, JSON.stringify({ ...manifest, counts: { ...manifest.counts, files: undefined } }));
+
+    const destination = await sqlite();
+    const imported = await importStore(destination, old);
+    expect(imported.counts.files).toBe(0);
+    expect(await destination.forApp('app1').users.count()).toBe(4);
+    expect(await destination.forApp('app1').files.usage()).toEqual({ files: 0, bytes: 0 });
+
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    await expect(importStore(await sqlite(), old)).rejects.toThrow(/files\.ndjson is missing/);
   });
 });

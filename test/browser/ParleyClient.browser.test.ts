@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium, serveSdkPage } from '../support/browser.js';
 import { FlakyNetwork } from '../support/flaky-network.js';
+import { png } from '../../server/test/support/media-fixtures.js';
 import { collect, eventually, startChatWorld, text, type ChatWorld } from '../support/parley.js';
 
 const run = browserAvailable();
@@ -89,5 +90,36 @@ describe.runIf(run)('ParleyClient in Chromium', () => {
     expect(inbox.slice(1)).toEqual([...sent, marker].map((m) => m.msgId));
     const history = await world.app.api.getSessionMessages({ userId: 'bob', targetId: 'alice', conversationType: 1, limit: 100 });
     expect(history.filter((m) => m.msgId === offlineMsgId)).toHaveLength(1);
+  });
+
+  it('uploads a picture with progress, sends it, and the Node user gets the exact bytes and a thumbnail', async () => {
+    const bob = await world.connected('bob');
+    const bobReceived = collect(bob, 'new-message');
+    const picture = Buffer.concat([await png(640, 480), Buffer.alloc(400_000)]);
+    const setup = { url: world.t.url, appId: world.app.appId, token: world.tokens['alice']!, base64: picture.toString('base64') };
+    const result = await page.evaluate(async ({ url, appId, token, base64 }) => {
+      const w = window as unknown as { Parley: typeof import('@parley/sdk') };
+      const client = new w.Parley.ParleyClient({ url, appId, token });
+      await client.connect();
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const file = new File([bytes], 'from the browser.png', { type: 'image/png' });
+      const progress: { loaded: number; total: number }[] = [];
+      const sent = await client.sendImage({ conversationType: 1, targetId: 'bob' }, file, { caption: 'from Chromium', onProgress: (p) => void progress.push(p) });
+      const cancelled = new AbortController();
+      const cancel = client.uploadFile(new Blob([new Uint8Array(3_000_000)]), { name: 'big.bin', signal: cancelled.signal, onProgress: () => cancelled.abort() });
+      const refusal = await cancel.then(() => 'uploaded', (error: { code: string }) => error.code);
+      client.disconnect();
+      return { sent, progress, refusal };
+    }, setup);
+    expect(result.progress.length).toBeGreaterThan(0);
+    expect(result.progress.at(-1)!.loaded).toBe(result.progress.at(-1)!.total);
+    expect(result.refusal).toBe('ABORTED');
+    await eventually(() => bobReceived.some((m) => m.msgId === result.sent.msgId));
+    const image = bobReceived.find((m) => m.msgId === result.sent.msgId)!;
+    expect(image.content).toMatchObject({ width: 640, height: 480, size: picture.length, content: 'from Chromium' });
+    const content = image.content as { url: string; thumbUrl: string };
+    const back = Buffer.from(await (await fetch(content.url)).arrayBuffer());
+    expect(back.equals(picture)).toBe(true);
+    expect((await fetch(content.thumbUrl)).headers.get('content-type')).toBe('image/webp');
   });
 });

@@ -8,6 +8,7 @@ import type { TypedEmitter } from './emitter.js';
 import type { RequestLink } from './requests.js';
 import type { ParleySocket } from './socket.js';
 import { isRefusedForNow, retryAfterDelay } from '../retry-after.js';
+import type { UploadTarget } from './upload.js';
 import { TokenSource } from './token-source.js';
 import type { ConnectionState, ParleyClientEvents, ParleyClientOptions, ParleySocketOptions } from './types.js';
 
@@ -90,6 +91,20 @@ export class Connection implements RequestLink {
   /** The user of the latest `ready`; null before the first. */
   get userId(): string | null {
     return this.#userId;
+  }
+
+  /**
+   * Where and as whom to upload: the server, the app and the current token (fetched with
+   * `getToken` when there is none yet, or when `renew` says the last one was refused).
+   */
+  async uploadTarget(renew = false): Promise<UploadTarget> {
+    if (renew || this.#tokens.current === undefined) await this.#tokens.renew();
+    return { url: this.#url, appId: this.#appId, token: this.#tokens.current ?? '' };
+  }
+
+  /** Whether a refused token can be replaced with `getToken`. */
+  get tokenRenewable(): boolean {
+    return this.#tokens.renewable;
   }
 
   get connectionId(): number {

@@ -1,5 +1,7 @@
 export { ParleyClient } from './parley-client.js';
 export { conversationKeyOf, type MessageAddress } from './conversation.js';
+export type { FileSendOptions, MessageTarget, VideoSendOptions, VoiceSendOptions } from './rich-content.js';
+export type { UploadInput, UploadOptions, UploadProgress } from './upload.js';
 export type {
   ConnectionState,
   GetMessagesOptions,

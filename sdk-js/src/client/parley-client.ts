@@ -1,7 +1,7 @@
 import { ClientErrorCode, ParleyError } from '../errors.js';
-import { Limits, type MessageType } from '../protocol/constants.js';
+import { ConversationType, Limits, MessageType } from '../protocol/constants.js';
 import { ErrorCode } from '../protocol/errors.js';
-import type { Message, Session } from '../protocol/models.js';
+import type { Message, Session, UploadedFile } from '../protocol/models.js';
 import type { PresenceState, SessionReadState, SyncMessagesPayload, TypingPayload } from '../protocol/realtime.js';
 import { Connection } from './connection.js';
 import { conversationKey } from './conversation.js';
@@ -13,6 +13,8 @@ import { Requests } from './requests.js';
 import type { ParleySocket } from './socket.js';
 import type { ConnectionState, GetMessagesOptions, ParleyClientEvents, ParleyClientOptions, SendMessageInput } from './types.js';
 import { TypingThrottle } from './typing-throttle.js';
+import { fileContent, imageContent, videoContent, voiceContent, type FileSendOptions, type MessageTarget, type VideoSendOptions, type VoiceSendOptions } from './rich-content.js';
+import { uploadFile, type UploadInput, type UploadOptions } from './upload.js';
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -355,6 +357,72 @@ export class ParleyClient {
    */
   syncMessages(query: SyncMessagesPayload): Promise<Message[]> {
     return this.#requests.request('sync-messages', query);
+  }
+
+  /**
+   * Uploads a file with the user's token and resolves with what the server read from it: its
+   * `url` (for a message's content), type, size, and for images `width`, `height` and `thumbUrl`,
+   * for audio and video `duration` when the container says it. In browsers `onProgress` follows
+   * the upload's progress events; in Node it is called as each 64 KiB slice goes out. `signal`
+   * cancels it (rejects with `ABORTED`; the server keeps nothing). Rejects with the server's code
+   * for a refused file: `FILE_TOO_LARGE`, `FILE_TYPE_NOT_ALLOWED`, `FILE_TYPE_MISMATCH`, ....
+   * Works whether or not the client is connected.
+   *
+   * @example
+   * ```ts
+   * const file = await client.uploadFile(input.files[0], { onProgress: ({ loaded, total }) => bar.value = loaded / total });
+   * ```
+   */
+  async uploadFile(input: UploadInput, options: UploadOptions = {}): Promise<UploadedFile> {
+    try {
+      return await uploadFile(await this.#connection.uploadTarget(), input, options);
+    } catch (error) {
+      // A token that expired since the connection was made: renew it once, as a reconnect would.
+      if (!(error instanceof ParleyError) || error.code !== ErrorCode.TOKEN_INVALID || !this.#connection.tokenRenewable) throw error;
+      return uploadFile(await this.#connection.uploadTarget(true), input, options);
+    }
+  }
+
+  /**
+   * Uploads an image and sends it as an IMAGE message to a user or a group; resolves with the
+   * stored message. The server measures it and makes its thumbnail; `caption` is shown with it.
+   * Rejects with `FILE_TYPE_MISMATCH` when the file is not an image, before anything is sent.
+   *
+   * @example
+   * ```ts
+   * await client.sendImage({ conversationType: ConversationType.PRIVATE, targetId: 'bob' }, file, { caption: 'the view', onProgress });
+   * ```
+   */
+  async sendImage(target: MessageTarget, image: UploadInput, options: FileSendOptions = {}): Promise<Message> {
+    const file = await this.uploadFile(image, options);
+    return this.#sendTo(target, MessageType.IMAGE, imageContent(file, options), options.clientMsgId);
+  }
+
+  /** Uploads any file and sends it as a FILE message (name, size and type from the upload); see {@link sendImage}. */
+  async sendFile(target: MessageTarget, input: UploadInput, options: FileSendOptions = {}): Promise<Message> {
+    const file = await this.uploadFile(input, options);
+    return this.#sendTo(target, MessageType.FILE, fileContent(file, options), options.clientMsgId);
+  }
+
+  /**
+   * Uploads a recording and sends it as a VOICE message. Its duration comes from the file when
+   * the container says it, else from `options.duration` (needed for most browser recordings).
+   */
+  async sendVoice(target: MessageTarget, audio: UploadInput, options: VoiceSendOptions = {}): Promise<Message> {
+    const file = await this.uploadFile(audio, options);
+    return this.#sendTo(target, MessageType.VOICE, voiceContent(file, options), options.clientMsgId);
+  }
+
+  /** Uploads a video (and its `cover` picture, when given) and sends it as a VIDEO message; see {@link sendVoice}. */
+  async sendVideo(target: MessageTarget, video: UploadInput, options: VideoSendOptions = {}): Promise<Message> {
+    const file = await this.uploadFile(video, options);
+    const cover = options.cover ? await this.uploadFile(options.cover, { ...(options.signal ? { signal: options.signal } : {}) }) : null;
+    return this.#sendTo(target, MessageType.VIDEO, videoContent(file, options, cover), options.clientMsgId);
+  }
+
+  #sendTo<T extends MessageType>(target: MessageTarget, messageType: T, content: SendMessageInput<T>['content'], clientMsgId: string | undefined): Promise<Message> {
+    const message = { targetId: target.targetId, messageType, content, ...(clientMsgId ? { clientMsgId } : {}) } as SendMessageInput<T>;
+    return this.#send(target.conversationType === ConversationType.GROUP ? 'send-group-message' : 'send-private-message', message);
   }
 
   #send(event: SendEvent, message: SendMessageInput): Promise<Message> {

@@ -1,4 +1,4 @@
-import type { LoginPolicy, PresenceScope } from './constants.js';
+import type { FileCategory, LoginPolicy, PresenceScope } from './constants.js';
 
 /** Request and response shapes of the console API (tenant accounts and their apps). */
 
@@ -45,6 +45,19 @@ export interface AppSettings {
   maxUsers: number;
   /** Most groups the app may have at once (default 100,000). */
   maxGroups: number;
+  /** Largest file a user or the backend may upload, in bytes (default 20 MiB; at most the server's `UPLOAD_MAX_BYTES`). */
+  maxUploadBytes: number;
+  /** Kinds of file that may be uploaded, decided from the bytes (default all four). */
+  uploadCategories: FileCategory[];
+  /**
+   * When true, file URLs carry a signature that expires after `fileUrlTtlSeconds`, and a file is
+   * served only with a valid one; messages and uploads hand out freshly signed URLs. Default false.
+   */
+  privateFiles: boolean;
+  /** How long a signed file URL of a private app works, in seconds (default 3600). */
+  fileUrlTtlSeconds: number;
+  /** Files one user may upload per minute, all devices together (default 30). */
+  userUploadsPerMinute: number;
 }
 
 /** `POST /app/create`. */

@@ -22,6 +22,7 @@ export const MessageType = {
   FILE: 4,
   LOCATION: 5,
   CUSTOM: 6,
+  VIDEO: 7,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -50,7 +51,29 @@ export const Limits = {
    * and the SDK's `maxPayloadBytes`): 1 MiB.
    */
   PACKET_BYTES_DEFAULT: 1_048_576,
+  /** Largest `extra` object of a message's content, in bytes of UTF-8 JSON. */
+  CONTENT_EXTRA_MAX_BYTES: 4096,
+  /** Default largest upload of an app (console setting `maxUploadBytes`): 20 MiB. */
+  UPLOAD_BYTES_DEFAULT: 20 * 1_048_576,
+  /** Longest side of an image thumbnail, in pixels. */
+  THUMBNAIL_MAX_SIDE: 400,
 } as const;
+
+/**
+ * What an uploaded file is, decided from its bytes (never from its name). An app allows some
+ * of these (console setting `uploadCategories`); the server refuses the rest.
+ */
+export const FileCategory = {
+  /** JPEG, PNG, GIF, WebP, AVIF: shown inline, with dimensions and a thumbnail. */
+  IMAGE: 'image',
+  /** MP3, M4A/AAC, Ogg/Opus, WAV, FLAC, AMR, WebM audio. */
+  AUDIO: 'audio',
+  /** MP4, QuickTime, WebM, Matroska, 3GP. */
+  VIDEO: 'video',
+  /** Anything else (documents, archives, text, SVG, ...): always served as a download. */
+  FILE: 'file',
+} as const;
+export type FileCategory = (typeof FileCategory)[keyof typeof FileCategory];
 
 /** Kinds of device, for the login policy and presence. */
 export const Platform = {

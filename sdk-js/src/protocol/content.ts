@@ -8,15 +8,17 @@ export interface JsonObject {
 }
 
 /**
- * Fields every content object may carry. `content` is the text shown in conversation lists
- * (`lastMsg.content`) and notifications; for non-text messages it is an optional caption.
- * Unknown extra fields are kept as sent.
+ * Fields every content object may carry. The server refuses any field a type does not list
+ * (`INVALID_PARAMS` naming it): put the tenant's own data in `extra`.
  */
 export interface ContentBase {
+  /**
+   * The text of a TEXT message; for other types an optional caption. Conversation lists show it
+   * (`lastMsg.content`), or a placeholder such as `[Image]` when there is none.
+   */
   content?: string;
-  /** Free-form data for the tenant's own UI; stored and returned untouched. */
+  /** Free-form data for the tenant's own UI, at most 4 KiB as JSON; stored and returned untouched. */
   extra?: JsonObject;
-  [key: string]: JsonValue | undefined;
 }
 
 /** `messageType` 1: plain text. `content` is required and non-empty. */
@@ -24,24 +26,39 @@ export interface TextContent extends ContentBase {
   content: string;
 }
 
-/** `messageType` 2: a voice clip. */
+/**
+ * `messageType` 2: a voice clip. For a file uploaded to this app, the server fills `duration`
+ * and `size` from the file when it could read them.
+ */
 export interface VoiceContent extends ContentBase {
-  /** Where the audio file is (e.g. returned by `/file/upload`). */
+  /** Where the audio is: a file of this app (from `/file/upload`) or any `https` URL. */
   url: string;
   /** Length in seconds. */
   duration: number;
+  /** Size in bytes. */
+  size?: number;
 }
 
-/** `messageType` 3: a picture. */
+/**
+ * `messageType` 3: a picture. For a file uploaded to this app, the server sets `width`,
+ * `height`, `size` and `thumbUrl` from the file itself, whatever the sender wrote.
+ */
 export interface ImageContent extends ContentBase {
+  /** A file of this app (from `/file/upload`) or any `https` URL. */
   url: string;
-  width?: number;
-  height?: number;
-  thumbnailUrl?: string;
+  /** Pixels. */
+  width: number;
+  /** Pixels. */
+  height: number;
+  /** Size in bytes. */
+  size?: number;
+  /** A smaller copy for lists and previews (at most 400 px on its longest side for uploaded images). */
+  thumbUrl?: string;
 }
 
-/** `messageType` 4: any file. */
+/** `messageType` 4: any file. For a file uploaded to this app, `size` and `mimeType` come from the file. */
 export interface FileContent extends ContentBase {
+  /** A file of this app (from `/file/upload`) or any `https` URL. */
   url: string;
   /** File name shown to users. */
   name: string;
@@ -57,8 +74,29 @@ export interface LocationContent extends ContentBase {
   address?: string;
 }
 
-/** `messageType` 6: anything the tenant defines; only the size limit applies. */
-export type CustomContent = ContentBase;
+/** `messageType` 6: anything the tenant defines: a kind name and its data. */
+export interface CustomContent extends ContentBase {
+  /** The tenant's name for this kind of message (e.g. `order-card`), 1-64 characters. */
+  type: string;
+  /** Any JSON value. */
+  data: JsonValue;
+}
+
+/** `messageType` 7: a video clip. For a file uploaded to this app, `size` (and `duration`, when the container says it) come from the file. */
+export interface VideoContent extends ContentBase {
+  /** A file of this app (from `/file/upload`) or any `https` URL. */
+  url: string;
+  /** Length in seconds. */
+  duration: number;
+  /** Pixels. */
+  width?: number;
+  /** Pixels. */
+  height?: number;
+  /** Size in bytes. */
+  size?: number;
+  /** A still picture to show before playing: a file of this app or an `https` URL. */
+  coverUrl?: string;
+}
 
 /** Content shape for each message type. */
 export interface MessageContentMap {
@@ -68,6 +106,7 @@ export interface MessageContentMap {
   4: FileContent;
   5: LocationContent;
   6: CustomContent;
+  7: VideoContent;
 }
 
 /** Content of any message type. */

@@ -29,6 +29,12 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   /** The request body is larger than the server accepts. */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** An upload is larger than the app's `maxUploadBytes` (or the server's `UPLOAD_MAX_BYTES`); nothing was kept. */
+  FILE_TOO_LARGE: 'FILE_TOO_LARGE',
+  /** The uploaded file's kind (image, audio, video, file: read from its bytes) is not allowed for this app (`uploadCategories`). */
+  FILE_TYPE_NOT_ALLOWED: 'FILE_TYPE_NOT_ALLOWED',
+  /** The file's bytes are not what its name or declared type says (e.g. `photo.jpg` holding a program), or an image cannot be decoded. */
+  FILE_TYPE_MISMATCH: 'FILE_TYPE_MISMATCH',
   /** The body is neither JSON nor form-encoded. */
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   /** Too many requests; retry after `retryAfterMs` (REST also sends `Retry-After`). */
@@ -60,6 +66,9 @@ export const ErrorStatus: Readonly<Record<ErrorCode, number>> = {
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  FILE_TOO_LARGE: 413,
+  FILE_TYPE_NOT_ALLOWED: 400,
+  FILE_TYPE_MISMATCH: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   HEADERS_TOO_LARGE: 431,

@@ -1,5 +1,5 @@
-import type { ConversationType, GroupRole, MessageType } from './constants.js';
-import type { MessageContent } from './content.js';
+import type { ConversationType, FileCategory, GroupRole, MessageType } from './constants.js';
+import type { MessageContentMap } from './content.js';
 
 /** The sender as shown beside a message. */
 export interface SendUser {
@@ -17,8 +17,8 @@ export interface SendSession {
   avatar: string;
 }
 
-/** A stored message, as returned by sends and history. */
-export interface Message {
+/** What every message carries, whatever its type. */
+export interface MessageBase {
   /** Unique id (24 hex characters, ObjectId format). */
   msgId: string;
   /** Position in its conversation: 1, 2, 3, ... strictly increasing. Use it to find gaps. */
@@ -29,18 +29,33 @@ export interface Message {
   senderUserId: string;
   /** Private chat: the recipient's userId. Group chat: the groupId. */
   targetId: string;
-  messageType: MessageType;
-  content: MessageContent;
   /** Time the server stored the message, ISO 8601 in UTC (e.g. `2026-11-23T07:08:13.000Z`). */
   date: string;
   /** Same instant as `date`, in milliseconds since the Unix epoch. */
   timestamp: number;
   sendUser: SendUser;
-  /** Set once the message was recalled; its `content` is then `{}`. */
-  recall: MessageRecall | null;
   /** Present on the result of a send: the sender's session for this conversation. */
   sendSession?: SendSession;
 }
+
+/**
+ * A message that was not recalled, of type `T`: its `content` has that type's fields, so
+ * checking `messageType` narrows it.
+ *
+ * @example
+ * ```ts
+ * if (message.recall === null && message.messageType === MessageType.IMAGE) show(message.content.thumbUrl ?? message.content.url);
+ * ```
+ */
+export type LiveMessage<T extends MessageType = MessageType> = T extends MessageType
+  ? MessageBase & { messageType: T; content: MessageContentMap[T]; recall: null }
+  : never;
+
+/** A recalled message: its content is gone (`{}`), `recall` says who recalled it and when. */
+export type RecalledMessage = MessageBase & { messageType: MessageType; content: Record<string, never>; recall: MessageRecall };
+
+/** A stored message, as returned by sends and history: live (typed by `messageType`) or recalled. */
+export type Message = LiveMessage | RecalledMessage;
 
 /** Who recalled a message, and when. */
 export interface MessageRecall {
@@ -107,5 +122,33 @@ export interface Group {
   ownerId: string;
   memberCount: number;
   /** Milliseconds since epoch. */
+  createdAt: number;
+}
+
+/**
+ * An uploaded file, as `POST /file/upload` answers it. Every fact comes from the bytes, not from
+ * the name or the header the uploader sent: `mimeType` and `category` from the file's signature,
+ * `width`/`height` from the image, `duration` from the audio or video container when it says it.
+ */
+export interface UploadedFile {
+  /** Unguessable id of the file (32 hex characters). */
+  fileId: string;
+  /** Where the file is served; put it in a message's `content.url`. Signed and expiring when the app's files are private. */
+  url: string;
+  /** The name it was uploaded with (for display and downloads; never used to store it). */
+  name: string;
+  /** Bytes. */
+  size: number;
+  /** The type sniffed from the bytes, e.g. `image/png`; `application/octet-stream` when unknown. */
+  mimeType: string;
+  category: FileCategory;
+  /** Images: pixels, from the file. */
+  width?: number;
+  height?: number;
+  /** Audio and video: seconds, when the container says it. */
+  duration?: number;
+  /** Images: a smaller copy, at most 400 px on its longest side. */
+  thumbUrl?: string;
+  /** Milliseconds since the Unix epoch. */
   createdAt: number;
 }

@@ -14,6 +14,7 @@ import type {
   SignatureParams,
   UserSessionsRequest,
 } from '../protocol/open-api.js';
+import type { UploadedFile } from '../protocol/models.js';
 import { SignedTransport } from './signed-transport.js';
 
 /** Options of {@link ParleyServerApi}. */
@@ -132,6 +133,23 @@ export class ParleyServerApi {
   /** Stores a message in group `targetId`; the sender must be a member. */
   sendGroupMessage(request: SendMessageRequest) {
     return this.request('/group/send/message', withClientMsgId(request));
+  }
+
+  /**
+   * Uploads a file as the app's backend (for a message it sends, an avatar, ...), with the same
+   * limits and checks as a user's upload. Resolves with the file's `url` and what the server read
+   * from its bytes (type, size, image dimensions and thumbnail, duration).
+   *
+   * @example
+   * ```ts
+   * const file = await api.uploadFile(await readFile('welcome.png'), { name: 'welcome.png' });
+   * await api.sendPrivateMessage({ senderUserId: 'bot', targetId: 'u1', messageType: MessageType.IMAGE,
+   *   content: { url: file.url, width: file.width!, height: file.height! } });
+   * ```
+   */
+  uploadFile(data: Blob | Uint8Array | ArrayBuffer, options: { name: string; type?: string }): Promise<UploadedFile> {
+    const blob = data instanceof Blob ? data : new Blob([data instanceof ArrayBuffer ? data : new Uint8Array(data)], options.type ? { type: options.type } : {});
+    return this.#transport.upload(blob, options.name);
   }
 
   /** A page of history, newest first; pass the last `msgId` as `lastmsgId` for the next page. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ClientErrorCode, ParleyError } from '../errors.js';
 import { ErrorCode, type Envelope } from '../protocol/errors.js';
+import type { UploadedFile } from '../protocol/models.js';
 import { OpenApiRouteTable, type OpenApiPath, type OpenApiRoutes, type SignatureParams } from '../protocol/open-api.js';
 import { isRefusedForNow, retryAfterDelay } from '../retry-after.js';
 import type { ParleyServerApiOptions } from './server-api.js';
@@ -45,11 +46,28 @@ export class SignedTransport {
   }
 
   /** Calls route `path` with `fields`; resolves with the envelope's `data`. */
-  async call<P extends OpenApiPath>(path: P, fields: OpenApiRoutes[P]['request']): Promise<OpenApiRoutes[P]['response']> {
-    const { retrySafe } = OpenApiRouteTable[path];
+  call<P extends OpenApiPath>(path: P, fields: OpenApiRoutes[P]['request']): Promise<OpenApiRoutes[P]['response']> {
+    return this.#retrying(OpenApiRouteTable[path].retrySafe, () => this.#attempt(path, fields));
+  }
+
+  /**
+   * `POST /file/upload` as the app's backend: the signature covers the query (the four
+   * signature parameters); the file travels as the multipart field `up_file`. An upload is not
+   * repeated after a network failure (it may have been stored), only after a refusal for now.
+   */
+  upload(file: Blob, name: string): Promise<UploadedFile> {
+    return this.#retrying(false, async () => {
+      const form = new FormData();
+      form.append('up_file', file, name);
+      const url = `${this.#baseUrl}/file/upload?${toSignedFields(this.sign({}))}`;
+      return this.#send<UploadedFile>(url, { method: 'POST', body: form, headers: { accept: 'application/json' } }, 'POST /file/upload');
+    });
+  }
+
+  async #retrying<T>(retrySafe: boolean, attemptOnce: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#attempt(path, fields);
+        return await attemptOnce();
       } catch (error) {
         if (!(error instanceof ParleyError) || !error.retryable || attempt > this.#maxRetries) throw error;
         const refused = isRefusedForNow(error);
@@ -82,26 +100,29 @@ export class SignedTransport {
     const params = this.sign(fields);
     const { method } = OpenApiRouteTable[path];
     let url = `${this.#baseUrl}${path}`;
-    const init: RequestInit = { method, signal: AbortSignal.timeout(this.#timeoutMs), headers: { accept: 'application/json' } };
+    const init: RequestInit = { method, headers: { accept: 'application/json' } };
     if (method === 'GET') {
       url += `?${toSignedFields(params)}`;
     } else {
       init.body = JSON.stringify(params);
       init.headers = { accept: 'application/json', 'content-type': 'application/json' };
     }
+    return this.#send(url, init, `${method} ${path}`);
+  }
 
+  async #send<T>(url: string, init: RequestInit, what: string): Promise<T> {
     let response: Response;
     try {
-      response = await this.#fetch(url, init);
+      response = await this.#fetch(url, { ...init, signal: AbortSignal.timeout(this.#timeoutMs) });
     } catch (cause) {
       const timedOut = cause instanceof DOMException && cause.name === 'TimeoutError';
       throw new ParleyError(
         timedOut ? ClientErrorCode.TIMEOUT : ClientErrorCode.NETWORK_ERROR,
-        timedOut ? `${method} ${path} timed out after ${this.#timeoutMs} ms` : `${method} ${path} failed: ${String(cause)}`,
+        timedOut ? `${what} timed out after ${this.#timeoutMs} ms` : `${what} failed: ${String(cause)}`,
         { cause },
       );
     }
-    return readEnvelope(response, `${method} ${path}`);
+    return readEnvelope(response, what);
   }
 }
 

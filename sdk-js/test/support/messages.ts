@@ -1,7 +1,10 @@
-import type { Message } from '../../src/protocol/models.js';
+import type { LiveMessage, Message } from '../../src/protocol/models.js';
+
+/** What a test may change of a stored text message. */
+export type TextMessageOverrides = Partial<Omit<LiveMessage<1>, 'messageType'>>;
 
 /** A stored text message with seq `seq` from bob (a private one to alice unless `overrides` say otherwise). */
-export function messageAt(seq: number, overrides: Partial<Message> = {}): Message {
+export function messageAt(seq: number, overrides: TextMessageOverrides = {}): Message {
   return {
     msgId: `m${String(seq).padStart(23, '0')}`,
     seq,

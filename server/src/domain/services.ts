@@ -1,10 +1,14 @@
 import type { AppSettings } from '@parley/sdk/protocol';
 import type { Bus } from '../bus/ports.js';
+import type { FileStorage, MediaInspector } from '../files/ports.js';
 import type { Store } from '../store/ports.js';
 import { AppService } from './apps/app-service.js';
 import { RequestSignatureVerifier } from './apps/request-signature.js';
 import type { Clock } from '../clock.js';
 import { EventHub, type DomainEventName } from './events.js';
+import { FileAccess } from './files/file-access.js';
+import { FileLinks } from './files/file-links.js';
+import { UploadService } from './files/upload-service.js';
 import { GroupService } from './groups/group-service.js';
 import { WorkQueue } from './limits/hash-queue.js';
 import { RateLimits, type ConsoleAuthLimits } from './limits/rate-limits.js';
@@ -28,6 +32,8 @@ export interface DomainSettings {
   consoleAuth: ConsoleAuthLimits;
   maxAppsPerTenant: number;
   maxMessageBytes: number;
+  /** Uploads: the deployment's largest, the base of file URLs (null: from each request), images measured at once. */
+  files: { maxUploadBytes: number; publicUrl: string | null; imageConcurrency: number };
 }
 
 /** Every domain service, wired to one store, bus and clock. */
@@ -42,6 +48,10 @@ export interface Services {
   sessions: SessionService;
   typing: TypingService;
   presence: PresenceService;
+  uploads: UploadService;
+  fileAccess: FileAccess;
+  /** URLs of files in uploads and messages. */
+  fileLinks: FileLinks;
   /** Rate limits of apps, users and console sign-in. */
   limits: RateLimits;
   /** What happened, for the realtime gateway (and anything else that reacts to changes). */
@@ -51,12 +61,13 @@ export interface Services {
 export function createServices(
   store: Store,
   bus: Bus,
+  files: { storage: FileStorage; media: MediaInspector },
   clock: Clock,
   settings: DomainSettings,
   onListenerError?: (error: unknown, event: DomainEventName) => void,
 ): Services {
   const events = new EventHub(onListenerError);
-  const apps = new AppService(store, clock, events, {
+  const apps = new AppService(store, files.storage, clock, events, {
     defaultSettings: settings.defaultAppSettings,
     secretRotationGraceSeconds: settings.secretRotationGraceSeconds,
     maxAppsPerTenant: settings.maxAppsPerTenant,
@@ -69,6 +80,8 @@ export function createServices(
     what: 'password hashing',
   });
   const users = new UserService(clock, events);
+  const fileLinks = new FileLinks(clock, settings.files.publicUrl);
+  const images = new WorkQueue({ concurrency: settings.files.imageConcurrency, queue: 64, retryAfterMs: 2000, what: 'image processing' });
   const groups = new GroupService(clock);
   return {
     tenants: new TenantService(store, clock, limits, passwordHashing, {
@@ -79,11 +92,14 @@ export function createServices(
     signatures: new RequestSignatureVerifier(apps, bus.nonces, clock, { windowSeconds: settings.signatureWindowSeconds }),
     users,
     groups,
-    messages: new MessageService(clock, users, groups, events, { maxContentBytes: settings.maxMessageBytes }),
+    messages: new MessageService(clock, users, groups, fileLinks, events, { maxContentBytes: settings.maxMessageBytes }),
     recalls: new RecallService(clock, events),
     sessions: new SessionService(users, events),
     typing: new TypingService(users, groups, events),
     presence: new PresenceService(bus.presence, events),
+    uploads: new UploadService(files.storage, files.media, fileLinks, images, clock, { maxBytes: settings.files.maxUploadBytes }),
+    fileAccess: new FileAccess(apps, files.storage, clock),
+    fileLinks,
     limits,
     events,
   };

@@ -1,4 +1,4 @@
-import type { LastMessage, Message, SendUser } from '@parley/sdk/protocol';
+import type { LastMessage, LiveMessage, Message, SendUser } from '@parley/sdk/protocol';
 import type { LastMessageRecord, MessageRecord, UserRecord } from '../store/records.js';
 
 /** Records -> wire shapes (DESIGN §3.5). */
@@ -13,7 +13,8 @@ export function sendUserOf(user: Pick<UserRecord, 'name' | 'avatarUri'> | undefi
 }
 
 export function toMessage(record: MessageRecord, sendUser: SendUser): Message {
-  return {
+  // Fields in the order the wire has always had them (clients and docs print them as they come).
+  const head = {
     msgId: record.msgId,
     seq: record.seq,
     clientMsgId: record.clientMsgId,
@@ -21,12 +22,12 @@ export function toMessage(record: MessageRecord, sendUser: SendUser): Message {
     senderUserId: record.senderUserId,
     targetId: record.targetId,
     messageType: record.messageType,
-    content: record.content,
-    date: isoDate(record.timestamp),
-    timestamp: record.timestamp,
-    sendUser,
-    recall: record.recall ? { ...record.recall } : null,
   };
+  const tail = { date: isoDate(record.timestamp), timestamp: record.timestamp, sendUser };
+  if (record.recall) return { ...head, content: {}, ...tail, recall: { ...record.recall } };
+  // The content was validated against this messageType when it was sent; the record keeps the
+  // two side by side, which the type system cannot correlate.
+  return { ...head, content: record.content, ...tail, recall: null } as LiveMessage;
 }
 
 export function toLastMessage(record: LastMessageRecord): LastMessage {

@@ -69,6 +69,39 @@ export interface FileStorage {
   delete(key: ObjectKey): Promise<void>;
   /** Removes every object of the app (its deletion). */
   deleteApp(appId: string): Promise<void>;
+  /**
+   * A URL a client can fetch the object from without going through Parley (a bucket or its CDN),
+   * valid for at least `expiresInSeconds` when signed, or null when Parley serves the bytes
+   * itself (local disk). `signed` asks for a URL that works only with a signature (private files).
+   */
+  directUrl(key: ObjectKey, options: { signed: boolean; expiresInSeconds: number; contentType: string; downloadName: string | null }): string | null;
   /** Resolves when the storage can be written now (the readiness probe). */
   ping(): Promise<void>;
+}
+
+/** An image as decoded: its size as displayed (EXIF orientation applied) and a small copy. */
+export interface ImageFacts {
+  width: number;
+  height: number;
+  /** WebP, at most `Limits.THUMBNAIL_MAX_SIDE` px on its longest side. */
+  thumb: { bytes: Buffer; width: number; height: number };
+}
+
+/** Thrown by {@link MediaInspector.image} when the bytes look like an image but do not decode as one. */
+export class UnreadableImageError extends Error {
+  override readonly name = 'UnreadableImageError';
+}
+
+/**
+ * Reads facts from a file on disk (an upload being checked): what its bytes are, an image's
+ * dimensions and thumbnail, a recording's duration. Libraries do the reading; the domain decides
+ * what to do with the answers.
+ */
+export interface MediaInspector {
+  /** The MIME type the file's signature says, or undefined when it has none known (text, SVG, ...). */
+  sniff(path: string): Promise<string | undefined>;
+  /** @throws UnreadableImageError */
+  image(path: string): Promise<ImageFacts>;
+  /** Seconds of sound or film the container declares, or null when it does not say (or cannot be read). */
+  duration(path: string, mimeType: string): Promise<number | null>;
 }

@@ -12,6 +12,7 @@ import { buildOpenApiDocument } from './openapi.js';
 import { requestLog } from './request-log.js';
 import type { Route } from './route.js';
 import { consoleRoutes } from './routes/console-routes.js';
+import { mountFileRoutes } from './routes/file-routes.js';
 import { mountMetaRoutes, type Readiness } from './routes/meta-routes.js';
 import { openApiRoutes } from './routes/open-api-routes.js';
 
@@ -47,6 +48,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   const openApi = buildOpenApiDocument(routes, options.version);
   const router = new Router();
   for (const route of routes) router.register(route.path, [route.method], dispatch(route, options));
+  mountFileRoutes(router, { services: options.services });
   mountMetaRoutes(router, { openApi, version: options.version, metrics: options.metrics, metricsToken: options.metricsToken, readiness: options.readiness });
 
   app.use(httpMetrics(options.metrics));

@@ -1,6 +1,7 @@
 import { ErrorCode, ErrorStatus } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import type { Route } from './route.js';
+import { fileOperations } from './openapi-files.js';
 import { jsonTextFields } from './validate.js';
 
 /**
@@ -257,6 +258,7 @@ export function buildOpenApiDocument(routes: readonly Route[], version: string):
     const openApiPath = route.path.replace(/:(\w+)/g, '{$1}');
     (paths[openApiPath] ??= {})[route.method.toLowerCase()] = operationFor(route, collector);
   }
+  Object.assign(paths, fileOperations((schema) => collector.toJson(schema, 'output'), envelope));
 
   return {
     openapi: '3.1.0',
@@ -274,6 +276,7 @@ export function buildOpenApiDocument(routes: readonly Route[], version: string):
       { name: 'Users', description: 'End users of an app and their tokens (signed).' },
       { name: 'Groups', description: 'Groups and membership (signed).' },
       { name: 'Messages', description: 'Sending and history (signed).' },
+      { name: 'Files', description: 'Uploads (a user token, or signed) and the files they serve.' },
       { name: 'Console', description: 'Tenant accounts and apps (console token).' },
     ],
     paths,
@@ -293,6 +296,8 @@ export function buildOpenApiDocument(routes: readonly Route[], version: string):
       securitySchemes: {
         [SIGNATURE_SCHEME]: { type: 'apiKey', in: 'query', name: 'sign', description: SIGNATURE_DESCRIPTION },
         [CONSOLE_SCHEME]: { type: 'http', scheme: 'bearer', description: 'Token from /console/login or /console/signup.' },
+        userToken: { type: 'http', scheme: 'bearer', description: 'A user token from /user/getToken, with `appId` in the query (uploads).' },
+        userTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'The same user token as the `token` query parameter, with `appId` (seed 002).' },
       },
     },
   };

@@ -1,4 +1,4 @@
-import { LoginPolicy, PresenceScope, type ChangePasswordRequest, type ConsoleCredentials } from '@parley/sdk/protocol';
+import { FileCategory, Limits, LoginPolicy, PresenceScope, type ChangePasswordRequest, type ConsoleCredentials } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import { email, text, visibleText } from './common.js';
 
@@ -42,6 +42,22 @@ export const appSettingsPatch = z.strictObject({
   userSignalsPerSecond: z.number().int().min(1).max(10_000).optional().describe('typing and presence requests per user per second, 1-10000'),
   maxUsers: z.number().int().min(1).max(100_000_000).optional().describe('most users of the app, 1-100000000'),
   maxGroups: z.number().int().min(1).max(10_000_000).optional().describe('most groups of the app, 1-10000000'),
+  maxUploadBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(4 * 1024 ** 3)
+    .optional()
+    .describe(`largest upload in bytes, 1 KiB to 4 GiB (default ${Limits.UPLOAD_BYTES_DEFAULT}); the server's UPLOAD_MAX_BYTES caps it`),
+  uploadCategories: z
+    .array(z.enum(Object.values(FileCategory)))
+    .max(4)
+    .refine((list) => new Set(list).size === list.length, 'must not repeat a category')
+    .optional()
+    .describe('kinds of file that may be uploaded, from the bytes: image, audio, video, file (anything else); [] allows none'),
+  privateFiles: z.boolean().optional().describe('sign file URLs with an expiry and serve files only with a valid signature'),
+  fileUrlTtlSeconds: seconds(60, 7 * 24 * 3600).optional().describe('how long a signed file URL works, 60 s to 7 days'),
+  userUploadsPerMinute: z.number().int().min(1).max(10_000).optional().describe('uploads per user per minute, 1-10000'),
 });
 
 export const updateAppRequest = z.strictObject({

@@ -1,11 +1,10 @@
-import { MessageType, type JsonValue } from '@parley/sdk/protocol';
+import { Limits, MessageType, type JsonValue } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import { text, url } from './common.js';
 
 /**
- * Message content per `messageType`. Each type requires its own fields; extra fields are kept
- * as sent (a tenant's UI may need them) as long as they are plain JSON. The size limit is a
- * per-deployment rule checked by the message service.
+ * Message content per `messageType`. Each type requires its own fields and refuses any other;
+ * the whole content's size limit is a per-deployment rule checked by the message service.
  */
 
 /** Deepest nesting inside a content object; `stored` documents, logs and previews walk it. */
@@ -33,47 +32,72 @@ function deeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+/** A URL in content: absolute `http(s)`; the message service decides whether it may be used (own file, or `https`). */
+const contentUrl = url(1)
+  .refine((value) => /^https?:$/.test(URL.parse(value)?.protocol ?? ''), 'must be an absolute http or https URL')
+  .describe('a file of this app (the `url` `/file/upload` answered) or any `https` URL; up to 2048 characters');
+
+/** `extra`: the tenant's own data, kept small because every delivery and history page carries it. */
+const extra = z
+  .record(safeKey, jsonValue)
+  .refine((value) => Buffer.byteLength(JSON.stringify(value), 'utf8') <= Limits.CONTENT_EXTRA_MAX_BYTES, {
+    message: `must be at most ${Limits.CONTENT_EXTRA_MAX_BYTES} bytes as JSON`,
+  })
+  .describe(`the tenant's own data, any JSON object up to ${Limits.CONTENT_EXTRA_MAX_BYTES} bytes; stored and returned untouched`);
+
 /**
- * A content object of one message type: its own fields, `content` and `extra` for all, any other
- * JSON field kept as sent. Its own keys are checked here (a zod object has no key schema); nested
- * keys by `jsonValue`. `propertyNames` says the same in the document.
+ * A content object of one message type: its own fields, plus `content` (text or caption) and
+ * `extra` for all. Any other field is refused, naming it: a field the server does not know would
+ * otherwise be stored, delivered and shown by no client, or shadow a field a later version adds.
+ * Tenant data goes in `extra`.
  */
 function contentObject<Shape extends z.ZodRawShape>(id: string, shape: Shape) {
   return z
-    .object({ content: z.string().optional(), extra: z.record(safeKey, jsonValue).optional() })
+    .strictObject({ content: z.string().max(10_000).optional().describe('caption, shown in conversation lists'), extra: extra.optional() })
     .extend(shape)
-    .catchall(jsonValue.optional())
     .superRefine((value, ctx) => {
-      for (const key of Object.keys(value)) {
-        if (!SAFE_KEY.test(key)) ctx.addIssue({ code: 'custom', message: KEY_PROBLEM, path: [key] });
-      }
       if (deeperThan(value, MAX_DEPTH)) ctx.addIssue({ code: 'custom', message: `must not nest deeper than ${MAX_DEPTH} levels`, path: [] });
     })
-    .meta({ id, propertyNames: { pattern: SAFE_KEY.source } });
+    .meta({ id });
 }
 
 const finite = z.number();
 const nonNegative = finite.min(0);
+const pixels = nonNegative.int().max(1_000_000).describe('pixels');
+const bytes = nonNegative.int().max(Number.MAX_SAFE_INTEGER).describe('bytes');
+const seconds = nonNegative.max(7 * 24 * 3600).describe('seconds');
 
 export const contentSchemas = {
-  [MessageType.TEXT]: contentObject('TextContent', { content: z.string().min(1, 'must not be empty') }),
-  [MessageType.VOICE]: contentObject('VoiceContent', { url: url(1), duration: nonNegative.describe('seconds') }),
+  [MessageType.TEXT]: contentObject('TextContent', { content: z.string().min(1, 'must not be empty').describe('the text') }),
+  [MessageType.VOICE]: contentObject('VoiceContent', { url: contentUrl, duration: seconds, size: bytes.optional() }),
   [MessageType.IMAGE]: contentObject('ImageContent', {
-    url: url(1),
-    width: nonNegative.int().optional(),
-    height: nonNegative.int().optional(),
-    thumbnailUrl: url(0).optional(),
+    url: contentUrl,
+    width: pixels,
+    height: pixels,
+    size: bytes.optional(),
+    thumbUrl: contentUrl.optional(),
   }),
   [MessageType.FILE]: contentObject('FileContent', {
-    url: url(1),
-    name: text(1, 255),
-    size: nonNegative.int().describe('bytes'),
+    url: contentUrl,
+    name: text(1, 255).describe('the name shown to users'),
+    size: bytes,
     mimeType: text(0, 255).optional(),
   }),
   [MessageType.LOCATION]: contentObject('LocationContent', {
-    latitude: finite.min(-90).max(90),
-    longitude: finite.min(-180).max(180),
+    latitude: finite.min(-90).max(90).describe('degrees, WGS-84'),
+    longitude: finite.min(-180).max(180).describe('degrees, WGS-84'),
     address: text(0, 500).optional(),
   }),
-  [MessageType.CUSTOM]: contentObject('CustomContent', {}),
+  [MessageType.CUSTOM]: contentObject('CustomContent', {
+    type: text(1, 64).describe("the tenant's name for this kind of message"),
+    data: jsonValue.describe('any JSON value'),
+  }),
+  [MessageType.VIDEO]: contentObject('VideoContent', {
+    url: contentUrl,
+    duration: seconds,
+    width: pixels.optional(),
+    height: pixels.optional(),
+    size: bytes.optional(),
+    coverUrl: contentUrl.optional(),
+  }),
 } as const;

@@ -5,6 +5,9 @@ import {
   PresenceScope,
   MessageType,
   Platform,
+  FileCategory,
+  type MessageType as MessageTypeValue,
+  type UploadedFile,
   type KickedEvent,
   type PresenceState,
   type ReadReceiptEvent,
@@ -25,7 +28,7 @@ import {
 } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import { conversationType, MESSAGE_TYPE_NAMES } from './common.js';
-import { jsonValue } from './content.js';
+import { contentSchemas } from './content.js';
 
 /**
  * Response data shapes, for the OpenAPI document. Each is checked against the protocol type it
@@ -36,34 +39,50 @@ const messageType = z.literal(Object.values(MessageType)).describe(MESSAGE_TYPE_
 const millis = z.number().int().describe('milliseconds since the Unix epoch');
 const groupRole = z.enum(Object.values(GroupRole));
 
-/** Content as stored: the fields of its message type (see the messages guide); `{}` once recalled. */
-const storedContent = z
-  .object({ content: z.string().optional(), extra: z.record(z.string(), jsonValue).optional() })
-  .catchall(jsonValue.optional())
-  .describe('fields depend on `messageType`; `{}` once recalled');
+const messageBase = {
+  msgId: z.string().describe('unique id, 24 hex characters'),
+  seq: z.number().int().describe('position in its conversation: 1, 2, 3, … strictly increasing, without holes'),
+  clientMsgId: z.string().nullable().describe("the sender's idempotency key, or null"),
+  conversationType,
+  senderUserId: z.string(),
+  targetId: z.string().describe('private: the **recipient**; group: the groupId'),
+  date: z.string().describe('when it was stored, ISO 8601 in UTC'),
+  timestamp: millis.describe('the same instant in milliseconds since the Unix epoch'),
+  sendUser: z.object({ name: z.string(), avatarUri: z.string() }).describe('the sender as currently registered: `{name, avatarUri}`'),
+  sendSession: z
+    .object({ sid: z.string(), title: z.string(), avatar: z.string() })
+    .optional()
+    .describe("only in the answer to a send: the sender's own session, `{sid, title, avatar}`"),
+};
 
+function liveMessage<T extends MessageTypeValue>(type: T) {
+  return z.object({
+    ...messageBase,
+    messageType: z.literal(type),
+    content: contentSchemas[type],
+    recall: z.null().describe('null: not recalled'),
+  });
+}
+
+const recalledMessage = z.object({
+  ...messageBase,
+  messageType,
+  content: z.strictObject({}).describe('`{}`: a recalled message keeps no content'),
+  recall: z.object({ by: z.string().nullable().describe('who recalled it; null for the tenant backend'), at: millis }).describe('who recalled it, and when'),
+});
+
+/** A message: its content has the fields of its `messageType` (see the message types reference), or is `{}` once recalled. */
 export const messageModel = z
-  .object({
-    msgId: z.string().describe('unique id, 24 hex characters'),
-    seq: z.number().int().describe('position in its conversation: 1, 2, 3, … strictly increasing, without holes'),
-    clientMsgId: z.string().nullable().describe("the sender's idempotency key, or null"),
-    conversationType,
-    senderUserId: z.string(),
-    targetId: z.string().describe('private: the **recipient**; group: the groupId'),
-    messageType,
-    content: storedContent,
-    date: z.string().describe('when it was stored, ISO 8601 in UTC'),
-    timestamp: millis.describe('the same instant in milliseconds since the Unix epoch'),
-    sendUser: z.object({ name: z.string(), avatarUri: z.string() }).describe('the sender as currently registered: `{name, avatarUri}`'),
-    recall: z
-      .object({ by: z.string().nullable().describe('who recalled it; null for the tenant backend'), at: millis })
-      .nullable()
-      .describe('set once the message was recalled; `content` is then `{}`'),
-    sendSession: z
-      .object({ sid: z.string(), title: z.string(), avatar: z.string() })
-      .optional()
-      .describe("only in the answer to a send: the sender's own session, `{sid, title, avatar}`"),
-  })
+  .union([
+    liveMessage(MessageType.TEXT),
+    liveMessage(MessageType.VOICE),
+    liveMessage(MessageType.IMAGE),
+    liveMessage(MessageType.FILE),
+    liveMessage(MessageType.LOCATION),
+    liveMessage(MessageType.CUSTOM),
+    liveMessage(MessageType.VIDEO),
+    recalledMessage,
+  ])
   .meta({ id: 'Message' }) satisfies z.ZodType<Message>;
 
 export const lastMessageModel = z
@@ -151,6 +170,11 @@ export const consoleAppModel = z
       userSignalsPerSecond: z.number().int(),
       maxUsers: z.number().int(),
       maxGroups: z.number().int(),
+      maxUploadBytes: z.number().int(),
+      uploadCategories: z.array(z.enum(Object.values(FileCategory))),
+      privateFiles: z.boolean(),
+      fileUrlTtlSeconds: z.number().int(),
+      userUploadsPerMinute: z.number().int(),
     }),
     createdAt: millis,
   })
@@ -202,3 +226,19 @@ export const typingEventModel = z
 export const kickedEventModel = z
   .object({ reason: z.enum(Object.values(KickReason)), message: z.string() })
   .meta({ id: 'KickedEvent' }) satisfies z.ZodType<KickedEvent>;
+
+export const uploadedFileModel = z
+  .object({
+    fileId: z.string().describe('unguessable id, 32 hex characters'),
+    url: z.string().describe("where the file is served; put it in a message's `content.url` (signed and expiring when the app's files are private)"),
+    name: z.string().describe('the name it was uploaded with, for display; never a storage path'),
+    size: z.number().int().describe('bytes'),
+    mimeType: z.string().describe('sniffed from the bytes; `application/octet-stream` when unknown'),
+    category: z.enum(Object.values(FileCategory)),
+    width: z.number().int().optional().describe('images: pixels, read from the file'),
+    height: z.number().int().optional().describe('images: pixels, read from the file'),
+    duration: z.number().optional().describe('audio and video: seconds, when the container says it'),
+    thumbUrl: z.string().optional().describe('images: a copy at most 400 px on its longest side'),
+    createdAt: millis,
+  })
+  .meta({ id: 'UploadedFile' }) satisfies z.ZodType<UploadedFile>;

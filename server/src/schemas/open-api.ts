@@ -58,6 +58,7 @@ export function sendMessageSchema<Sender extends z.ZodType>(sender: Sender) {
       sendOption(MessageType.FILE, sender),
       sendOption(MessageType.LOCATION, sender),
       sendOption(MessageType.CUSTOM, sender),
+      sendOption(MessageType.VIDEO, sender),
     ],
     { error: `must be one of ${MESSAGE_TYPE_NAMES}` },
   );

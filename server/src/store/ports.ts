@@ -3,6 +3,7 @@ import type {
   AppRecord,
   ConsoleTokenRecord,
   ConversationRecord,
+  FileRecord,
   GroupRecord,
   MemberRecord,
   MessageRecord,
@@ -229,6 +230,32 @@ export interface SessionRepo {
   deleteForConversation(conversationId: string, userIds?: readonly string[]): Promise<void>;
 }
 
+/** How many files an app has and the bytes they take. */
+export interface FileUsage {
+  files: number;
+  /** The sum of every file's `size` and its thumbnail's `thumb.size`. */
+  bytes: number;
+}
+
+/**
+ * The records of an app's uploaded files. The store keeps what a file is, never its bytes: the
+ * domain writes and deletes those through the file storage port, under the same (appId, fileId).
+ */
+export interface FileRepo {
+  /**
+   * Records a stored file.
+   * @throws DuplicateKeyError when the fileId is already recorded in this app; nothing is written.
+   */
+  insert(file: FileRecord): Promise<void>;
+  get(fileId: string): Promise<FileRecord | null>;
+  /** Several at once (a message may point at a file and its cover): one read. Missing ids are absent from the map. */
+  getMany(fileIds: readonly string[]): Promise<Map<string, FileRecord>>;
+  /** How many files the app has and the bytes they take (for the console and quotas). One aggregate read, indexed. */
+  usage(): Promise<FileUsage>;
+  /** Removes the record; nothing happens when there is none. */
+  delete(fileId: string): Promise<void>;
+}
+
 /** Repositories already bound to one app: a handler cannot read or write another app's data. */
 export interface AppScope {
   readonly appId: string;
@@ -237,7 +264,11 @@ export interface AppScope {
   readonly groups: GroupRepo;
   readonly conversations: ConversationRepo;
   readonly sessions: SessionRepo;
-  /** Deletes every record of this app (users, tokens, groups, conversations, sessions). */
+  readonly files: FileRepo;
+  /**
+   * Deletes every record of this app (users, tokens, groups, conversations, sessions, file
+   * records). The files' bytes are the file storage's: the domain deletes those itself.
+   */
   purge(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import type { AppSettings, ConversationType, GroupRole, MessageContent, MessageType } from '@parley/sdk/protocol';
+import type { AppSettings, ConversationType, FileCategory, GroupRole, MessageContent, MessageType } from '@parley/sdk/protocol';
 
 /**
  * What the store keeps. Times are milliseconds since the Unix epoch. Records of one app never
@@ -102,6 +102,9 @@ export interface ConversationRecord {
   updatedAt: number;
 }
 
+/** Content as stored: valid for the message's type when it was sent; `{}` once recalled. */
+export type StoredContent = MessageContent | Record<string, never>;
+
 export interface MessageRecord {
   msgId: string;
   conversationId: string;
@@ -110,7 +113,7 @@ export interface MessageRecord {
   senderUserId: string;
   targetId: string;
   messageType: MessageType;
-  content: MessageContent;
+  content: StoredContent;
   clientMsgId: string | null;
   timestamp: number;
   /** Set when the message was recalled; `content` is then `{}`. */
@@ -132,5 +135,26 @@ export interface SessionRecord {
   /** The other user (private) or the group (group). */
   targetId: string;
   readSeq: number;
+  createdAt: number;
+}
+
+/** An uploaded file: what it is; its bytes live in the file storage under (appId, fileId). */
+export interface FileRecord {
+  /** 32 lowercase hex characters, made by the server; unique within the app. */
+  fileId: string;
+  /** The user whose token uploaded it; null when the app's backend uploaded it (signed request). */
+  uploaderUserId: string | null;
+  /** The name it was uploaded with (display and downloads only; never a storage path). 1-255 chars. */
+  name: string;
+  /** Sniffed from the bytes. */
+  mimeType: string;
+  category: FileCategory;
+  size: number;
+  width: number | null;
+  height: number | null;
+  /** Seconds, for audio and video when the container says it. */
+  duration: number | null;
+  /** The image's thumbnail, stored as variant 'thumb' beside the file; null when there is none. */
+  thumb: { size: number; width: number; height: number } | null;
   createdAt: number;
 }

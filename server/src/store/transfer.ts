@@ -2,6 +2,7 @@ import type {
   AppRecord,
   ConsoleTokenRecord,
   ConversationRecord,
+  FileRecord,
   GroupRecord,
   MemberRecord,
   MessageRecord,
@@ -25,6 +26,8 @@ export const TRANSFER_COLLECTIONS = [
   'apps',
   'users',
   'userTokens',
+  // Before messages and groups, whose content and avatars may point at a file.
+  'files',
   'groups',
   'groupMembers',
   'conversations',
@@ -45,6 +48,7 @@ export interface TransferRecords {
   apps: AppRecord;
   users: UserRecord & InApp;
   userTokens: UserTokenRecord & InApp;
+  files: FileRecord & InApp;
   groups: GroupRecord & InApp;
   groupMembers: MemberRecord & InApp & { groupId: string };
   conversations: ConversationRecord & InApp;

@@ -27,6 +27,20 @@ const FORMAT_VERSION = 1;
 /** Longest line an import reads: the largest message (1 MiB of content) with room to spare. */
 const MAX_LINE_CHARS = 8 * 1024 * 1024;
 
+/**
+ * Collections added to the format after its first release: an export made before one existed
+ * has neither its file nor its count, and imports as holding none of its records.
+ */
+const ADDED_LATER: ReadonlySet<TransferCollection> = new Set(['files']);
+
+const countSchema = z.number().int().nonnegative();
+/** Each collection's record count; 0 for a collection added after the export was made. */
+const countsSchema = z.object(
+  Object.fromEntries(TRANSFER_COLLECTIONS.map((collection) => [collection, ADDED_LATER.has(collection) ? countSchema.default(0) : countSchema])) as Record<
+    TransferCollection,
+    z.ZodNumber | z.ZodDefault<z.ZodNumber>
+  >,
+);
 const manifestSchema = z.object({
   format: z.literal(FORMAT),
   version: z.literal(FORMAT_VERSION),
@@ -34,7 +48,7 @@ const manifestSchema = z.object({
   /** The store it came from: `sqlite`, `mongodb`, ... */
   store: z.string(),
   scope: z.object({ appId: z.string().optional() }),
-  counts: z.object(Object.fromEntries(TRANSFER_COLLECTIONS.map((collection) => [collection, z.number().int().nonnegative()])) as Record<TransferCollection, z.ZodNumber>),
+  counts: countsSchema,
 });
 export type ExportManifest = z.infer<typeof manifestSchema>;
 
@@ -91,13 +105,21 @@ function lineOf(collection: TransferCollection, record: TransferRecords[Transfer
 export async function importStore(store: Store, directory: string): Promise<ExportManifest> {
   const manifest = readManifest(directory);
   for (const collection of TRANSFER_COLLECTIONS) {
+    if (absentAsAddedLater(directory, collection, manifest)) continue;
     const lines = await eachRecord(directory, collection, () => undefined);
     if (lines !== manifest.counts[collection]) {
       throw new TransferError(`${fileOf(directory, collection)} has ${lines} records, the manifest says ${manifest.counts[collection]}: the export is incomplete`);
     }
   }
-  for (const collection of TRANSFER_COLLECTIONS) await importCollection(store, directory, collection);
+  for (const collection of TRANSFER_COLLECTIONS) {
+    if (!absentAsAddedLater(directory, collection, manifest)) await importCollection(store, directory, collection);
+  }
   return manifest;
+}
+
+/** Whether `collection` is one the export was made before (see ADDED_LATER): no file, no records. */
+function absentAsAddedLater(directory: string, collection: TransferCollection, manifest: ExportManifest): boolean {
+  return ADDED_LATER.has(collection) && manifest.counts[collection] === 0 && !existsSync(fileOf(directory, collection));
 }
 
 async function importCollection<C extends TransferCollection>(store: Store, directory: string, collection: C): Promise<void> {

@@ -1,5 +1,6 @@
-import { ConversationType, GroupRole, MessageType, type AppSettings, type MessageContent } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, GroupRole, MessageType, type AppSettings, type MessageContent } from '@parley/sdk/protocol';
 import { z } from 'zod';
+import { text } from '../schemas/common.js';
 import { appSettingsPatch } from '../schemas/console-api.js';
 import { jsonValue } from '../schemas/content.js';
 import type { TransferCollection, TransferInput } from '../store/transfer.js';
@@ -16,6 +17,7 @@ const seq = z.number().int().nonnegative();
 const conversationType = z.literal(Object.values(ConversationType));
 const messageType = z.literal(Object.values(MessageType));
 const inApp = { appId: id };
+const count = z.number().int().nonnegative();
 
 const settings = appSettingsPatch.required() satisfies z.ZodType<AppSettings>;
 const jsonObject = z.record(z.string(), jsonValue);
@@ -39,6 +41,20 @@ export const TRANSFER_SCHEMAS: { [C in TransferCollection]: z.ZodType<TransferIn
   }),
   users: z.strictObject({ ...inApp, userId: id, name: z.string().max(1000), avatarUri: z.string().max(10_000), createdAt: millis, updatedAt: millis }),
   userTokens: z.strictObject({ ...inApp, tokenHash: id, userId: id, createdAt: millis, expiresAt: millis, revokedAt: millis.nullable() }),
+  files: z.strictObject({
+    ...inApp,
+    fileId: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters'),
+    uploaderUserId: id.nullable(),
+    name: text(1, 255),
+    mimeType: z.string().min(1).max(255),
+    category: z.enum(Object.values(FileCategory)),
+    size: count,
+    width: count.nullable(),
+    height: count.nullable(),
+    duration: z.number().nonnegative().nullable(),
+    thumb: z.strictObject({ size: count, width: count, height: count }).nullable(),
+    createdAt: millis,
+  }),
   groups: z.strictObject({
     ...inApp,
     groupId: id,

@@ -1,5 +1,6 @@
 import { ErrorCode, type AppSettings, type ConsoleApp, type CreateAppResult, type UpdateAppRequest } from '@parley/sdk/protocol';
 import type { Clock } from '../../clock.js';
+import type { FileStorage } from '../../files/ports.js';
 import { DuplicateKeyError, type Store } from '../../store/ports.js';
 import type { AppRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
@@ -26,6 +27,8 @@ const APP_SECRET_BYTES = 20;
 export class AppService {
   constructor(
     private readonly store: Store,
+    /** The app's file bytes go with it; the store holds only their records. */
+    private readonly files: Pick<FileStorage, 'deleteApp'>,
     private readonly clock: Clock,
     private readonly events: EventPublisher,
     private readonly options: AppServiceOptions,
@@ -103,7 +106,7 @@ export class AppService {
     return this.#view(updated);
   }
 
-  /** Deletes the app and every user, token, group and message in it. */
+  /** Deletes the app and every user, token, group, message and file in it. */
   async delete(tenantId: string, appId: string): Promise<void> {
     await this.#owned(tenantId, appId);
     // Remove the app first: from then on no signature or token of it is accepted, so nothing
@@ -111,6 +114,7 @@ export class AppService {
     await this.store.apps.delete(appId);
     this.events.publish('app-deleted', { appId });
     await this.store.forApp(appId).purge();
+    await this.files.deleteApp(appId);
   }
 
   /**

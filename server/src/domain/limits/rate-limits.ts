@@ -4,7 +4,7 @@ import type { AppContext } from '../app-context.js';
 import { AppError } from '../errors.js';
 
 /** Which limit a refusal comes from (for metrics and logs). */
-export type RateLimitKind = 'api' | 'send' | 'signal' | 'console-ip' | 'console-email';
+export type RateLimitKind = 'api' | 'send' | 'signal' | 'upload' | 'console-ip' | 'console-email';
 
 /** A limit was reached: `RATE_LIMITED` with how long to wait, and the window for `RateLimit-*` headers. */
 export class RateLimitedError extends AppError {
@@ -59,6 +59,12 @@ export class RateLimits {
   async userSignal(ctx: AppContext, userId: string): Promise<void> {
     const { appId, settings } = ctx.app;
     await this.#spend('signal', `signal:${appId}:${userId}`, { points: settings.userSignalsPerSecond, durationSeconds: 1 }, 'typing and presence requests of this user');
+  }
+
+  /** One upload by a user (a backend's signed upload counts as a signed request instead). */
+  async userUpload(ctx: AppContext, userId: string): Promise<void> {
+    const { appId, settings } = ctx.app;
+    await this.#spend('upload', `upload:${appId}:${userId}`, { points: settings.userUploadsPerMinute, durationSeconds: 60 }, 'uploads by this user');
   }
 
   /**

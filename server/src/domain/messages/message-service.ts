@@ -11,6 +11,7 @@ import type { AppContext } from '../app-context.js';
 import type { Clock } from '../../clock.js';
 import { conflict, forbidden, invalidParams, notFound } from '../errors.js';
 import type { EventPublisher } from '../events.js';
+import type { FileLinks } from '../files/file-links.js';
 import type { GroupService } from '../groups/group-service.js';
 import { isObjectId, newObjectId } from '../ids.js';
 import type { UserService } from '../users/user-service.js';
@@ -29,13 +30,14 @@ export class MessageService {
     private readonly clock: Clock,
     private readonly users: UserService,
     private readonly groups: GroupService,
+    private readonly files: FileLinks,
     private readonly events: EventPublisher,
     private readonly options: MessageServiceOptions,
   ) {}
 
   /** One-to-one message from `senderUserId` to user `targetId`. */
-  async sendPrivate(ctx: AppContext, input: SendMessageRequest): Promise<Message> {
-    this.#checkSize(input);
+  async sendPrivate(ctx: AppContext, request: SendMessageRequest): Promise<Message> {
+    const input = await this.#checked(ctx, request);
     const sender = await this.users.require(ctx, input.senderUserId, 'senderUserId');
     if (input.targetId === input.senderUserId) throw forbidden('targetId: must differ from senderUserId: a user cannot send a private message to themselves');
     const target = await this.users.require(ctx, input.targetId, 'targetId');
@@ -46,14 +48,14 @@ export class MessageService {
     const senderSession = await this.#openSession(ctx, sender.userId, conversationId, ConversationType.PRIVATE, target.userId);
     await this.#openSession(ctx, target.userId, conversationId, ConversationType.PRIVATE, sender.userId);
     const stored = await this.#append(ctx, input, conversationId, ConversationType.PRIVATE, senderSession);
-    const message = toMessage(stored.message, sendUserOf(sender, sender.userId));
+    const message = this.files.present(ctx, toMessage(stored.message, sendUserOf(sender, sender.userId)));
     if (stored.created) this.#published(ctx, message, [sender.userId, target.userId]);
     return { ...message, sendSession: { sid: senderSession.sid, title: target.name, avatar: target.avatarUri } };
   }
 
   /** Message to group `targetId`; the sender must be a member. Stored once for all members. */
-  async sendGroup(ctx: AppContext, input: SendMessageRequest): Promise<Message> {
-    this.#checkSize(input);
+  async sendGroup(ctx: AppContext, request: SendMessageRequest): Promise<Message> {
+    const input = await this.#checked(ctx, request);
     const sender = await this.users.require(ctx, input.senderUserId, 'senderUserId');
     const { group, memberIds } = await this.groups.requireMemberWithAll(ctx, input.targetId, sender.userId, 'senderUserId');
     const conversationId = groupConversationId(group.groupId);
@@ -63,7 +65,7 @@ export class MessageService {
       (await ctx.data.sessions.get(sender.userId, conversationId)) ??
       (await this.#openSession(ctx, sender.userId, conversationId, ConversationType.GROUP, group.groupId));
     const stored = await this.#append(ctx, input, conversationId, ConversationType.GROUP, senderSession);
-    const message = toMessage(stored.message, sendUserOf(sender, sender.userId));
+    const message = this.files.present(ctx, toMessage(stored.message, sendUserOf(sender, sender.userId)));
     if (stored.created) this.#published(ctx, message, memberIds);
     return { ...message, sendSession: { sid: senderSession.sid, title: group.name, avatar: group.avatarUri } };
   }
@@ -116,11 +118,14 @@ export class MessageService {
     this.events.publish('message-stored', { appId: ctx.app.appId, message, participants, origin: ctx.origin });
   }
 
-  #checkSize(input: SendMessageRequest): void {
+  /** The send as it will be stored: within the size limit, its file URLs checked and their facts filled in. */
+  async #checked(ctx: AppContext, input: SendMessageRequest): Promise<SendMessageRequest> {
     const bytes = Buffer.byteLength(JSON.stringify(input.content), 'utf8');
     if (bytes > this.options.maxContentBytes) {
       throw invalidParams('content', `is ${bytes} bytes as JSON; the limit is ${this.options.maxContentBytes}`);
     }
+    const content = await this.files.resolve(ctx, input.messageType, input.content);
+    return content === input.content ? input : Object.assign({}, input, { content });
   }
 
   /**
@@ -179,7 +184,7 @@ export class MessageService {
 
   async #withSenders(ctx: AppContext, records: readonly MessageRecord[]): Promise<Message[]> {
     const senders: Map<string, UserRecord> = await ctx.data.users.getMany([...new Set(records.map((r) => r.senderUserId))]);
-    return records.map((record) => toMessage(record, sendUserOf(senders.get(record.senderUserId), record.senderUserId)));
+    return records.map((record) => this.files.present(ctx, toMessage(record, sendUserOf(senders.get(record.senderUserId), record.senderUserId))));
   }
 }
 

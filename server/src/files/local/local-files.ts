@@ -43,6 +43,7 @@ export class LocalFileStorage implements FileStorage {
       },
     });
     try {
+      await mkdir(dirname(temporary), { recursive: true });
       await pipeline(body, limit, createWriteStream(temporary, { flags: 'wx' }));
       await mkdir(dirname(destination), { recursive: true });
       await rename(temporary, destination);
@@ -75,7 +76,14 @@ export class LocalFileStorage implements FileStorage {
     await rm(folder, { recursive: true, force: true });
   }
 
+  /** Parley serves local files itself, with the headers a browser needs. */
+  directUrl(): null {
+    return null;
+  }
+
   async ping(): Promise<void> {
+    // Created if missing (a storage nobody opened yet, or a directory removed under it), then checked.
+    await mkdir(join(this.root, INCOMING), { recursive: true });
     await access(join(this.root, INCOMING), constants.W_OK);
   }
 }

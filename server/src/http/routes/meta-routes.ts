@@ -18,8 +18,16 @@ export interface MetaRouteOptions {
 export interface Readiness {
   store: boolean;
   bus: boolean;
+  /** The file storage answers (local: its directory is writable; OSS: the bucket answers). */
+  files: boolean;
+  /** `local` or `oss`. */
+  fileStorage: string;
   draining: boolean;
 }
+
+/** Said by `/readyz` with local file storage: the one thing a second process needs that it cannot check. */
+export const LOCAL_FILES_NOTE =
+  'local file storage: every server process must mount the same FILES_DIR (a shared volume), or a file uploaded through one process is missing from the others';
 
 /**
  * Routes outside the envelope: a landing document, health probes for load balancers (`/health`
@@ -42,13 +50,15 @@ export function mountMetaRoutes(router: Router, options: MetaRouteOptions): void
   // Readiness: send traffic here. False while the store or bus does not answer, and while shutting down.
   router.get('/readyz', async (ctx) => {
     const state = await readiness();
-    if (state.store && state.bus && !state.draining) {
-      ctx.body = { status: 1, message: 'ready', data: state };
+    const data = { ...state, ...(state.fileStorage === 'local' ? { note: LOCAL_FILES_NOTE } : {}) };
+    if (state.store && state.bus && state.files && !state.draining) {
+      ctx.body = { status: 1, message: 'ready', data };
       return;
     }
-    const why = state.draining ? 'shutting down' : `${[!state.store && 'store', !state.bus && 'bus'].filter(Boolean).join(' and ')} not answering`;
+    const down = [!state.store && 'store', !state.bus && 'bus', !state.files && 'file storage'].filter(Boolean);
+    const why = state.draining ? 'shutting down' : `${down.join(' and ')} not answering`;
     ctx.status = 503;
-    ctx.body = { status: 0, code: ErrorCode.UNAVAILABLE, message: `not ready: ${why}`, data: state };
+    ctx.body = { status: 0, code: ErrorCode.UNAVAILABLE, message: `not ready: ${why}`, data };
   });
   router.get('/openapi.json', (ctx) => {
     ctx.body = openApi;

@@ -1,4 +1,4 @@
-import type { Message, PresenceState, Session, SessionReadState } from '@parley/sdk/protocol';
+import type { LiveMessage, Message, PresenceState, Session, SessionReadState } from '@parley/sdk/protocol';
 
 /** Sample values for the reference: one conversation between Alice and Bob, seen by Bob. */
 
@@ -23,7 +23,7 @@ export const exampleSession: Session = {
   updatedAt: 1795426336270,
 };
 
-export const exampleMessage: Message = {
+export const exampleMessage: LiveMessage<1> = {
   msgId: '6b04082027b2d5031f2297f9',
   seq: 4,
   clientMsgId: '6f1c2e1e-8a4b-4c0e-9d55-5b1a3f2d7c10',
@@ -38,7 +38,7 @@ export const exampleMessage: Message = {
   recall: null,
 };
 
-export const exampleSentMessage: Message = {
+export const exampleSentMessage: LiveMessage<1> = {
   ...exampleMessage,
   sendSession: { sid: '6b04082027b2d5031f2297f4', title: 'Bob', avatar: 'https://cdn.example.com/bob.png' },
 };

@@ -1,4 +1,4 @@
-import type { AppRecord, ConversationRecord, MessageRecord, SessionRecord } from '../records.js';
+import type { AppRecord, ConversationRecord, FileRecord, MessageRecord, SessionRecord } from '../records.js';
 
 /**
  * The memory adapter hands out copies: a caller that mutates a returned record must not change
@@ -29,6 +29,11 @@ export function copyConversation(conversation: ConversationRecord): Conversation
 
 export function copySession(session: SessionRecord): SessionRecord {
   return { ...session };
+}
+
+/** A file record holds scalars and its thumbnail's, so one level more is a full copy. */
+export function copyFile(file: FileRecord): FileRecord {
+  return { ...file, thumb: file.thumb && { ...file.thumb } };
 }
 
 /** `value`, and everything inside it, frozen: shared safely between copies of a record. */

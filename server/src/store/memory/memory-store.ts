@@ -1,6 +1,7 @@
 import type { Store } from '../ports.js';
 import { MemoryAppRepo, MemoryConsoleTokenRepo, MemoryTenantRepo } from './accounts.js';
 import { MemoryConversationRepo, MemorySessionRepo } from './conversations.js';
+import { MemoryFileRepo } from './files.js';
 import { MemoryGroupRepo } from './groups.js';
 import { MemoryUserRepo, MemoryUserTokenRepo } from './people.js';
 import { MemoryStoreTransfer, type MemoryAppScope } from './transfer.js';
@@ -37,6 +38,7 @@ export class MemoryStore implements Store {
         groups: new MemoryGroupRepo(),
         conversations: new MemoryConversationRepo(),
         sessions: new MemorySessionRepo(),
+        files: new MemoryFileRepo(),
         purge: async () => {
           this.#scopes.delete(appId);
         },

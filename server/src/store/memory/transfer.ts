@@ -10,6 +10,7 @@ import {
 } from '../transfer.js';
 import type { MemoryAppRepo, MemoryConsoleTokenRepo, MemoryTenantRepo } from './accounts.js';
 import type { MemoryConversationRepo, MemorySessionRepo } from './conversations.js';
+import type { MemoryFileRepo } from './files.js';
 import type { MemoryGroupRepo } from './groups.js';
 import type { MemoryUserRepo, MemoryUserTokenRepo } from './people.js';
 
@@ -20,6 +21,7 @@ export interface MemoryAppScope extends AppScope {
   readonly groups: MemoryGroupRepo;
   readonly conversations: MemoryConversationRepo;
   readonly sessions: MemorySessionRepo;
+  readonly files: MemoryFileRepo;
 }
 
 /** What the transfer needs of the memory store (passed in, so this module does not import the store). */
@@ -70,6 +72,7 @@ export class MemoryStoreTransfer implements StoreTransfer {
     apps: (scope) => this.#store.apps.all().filter((app) => scope.appId === undefined || app.appId === scope.appId),
     users: (scope) => this.#inApps(scope, (app) => app.users.all()),
     userTokens: (scope) => this.#inApps(scope, (app) => app.tokens.all()),
+    files: (scope) => this.#inApps(scope, (app) => app.files.all()),
     groups: (scope) => this.#inApps(scope, (app) => app.groups.all()),
     groupMembers: (scope) => this.#inApps(scope, (app) => app.groups.allMembers()),
     conversations: (scope) => this.#inApps(scope, (app) => app.conversations.all()),
@@ -83,6 +86,7 @@ export class MemoryStoreTransfer implements StoreTransfer {
     apps: (rows) => rows.forEach((app) => this.#store.apps.put(app)),
     users: (rows) => rows.forEach(({ appId, ...user }) => this.#store.forApp(appId).users.put(user)),
     userTokens: (rows) => rows.forEach(({ appId, ...token }) => this.#store.forApp(appId).tokens.put(token)),
+    files: (rows) => rows.forEach(({ appId, ...file }) => this.#store.forApp(appId).files.put(file)),
     groups: (rows) => rows.forEach(({ appId, ...group }) => this.#store.forApp(appId).groups.put(group)),
     groupMembers: (rows) => {
       // One call per group: the repo restores the join order once for all of its rows.

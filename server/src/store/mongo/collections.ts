@@ -3,6 +3,7 @@ import type {
   AppDoc,
   ConsoleTokenDoc,
   ConversationDoc,
+  FileDoc,
   GroupDoc,
   MemberDoc,
   MessageDoc,
@@ -24,6 +25,7 @@ export interface Collections {
   readonly conversations: Collection<ConversationDoc>;
   readonly messages: Collection<MessageDoc>;
   readonly sessions: Collection<SessionDoc>;
+  readonly files: Collection<FileDoc>;
 }
 
 /** Collection names in the database, by role. */
@@ -38,10 +40,11 @@ export const COLLECTION_NAMES = {
   conversations: 'conversations',
   messages: 'messages',
   sessions: 'sessions',
+  files: 'files',
 } as const satisfies Record<keyof Collections, string>;
 
 /** The collections of app data: each document has `appId`, and `purge` empties them per app. */
-export const APP_COLLECTIONS = ['users', 'userTokens', 'groups', 'groupMembers', 'conversations', 'messages', 'sessions'] as const satisfies readonly (keyof Collections)[];
+export const APP_COLLECTIONS = ['users', 'userTokens', 'groups', 'groupMembers', 'conversations', 'messages', 'sessions', 'files'] as const satisfies readonly (keyof Collections)[];
 
 export function collectionsOf(db: Db): Collections {
   return {
@@ -55,5 +58,6 @@ export function collectionsOf(db: Db): Collections {
     conversations: db.collection<ConversationDoc>(COLLECTION_NAMES.conversations),
     messages: db.collection<MessageDoc>(COLLECTION_NAMES.messages),
     sessions: db.collection<SessionDoc>(COLLECTION_NAMES.sessions),
+    files: db.collection<FileDoc>(COLLECTION_NAMES.files),
   };
 }

@@ -2,6 +2,7 @@ import type {
   AppRecord,
   ConsoleTokenRecord,
   ConversationRecord,
+  FileRecord,
   GroupRecord,
   LastMessageRecord,
   MemberRecord,
@@ -51,6 +52,29 @@ export interface UserDoc extends UserRecord {
 
 export interface UserTokenDoc extends UserTokenRecord {
   appId: string;
+}
+
+export interface FileDoc extends FileRecord {
+  appId: string;
+  /**
+   * What the file adds to its app's usage, summed by `files.usage` as `$unwind` then one `$group`
+   * by `k` with a single `$sum` of `v`: FerretDB v1 computes only the first accumulator of a
+   * `$group` (FerretDB#4616: the others read 0), so `{ files: { $sum: 1 }, bytes: { $sum: ... } }`
+   * would be wrong there. Written with the record and never changed (records are not edited).
+   */
+  usage: FileUsageEntry[];
+}
+
+/** One term of a file's `usage`: `files` counts 1, `bytes` its size and its thumbnail's. */
+export interface FileUsageEntry {
+  k: 'files' | 'bytes';
+  v: number;
+}
+
+/** The document `files.insert` writes for `file` (and an import writes for its row). */
+export function fileDocOf(appId: string, file: FileRecord): FileDoc {
+  const bytes = file.size + (file.thumb?.size ?? 0);
+  return { appId, ...toFile(file), usage: [{ k: 'files', v: 1 }, { k: 'bytes', v: bytes }] };
 }
 
 /** A group's membership change, written into the group document with its compare-and-set. */
@@ -157,6 +181,22 @@ export function toUser(doc: UserRecord): UserRecord {
 
 export function toUserToken(doc: UserTokenRecord): UserTokenRecord {
   return { tokenHash: doc.tokenHash, userId: doc.userId, createdAt: doc.createdAt, expiresAt: doc.expiresAt, revokedAt: doc.revokedAt };
+}
+
+export function toFile(doc: FileRecord): FileRecord {
+  return {
+    fileId: doc.fileId,
+    uploaderUserId: doc.uploaderUserId,
+    name: doc.name,
+    mimeType: doc.mimeType,
+    category: doc.category,
+    size: doc.size,
+    width: doc.width,
+    height: doc.height,
+    duration: doc.duration,
+    thumb: doc.thumb === null ? null : { size: doc.thumb.size, width: doc.thumb.width, height: doc.thumb.height },
+    createdAt: doc.createdAt,
+  };
 }
 
 export function toMember(doc: MemberRecord): MemberRecord {

@@ -86,6 +86,13 @@ export const INDEXES: readonly IndexSpec[] = [
     serves: 'sessions.usersWithSessionIn (presence scope), deleteForConversation',
   },
   { collection: 'sessions', name: 'sessions_sid', key: { appId: 1, sid: 1 }, unique: true, serves: 'sessions.getBySid' },
+  {
+    collection: 'files',
+    name: 'files_id',
+    key: { appId: 1, fileId: 1 },
+    unique: true,
+    serves: 'files.insert (a taken fileId fails here), get, getMany, delete, usage (the app\'s range of it); purge',
+  },
 ];
 
 /** The server's answer to listIndexes on a collection that does not exist. */

@@ -4,6 +4,7 @@ import { MongoAppRepo, MongoConsoleTokenRepo, MongoTenantRepo } from './accounts
 import { APP_COLLECTIONS, collectionsOf, type Collections } from './collections.js';
 import { MongoConversationRepo } from './conversations.js';
 import { reportingUnavailable } from './errors.js';
+import { MongoFileRepo } from './files.js';
 import { createIndexes } from './indexes.js';
 import { MongoGroupRepo } from './groups.js';
 import { MongoUserRepo, MongoUserTokenRepo } from './people.js';
@@ -38,7 +39,8 @@ export interface MongoStoreOptions {
  *
  * Needs no `$lookup`, `$facet`, change streams, transactions or partial indexes; uses only find,
  * distinct, count, insert, update and replace (`$set`, `$setOnInsert`, `$max`), findAndModify,
- * delete and plain (unique) indexes, which FerretDB v1 implements too.
+ * delete, one aggregate (`files.usage`: `$match`, `$unwind`, `$group` with a single `$sum`) and
+ * plain (unique) indexes, which FerretDB v1 implements too.
  */
 export class MongoStore implements Store {
   readonly kind = 'mongodb';
@@ -79,6 +81,7 @@ export class MongoStore implements Store {
       groups: reportingUnavailable(new MongoGroupRepo(appId, c.groups, c.groupMembers)),
       conversations: reportingUnavailable(new MongoConversationRepo(appId, c.conversations, c.messages)),
       sessions: reportingUnavailable(new MongoSessionRepo(appId, c.sessions)),
+      files: reportingUnavailable(new MongoFileRepo(appId, c.files)),
       purge: async () => {
         for (const name of APP_COLLECTIONS) await c[name].deleteMany({ appId });
       },

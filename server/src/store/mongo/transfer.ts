@@ -13,9 +13,11 @@ import { MongoConversationRepo } from './conversations.js';
 import {
   clientKeyOf,
   contentJsonOf,
+  fileDocOf,
   toApp,
   toConsoleToken,
   toConversation,
+  toFile,
   toGroup,
   toMember,
   toMessage,
@@ -83,6 +85,7 @@ export class MongoStoreTransfer implements StoreTransfer {
     users: (scope) => mapped(this.#c.users.find(inApp(scope)).sort({ appId: 1, userId: 1 }), (doc) => ({ appId: doc.appId, ...toUser(doc) })),
     userTokens: (scope) =>
       mapped(this.#c.userTokens.find(inApp(scope)).sort({ appId: 1, tokenHash: 1 }), (doc) => ({ appId: doc.appId, ...toUserToken(doc) })),
+    files: (scope) => mapped(this.#c.files.find(inApp(scope)).sort({ appId: 1, fileId: 1 }), (doc) => ({ appId: doc.appId, ...toFile(doc) })),
     groups: (scope) => this.#groups(scope),
     groupMembers: (scope) => this.#groupMembers(scope),
     conversations: (scope) => this.#conversations(scope),
@@ -125,6 +128,11 @@ export class MongoStoreTransfer implements StoreTransfer {
         rows
           .map((row) => ({ appId: row.appId, ...toUserToken(row) }))
           .map((doc) => ({ filter: { appId: doc.appId, tokenHash: doc.tokenHash }, document: doc, replacement: doc })),
+      ),
+    files: (rows) =>
+      upsertAll(
+        this.#c.files,
+        rows.map((row) => fileDocOf(row.appId, row)).map((doc) => ({ filter: { appId: doc.appId, fileId: doc.fileId }, document: doc, replacement: doc })),
       ),
     groups: (rows) =>
       upsertAll(

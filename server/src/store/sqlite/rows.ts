@@ -1,8 +1,9 @@
-import type { AppSettings, ConversationType, GroupRole, MessageContent, MessageType } from '@parley/sdk/protocol';
+import type { AppSettings, ConversationType, FileCategory, GroupRole, MessageContent, MessageType } from '@parley/sdk/protocol';
 import type {
   AppRecord,
   ConsoleTokenRecord,
   ConversationRecord,
+  FileRecord,
   GroupRecord,
   MemberRecord,
   MessageRecord,
@@ -99,6 +100,52 @@ export const toUserToken = (row: UserTokenRow): UserTokenRecord => ({
   createdAt: row.created_at,
   expiresAt: row.expires_at,
   revokedAt: row.revoked_at,
+});
+
+export interface FileRow {
+  file_id: string;
+  uploader_user_id: string | null;
+  name: string;
+  mime_type: string;
+  category: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  duration: number | null;
+  thumb_size: number | null;
+  thumb_width: number | null;
+  thumb_height: number | null;
+  created_at: number;
+}
+export const toFile = (row: FileRow): FileRecord => ({
+  fileId: row.file_id,
+  uploaderUserId: row.uploader_user_id,
+  name: row.name,
+  mimeType: row.mime_type,
+  // Written only by this adapter from a FileRecord.
+  category: row.category as FileCategory,
+  size: row.size,
+  width: row.width,
+  height: row.height,
+  duration: row.duration,
+  // The schema keeps the three thumbnail columns all set or all null.
+  thumb: row.thumb_size === null ? null : { size: row.thumb_size, width: row.thumb_width ?? 0, height: row.thumb_height ?? 0 },
+  createdAt: row.created_at,
+});
+export const fileParams = ({ thumb, ...file }: FileRecord) => ({
+  fileId: file.fileId,
+  uploaderUserId: file.uploaderUserId,
+  name: file.name,
+  mimeType: file.mimeType,
+  category: file.category,
+  size: file.size,
+  width: file.width,
+  height: file.height,
+  duration: file.duration,
+  thumbSize: thumb?.size ?? null,
+  thumbWidth: thumb?.width ?? null,
+  thumbHeight: thumb?.height ?? null,
+  createdAt: file.createdAt,
 });
 
 export interface GroupRow {

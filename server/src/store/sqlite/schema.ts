@@ -139,6 +139,28 @@ const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX sessions_sid ON sessions (app_id, sid);
   CREATE INDEX sessions_conversation ON sessions (app_id, conversation_id, user_id);
   `,
+  // 2: records of uploaded files (their bytes are in the file storage, not here). A thumbnail's
+  // three columns are all set or all null.
+  `
+  CREATE TABLE files (
+    app_id TEXT NOT NULL,
+    file_id TEXT NOT NULL,
+    uploader_user_id TEXT,
+    name TEXT NOT NULL,
+    mime_type TEXT NOT NULL,
+    category TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    width INTEGER,
+    height INTEGER,
+    duration REAL,
+    thumb_size INTEGER,
+    thumb_width INTEGER,
+    thumb_height INTEGER,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (app_id, file_id),
+    CHECK ((thumb_size IS NULL) = (thumb_width IS NULL) AND (thumb_size IS NULL) = (thumb_height IS NULL))
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this code writes. */

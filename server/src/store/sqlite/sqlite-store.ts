@@ -7,6 +7,7 @@ import { SqliteAppRepo, SqliteConsoleTokenRepo, SqliteTenantRepo } from './accou
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { SqliteConversationRepo } from './conversations.js';
 import { reportingUnavailable, SqliteOpenRefusal } from './errors.js';
+import { SqliteFileRepo } from './files.js';
 import { SqliteGroupRepo } from './groups.js';
 import { lockDataDirectory, type DataDirectoryLock } from './lock.js';
 import { SqliteUserRepo, SqliteUserTokenRepo } from './people.js';
@@ -48,6 +49,7 @@ const APP_TABLES: readonly { table: string; key: string }[] = [
   { table: 'messages', key: 'conversation_id, seq' },
   { table: 'conversations', key: 'conversation_id' },
   { table: 'sessions', key: 'user_id, conversation_id' },
+  { table: 'files', key: 'file_id' },
 ];
 /** Rows one purge step deletes before it lets other work run. */
 const PURGE_BATCH = 2000;
@@ -106,6 +108,7 @@ export class SqliteStore implements Store {
       groups: reportingUnavailable(new SqliteGroupRepo(appId, sql)),
       conversations: reportingUnavailable(new SqliteConversationRepo(appId, sql)),
       sessions: reportingUnavailable(new SqliteSessionRepo(appId, sql)),
+      files: reportingUnavailable(new SqliteFileRepo(appId, sql)),
       purge: async () => {
         for (const { table, key } of APP_TABLES) {
           const statement = `DELETE FROM ${table} WHERE app_id = @appId AND (${key}) IN (SELECT ${key} FROM ${table} WHERE app_id = @appId LIMIT ${PURGE_BATCH})`;

@@ -12,10 +12,12 @@ import { RAISE_SUMMARY } from './conversations.js';
 import { mapDuplicateKey } from './errors.js';
 import {
   appParams,
+  fileParams,
   groupParams,
   toApp,
   toConsoleToken,
   toConversation,
+  toFile,
   toGroup,
   toMember,
   toMessage,
@@ -26,6 +28,7 @@ import {
   type AppRow,
   type ConsoleTokenRow,
   type ConversationRow,
+  type FileRow,
   type GroupRow,
   type MemberRow,
   type MessageRow,
@@ -91,6 +94,15 @@ const TABLES: { [C in TransferCollection]: TableOf<C> } = {
       return ({ appId: row.app_id, ...toUserToken(row) });
     },
     params: (record) => ({ ...record }),
+  },
+  files: {
+    table: 'files',
+    inApp: APP_SCOPED,
+    toRecord: (raw) => {
+      const row = raw as FileRow & InApp;
+      return { appId: row.app_id, ...toFile(row) };
+    },
+    params: (record) => ({ appId: record.appId, ...fileParams(record) }),
   },
   groups: {
     table: 'chat_groups',
