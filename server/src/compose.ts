@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import packageJson from '../package.json' with { type: 'json' };
-import { FileCategory, Limits } from '@parley/sdk/protocol';
 import { MemoryBus } from './bus/memory/memory-bus.js';
+import { FILE_SETTING_DEFAULTS } from './domain/files/file-settings.js';
 import { LocalFileStorage } from './files/local/local-files.js';
 import { libraryMediaInspector } from './files/media/media-probe.js';
 import type { FileStorage } from './files/ports.js';
@@ -73,11 +73,9 @@ export function domainSettings(config: Config): DomainSettings {
       userSignalsPerSecond: config.userSignalsPerSecond,
       maxUsers: config.maxUsersPerApp,
       maxGroups: config.maxGroupsPerApp,
-      maxUploadBytes: Math.min(Limits.UPLOAD_BYTES_DEFAULT, config.uploadMaxBytes),
-      uploadCategories: Object.values(FileCategory),
-      privateFiles: false,
-      fileUrlTtlSeconds: 3600,
-      userUploadsPerMinute: 30,
+      ...FILE_SETTING_DEFAULTS,
+      uploadCategories: [...FILE_SETTING_DEFAULTS.uploadCategories],
+      maxUploadBytes: Math.min(FILE_SETTING_DEFAULTS.maxUploadBytes, config.uploadMaxBytes),
     },
     secretRotationGraceSeconds: config.secretRotationGraceSeconds,
     signatureWindowSeconds: config.signatureWindowSeconds,

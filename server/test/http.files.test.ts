@@ -192,6 +192,16 @@ describe('POST /file/upload and GET /files/…', () => {
     const none = await call(`${t.url}/file/upload?appId=${app.appId}&token=${tokens.ann}`, { method: 'POST', body: empty });
     expect(none.body).toMatchObject({ code: 'INVALID_PARAMS' });
     expect(none.body.message).toMatch(/up_file/);
+    const url = `${t.url}/file/upload?appId=${app.appId}&token=${tokens.ann}`;
+    for (const [type, body] of [
+      ['multipart/form-data', '--x\r\nnot a header\r\n\r\nbody'],
+      ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="up_file"; filename="a"\r\n\r\nunterminated'],
+      ['multipart/form-data; boundary=x', 'no boundary anywhere'],
+    ] as const) {
+      const res = await call(url, { method: 'POST', body, headers: { 'content-type': type } });
+      expect(res.status, body).toBe(400);
+      expect(res.body, body).toMatchObject({ code: 'INVALID_PARAMS' });
+    }
   });
 
   it('never uses the name as a path: traversal names are kept as display names only', async () => {
@@ -233,6 +243,21 @@ describe('POST /file/upload and GET /files/…', () => {
     const root = (t.server.files as LocalFileStorage).root;
     expect(await readdir(join(root, '.incoming'))).toEqual([]);
     expect(await readdir(await t.server.services.uploads.scratchDirectory())).toEqual([]);
+  });
+
+  it('refuses a signed upload that also carries a user token, or names another app', async () => {
+    const form = () => {
+      const body = new FormData();
+      body.append('up_file', new Blob([new Uint8Array([1, 2, 3])]), 'a.bin');
+      return body;
+    };
+    const signedQuery = (extra: Record<string, string> = {}) => new URLSearchParams(app.api.sign(extra) as unknown as Record<string, string>);
+    const withToken = await call(`${t.url}/file/upload?${signedQuery()}`, { method: 'POST', body: form(), headers: { authorization: `Bearer ${tokens.ann}` } });
+    expect(withToken.body).toMatchObject({ code: 'TOKEN_INVALID' });
+    const otherApp = await call(`${t.url}/file/upload?${signedQuery({ appId: 'f'.repeat(16) })}`, { method: 'POST', body: form() });
+    expect(otherApp.body).toMatchObject({ code: 'UNKNOWN_APP' });
+    const unsigned = await call(`${t.url}/file/upload?app_id=${app.appId}`, { method: 'POST', body: form() });
+    expect(unsigned.body).toMatchObject({ code: 'SIGNATURE_INVALID' });
   });
 
   it('lets the backend upload with a signed query, counted as the app\'s own file', async () => {

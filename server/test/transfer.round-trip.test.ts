@@ -216,7 +216,7 @@ describe(`export and import (embedded store -> ${mongoUrl ? 'MongoDB' : 'memory 
     await expect(exportStore(source, join(scratch(), 'none'), { appId: 'no-such-app' })).rejects.toThrow('there is no app no-such-app in this store');
   });
 
-  it('imports an export made before file records existed (no files.ndjson, no count), and refuses one that lost a files.ndjson it counted', async () => {
+  it('imports an export made before file records existed (no files.ndjson, no count, no file settings), and refuses one that lost a files.ndjson it counted', async () => {
     const source = await sqlite();
     await fill(source, 'app1', 't1');
     const old = join(scratch(), 'old');
@@ -224,6 +224,14 @@ describe(`export and import (embedded store -> ${mongoUrl ? 'MongoDB' : 'memory 
     const manifestFile = join(old, 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
     rmSync(join(old, 'files.ndjson'));
+    const appsFile = join(old, 'apps.ndjson');
+    const fileSettings = ['maxUploadBytes', 'uploadCategories', 'privateFiles', 'fileUrlTtlSeconds', 'userUploadsPerMinute'];
+    const olderApps = readFileSync(appsFile, 'utf8').trim().split('\n').map((line) => {
+      const app = JSON.parse(line);
+      for (const name of fileSettings) delete app.settings[name];
+      return JSON.stringify(app);
+    });
+    writeFileSync(appsFile, `${olderApps.join('\n')}\n`);
     writeFileSync(manifestFile, JSON.stringify({ ...manifest, counts: { ...manifest.counts, files: undefined } }));
 
     const destination = await sqlite();
@@ -231,6 +239,7 @@ describe(`export and import (embedded store -> ${mongoUrl ? 'MongoDB' : 'memory 
     expect(imported.counts.files).toBe(0);
     expect(await destination.forApp('app1').users.count()).toBe(4);
     expect(await destination.forApp('app1').files.usage()).toEqual({ files: 0, bytes: 0 });
+    expect((await destination.apps.get('app1'))?.settings).toMatchObject({ maxUploadBytes: 20 * 1024 * 1024, privateFiles: false, userUploadsPerMinute: 30 });
 
     writeFileSync(manifestFile, JSON.stringify(manifest));
     await expect(importStore(await sqlite(), old)).rejects.toThrow(/files\.ndjson is missing/);

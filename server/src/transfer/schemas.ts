@@ -1,6 +1,7 @@
 import { ConversationType, FileCategory, GroupRole, MessageType, type AppSettings, type MessageContent } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import { text } from '../schemas/common.js';
+import { FILE_SETTING_DEFAULTS } from '../domain/files/file-settings.js';
 import { appSettingsPatch } from '../schemas/console-api.js';
 import { jsonValue } from '../schemas/content.js';
 import type { TransferCollection, TransferInput } from '../store/transfer.js';
@@ -19,7 +20,20 @@ const messageType = z.literal(Object.values(MessageType));
 const inApp = { appId: id };
 const count = z.number().int().nonnegative();
 
-const settings = appSettingsPatch.required() satisfies z.ZodType<AppSettings>;
+/** Every setting, but those added with files may be missing (exports made before them): they take their defaults. */
+const settings = appSettingsPatch
+  .required()
+  .partial({ maxUploadBytes: true, uploadCategories: true, privateFiles: true, fileUrlTtlSeconds: true, userUploadsPerMinute: true })
+  .transform(
+    (given): AppSettings => ({
+      ...given,
+      maxUploadBytes: given.maxUploadBytes ?? FILE_SETTING_DEFAULTS.maxUploadBytes,
+      uploadCategories: given.uploadCategories ?? [...FILE_SETTING_DEFAULTS.uploadCategories],
+      privateFiles: given.privateFiles ?? FILE_SETTING_DEFAULTS.privateFiles,
+      fileUrlTtlSeconds: given.fileUrlTtlSeconds ?? FILE_SETTING_DEFAULTS.fileUrlTtlSeconds,
+      userUploadsPerMinute: given.userUploadsPerMinute ?? FILE_SETTING_DEFAULTS.userUploadsPerMinute,
+    }),
+  );
 const jsonObject = z.record(z.string(), jsonValue);
 /** Any JSON object: stored content is the tenant's own (and `{}` once recalled), checked when it was sent. */
 const content = z.custom<MessageContent>((value) => jsonObject.safeParse(value).success, 'must be a JSON object');

@@ -90,14 +90,22 @@ interface Uploader {
  */
 async function authenticateUpload(ctx: Context, services: Services): Promise<Uploader> {
   const query = formFields(new URLSearchParams(ctx.querystring), 'the query string');
+  const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
   if (query.sign !== undefined || query.app_id !== undefined) {
     for (const name of Object.keys(query)) {
-      if (!SIGNED_QUERY.has(name)) throw invalidParams(name, 'a signed upload takes only app_id, time_stamp, nonce_str and sign in the query');
+      if (!SIGNED_QUERY.has(name) && !TOKEN_QUERY.has(name)) throw invalidParams(name, 'a signed upload takes only app_id, time_stamp, nonce_str and sign in the query');
     }
     for (const name of SIGNED_QUERY) {
       if (!query[name]) throw new AppError(ErrorCode.SIGNATURE_INVALID, `${name}: is required; sign the query of a backend upload (see the signature guide)`);
     }
+    // Credentials of two kinds would leave it unclear who uploads: each given must hold, and a user token never does here.
+    if (query.token !== undefined || bearer !== undefined) {
+      throw new AppError(ErrorCode.TOKEN_INVALID, 'a signed upload is made by the backend: send either a signed query or a user token, not both');
+    }
     const app = await services.signatures.verify(query);
+    if (query.appId !== undefined && query.appId !== app.app.appId) {
+      throw new AppError(ErrorCode.UNKNOWN_APP, 'appId names another app than app_id; a signed upload needs only app_id');
+    }
     ctx.state.appId = app.app.appId;
     setRateLimitHeaders(ctx, await services.limits.apiRequest(app));
     return { ctx: app, userId: null };
@@ -105,7 +113,6 @@ async function authenticateUpload(ctx: Context, services: Services): Promise<Upl
   for (const name of Object.keys(query)) {
     if (!TOKEN_QUERY.has(name)) throw invalidParams(name, 'an upload takes only appId and token in the query, and the file in the form');
   }
-  const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
   if (query.token !== undefined && bearer !== undefined && query.token !== bearer) {
     throw new AppError(ErrorCode.TOKEN_INVALID, 'two different tokens: send the user token once, as ?token= or Authorization: Bearer');
   }
@@ -146,9 +153,12 @@ function readUpload<T>(ctx: Context, limit: number, consume: (file: ReceivedFile
     }
     let settled = false;
     let consuming: Promise<T> | null = null;
+    let file: Readable | null = null;
     const fail = (error: AppError) => {
       if (settled) return;
       settled = true;
+      // The upload reading the file stops at once (and removes what it wrote), whatever happens to the request.
+      file?.destroy(error);
       // Stop reading; the rest of the body is discarded and the connection closed after the answer.
       req.unpipe(parser);
       req.resume();
@@ -161,9 +171,15 @@ function readUpload<T>(ctx: Context, limit: number, consume: (file: ReceivedFile
         fail(invalidParams(field, field === UPLOAD_FIELD ? 'send one file per upload' : `is not a field of an upload; send the file as ${UPLOAD_FIELD}`));
         return;
       }
+      // Listened to at once: busboy may fail the stream (a form cut short) before the upload
+      // has started reading it, and an error nobody listens to would bring the process down.
+      let broken: Error | null = null;
+      stream.on('error', (error: Error) => (broken = error));
+      file = stream;
       consuming = consume({ body: stream, name: info.filename, declaredType: info.mimeType || null });
       consuming.catch((error: unknown) => {
         if (error instanceof AppError) fail(error);
+        else if (broken !== null && !settled) fail(invalidParams('body', `is not a complete multipart form (${(broken as Error).message}); nothing was kept`));
         else if (!settled) {
           settled = true;
           reject(error);
