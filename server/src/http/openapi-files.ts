@@ -1,4 +1,4 @@
-import { ErrorCode, ErrorStatus, Limits } from '@parley/sdk/protocol';
+import { ErrorCode, Limits } from '@parley/sdk/protocol';
 import type { z } from 'zod';
 import { uploadedFileModel } from '../schemas/models.js';
 import { UPLOAD_FIELD, UPLOAD_PATH } from './routes/file-routes.js';
@@ -10,23 +10,16 @@ type JsonSchema = Record<string, unknown>;
  * multipart stream, the download raw bytes), so their operations are written here, next to the
  * constants the routes use; the answer of an upload is still the zod model the tests check.
  */
-export function fileOperations(toJson: (schema: z.ZodType) => JsonSchema, envelope: (data: JsonSchema) => JsonSchema): Record<string, Record<string, object>> {
-  const failures = (codes: readonly ErrorCode[]) => {
-    const byStatus = new Map<number, ErrorCode[]>();
-    for (const code of [...codes, ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.INTERNAL]) byStatus.set(ErrorStatus[code], [...(byStatus.get(ErrorStatus[code]) ?? []), code]);
-    return Object.fromEntries(
-      [...byStatus].sort(([a], [b]) => a - b).map(([status, list]) => [
-        status,
-        {
-          description: list.join(', '),
-          ...(status === ErrorStatus.METHOD_NOT_ALLOWED
-            ? { headers: { Allow: { description: 'the methods this path takes', required: true, schema: { type: 'string' } } } }
-            : {}),
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/Failure', properties: { code: { enum: list } } } } },
-        },
-      ]),
-    );
-  };
+/** What the document builder lends: schemas to JSON (collected as models), the envelope, failure responses. */
+export interface OperationTools {
+  toJson(schema: z.ZodType): JsonSchema;
+  envelope(data: JsonSchema): JsonSchema;
+  failures(codes: readonly ErrorCode[]): Record<string, object>;
+}
+
+export function fileOperations(tools: OperationTools): Record<string, Record<string, object>> {
+  const { toJson, envelope } = tools;
+  const failures = (codes: readonly ErrorCode[]) => tools.failures([...codes, ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.INTERNAL]);
   const hex = (length: number, description: string) => ({ type: 'string', pattern: `^[0-9a-f]{${length}}$`, description });
   const download = {
     tags: ['Files'],

@@ -172,8 +172,13 @@ function failureCodes(route: Route): ErrorCode[] {
 }
 
 function failureResponses(route: Route): Record<string, object> {
+  return responsesFor(failureCodes(route));
+}
+
+/** The failure responses of an operation that can answer `codes`, one per HTTP status. */
+function responsesFor(codes: readonly ErrorCode[]): Record<string, object> {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of failureCodes(route)) byStatus.set(ErrorStatus[code], [...(byStatus.get(ErrorStatus[code]) ?? []), code]);
+  for (const code of codes) byStatus.set(ErrorStatus[code], [...(byStatus.get(ErrorStatus[code]) ?? []), code]);
   return Object.fromEntries(
     [...byStatus].sort(([a], [b]) => a - b).map(([status, codes]) => [
       status,
@@ -258,7 +263,7 @@ export function buildOpenApiDocument(routes: readonly Route[], version: string):
     const openApiPath = route.path.replace(/:(\w+)/g, '{$1}');
     (paths[openApiPath] ??= {})[route.method.toLowerCase()] = operationFor(route, collector);
   }
-  Object.assign(paths, fileOperations((schema) => collector.toJson(schema, 'output'), envelope));
+  Object.assign(paths, fileOperations({ toJson: (schema) => collector.toJson(schema, 'output'), envelope, failures: responsesFor }));
 
   return {
     openapi: '3.1.0',
