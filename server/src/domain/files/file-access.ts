@@ -4,7 +4,7 @@ import type { ByteRange, FileStorage, ObjectKey, StoredObject } from '../../file
 import type { FileRecord } from '../../store/records.js';
 import type { AppService } from '../apps/app-service.js';
 import { AppError, notFound } from '../errors.js';
-import { servedInline } from './file-kinds.js';
+import { servedInline, servedType } from './file-kinds.js';
 import { filePath, verifyFileSignature } from './file-urls.js';
 
 /** How long a redirect to a bucket's signed URL stays valid: long enough to start a download. */
@@ -62,7 +62,7 @@ export class FileAccess {
     }
 
     const thumb = key.variant === 'thumb' ? record.thumb : null;
-    const contentType = thumb ? 'image/webp' : record.mimeType;
+    const contentType = thumb ? 'image/webp' : servedType(record.mimeType);
     const inline = thumb !== null || servedInline(record.category);
     const redirect = this.storage.directUrl(key, {
       signed: settings.privateFiles,

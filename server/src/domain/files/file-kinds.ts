@@ -85,6 +85,19 @@ export function servedInline(category: FileCategory): boolean {
   return category !== FileCategory.FILE;
 }
 
+/** Types a browser would parse as a document or run as code, were it ever to open the file. */
+const ACTIVE_TYPE = /xml|html|javascript|ecmascript|svg|xhtml/i;
+
+/**
+ * The `Content-Type` a file is served with: its sniffed type, except that a type a browser could
+ * render or run (XML, for one, is sniffed from `<?xml`) goes out as plain bytes. Such files are
+ * downloads anyway (attachment, `nosniff`, a sandboxing CSP); this closes the last gap, a browser
+ * or a proxy that ignores the disposition.
+ */
+export function servedType(mimeType: string): string {
+  return ACTIVE_TYPE.test(mimeType) ? UNKNOWN_TYPE : mimeType;
+}
+
 /**
  * The name as shown and offered for download: its last path segment (browsers send
  * `C:\fakepath\x.png`; attackers send `../../x`), without control characters, at most 255
