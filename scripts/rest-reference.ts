@@ -5,7 +5,7 @@
  * of in every section.
  */
 import { EMPTY_MEANS_ABSENT } from '../server/src/http/openapi.js';
-import { fieldTable as table, objectRows as rowsOf, typeOf, type FieldRow, type Schema } from './schema-markdown.js';
+import { fieldTable as table, modelRows, objectRows as rowsOf, typeOf, type FieldRow, type Schema } from './schema-markdown.js';
 
 interface Operation {
   tags: string[];
@@ -135,7 +135,7 @@ function renderErrors(operation: Operation): string {
 }
 
 function renderModel(name: string, schema: Schema): string {
-  const rows = objectRows(schema);
+  const rows = modelRows(schema).filter((row) => !SIGNATURE_FIELDS.has(row.name));
   return `### ${name}\n\n${rows.length > 0 ? fieldTable(rows) : `\`${typeOf(schema)}\``}\n`;
 }
 

@@ -88,3 +88,23 @@ export function objectRows(schema: Schema, skip: ReadonlySet<string> = new Set()
     .filter(([name]) => !skip.has(name))
     .map(([name, property]) => ({ name, schema: property, required: required.has(name) }));
 }
+
+/**
+ * The rows of a model: its fields, or, for a union of objects with the same fields (a message,
+ * one shape per `messageType`), each field once with the types it takes across the shapes.
+ */
+export function modelRows(schema: Schema): FieldRow[] {
+  if (schema.properties) return objectRows(schema);
+  const options = (schema.anyOf ?? schema.oneOf ?? []).filter((option) => option.properties);
+  if (options.length === 0) return [];
+  const names = [...new Set(options.flatMap((option) => Object.keys(option.properties!)))];
+  return names.map((name) => {
+    const given = options.map((option) => option.properties![name]).filter((variant): variant is Schema => variant !== undefined);
+    const description = given.find((variant) => variant.description)?.description;
+    // A union inside a shape (`1 | 2 | ... 7`) counts by its options, so shapes sharing them show each once.
+    const variants = given.flatMap((variant) => variant.anyOf ?? variant.enum?.map((value): Schema => ({ const: value })) ?? [variant]);
+    const distinct = [...new Map(variants.map((variant) => [typeOf(variant), variant])).values()];
+    const merged: Schema = distinct.length === 1 ? distinct[0]! : { anyOf: distinct.map(({ description: _d, ...rest }) => rest), ...(description ? { description } : {}) };
+    return { name, schema: merged, required: options.every((option) => option.required?.includes(name)) };
+  });
+}

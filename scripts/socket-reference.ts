@@ -11,7 +11,7 @@ import { PRESENCE_SUBSCRIPTIONS_MAX } from '../server/src/domain/presence/presen
 import type { SocketPush, SocketRateLimit, SocketRequest } from '../server/src/realtime/socket-request.js';
 import { MESSAGE_TYPE_NAMES } from '../server/src/schemas/common.js';
 import { handshakeAuth, SYNC_PAGE_MAX } from '../server/src/schemas/realtime.js';
-import { fieldTable, objectRows, refName, type Schema } from './schema-markdown.js';
+import { fieldTable, modelRows, objectRows, refName, type Schema } from './schema-markdown.js';
 
 /** What each refusal reason means, for the handshake section. */
 const TOKEN_REFUSALS: Record<TokenRefusal, string> = {
@@ -109,7 +109,8 @@ function renderPush(push: SocketPush, models: Models): string {
 }
 
 function renderModel(name: string, schema: Schema): string {
-  return `### ${name}\n\n${schema.properties ? fieldTable(objectRows(schema)) : schema.type ? `\`${schema.type}\`` : 'any JSON value'}`;
+  const rows = modelRows(schema);
+  return `### ${name}\n\n${rows.length > 0 ? fieldTable(rows) : schema.type ? `\`${schema.type}\`` : 'any JSON value'}`;
 }
 
 /** The rate-limited requests, one row per limit: `send-private-message`, `send-group-message`. */

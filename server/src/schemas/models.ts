@@ -60,14 +60,14 @@ function liveMessage<T extends MessageTypeValue>(type: T) {
     ...messageBase,
     messageType: z.literal(type),
     content: contentSchemas[type],
-    recall: z.null().describe('null: not recalled'),
+    recall: z.null().describe('null until the message is recalled; then who recalled it and when, `{by, at}`'),
   });
 }
 
 const recalledMessage = z.object({
   ...messageBase,
   messageType,
-  content: z.strictObject({}).describe('`{}`: a recalled message keeps no content'),
+  content: z.strictObject({}).describe('the fields of its `messageType` (see the message types reference); `{}` once recalled'),
   recall: z.object({ by: z.string().nullable().describe('who recalled it; null for the tenant backend'), at: millis }).describe('who recalled it, and when'),
 });
 
