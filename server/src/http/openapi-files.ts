@@ -1,7 +1,8 @@
 import { ErrorCode, Limits } from '@parley/sdk/protocol';
 import type { z } from 'zod';
 import { uploadedFileModel } from '../schemas/models.js';
-import { UPLOAD_FIELD, UPLOAD_PATH } from './routes/file-routes.js';
+import { UPLOAD_FIELD } from './multipart-upload.js';
+import { UPLOAD_PATH } from './routes/file-routes.js';
 
 type JsonSchema = Record<string, unknown>;
 

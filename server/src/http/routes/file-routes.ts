@@ -1,22 +1,17 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
 import type Router from '@koa/router';
 import { ErrorCode, type SuccessEnvelope, type UploadedFile } from '@parley/sdk/protocol';
-import busboy from 'busboy';
 import type { Context } from 'koa';
 import type { AppContext } from '../../domain/app-context.js';
 import { AppError, invalidParams } from '../../domain/errors.js';
 import { FILES_ROUTE_PREFIX, parseFilePath } from '../../domain/files/file-urls.js';
-import type { LocatedFile } from '../../domain/files/file-access.js';
 import { FileTooLargeUpload } from '../../domain/files/upload-service.js';
 import type { Services } from '../../domain/services.js';
-import type { ByteRange } from '../../files/ports.js';
 import { formFields } from '../body.js';
+import { allowAnyOrigin, sendFile } from '../file-responses.js';
+import { readUpload, UPLOAD_FIELD } from '../multipart-upload.js';
 import { setRateLimitHeaders } from '../rate-limit-headers.js';
 
 export const UPLOAD_PATH = '/file/upload';
-/** The one file field of an upload (seed 002). */
-export const UPLOAD_FIELD = 'up_file';
 /** What a multipart envelope adds around the file: boundaries and part headers. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 const SIGNED_QUERY = new Set(['app_id', 'time_stamp', 'nonce_str', 'sign']);
@@ -68,14 +63,10 @@ export function mountFileRoutes(router: Router, { services }: FileRouteOptions):
     if (!key) throw new AppError(ErrorCode.NOT_FOUND, 'no such file');
     const query = new URLSearchParams(ctx.querystring);
     const file = await services.fileAccess.locate(key, { expires: query.get('expires') ?? undefined, signature: query.get('signature') ?? undefined });
-    await send(ctx, file, services);
+    await sendFile(ctx, file, services);
   };
   router.get(`${FILES_ROUTE_PREFIX}/:appId/:fileId`, serve);
   router.get(`${FILES_ROUTE_PREFIX}/:appId/:fileId/thumb`, serve);
-}
-
-function allowAnyOrigin(ctx: Context): void {
-  ctx.set('Access-Control-Allow-Origin', '*');
 }
 
 interface Uploader {
@@ -124,161 +115,4 @@ async function authenticateUpload(ctx: Context, services: Services): Promise<Upl
   const { user } = await services.users.authenticate(app, token);
   await services.limits.userUpload(app, user.userId);
   return { ctx: app, userId: user.userId };
-}
-
-interface ReceivedFile {
-  body: Readable;
-  name: string | undefined;
-  declaredType: string | null;
-}
-
-/**
- * Streams the form through busboy and hands its one file to `consume` as it arrives. Anything
- * else in the form (another field, a second file, a malformed part) refuses the upload; so does
- * a client that goes away, and `consume` sees its stream fail and keeps nothing.
- */
-function readUpload<T>(ctx: Context, limit: number, consume: (file: ReceivedFile) => Promise<T>): Promise<T> {
-  const req: IncomingMessage = ctx.req;
-  return new Promise<T>((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({
-        headers: req.headers as IncomingHttpHeaders & { 'content-type': string },
-        limits: { files: 1, fileSize: limit + 1, fields: 4, fieldSize: 1024, parts: 6, headerPairs: 16 },
-        defParamCharset: 'utf8',
-      });
-    } catch (error) {
-      reject(invalidParams('body', `is not a multipart form: ${(error as Error).message}`));
-      return;
-    }
-    let settled = false;
-    let consuming: Promise<T> | null = null;
-    let file: Readable | null = null;
-    const fail = (error: AppError) => {
-      if (settled) return;
-      settled = true;
-      // The upload reading the file stops at once (and removes what it wrote), whatever happens to the request.
-      file?.destroy(error);
-      // Stop reading; the rest of the body is discarded and the connection closed after the answer.
-      req.unpipe(parser);
-      req.resume();
-      ctx.set('Connection', 'close');
-      reject(error);
-    };
-    parser.on('file', (field, stream, info) => {
-      if (field !== UPLOAD_FIELD || consuming !== null) {
-        stream.resume();
-        fail(invalidParams(field, field === UPLOAD_FIELD ? 'send one file per upload' : `is not a field of an upload; send the file as ${UPLOAD_FIELD}`));
-        return;
-      }
-      // Listened to at once: busboy may fail the stream (a form cut short) before the upload
-      // has started reading it, and an error nobody listens to would bring the process down.
-      let broken: Error | null = null;
-      stream.on('error', (error: Error) => (broken = error));
-      file = stream;
-      consuming = consume({ body: stream, name: info.filename, declaredType: info.mimeType || null });
-      consuming.catch((error: unknown) => {
-        if (error instanceof AppError) fail(error);
-        else if (broken !== null && !settled) fail(invalidParams('body', `is not a complete multipart form (${(broken as Error).message}); nothing was kept`));
-        else if (!settled) {
-          settled = true;
-          reject(error);
-        }
-      });
-    });
-    parser.on('field', (field) => fail(invalidParams(field, `is not a field of an upload: the form takes only the file ${UPLOAD_FIELD}; appId and token go in the query`)));
-    parser.on('filesLimit', () => fail(invalidParams(UPLOAD_FIELD, 'send one file per upload')));
-    parser.on('fieldsLimit', () => fail(invalidParams('body', 'has too many fields')));
-    parser.on('partsLimit', () => fail(invalidParams('body', 'has too many parts')));
-    parser.on('error', (error: Error) => fail(invalidParams('body', `is not a valid multipart form (${error.message})`)));
-    parser.on('close', () => {
-      if (settled) return;
-      if (consuming === null) {
-        fail(invalidParams(UPLOAD_FIELD, 'is required: the file, as a multipart form field'));
-        return;
-      }
-      consuming.then(
-        (result) => {
-          if (settled) return;
-          settled = true;
-          resolve(result);
-        },
-        () => undefined,
-      );
-    });
-    req.on('aborted', () => fail(invalidParams('body', 'the upload was interrupted; nothing was kept')));
-    req.pipe(parser);
-  });
-}
-
-/** Sends a located file: the whole of it, a range, a redirect to the bucket, or 304. */
-async function send(ctx: Context, file: LocatedFile, services: Services): Promise<void> {
-  const etag = `"${file.key.fileId}${file.key.variant ? `-${file.key.variant}` : ''}"`;
-  ctx.set('X-Content-Type-Options', 'nosniff');
-  // Even opened directly, nothing in the file runs or loads anything.
-  ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
-  ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
-  allowAnyOrigin(ctx);
-  ctx.set('Cache-Control', file.cache.scope === 'public' ? `public, max-age=${file.cache.seconds}, immutable` : `private, max-age=${file.cache.seconds}`);
-  if (file.redirect !== null) {
-    if (file.cache.scope === 'private') ctx.set('Cache-Control', 'no-store');
-    ctx.redirect(file.redirect);
-    ctx.body = { status: 1, message: 'the file is served from the storage bucket', data: { url: file.redirect } };
-    return;
-  }
-  ctx.set('ETag', etag);
-  ctx.set('Accept-Ranges', 'bytes');
-  ctx.set('Content-Disposition', contentDisposition(file.inline ? 'inline' : 'attachment', file.key.variant === 'thumb' ? 'thumb.webp' : file.record.name));
-  if (ctx.get('if-none-match').split(',').some((tag) => tag.trim() === etag)) {
-    ctx.status = 304;
-    ctx.body = '';
-    return;
-  }
-  const range = requestedRange(ctx, file.size, etag);
-  if (range === 'unsatisfiable') {
-    ctx.set('Content-Range', `bytes */${file.size}`);
-    ctx.status = 416;
-    ctx.body = { status: 0, code: ErrorCode.INVALID_PARAMS, message: `Range: outside the file's ${file.size} bytes` };
-    return;
-  }
-  const object = await services.fileAccess.read(file, range);
-  ctx.type = file.contentType;
-  if (range) {
-    ctx.status = 206;
-    ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${object.size}`);
-    ctx.length = range.end - range.start + 1;
-  } else {
-    ctx.status = 200;
-    ctx.length = object.size;
-  }
-  ctx.body = object.body;
-}
-
-/**
- * The one range a `Range` header asks for (RFC 9110 §14): `bytes=a-b`, `bytes=a-`, `bytes=-n`.
- * Several ranges, another unit, or an `If-Range` that does not match are answered with the whole
- * file, as the RFC allows; a range wholly past the end is unsatisfiable (416).
- */
-function requestedRange(ctx: Context, size: number, etag: string): ByteRange | null | 'unsatisfiable' {
-  const header = ctx.get('range');
-  if (!header) return null;
-  const ifRange = ctx.get('if-range');
-  if (ifRange && ifRange !== etag) return null;
-  const match = /^bytes=(\d{0,15})-(\d{0,15})$/.exec(header.trim());
-  if (!match || (match[1] === '' && match[2] === '')) return null;
-  if (match[1] === '') {
-    const suffix = Number(match[2]);
-    if (suffix === 0 || size === 0) return 'unsatisfiable';
-    return { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(match[1]);
-  const end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
-  if (start >= size || end < start) return 'unsatisfiable';
-  return { start, end };
-}
-
-/** `inline` or `attachment` with the name in both forms browsers read (RFC 6266). */
-function contentDisposition(kind: 'inline' | 'attachment', name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }
