@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UploadedFile } from '@parley/sdk/protocol';
+import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalFileStorage } from '../src/files/local/local-files.js';
@@ -227,6 +228,7 @@ describe('POST /file/upload and GET /files/…', () => {
     const boundary = 'parleyboundary';
     const head = `--${boundary}\r\nContent-Disposition: form-data; name="up_file"; filename="half.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`;
     const url = new URL(`${t.url}/file/upload?appId=${fresh.appId}&token=${ann}`);
+    const logged = t.logs.lines.filter((line) => line.includes(`"path":"/file/upload"`)).length;
     await new Promise<void>((resolve) => {
       const req = request(url, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(2_000_000) } });
       req.on('error', () => resolve());
@@ -239,11 +241,14 @@ describe('POST /file/upload and GET /files/…', () => {
         });
       });
     });
-    await expect.poll(async () => (await t.server.services.uploads.pending()), { timeout: 5000 }).toBe(0);
+    // The server has answered the broken request (its log line is written when it is done) and holds no upload.
+    await expect.poll(() => t.logs.lines.filter((line) => line.includes(`"path":"/file/upload"`)).length, { timeout: 5000 }).toBe(logged + 1);
+    await expect.poll(() => t.server.services.uploads.pending(), { timeout: 5000 }).toBe(0);
     expect(await usage(fresh.appId)).toEqual({ files: 0, bytes: 0 });
     const root = (t.server.files as LocalFileStorage).root;
-    expect(await readdir(join(root, '.incoming'))).toEqual([]);
-    expect(await readdir(await t.server.services.uploads.scratchDirectory())).toEqual([]);
+    expect(await entries(join(root, '.incoming'))).toEqual([]);
+    expect(await entries(join(root, fresh.appId))).toEqual([]);
+    expect(await entries(await t.server.services.uploads.scratchDirectory())).toEqual([]);
   });
 
   it('refuses a signed upload that also carries a user token, or names another app', async () => {
@@ -281,6 +286,14 @@ describe('POST /file/upload and GET /files/…', () => {
     expect(await readdir(root)).not.toContain(doomed.appId);
   });
 });
+
+/** What a directory holds; nothing when it was never made. */
+async function entries(dir: string): Promise<string[]> {
+  return readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+}
 
 function usage(appId: string) {
   return t.server.store.forApp(appId).files.usage();
@@ -372,5 +385,35 @@ describe('private files', () => {
     const url = (fresh!.content as { url: string }).url;
     expect(url).not.toBe(file.url);
     expect((await fetchBytes(url)).bytes.equals(bytes)).toBe(true);
+  });
+});
+
+describe('hostile uploads', () => {
+  it('never answers 500 to a random form: field names, file names, declared types, bytes and query', async () => {
+    // Every run gets past the rate limit to the parser and the checks.
+    await changeAppSettings(t, app, { userUploadsPerMinute: 10_000 });
+    const text = fc.string({ maxLength: 40 });
+    const part = fc.record({
+      field: fc.oneof(fc.constant('up_file'), text),
+      filename: fc.oneof(fc.constant(undefined), text, fc.constantFrom('../../x', 'a\u0000b.png', '…'.repeat(300), 'C:\\a\\b.jpg')),
+      type: fc.oneof(fc.constant(undefined), fc.constantFrom('image/png', 'image/svg+xml', 'text/html', 'video/mp4', 'application/x-msdownload'), text),
+      bytes: fc.oneof(fc.uint8Array({ maxLength: 2048 }), fc.constantFrom(HTML_PAGE, SVG_IMAGE, pdf(), wav(0.01), mp4(0.5, 16))),
+    });
+    const query = fc.dictionary(fc.constantFrom('appId', 'token', 'app_id', 'sign', 'nonce_str', 'time_stamp', 'x', 'toString'), text, { maxKeys: 3 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(part, { maxLength: 3 }), query, fc.boolean(), async (parts, extra, withToken) => {
+        const form = new FormData();
+        for (const p of parts) {
+          const blob = new Blob([new Uint8Array(p.bytes)], p.type === undefined ? {} : { type: p.type });
+          if (p.filename === undefined) form.append(p.field, await blob.text());
+          else form.append(p.field, blob, p.filename);
+        }
+        const params = new URLSearchParams(withToken ? { appId: app.appId, token: tokens.ann!, ...extra } : extra);
+        const res = await call(`${t.url}/file/upload?${params}`, { method: 'POST', body: form });
+        expect(res.status, JSON.stringify(res.body)).toBeLessThan(500);
+        expect(res.body.status, JSON.stringify(res.body)).toBe(res.status === 200 ? 1 : 0);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
