@@ -160,6 +160,7 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
           http.closeIdleConnections();
         });
         await overrides.fanOut?.close();
+        await services.uploads.close();
         await bus.close();
         await store.close();
         if (ownFilesDir !== null) await rm(ownFilesDir, { recursive: true, force: true });

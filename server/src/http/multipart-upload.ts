@@ -87,7 +87,12 @@ export function readUpload<T>(ctx: Context, limit: number, consume: (file: Recei
         () => undefined,
       );
     });
-    req.on('aborted', () => fail(invalidParams('body', 'the upload was interrupted; nothing was kept')));
+    const interrupted = () => fail(invalidParams('body', 'the upload was interrupted; nothing was kept'));
+    req.on('aborted', interrupted);
+    // A connection that closes before the body is whole, however it happens.
+    req.on('close', () => {
+      if (!req.complete) interrupted();
+    });
     req.pipe(parser);
   });
 }

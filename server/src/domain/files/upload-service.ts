@@ -147,6 +147,13 @@ export class UploadService {
     }
   }
 
+  /** Removes the scratch directory (at shutdown, once requests have finished). */
+  async close(): Promise<void> {
+    if (this.#scratch === null) return;
+    await rm(await this.#scratch, { recursive: true, force: true });
+    this.#scratch = null;
+  }
+
   #scratchDir(): Promise<string> {
     this.#scratch ??= mkdtemp(join(tmpdir(), 'parley-uploads-'));
     return this.#scratch;
