@@ -79,6 +79,18 @@ export function url(min: number) {
     .describe('URL as a browser takes it (spaces and non-ASCII allowed), stored exactly as sent; up to 2048 characters, no control characters');
 }
 
+/**
+ * A URL a message's content points at: absolute `http` or `https`, with a host, as a browser
+ * takes it (no control characters); the message service decides whether it may be used. One
+ * pattern says it all, so that the document states exactly the rule the server applies.
+ */
+export function contentUrl() {
+  return text(1, 2048).regex(
+    new RegExp(`^https?://[^${CONTROL}${SPACE}/?#@]+[^${CONTROL}]*$`),
+    'must be an absolute http or https URL, e.g. https://cdn.example.com/cat.png, without control characters',
+  );
+}
+
 /** An optional avatar URL; empty for none. */
 export const uri = url(0);
 

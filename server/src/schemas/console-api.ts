@@ -53,6 +53,7 @@ export const appSettingsPatch = z.strictObject({
     .array(z.enum(Object.values(FileCategory)))
     .max(4)
     .refine((list) => new Set(list).size === list.length, 'must not repeat a category')
+    .meta({ uniqueItems: true })
     .optional()
     .describe('kinds of file that may be uploaded, from the bytes: image, audio, video, file (anything else); [] allows none'),
   privateFiles: z.boolean().optional().describe('sign file URLs with an expiry and serve files only with a valid signature'),

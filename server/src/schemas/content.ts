@@ -1,6 +1,6 @@
 import { Limits, MessageType, type JsonValue } from '@parley/sdk/protocol';
 import { z } from 'zod';
-import { text, url } from './common.js';
+import { contentUrl as contentUrlOf, text } from './common.js';
 
 /**
  * Message content per `messageType`. Each type requires its own fields and refuses any other;
@@ -33,8 +33,7 @@ function deeperThan(value: unknown, limit: number): boolean {
 }
 
 /** A URL in content: absolute `http(s)`; the message service decides whether it may be used (own file, or `https`). */
-const contentUrl = url(1)
-  .refine((value) => /^https?:$/.test(URL.parse(value)?.protocol ?? ''), 'must be an absolute http or https URL')
+const contentUrl = contentUrlOf()
   .describe('a file of this app (the `url` `/file/upload` answered) or any `https` URL; up to 2048 characters');
 
 /** `extra`: the tenant's own data, kept small because every delivery and history page carries it. */

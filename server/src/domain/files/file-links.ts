@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { ObjectKey } from '../../files/ports.js';
 import type { FileRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
-import { invalidParams } from '../errors.js';
+import { forbidden, invalidParams, notFound } from '../errors.js';
 import { filePath, fileReferenceOf, signedFileUrl, type FileReference } from './file-urls.js';
 
 /** The content fields of each message type that hold a URL, and the kinds of file each may name. */
@@ -64,23 +64,23 @@ export class FileLinks {
       const reference = fileReferenceOf(value, this.publicUrl);
       if (reference) references.set(field, reference);
       else if (!value.startsWith('https://')) {
-        throw invalidParams(`content.${field}`, 'must be the url of a file uploaded to this app (POST /file/upload) or an https URL');
+        throw forbidden(`content.${field}: plain http is allowed only for a file uploaded to this app (POST /file/upload); use an https URL`);
       }
     }
     if (references.size === 0) return content;
 
     const foreign = [...references].find(([, reference]) => reference.key.appId !== ctx.app.appId);
-    if (foreign) throw invalidParams(`content.${foreign[0]}`, 'names a file of another app; upload the file to this app');
+    if (foreign) throw forbidden(`content.${foreign[0]}: names a file of another app; upload the file to this app`);
     const records = await ctx.data.files.getMany([...new Set([...references.values()].map((reference) => reference.key.fileId))]);
     const resolved: Fields = {};
     for (const [field, reference] of references) {
       const record = records.get(reference.key.fileId);
-      if (!record) throw invalidParams(`content.${field}`, `no file ${reference.key.fileId} in this app; upload it with POST /file/upload first`);
+      if (!record) throw notFound(`content.${field}: no file ${reference.key.fileId} in this app; upload it with POST /file/upload first`);
       const takes = fields[field]!;
       if (!takes.includes(record.category)) {
         throw invalidParams(`content.${field}`, `file ${record.fileId} is ${record.mimeType} (${record.category}); this field takes ${takes.join(' or ')}`);
       }
-      if (reference.key.variant === 'thumb' && !record.thumb) throw invalidParams(`content.${field}`, `file ${record.fileId} has no thumbnail`);
+      if (reference.key.variant === 'thumb' && !record.thumb) throw notFound(`content.${field}: file ${record.fileId} has no thumbnail`);
       resolved[field] = reference.canonical;
       if (field === 'url') Object.assign(resolved, factsOf(messageType, record, reference));
     }

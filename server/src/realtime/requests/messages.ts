@@ -16,13 +16,13 @@ import { exampleMessage, exampleRecalledMessage, exampleSentMessage } from './ex
 const SEND_ERRORS: readonly ErrorDoc[] = [
   {
     code: 'INVALID_PARAMS',
-    when: '`body: must be an object, got …`; `content: is required`; `messageType: …`; a content field; `content: is <n> bytes as JSON; the limit is 65536` (`MAX_MESSAGE_BYTES`)',
+    when: '`body: must be an object, got …`; `content: is required`; `messageType: …`; a content field (an unknown one, or `content.url: file <id> is audio/wav (audio); this field takes image`); `content: is <n> bytes as JSON; the limit is 65536` (`MAX_MESSAGE_BYTES`)',
   },
   {
     code: 'FORBIDDEN',
-    when: '`senderUserId: must be the connected user <you>`; `senderUserId: user <you> is not a member of group <groupId>`; `targetId: must differ from senderUserId: …` (a private message to oneself)',
+    when: '`senderUserId: must be the connected user <you>`; `senderUserId: user <you> is not a member of group <groupId>`; `targetId: must differ from senderUserId: …` (a private message to oneself); `content.url: names a file of another app …`; `content.url: plain http is allowed only for a file uploaded to this app …`',
   },
-  { code: 'NOT_FOUND', when: '`targetId: user <id> does not exist; register the user with POST /user/getToken first`; `group <id> does not exist`' },
+  { code: 'NOT_FOUND', when: '`targetId: user <id> does not exist; register the user with POST /user/getToken first`; `group <id> does not exist`; `content.url: no file <id> in this app …`' },
   { code: 'CONFLICT', when: '`clientMsgId: <key> was already used by this sender in another conversation`' },
 ];
 
