@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -63,6 +64,36 @@ def signed(base, app, path, fields):
 
 CONSOLE_PASSWORD = "correct horse battery staple"
 
+# A 2 × 2 PNG: a real image, so that the file routes are tested on a file that exists.
+PICTURE = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a73"
+    "0000001049444154789c63f8cfc000440c100a001fee03fd8b5f14d40000000049"
+    "454e44ae426082"
+)
+
+
+def upload(base, app):
+    """POST /file/upload as the app's backend: a signed query, the file as multipart field up_file."""
+    params = {"app_id": app["appId"], "time_stamp": str(int(time.time())), "nonce_str": secrets.token_hex(12)}
+    params["sign"] = signer.sign(params, app["appSecret"])
+    boundary = secrets.token_hex(16)
+    body = (
+        ("--%s\r\nContent-Disposition: form-data; name=\"up_file\"; filename=\"dot.png\"\r\nContent-Type: image/png\r\n\r\n" % boundary).encode()
+        + PICTURE
+        + ("\r\n--%s--\r\n" % boundary).encode()
+    )
+    request = urllib.request.Request(
+        base + "/file/upload?" + urllib.parse.urlencode(params),
+        data=body,
+        method="POST",
+        headers={"content-type": "multipart/form-data; boundary=%s" % boundary},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)["data"]
+    except urllib.error.HTTPError as error:
+        raise SystemExit("setup: POST /file/upload answered %d: %s" % (error.code, error.read().decode()))
+
 
 def console_tenant(base, name):
     email = "%s-%s@example.com" % (name, secrets.token_hex(4))
@@ -92,12 +123,14 @@ def prepare(base):
         signed(base, app, "/user/getToken", {"userId": user, "name": user.capitalize()})
     signed(base, app, "/group/create", {"groupId": "team", "userIds": ["alice", "bob"], "name": "Team"})
     signed(base, app, "/private/send/message", {"senderUserId": "alice", "targetId": "bob", "messageType": 1, "content": {"content": "Hello Bob"}})
+    picture = upload(base, app)
     # The console routes act for another tenant: whatever they change or delete is not the app above.
     console_auth, console_token, console_email = console_tenant(base, "schemathesis-console")
     call(base, "POST", "/app/create", {"appName": "Console", "description": "console routes"}, console_auth)
     return {
         "PARLEY_APP_ID": app["appId"],
         "PARLEY_APP_SECRET": app["appSecret"],
+        "PARLEY_FILE_ID": picture["fileId"],
         "PARLEY_CONSOLE_TOKEN": console_token,
         "PARLEY_CONSOLE_EMAIL": console_email,
         "PARLEY_CONSOLE_PASSWORD": CONSOLE_PASSWORD,

@@ -371,6 +371,7 @@ describe('private files', () => {
     const bare = file.url.split('?')[0]!;
     expect((await call(bare)).status).toBe(403);
     expect((await call(`${bare}?expires=9999999999&signature=${'A'.repeat(43)}`)).status).toBe(403);
+    expect((await call(`${bare}?expires=soon&signature=x`)).body).toMatchObject({ code: 'INVALID_PARAMS' });
     // The thumbnail's signature does not open the original.
     expect((await call(`${bare}?${file.thumbUrl!.split('?')[1]}`)).status).toBe(403);
 

@@ -28,7 +28,7 @@ export function fileOperations(tools: OperationTools): Record<string, Record<str
       { name: 'appId', in: 'path', required: true, schema: hex(16, 'the app the file belongs to') },
       { name: 'fileId', in: 'path', required: true, schema: hex(32, 'the id `/file/upload` answered') },
       { name: 'expires', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{1,12}$', description: 'private files: Unix seconds the signed URL works until' } },
-      { name: 'signature', in: 'query', required: false, schema: { type: 'string', maxLength: 128, description: 'private files: the URL signature' } },
+      { name: 'signature', in: 'query', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$', description: 'private files: the URL signature' } },
       { name: 'Range', in: 'header', required: false, schema: { type: 'string', description: 'one byte range, e.g. `bytes=0-1023`; answered 206 with `Content-Range`' } },
     ],
     responses: {
@@ -37,7 +37,7 @@ export function fileOperations(tools: OperationTools): Record<string, Record<str
       302: { description: 'files in a bucket (OSS): the bucket URL that serves them, signed when the app\'s files are private' },
       304: { description: 'unchanged (`If-None-Match`)' },
       416: { description: 'the range is outside the file', content: { 'application/json': { schema: { $ref: '#/components/schemas/Failure' } } } },
-      ...failures([ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND, ErrorCode.UNAVAILABLE]),
+      ...failures([ErrorCode.INVALID_PARAMS, ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND, ErrorCode.UNAVAILABLE]),
     },
   };
   const downloadDescription = [

@@ -16,6 +16,8 @@ export const UPLOAD_PATH = '/file/upload';
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 const SIGNED_QUERY = new Set(['app_id', 'time_stamp', 'nonce_str', 'sign']);
 const TOKEN_QUERY = new Set(['appId', 'token']);
+const EXPIRES = /^\d{1,12}$/;
+const SIGNATURE = /^[A-Za-z0-9_-]{1,128}$/;
 
 export interface FileRouteOptions {
   services: Services;
@@ -62,7 +64,12 @@ export function mountFileRoutes(router: Router, { services }: FileRouteOptions):
     const key = parseFilePath(ctx.path);
     if (!key) throw new AppError(ErrorCode.NOT_FOUND, 'no such file');
     const query = new URLSearchParams(ctx.querystring);
-    const file = await services.fileAccess.locate(key, { expires: query.get('expires') ?? undefined, signature: query.get('signature') ?? undefined });
+    const expires = query.get('expires') ?? undefined;
+    const signature = query.get('signature') ?? undefined;
+    // Checked whether or not the app's files are private: a malformed signature is a broken link, said so at once.
+    if (expires !== undefined && !EXPIRES.test(expires)) throw invalidParams('expires', 'must be Unix seconds (1-12 digits)');
+    if (signature !== undefined && !SIGNATURE.test(signature)) throw invalidParams('signature', 'must be the signature a file URL came with (base64url, at most 128 characters)');
+    const file = await services.fileAccess.locate(key, { expires, signature });
     await sendFile(ctx, file, services);
   };
   router.get(`${FILES_ROUTE_PREFIX}/:appId/:fileId`, serve);
