@@ -167,6 +167,19 @@ describe('POST /file/upload and GET /files/…', () => {
     expect(await usage(strict.appId)).toEqual({ files: 0, bytes: 0 });
   });
 
+  it("refuses a file that does not fit in the app's storage quota", async () => {
+    const small = await createApp(t);
+    const { ann } = await createUsers(small, 'ann');
+    await changeAppSettings(t, small, { maxStorageBytes: 1024 * 1024 });
+    const half = Buffer.alloc(600 * 1024, 1);
+    await uploaded(half, 'first.bin', { appId: small.appId, token: ann! });
+    const refused = await upload(half, 'second.bin', { appId: small.appId, token: ann! });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'QUOTA_EXCEEDED' });
+    expect(refused.body.message).toMatch(/maxStorageBytes/);
+    expect(await usage(small.appId)).toEqual({ files: 1, bytes: half.length });
+  });
+
   it('takes only a token of the app: missing, foreign or unknown tokens and apps are refused', async () => {
     const other = await createApp(t);
     const { zed } = await createUsers(other, 'zed');

@@ -225,7 +225,7 @@ describe(`export and import (embedded store -> ${mongoUrl ? 'MongoDB' : 'memory 
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
     rmSync(join(old, 'files.ndjson'));
     const appsFile = join(old, 'apps.ndjson');
-    const fileSettings = ['maxUploadBytes', 'uploadCategories', 'privateFiles', 'fileUrlTtlSeconds', 'userUploadsPerMinute'];
+    const fileSettings = ['maxUploadBytes', 'uploadCategories', 'privateFiles', 'fileUrlTtlSeconds', 'userUploadsPerMinute', 'maxStorageBytes'];
     const olderApps = readFileSync(appsFile, 'utf8').trim().split('\n').map((line) => {
       const app = JSON.parse(line);
       for (const name of fileSettings) delete app.settings[name];

@@ -58,6 +58,8 @@ export interface AppSettings {
   fileUrlTtlSeconds: number;
   /** Files one user may upload per minute, all devices together (default 30). */
   userUploadsPerMinute: number;
+  /** Bytes all the app's files may take together, thumbnails included (default 10 GiB). */
+  maxStorageBytes: number;
 }
 
 /** `POST /app/create`. */

@@ -51,7 +51,7 @@ export function fileOperations(tools: OperationTools): Record<string, Record<str
         summary: 'Upload a file (a user with a token of the app, or the backend with a signed query)',
         description: [
           `The file is the multipart field \`${UPLOAD_FIELD}\` and nothing else. What it is comes from its bytes: the type (its signature), an image's dimensions and thumbnail, a recording's duration; a name or \`Content-Type\` that contradicts them is refused.`,
-          `Limits are the app's: \`maxUploadBytes\` (default ${Limits.UPLOAD_BYTES_DEFAULT} bytes, capped by the server's \`UPLOAD_MAX_BYTES\`), \`uploadCategories\`, \`userUploadsPerMinute\`. Nothing of a refused or interrupted upload is kept.`,
+          `Limits are the app's: \`maxUploadBytes\` (default ${Limits.UPLOAD_BYTES_DEFAULT} bytes, capped by the server's \`UPLOAD_MAX_BYTES\`), \`uploadCategories\`, \`userUploadsPerMinute\`, \`maxStorageBytes\` (all the app's files together; over it \`QUOTA_EXCEEDED\`). Nothing of a refused or interrupted upload is kept.`,
           'A backend signs the query instead (`app_id`, `time_stamp`, `nonce_str`, `sign` over those four; the file is not part of the signature) and gives no token.',
         ].join(' '),
         operationId: 'postFileUpload',
@@ -84,6 +84,7 @@ export function fileOperations(tools: OperationTools): Record<string, Record<str
             ErrorCode.SIGNATURE_INVALID,
             ErrorCode.SIGNATURE_EXPIRED,
             ErrorCode.NONCE_REUSED,
+            ErrorCode.QUOTA_EXCEEDED,
             ErrorCode.FILE_TOO_LARGE,
             ErrorCode.UNSUPPORTED_MEDIA_TYPE,
             ErrorCode.RATE_LIMITED,

@@ -59,6 +59,13 @@ export const appSettingsPatch = z.strictObject({
   privateFiles: z.boolean().optional().describe('sign file URLs with an expiry and serve files only with a valid signature'),
   fileUrlTtlSeconds: seconds(60, 7 * 24 * 3600).optional().describe('how long a signed file URL works, 60 s to 7 days'),
   userUploadsPerMinute: z.number().int().min(1).max(10_000).optional().describe('uploads per user per minute, 1-10000'),
+  maxStorageBytes: z
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .max(2 ** 50)
+    .optional()
+    .describe('bytes all files of the app may take, 1 MiB to 1 PiB (default 10 GiB)'),
 });
 
 export const updateAppRequest = z.strictObject({

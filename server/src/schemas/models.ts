@@ -175,6 +175,7 @@ export const consoleAppModel = z
       privateFiles: z.boolean(),
       fileUrlTtlSeconds: z.number().int(),
       userUploadsPerMinute: z.number().int(),
+      maxStorageBytes: z.number().int(),
     }),
     createdAt: millis,
   })

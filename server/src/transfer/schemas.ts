@@ -23,7 +23,7 @@ const count = z.number().int().nonnegative();
 /** Every setting, but those added with files may be missing (exports made before them): they take their defaults. */
 const settings = appSettingsPatch
   .required()
-  .partial({ maxUploadBytes: true, uploadCategories: true, privateFiles: true, fileUrlTtlSeconds: true, userUploadsPerMinute: true })
+  .partial({ maxUploadBytes: true, uploadCategories: true, privateFiles: true, fileUrlTtlSeconds: true, userUploadsPerMinute: true, maxStorageBytes: true })
   .transform(
     (given): AppSettings => ({
       ...given,
@@ -32,6 +32,7 @@ const settings = appSettingsPatch
       privateFiles: given.privateFiles ?? FILE_SETTING_DEFAULTS.privateFiles,
       fileUrlTtlSeconds: given.fileUrlTtlSeconds ?? FILE_SETTING_DEFAULTS.fileUrlTtlSeconds,
       userUploadsPerMinute: given.userUploadsPerMinute ?? FILE_SETTING_DEFAULTS.userUploadsPerMinute,
+      maxStorageBytes: given.maxStorageBytes ?? FILE_SETTING_DEFAULTS.maxStorageBytes,
     }),
   );
 const jsonObject = z.record(z.string(), jsonValue);

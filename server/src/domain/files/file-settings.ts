@@ -7,6 +7,7 @@ export const FILE_SETTING_DEFAULTS = {
   privateFiles: false,
   fileUrlTtlSeconds: 3600,
   userUploadsPerMinute: 30,
+  maxStorageBytes: 10 * 1024 ** 3,
 } as const satisfies Partial<AppSettings>;
 
 export type FileSettingName = keyof typeof FILE_SETTING_DEFAULTS;

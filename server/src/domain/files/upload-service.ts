@@ -95,6 +95,7 @@ export class UploadService {
       const mismatch = mismatchOf(category, name, input.declaredType);
       if (mismatch !== null) throw new AppError(ErrorCode.FILE_TYPE_MISMATCH, `up_file: ${mismatch}; nothing was kept`);
       const mimeType = sniffed ?? UNKNOWN_TYPE;
+      await this.#refuseOverQuota(ctx, size);
 
       let image: ImageFacts | null = null;
       let duration: number | null = null;
@@ -119,6 +120,21 @@ export class UploadService {
     } finally {
       await rm(dir, { recursive: true, force: true });
       this.#inFlight -= 1;
+    }
+  }
+
+  /**
+   * One aggregate read per upload. Uploads racing each other may pass it together and overshoot
+   * by what they add: the quota bounds a tenant's growth, it is not an exact ledger.
+   */
+  async #refuseOverQuota(ctx: AppContext, size: number): Promise<void> {
+    const { maxStorageBytes } = ctx.app.settings;
+    const used = await ctx.data.files.usage();
+    if (used.bytes + size > maxStorageBytes) {
+      throw new AppError(
+        ErrorCode.QUOTA_EXCEEDED,
+        `up_file: this app's files take ${used.bytes} of its ${maxStorageBytes} bytes (maxStorageBytes); this one (${size} bytes) does not fit. Nothing was kept`,
+      );
     }
   }
 
