@@ -1,10 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConversationType, MessageType } from '@parley/sdk/protocol';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalFileStorage } from '../src/files/local/local-files.js';
 import { libraryMediaInspector } from '../src/files/media/media-probe.js';
-import { ConversationType, MessageType } from '@parley/sdk/protocol';
-import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../src/bus/memory/memory-bus.js';
 import type { AppContext } from '../src/domain/app-context.js';
 import { systemClock } from '../src/clock.js';
@@ -15,11 +15,15 @@ import { MemoryStore } from '../src/store/memory/memory-store.js';
 
 let services: Services;
 let ctx: AppContext;
+let filesDir: string;
+
+afterEach(() => rmSync(filesDir, { recursive: true, force: true }));
 
 beforeEach(async () => {
+  filesDir = mkdtempSync(join(tmpdir(), 'parley-files-'));
   const store = new MemoryStore();
   const config = loadConfig({ PASSWORD_SCRYPT_COST: '1024', MAX_GROUP_MEMBERS: '100', TOKEN_TTL_SECONDS: '3600' });
-  services = createServices(store, new MemoryBus(systemClock), { storage: new LocalFileStorage(mkdtempSync(join(tmpdir(), 'parley-files-'))), media: libraryMediaInspector }, systemClock, domainSettings(config));
+  services = createServices(store, new MemoryBus(systemClock), { storage: new LocalFileStorage(filesDir), media: libraryMediaInspector }, systemClock, domainSettings(config));
   const { appId } = await services.apps.create('tenant', { appName: 'a', description: '' });
   ctx = { app: (await store.apps.get(appId))!, data: store.forApp(appId) };
   for (const userId of ['a', 'b', 'c']) await services.users.getToken(ctx, { userId, name: userId });
