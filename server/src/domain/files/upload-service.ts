@@ -86,15 +86,7 @@ export class UploadService {
     try {
       const size = await receive(input.body, path, limit);
       const name = displayNameOf(input.name);
-      const sniffed = await this.media.sniff(path);
-      const category = categoryOf(sniffed);
-      if (!ctx.app.settings.uploadCategories.includes(category)) {
-        const allowed = ctx.app.settings.uploadCategories.join(', ') || 'none';
-        throw new AppError(ErrorCode.FILE_TYPE_NOT_ALLOWED, `up_file: is ${category === FileCategory.FILE ? 'a file of another kind' : `${category}`} (${sniffed ?? 'unrecognised bytes'}); this app takes uploads of: ${allowed} (uploadCategories)`);
-      }
-      const mismatch = mismatchOf(category, name, input.declaredType);
-      if (mismatch !== null) throw new AppError(ErrorCode.FILE_TYPE_MISMATCH, `up_file: ${mismatch}; nothing was kept`);
-      const mimeType = sniffed ?? UNKNOWN_TYPE;
+      const { mimeType, category } = await this.#identify(ctx, path, name, input.declaredType);
       await this.#refuseOverQuota(ctx, size);
 
       let image: ImageFacts | null = null;
@@ -121,6 +113,23 @@ export class UploadService {
       await rm(dir, { recursive: true, force: true });
       this.#inFlight -= 1;
     }
+  }
+
+  /** What the bytes are, refused when the app does not take that kind or the name or declared type lies about it. */
+  async #identify(ctx: AppContext, path: string, name: string, declaredType: string | null): Promise<{ mimeType: string; category: FileCategory }> {
+    const sniffed = await this.media.sniff(path);
+    const category = categoryOf(sniffed);
+    const allowed = ctx.app.settings.uploadCategories;
+    if (!allowed.includes(category)) {
+      const kind = category === FileCategory.FILE ? 'a file of another kind' : category;
+      throw new AppError(
+        ErrorCode.FILE_TYPE_NOT_ALLOWED,
+        `up_file: is ${kind} (${sniffed ?? 'unrecognised bytes'}); this app takes uploads of: ${allowed.join(', ') || 'none'} (uploadCategories)`,
+      );
+    }
+    const mismatch = mismatchOf(category, name, declaredType);
+    if (mismatch !== null) throw new AppError(ErrorCode.FILE_TYPE_MISMATCH, `up_file: ${mismatch}; nothing was kept`);
+    return { mimeType: sniffed ?? UNKNOWN_TYPE, category };
   }
 
   /**
