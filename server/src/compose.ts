@@ -96,8 +96,7 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
   const store = overrides.store ?? new MemoryStore();
   const bus = overrides.bus ?? new MemoryBus(clock);
   // Without one given (tests, embedding), files go to a directory of this process's own.
-  const ownFilesDir = overrides.files ? null : join(tmpdir(), `parley-files-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const files = overrides.files ?? new LocalFileStorage(ownFilesDir ?? tmpdir());
+  const files = overrides.files ?? new LocalFileStorage(join(tmpdir(), `parley-files-${process.pid}-${randomBytes(4).toString('hex')}`));
   const metrics = overrides.metrics ?? new Metrics({ processMetrics: config.metricsToken !== null });
   let closing: Promise<void> | undefined;
   const services = createServices(store, bus, { storage: files, media: libraryMediaInspector }, clock, domainSettings(config), (error, event) => logger.error({ err: error, event }, 'domain event listener failed'));
@@ -163,7 +162,8 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
         await services.uploads.close();
         await bus.close();
         await store.close();
-        if (ownFilesDir !== null) await rm(ownFilesDir, { recursive: true, force: true });
+        // The directory made above is this server's own; one that was given is not.
+        if (overrides.files === undefined && files instanceof LocalFileStorage) await rm(files.root, { recursive: true, force: true });
       })();
       return closing;
     },

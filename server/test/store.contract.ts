@@ -5,7 +5,7 @@ import { loadConfig } from '../src/config.js';
 import { newObjectId } from '../src/domain/ids.js';
 import { DuplicateKeyError, type Store } from '../src/store/ports.js';
 import type { AppRecord, FileRecord, GroupRecord, MemberRecord } from '../src/store/records.js';
-import { messageDraft } from './support/store-fixtures.js';
+import { documentFileRecord, imageFileRecord, messageDraft } from './support/store-fixtures.js';
 
 /**
  * The conformance suite of the store port. Every adapter runs it; what it checks is what the
@@ -521,35 +521,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     describe('files', () => {
       /** A fileId as the server makes them: 32 lowercase hex characters. */
       const fileId = (n: number) => n.toString(16).padStart(32, '0');
-      /** An image a user uploaded, with its thumbnail. */
-      const image = (id: string, overrides: Partial<FileRecord> = {}): FileRecord => ({
-        fileId: id,
-        uploaderUserId: 'u',
-        name: 'beach.jpg',
-        mimeType: 'image/jpeg',
-        category: FileCategory.IMAGE,
-        size: 48_000,
-        width: 1920,
-        height: 1080,
-        duration: null,
-        thumb: { size: 3_100, width: 400, height: 225 },
-        createdAt: 1_700_000_000_000,
-        ...overrides,
-      });
-      /** A document the app's backend uploaded: every optional field null. */
-      const document = (id: string): FileRecord => ({
-        fileId: id,
-        uploaderUserId: null,
-        name: 'Report – Q3 «final» 😀.pdf',
-        mimeType: 'application/pdf',
-        category: FileCategory.FILE,
-        size: 0,
-        width: null,
-        height: null,
-        duration: null,
-        thumb: null,
-        createdAt: 2,
-      });
+      const image = imageFileRecord;
+      const document = documentFileRecord;
       const audio = (id: string): FileRecord => ({
         ...document(id),
         uploaderUserId: 'v',

@@ -14,7 +14,7 @@ import {
   type TransferRecords,
   type TransferScope,
 } from '../src/store/transfer.js';
-import { messageDraft } from './support/store-fixtures.js';
+import { documentFileRecord, imageFileRecord, messageDraft } from './support/store-fixtures.js';
 
 /** Every collection's rows, as one read of the transfer port gives them. */
 type Rows = { [C in TransferCollection]: TransferRecords[C][] };
@@ -33,33 +33,17 @@ const USERS = ['a', 'b', 'c'] as const;
 const CONVERSATIONS = ['p:a:b', 'g:crew'] as const;
 /** File ids of the fixture; the last one is never stored. */
 const FILE_IDS = ['0a1b2c3d4e5f60718293a4b5c6d7e8f9', '1f0e2d3c4b5a69788796a5b4c3d2e1f0', 'ffffffffffffffffffffffffffffffff', '00000000000000000000000000000000'] as const;
-const photo: FileRecord = {
-  fileId: FILE_IDS[0],
+const photo = imageFileRecord(FILE_IDS[0], {
   uploaderUserId: 'b',
   name: 'cat.png',
   mimeType: 'image/png',
-  category: FileCategory.IMAGE,
-  size: 48_000,
   width: 1024,
   height: 768,
-  duration: null,
   thumb: { size: 3_000, width: 400, height: 300 },
   createdAt: 1500,
-};
+});
 /** Uploaded by the app's backend: every optional field null. */
-const report: FileRecord = {
-  fileId: FILE_IDS[1],
-  uploaderUserId: null,
-  name: 'Report – Q3 😀.pdf',
-  mimeType: 'application/pdf',
-  category: FileCategory.FILE,
-  size: 0,
-  width: null,
-  height: null,
-  duration: null,
-  thumb: null,
-  createdAt: 1501,
-};
+const report = documentFileRecord(FILE_IDS[1], { name: 'Report – Q3 😀.pdf', createdAt: 1501 });
 const voice: FileRecord = { ...report, fileId: FILE_IDS[2], uploaderUserId: 'a', name: 'voice.m4a', mimeType: 'audio/mp4', category: FileCategory.AUDIO, size: 9_999, duration: 4.25 };
 
 /**

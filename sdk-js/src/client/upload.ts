@@ -1,5 +1,5 @@
+import { envelopeData } from '../envelope.js';
 import { ClientErrorCode, ParleyError } from '../errors.js';
-import { ErrorCode, type Envelope } from '../protocol/errors.js';
 import type { UploadedFile } from '../protocol/models.js';
 
 /** What can be uploaded: a browser `File` or `Blob` (also Node's `fs.openAsBlob`), or bytes. */
@@ -38,6 +38,7 @@ interface BrowserXhr {
   timeout: number;
   readonly status: number;
   readonly responseText: string;
+  getResponseHeader(name: string): string | null;
   readonly upload: { addEventListener(type: 'progress', listener: (event: { lengthComputable: boolean; loaded: number; total: number }) => void): void };
   addEventListener(type: 'load' | 'abort' | 'timeout' | 'error', listener: () => void): void;
   send(body: FormData): void;
@@ -48,6 +49,8 @@ interface BrowserXhr {
 const BrowserXhr = (globalThis as { XMLHttpRequest?: new () => BrowserXhr }).XMLHttpRequest;
 
 const DEFAULT_TIMEOUT_MS = 120_000;
+/** Names the request in error messages. */
+const WHAT = 'POST /file/upload';
 /** Node: the body is handed to fetch in slices this big, each one a progress step. */
 const CHUNK_BYTES = 64 * 1024;
 
@@ -103,7 +106,7 @@ function viaXhr(Xhr: new () => BrowserXhr, endpoint: string, token: string, file
     xhr.addEventListener('load', () => {
       done();
       try {
-        resolve(readEnvelope(xhr.status, xhr.responseText));
+        resolve(envelopeData<UploadedFile>(xhr.status, xhr.responseText, xhr.getResponseHeader('retry-after'), WHAT));
       } catch (error) {
         reject(error);
       }
@@ -171,19 +174,5 @@ async function viaFetch(endpoint: string, token: string, file: Blob, name: strin
     const timedOut = cause instanceof DOMException && cause.name === 'TimeoutError';
     throw new ParleyError(timedOut ? ClientErrorCode.TIMEOUT : ClientErrorCode.NETWORK_ERROR, timedOut ? `the upload took longer than ${timeoutMs} ms` : `the upload failed: ${String(cause)}`, { cause });
   }
-  return readEnvelope(response.status, await response.text());
-}
-
-function readEnvelope(status: number, text: string): UploadedFile {
-  let body: Envelope<UploadedFile>;
-  try {
-    body = JSON.parse(text) as Envelope<UploadedFile>;
-  } catch (cause) {
-    throw new ParleyError(ClientErrorCode.BAD_RESPONSE, `POST /file/upload: HTTP ${status} without a JSON body`, { status, cause });
-  }
-  if (body?.status === 1) return body.data;
-  if (body?.status === 0 && typeof body.code === 'string') {
-    throw new ParleyError(body.code, body.message, { status, ...(typeof body.retryAfterMs === 'number' ? { retryAfterMs: body.retryAfterMs } : {}) });
-  }
-  throw new ParleyError(status >= 500 ? ErrorCode.INTERNAL : ClientErrorCode.BAD_RESPONSE, `POST /file/upload: HTTP ${status} with an unexpected body`, { status });
+  return envelopeData<UploadedFile>(response.status, await response.text(), response.headers.get('retry-after'), WHAT);
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { envelopeData } from '../envelope.js';
 import { ClientErrorCode, ParleyError } from '../errors.js';
-import { ErrorCode, type Envelope } from '../protocol/errors.js';
 import type { UploadedFile } from '../protocol/models.js';
 import { OpenApiRouteTable, type OpenApiPath, type OpenApiRoutes, type SignatureParams } from '../protocol/open-api.js';
 import { isRefusedForNow, retryAfterDelay } from '../retry-after.js';
@@ -122,40 +122,8 @@ export class SignedTransport {
         { cause },
       );
     }
-    return readEnvelope(response, what);
+    return envelopeData(response.status, await response.text(), response.headers.get('retry-after'), what);
   }
-}
-
-async function readEnvelope<T>(response: Response, what: string): Promise<T> {
-  const { status } = response;
-  const headerWait = retryAfterHeader(response.headers.get('retry-after'), Date.now());
-  let body: Envelope<T>;
-  try {
-    body = (await response.json()) as Envelope<T>;
-  } catch (cause) {
-    // A 429 from something in front of the server (a proxy, a gateway) is still "slow down".
-    if (status === 429) throw new ParleyError(ErrorCode.RATE_LIMITED, `${what}: HTTP 429`, { status, cause, ...wait(headerWait) });
-    throw new ParleyError(ClientErrorCode.BAD_RESPONSE, `${what}: HTTP ${status} without a JSON body`, { status, cause });
-  }
-  if (body?.status === 1) return body.data;
-  if (body?.status === 0 && typeof body.code === 'string') {
-    const bodyWait = typeof body.retryAfterMs === 'number' && Number.isFinite(body.retryAfterMs) && body.retryAfterMs >= 0 ? body.retryAfterMs : undefined;
-    throw new ParleyError(body.code, body.message, { status, ...wait(bodyWait ?? headerWait) });
-  }
-  if (status === 429) throw new ParleyError(ErrorCode.RATE_LIMITED, `${what}: HTTP 429 with an unexpected body`, { status, ...wait(headerWait) });
-  const code = status >= 500 ? ErrorCode.INTERNAL : ClientErrorCode.BAD_RESPONSE;
-  throw new ParleyError(code, `${what}: HTTP ${status} with an unexpected body`, { status });
-}
-
-const wait = (retryAfterMs: number | undefined) => (retryAfterMs === undefined ? {} : { retryAfterMs });
-
-/** `Retry-After` in milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
-function retryAfterHeader(value: string | null, now: number): number | undefined {
-  if (value === null) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 function sleep(ms: number): Promise<void> {

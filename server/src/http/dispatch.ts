@@ -5,6 +5,7 @@ import { SIGNATURE_PARAMS } from '../domain/apps/request-signature.js';
 import { AppError, invalidParams } from '../domain/errors.js';
 import type { Services } from '../domain/services.js';
 import { formFields, readBody, type BodyTypes } from './body.js';
+import { bearerOf, requireSignatureParams } from './credentials.js';
 import type { BodyRule, ConsoleRoute, PublicRoute, Route, SignedRoute } from './route.js';
 import { setRateLimitHeaders } from './rate-limit-headers.js';
 import { readTextFields } from './validate.js';
@@ -84,22 +85,6 @@ async function receive(ctx: Context, maxBodyBytes: number, types: BodyTypes, rul
   return body.kind === 'json' ? { json: body.fields, text: query } : { json: {}, text: { ...query, ...body.fields } };
 }
 
-/**
- * A signed route without its credentials is an authentication failure (401, like a console
- * route without its token), not a malformed request: the four parameters are the route's
- * security scheme in the OpenAPI document, not fields of it.
- */
-function requireSignatureParams(params: Record<string, unknown>): void {
-  for (const name of SIGNATURE_PARAMS) {
-    const value = params[name];
-    if (value === undefined || value === null || value === '') {
-      throw new AppError(
-        ErrorCode.SIGNATURE_INVALID,
-        `${name}: is required; sign every open-API request with app_id, time_stamp, nonce_str and sign (see the signature guide)`,
-      );
-    }
-  }
-}
 
 /**
  * Route fields without the signature parameters. Empty values are dropped, as the signature
@@ -121,9 +106,7 @@ function fieldsFor(schema: Parameters<typeof readTextFields>[0], received: Recei
 }
 
 function bearerToken(ctx: Context): string {
-  const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
-  if (!match?.[1]) {
-    throw new AppError(ErrorCode.TOKEN_INVALID, 'send the console token as Authorization: Bearer <token>');
-  }
-  return match[1];
+  const token = bearerOf(ctx);
+  if (!token) throw new AppError(ErrorCode.TOKEN_INVALID, 'send the console token as Authorization: Bearer <token>');
+  return token;
 }

@@ -1,5 +1,6 @@
 import { ErrorCode, Limits } from '@parley/sdk/protocol';
 import type { z } from 'zod';
+import { EXPIRES_PATTERN, SIGNATURE_PATTERN } from '../domain/files/file-urls.js';
 import { uploadedFileModel } from '../schemas/models.js';
 import { UPLOAD_FIELD } from './multipart-upload.js';
 import { UPLOAD_PATH } from './routes/file-routes.js';
@@ -27,8 +28,8 @@ export function fileOperations(tools: OperationTools): Record<string, Record<str
     parameters: [
       { name: 'appId', in: 'path', required: true, schema: hex(16, 'the app the file belongs to') },
       { name: 'fileId', in: 'path', required: true, schema: hex(32, 'the id `/file/upload` answered') },
-      { name: 'expires', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{1,12}$', description: 'private files: Unix seconds the signed URL works until' } },
-      { name: 'signature', in: 'query', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$', description: 'private files: the URL signature' } },
+      { name: 'expires', in: 'query', required: false, schema: { type: 'string', pattern: EXPIRES_PATTERN.source, description: 'private files: Unix seconds the signed URL works until' } },
+      { name: 'signature', in: 'query', required: false, schema: { type: 'string', pattern: SIGNATURE_PATTERN.source, description: 'private files: the URL signature' } },
       { name: 'Range', in: 'header', required: false, schema: { type: 'string', description: 'one byte range, e.g. `bytes=0-1023`; answered 206 with `Content-Range`' } },
     ],
     responses: {

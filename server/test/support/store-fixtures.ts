@@ -1,6 +1,7 @@
-import { ConversationType, MessageType } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, MessageType } from '@parley/sdk/protocol';
 import { newObjectId } from '../../src/domain/ids.js';
 import type { MessageDraft } from '../../src/store/ports.js';
+import type { FileRecord } from '../../src/store/records.js';
 
 /** A text message from `a` to `b` as the domain hands it to `conversations.append`, with `overrides`. */
 export function messageDraft(overrides: Partial<MessageDraft> = {}): MessageDraft {
@@ -15,6 +16,42 @@ export function messageDraft(overrides: Partial<MessageDraft> = {}): MessageDraf
     clientMsgId: null,
     timestamp: 1000,
     preview: 'hi',
+    ...overrides,
+  };
+}
+
+/** An image a user uploaded, with its thumbnail, as the store keeps it; `overrides` change any field. */
+export function imageFileRecord(fileId: string, overrides: Partial<FileRecord> = {}): FileRecord {
+  return {
+    fileId,
+    uploaderUserId: 'u',
+    name: 'beach.jpg',
+    mimeType: 'image/jpeg',
+    category: FileCategory.IMAGE,
+    size: 48_000,
+    width: 1920,
+    height: 1080,
+    duration: null,
+    thumb: { size: 3_100, width: 400, height: 225 },
+    createdAt: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+/** A document the app's backend uploaded: every optional field null. */
+export function documentFileRecord(fileId: string, overrides: Partial<FileRecord> = {}): FileRecord {
+  return {
+    fileId,
+    uploaderUserId: null,
+    name: 'Report – Q3 «final» 😀.pdf',
+    mimeType: 'application/pdf',
+    category: FileCategory.FILE,
+    size: 0,
+    width: null,
+    height: null,
+    duration: null,
+    thumb: null,
+    createdAt: 2,
     ...overrides,
   };
 }

@@ -5,7 +5,7 @@ import type { FileRecord } from '../../store/records.js';
 import type { AppService } from '../apps/app-service.js';
 import { AppError, notFound } from '../errors.js';
 import { servedInline, servedType } from './file-kinds.js';
-import { filePath, verifyFileSignature } from './file-urls.js';
+import { EXPIRES_PATTERN, filePath, SIGNATURE_PATTERN, verifyFileSignature } from './file-urls.js';
 
 /** How long a redirect to a bucket's signed URL stays valid: long enough to start a download. */
 const REDIRECT_SIGNATURE_SECONDS = 600;
@@ -51,8 +51,8 @@ export class FileAccess {
     const settings = ctx.app.settings;
     let cache: LocatedFile['cache'] = { scope: 'public', seconds: 365 * 24 * 3600 };
     if (settings.privateFiles) {
-      const expires = signature.expires !== undefined && /^\d{1,12}$/.test(signature.expires) ? Number(signature.expires) : null;
-      if (expires === null || signature.signature === undefined || signature.signature.length > 128) {
+      const expires = signature.expires !== undefined && EXPIRES_PATTERN.test(signature.expires) ? Number(signature.expires) : null;
+      if (expires === null || signature.signature === undefined || !SIGNATURE_PATTERN.test(signature.signature)) {
         throw new AppError(ErrorCode.FORBIDDEN, "this app's files are private: use the signed URL a message or upload gave (expires and signature)");
       }
       if (!verifyFileSignature(secrets, filePath(key), { expires, signature: signature.signature }, nowSeconds)) {

@@ -34,7 +34,7 @@ export class FileLinks {
     const key: ObjectKey = { appId: ctx.app.appId, fileId: file.fileId };
     return {
       fileId: file.fileId,
-      url: this.#present(ctx, `${base}${filePath(key)}`),
+      url: this.#signed(ctx, `${base}${filePath(key)}`),
       name: file.name,
       size: file.size,
       mimeType: file.mimeType,
@@ -42,7 +42,7 @@ export class FileLinks {
       ...(file.width === null ? {} : { width: file.width }),
       ...(file.height === null ? {} : { height: file.height }),
       ...(file.duration === null ? {} : { duration: file.duration }),
-      ...(file.thumb ? { thumbUrl: this.#present(ctx, `${base}${filePath({ ...key, variant: 'thumb' })}`) } : {}),
+      ...(file.thumb ? { thumbUrl: this.#signed(ctx, `${base}${filePath({ ...key, variant: 'thumb' })}`) } : {}),
       createdAt: file.createdAt,
     };
   }
@@ -107,8 +107,14 @@ export class FileLinks {
     if (!ctx.app.settings.privateFiles) return url;
     const reference = fileReferenceOf(url, this.publicUrl);
     if (!reference || reference.key.appId !== ctx.app.appId) return url;
+    return this.#signed(ctx, reference.canonical);
+  }
+
+  /** A file URL of the app without a signature (`canonical`), signed when the app's files are private. */
+  #signed(ctx: AppContext, canonical: string): string {
+    if (!ctx.app.settings.privateFiles) return canonical;
     const expires = Math.floor(this.clock.now() / 1000) + ctx.app.settings.fileUrlTtlSeconds;
-    return signedFileUrl(reference.canonical, ctx.app.secret, expires);
+    return signedFileUrl(canonical, ctx.app.secret, expires);
   }
 }
 

@@ -43,6 +43,10 @@ export function fileReferenceOf(value: string, publicUrl: string | null): FileRe
   return { key, canonical: `${url.origin}${url.pathname}` };
 }
 
+/** The forms of a signed URL's `expires` (Unix seconds) and `signature` (base64url). */
+export const EXPIRES_PATTERN = /^\d{1,12}$/;
+export const SIGNATURE_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
 /** Query parameters of a signed file URL. */
 export interface UrlSignature {
   /** Unix seconds after which the URL is refused. */

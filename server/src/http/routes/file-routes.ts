@@ -2,11 +2,13 @@ import type Router from '@koa/router';
 import { ErrorCode, type SuccessEnvelope, type UploadedFile } from '@parley/sdk/protocol';
 import type { Context } from 'koa';
 import type { AppContext } from '../../domain/app-context.js';
+import { SIGNATURE_PARAMS } from '../../domain/apps/request-signature.js';
 import { AppError, invalidParams } from '../../domain/errors.js';
-import { FILES_ROUTE_PREFIX, parseFilePath } from '../../domain/files/file-urls.js';
+import { EXPIRES_PATTERN, FILES_ROUTE_PREFIX, parseFilePath, SIGNATURE_PATTERN } from '../../domain/files/file-urls.js';
 import { FileTooLargeUpload } from '../../domain/files/upload-service.js';
 import type { Services } from '../../domain/services.js';
 import { formFields } from '../body.js';
+import { bearerOf, requireSignatureParams } from '../credentials.js';
 import { allowAnyOrigin, sendFile } from '../file-responses.js';
 import { readUpload, UPLOAD_FIELD } from '../multipart-upload.js';
 import { setRateLimitHeaders } from '../rate-limit-headers.js';
@@ -14,10 +16,8 @@ import { setRateLimitHeaders } from '../rate-limit-headers.js';
 export const UPLOAD_PATH = '/file/upload';
 /** What a multipart envelope adds around the file: boundaries and part headers. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
-const SIGNED_QUERY = new Set(['app_id', 'time_stamp', 'nonce_str', 'sign']);
+const SIGNED_QUERY: ReadonlySet<string> = new Set(SIGNATURE_PARAMS);
 const TOKEN_QUERY = new Set(['appId', 'token']);
-const EXPIRES = /^\d{1,12}$/;
-const SIGNATURE = /^[A-Za-z0-9_-]{1,128}$/;
 
 export interface FileRouteOptions {
   services: Services;
@@ -67,8 +67,8 @@ export function mountFileRoutes(router: Router, { services }: FileRouteOptions):
     const expires = query.get('expires') ?? undefined;
     const signature = query.get('signature') ?? undefined;
     // Checked whether or not the app's files are private: a malformed signature is a broken link, said so at once.
-    if (expires !== undefined && !EXPIRES.test(expires)) throw invalidParams('expires', 'must be Unix seconds (1-12 digits)');
-    if (signature !== undefined && !SIGNATURE.test(signature)) throw invalidParams('signature', 'must be the signature a file URL came with (base64url, at most 128 characters)');
+    if (expires !== undefined && !EXPIRES_PATTERN.test(expires)) throw invalidParams('expires', 'must be Unix seconds (1-12 digits)');
+    if (signature !== undefined && !SIGNATURE_PATTERN.test(signature)) throw invalidParams('signature', 'must be the signature a file URL came with (base64url, at most 128 characters)');
     const file = await services.fileAccess.locate(key, { expires, signature });
     await sendFile(ctx, file, services);
   };
@@ -88,14 +88,12 @@ interface Uploader {
  */
 async function authenticateUpload(ctx: Context, services: Services): Promise<Uploader> {
   const query = formFields(new URLSearchParams(ctx.querystring), 'the query string');
-  const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
+  const bearer = bearerOf(ctx);
   if (query.sign !== undefined || query.app_id !== undefined) {
     for (const name of Object.keys(query)) {
       if (!SIGNED_QUERY.has(name) && !TOKEN_QUERY.has(name)) throw invalidParams(name, 'a signed upload takes only app_id, time_stamp, nonce_str and sign in the query');
     }
-    for (const name of SIGNED_QUERY) {
-      if (!query[name]) throw new AppError(ErrorCode.SIGNATURE_INVALID, `${name}: is required; sign the query of a backend upload (see the signature guide)`);
-    }
+    requireSignatureParams(query);
     // Credentials of two kinds would leave it unclear who uploads: each given must hold, and a user token never does here.
     if (query.token !== undefined || bearer !== undefined) {
       throw new AppError(ErrorCode.TOKEN_INVALID, 'a signed upload is made by the backend: send either a signed query or a user token, not both');

@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import { ErrorCode } from '@parley/sdk/protocol';
 import { AppError } from '../../domain/errors.js';
 import type { Metrics } from '../../metrics/metrics.js';
+import { bearerOf } from '../credentials.js';
 
 export interface MetaRouteOptions {
   openApi: object;
@@ -67,8 +68,8 @@ export function mountMetaRoutes(router: Router, options: MetaRouteOptions): void
   // Compared as digests: equal lengths for timingSafeEqual, and no timing hint of the token.
   const expected = digest(metricsToken);
   router.get('/metrics', async (ctx) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
-    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
+    const token = bearerOf(ctx);
+    if (!token || !timingSafeEqual(digest(token), expected)) {
       throw new AppError(ErrorCode.TOKEN_INVALID, 'send the METRICS_TOKEN as Authorization: Bearer <token>');
     }
     ctx.type = metrics.registry.contentType;
