@@ -29,6 +29,11 @@ export default defineConfig({
         // The SDK bundled for browsers, in Debian's Chromium.
         test: { name: 'browser', root: './test', include: ['browser/**/*.test.ts'], testTimeout: 30_000 },
       },
+      {
+        extends: true,
+        // The console and the demo chat, built as npm start and npm run demo serve them, driven in Chromium.
+        test: { name: 'ui', root: './test', include: ['ui/**/*.test.ts'], testTimeout: 60_000, globalSetup: ['./ui/global-setup.ts'] },
+      },
     ],
   },
 });

@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'protocol/index': 'src/protocol/index.ts',
     'server/index': 'src/server/index.ts',
+    'signing/index': 'src/signing/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

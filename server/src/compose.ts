@@ -99,7 +99,9 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
   const files = overrides.files ?? new LocalFileStorage(join(tmpdir(), `parley-files-${process.pid}-${randomBytes(4).toString('hex')}`));
   const metrics = overrides.metrics ?? new Metrics({ processMetrics: config.metricsToken !== null });
   let closing: Promise<void> | undefined;
-  const services = createServices(store, bus, { storage: files, media: libraryMediaInspector }, clock, domainSettings(config), (error, event) => logger.error({ err: error, event }, 'domain event listener failed'));
+  // The gateway is attached to the HTTP server made from these services, so the services reach it through this late reference.
+  const live = { countDevices: (appId: string) => realtime.countDevices(appId) };
+  const services = createServices(store, bus, { storage: files, media: libraryMediaInspector }, clock, domainSettings(config), live, (error, event) => logger.error({ err: error, event }, 'domain event listener failed'));
   countDomainEvents(services, metrics);
   const app = createHttpApp({
     services,
@@ -117,6 +119,7 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
     }),
     trustProxy: config.trustProxy,
     version: VERSION,
+    consoleDir: config.consoleDir,
   });
   const http = createServer(app.callback());
   answerClientErrors(http, logger);

@@ -1,6 +1,13 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Limits, LoginPolicy, PresenceScope } from '@parley/sdk/protocol';
 import { z } from 'zod';
+
+/**
+ * `console/dist` of the repository: two levels up from this module, which runs as
+ * `server/dist/main.js` (built) or `server/src/config.ts` (from source).
+ */
+const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../console/dist', import.meta.url));
 
 /**
  * The only place that reads the environment. Every variable is optional, validated at start,
@@ -85,6 +92,11 @@ export const envSchema = z.object({
       `where uploaded files are kept: ${oneOf(FILE_STORAGE_KINDS)}. Unset: \`oss\` when \`OSS_BUCKET\` is set, else \`local\` (a directory served by this server; several server processes need it on a shared volume)`,
     ),
   FILES_DIR: z.string().min(1).optional().describe('the `local` file storage\'s directory; default `<DATA_DIR>/uploads`'),
+  CONSOLE_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('the built web console served at `/console`; default `console/dist` of this repository (made by `npm start`, or `npm run build --workspace @parley/console`)'),
   OSS_REGION: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a region id such as oss-cn-hangzhou').optional().describe('Alibaba Cloud OSS region, e.g. `oss-cn-hangzhou`'),
   OSS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be an OSS bucket name (3-63 lowercase letters, digits, hyphens)').optional().describe('OSS bucket; setting it selects the `oss` file storage'),
   OSS_ACCESS_KEY_ID: z.string().min(1).optional().describe('OSS AccessKey ID (a RAM user allowed to put, get, delete and list in the bucket)'),
@@ -216,6 +228,8 @@ export interface Config {
   files: FileStorageChoice;
   /** Base URL of file URLs; null to take it from each upload request. */
   publicUrl: string | null;
+  /** The console's build, served at `/console`. */
+  consoleDir: string;
   /** The deployment's largest upload, capping every app's own limit. */
   uploadMaxBytes: number;
   imageProcessingConcurrency: number;
@@ -311,6 +325,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     store: storeChoice(e.STORE, e.MONGODB_URL, e.DATA_DIR, e.SQLITE_SYNCHRONOUS),
     files: fileStorageChoice(e),
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+    consoleDir: e.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     imageProcessingConcurrency: e.IMAGE_PROCESSING_CONCURRENCY,
     redisUrl: e.REDIS_URL ?? null,

@@ -43,9 +43,10 @@ async function main(): Promise<void> {
   const shownHost = ['0.0.0.0', '::'].includes(address.address) ? 'localhost' : address.address;
   const data = storeLocation(server.store, config.store);
   const uploads = filesLocation(server.files, config.files);
+  const origin = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
   server.logger.info(
     { address: address.address, port: address.port, store: server.store.kind, data, bus: server.bus.kind, files: server.files.kind, uploads },
-    `Parley listening on http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port} (${server.store.kind} store: ${data}; ${server.bus.kind} bus; ${server.files.kind} files: ${uploads})`,
+    `Parley listening on ${origin} (${server.store.kind} store: ${data}; ${server.bus.kind} bus; ${server.files.kind} files: ${uploads}); console: ${origin}/console`,
   );
 
   const stop = (signal: NodeJS.Signals) => {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
@@ -28,6 +29,8 @@ describe('loadConfig', () => {
       helperThreadNice: 10,
       files: { kind: 'local', dir: 'data/uploads' },
       publicUrl: null,
+      // The console's build in this repository, wherever it was cloned.
+      consoleDir: fileURLToPath(new URL('../../console/dist', import.meta.url)),
       uploadMaxBytes: 100 * 1024 * 1024,
       imageProcessingConcurrency: 2,
       presenceScope: 'contacts',

@@ -80,7 +80,8 @@ describe('apps', () => {
     const list = await call(`${t.url}/console/apps`, { headers: alice.auth });
     expect(list.status).toBe(200);
     expect(list.body.data.map((app: { appId: string }) => app.appId)).toEqual([a1.appId, a2.appId]);
-    expect(list.body.data[0]).toMatchObject({ appSecret: a1.appSecret, settings: { tokenTtlSeconds: 604800 } });
+    expect(list.body.data[0]).toMatchObject({ secretHint: a1.appSecret.slice(-4), settings: { tokenTtlSeconds: 604800 } });
+    expect(list.body.data[0]).not.toHaveProperty('appSecret');
     const bobs = await call(`${t.url}/console/apps`, { headers: bob.auth });
     expect(bobs.body.data.map((app: { appId: string }) => app.appId)).toEqual([b1.appId]);
   });
@@ -100,8 +101,10 @@ describe('apps', () => {
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('NOT_FOUND');
     }
+    const reveal = await postJson(`${base}/secret`, { password: 'correct horse battery' }, intruder.auth);
+    expect([reveal.status, reveal.body.code]).toEqual([404, 'NOT_FOUND']);
     const mine = await call(base, { headers: owner.auth });
-    expect(mine.body.data).toMatchObject({ appName: 'Test app', appSecret: app.appSecret });
+    expect(mine.body.data).toMatchObject({ appName: 'Test app', secretHint: app.appSecret.slice(-4) });
   });
 
   it('changes name and settings; new tokens follow the new lifetime', async () => {
@@ -125,7 +128,7 @@ describe('apps', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ status: 0, code: 'INVALID_PARAMS', message: 'body: is required: send the fields as a JSON object' });
     const after = await call(`${t.url}/console/apps/${app.appId}`, { headers: app.tenant.auth });
-    expect(after.body.data).toMatchObject({ appName: 'Test app', appSecret: app.appSecret });
+    expect(after.body.data).toMatchObject({ appName: 'Test app', secretHint: app.appSecret.slice(-4) });
   });
 
   it('a rotation needs none: rotate-secret without a body rotates with the default grace', async () => {
@@ -134,6 +137,28 @@ describe('apps', () => {
     expect(res.status).toBe(200);
     expect(res.body.data.appSecret).not.toBe(app.appSecret);
     expect(res.body.data.previousSecretValidUntil).toBeGreaterThan(t.clock.now() + 24 * 3600 * 1000 - 5000);
+  });
+
+  it('shows the secret once: at creation and rotation; afterwards only with the password', async () => {
+    const app = await createApp(t);
+    const base = `${t.url}/console/apps/${app.appId}`;
+    const shown = await call(base, { headers: app.tenant.auth });
+    expect(JSON.stringify(shown.body)).not.toContain(app.appSecret);
+
+    const wrong = await postJson(`${base}/secret`, { password: 'not the passphrase' }, app.tenant.auth);
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toEqual({ status: 0, code: 'CREDENTIALS_INVALID', message: 'email or password is wrong' });
+    const revealed = await postJson(`${base}/secret`, { password: 'correct horse battery' }, app.tenant.auth);
+    expect(revealed.status).toBe(200);
+    expect(revealed.body.data).toEqual({ appSecret: app.appSecret, previousSecretValidUntil: null });
+
+    const rotated = await postJson(`${base}/rotate-secret`, { graceSeconds: 600 }, app.tenant.auth);
+    expect(rotated.body.data.appSecret).toMatch(/^[0-9a-f]{40}$/);
+    expect(rotated.body.data.secretHint).toBe(rotated.body.data.appSecret.slice(-4));
+    const after = await postJson(`${base}/secret`, { password: 'correct horse battery' }, app.tenant.auth);
+    expect(after.body.data).toEqual({ appSecret: rotated.body.data.appSecret, previousSecretValidUntil: rotated.body.data.previousSecretValidUntil });
+    expect(rotated.body.data.previousSecretValidUntil).toBeGreaterThan(t.clock.now() + 590_000);
+    expect(JSON.stringify((await call(`${t.url}/console/apps`, { headers: app.tenant.auth })).body)).not.toContain(rotated.body.data.appSecret);
   });
 
   it('console bodies are JSON: a form body -> 415, and nothing is created', async () => {
@@ -185,8 +210,8 @@ describe('apps', () => {
     const tenant = await signUpTenant(t.url);
     const app = await createApp(t, tenant);
     await postJson(`${t.url}/console/apps/${app.appId}/rotate-secret`, {}, tenant.auth);
-    const list = await call(`${t.url}/console/apps`, { headers: tenant.auth });
-    const secrets = list.body.data.flatMap((a: { appSecret: string }) => [a.appSecret]);
+    const { body } = await postJson(`${t.url}/console/apps/${app.appId}/secret`, { password: 'correct horse battery' }, tenant.auth);
+    const secrets = [body.data.appSecret];
     expect(t.logs.lines.length).toBeGreaterThan(0);
     for (const secret of [...secrets, app.appSecret, 'correct horse battery', tenant.token]) {
       expect(t.logs.text).not.toContain(secret);

@@ -74,6 +74,18 @@ describe('POST /file/upload and GET /files/…', () => {
     expect([meta.format, meta.width, meta.height]).toEqual(['webp', 400, 200]);
   });
 
+  it('answers web pages of any origin, which may read Retry-After', async () => {
+    const preflight = await fetch(`${t.url}/file/upload`, { method: 'OPTIONS', headers: { origin: 'https://chat.example.com', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    const form = new FormData();
+    form.append('up_file', new Blob([await png(10, 10)]), 'dot.png');
+    const res = await fetch(`${t.url}/file/upload?appId=${app.appId}&token=${tokens.ann}`, { method: 'POST', body: form, headers: { origin: 'https://chat.example.com' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-expose-headers')).toBe('Retry-After');
+  });
+
   it('does not believe dimensions or types a client claims: a JPEG sent as image/png is measured as what it is', async () => {
     const bytes = await sharp({ create: { width: 30, height: 70, channels: 3, background: '#123456' } }).jpeg().toBuffer();
     const file = await uploaded(bytes, 'scan.jpg', { type: 'image/png' });

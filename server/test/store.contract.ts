@@ -433,6 +433,46 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await scope.conversations.recall(newObjectId(), { by: 'a', at: 1 }, '[Recalled]')).toBeNull();
       });
 
+      it('scans the app\'s or one conversation\'s messages newest first by time, then msgId, in a time range, from a cursor', async () => {
+        const scope = store.forApp('app');
+        const sent = [];
+        // Two messages share a timestamp: msgId breaks the tie, descending like the time.
+        for (const [conversationId, senderUserId, timestamp] of [
+          ['p:a:b', 'a', 1000],
+          ['g:crew', 'b', 2000],
+          ['p:a:b', 'b', 3000],
+          ['g:crew', 'a', 3000],
+          ['p:a:c', 'a', 4000],
+        ] as const) {
+          sent.push((await scope.conversations.append(draft({ conversationId, senderUserId, timestamp }))).message);
+        }
+        await store.forApp('other').conversations.append(draft({ timestamp: 5000 }));
+        const ids = (messages: readonly { msgId: string }[]) => messages.map((m) => m.msgId);
+        const [m1, m2, m3, m4, m5] = sent.map((m) => m.msgId);
+        const tie = m3! > m4! ? [m3!, m4!] : [m4!, m3!];
+
+        expect(ids(await scope.conversations.scanMessages({}, 10))).toEqual([m5, ...tie, m2, m1]);
+        expect(ids(await scope.conversations.scanMessages({}, 2))).toEqual([m5, tie[0]]);
+        expect(ids(await scope.conversations.scanMessages({ conversationId: 'p:a:b' }, 10))).toEqual([m3, m1]);
+        expect(ids(await scope.conversations.scanMessages({ from: 2000, to: 4000 }, 10))).toEqual([...tie, m2]);
+        expect(ids(await scope.conversations.scanMessages({ conversationId: 'g:crew', from: 1500, to: 3000 }, 10))).toEqual([m2]);
+        // The cursor continues strictly after the previous page's last, through the tie.
+        const afterFirstOfTie = { timestamp: 3000, msgId: tie[0]! };
+        expect(ids(await scope.conversations.scanMessages({ before: afterFirstOfTie }, 10))).toEqual([tie[1], m2, m1]);
+        expect(ids(await scope.conversations.scanMessages({ before: { timestamp: 1000, msgId: m1! } }, 10))).toEqual([]);
+        expect(await scope.conversations.scanMessages({}, 0)).toEqual([]);
+      });
+
+      it('counts the app\'s messages sent in a time range, its start included and its end not', async () => {
+        const scope = store.forApp('app');
+        for (const timestamp of [1000, 1999, 2000, 2500, 3000]) await scope.conversations.append(draft({ timestamp }));
+        await store.forApp('other').conversations.append(draft({ timestamp: 2000 }));
+        expect(await scope.conversations.countMessages(1000, 2000)).toBe(2);
+        expect(await scope.conversations.countMessages(2000, 3000)).toBe(2);
+        expect(await scope.conversations.countMessages(0, 10_000)).toBe(5);
+        expect(await scope.conversations.countMessages(4000, 5000)).toBe(0);
+      });
+
       it('delete removes the conversation and its messages', async () => {
         const scope = store.forApp('app');
         const { message } = await scope.conversations.append(draft({ conversationId: 'g:g1', clientMsgId: 'k' }));
@@ -504,6 +544,17 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await scope.sessions.usersWithSessionIn(['g:crew'], [])).toEqual(new Set());
         await scope.sessions.deleteForConversation('g:crew', ['w']);
         expect(await scope.sessions.usersWithSessionIn(['g:crew'], ['w'])).toEqual(new Set());
+      });
+
+      it('reads the read seqs of some users in one conversation, in one app only', async () => {
+        const scope = store.forApp('app');
+        await scope.sessions.ensure(session('a', 'g:crew', 3));
+        await scope.sessions.ensure(session('b', 'g:crew', 0));
+        await scope.sessions.ensure(session('c', 'g:other', 9));
+        await store.forApp('other').sessions.ensure(session('d', 'g:crew', 7));
+        await scope.sessions.advanceRead('b', 'g:crew', 5);
+        expect(await scope.sessions.readSeqs('g:crew', ['a', 'b', 'c', 'd', 'nobody'])).toEqual(new Map([['a', 3], ['b', 5]]));
+        expect(await scope.sessions.readSeqs('g:crew', [])).toEqual(new Map());
       });
 
       it('deletes sessions of some or all users of a conversation', async () => {

@@ -66,11 +66,11 @@ describe('SQLite store', () => {
     }
   });
 
-  it('migrates a database of schema version 1 (before file records) to the current version, keeping its data', async () => {
+  it('migrates a database of schema version 1 (before file records and the time indexes) to the current version, keeping its data', async () => {
     const store = await freshStore();
     const { message } = await store.forApp('app').conversations.append(messageDraft({ clientMsgId: 'k' }));
     // What version 1 left: everything but the tables of later migrations, and their records.
-    store.db.exec('DROP TABLE files; DELETE FROM schema_migrations WHERE version > 1');
+    store.db.exec('DROP TABLE files; DROP INDEX messages_time; DROP INDEX messages_conversation_time; DELETE FROM schema_migrations WHERE version > 1');
     store.db.pragma('user_version = 1');
     const { dataDir } = store;
     await store.close();
@@ -87,6 +87,7 @@ describe('SQLite store', () => {
     const file = { fileId: 'ab'.repeat(16), uploaderUserId: 'a', name: 'a.txt', mimeType: 'text/plain', category: FileCategory.FILE, size: 3, width: null, height: null, duration: null, thumb: null, createdAt: 1 };
     await scope.files.insert(file);
     expect(await scope.files.get(file.fileId)).toEqual(file);
+    expect(await scope.conversations.scanMessages({ conversationId: 'p:a:b' }, 5)).toEqual([message]);
   });
 
   it('serves one process per data directory: a second store on it is refused, and may open once the first closed', async () => {
@@ -179,6 +180,13 @@ describe('SQLite store', () => {
     await scope.sessions.listForUser('a');
     await scope.sessions.usersWithSessionIn(['p:a:b'], ['a', 'b']);
     await scope.sessions.advanceRead('a', 'p:a:b', 1);
+    await scope.sessions.readSeqs('p:a:b', ['a', 'b']);
+    // The console's message search and daily counts.
+    await scope.conversations.scanMessages({}, 20);
+    await scope.conversations.scanMessages({ before: { timestamp: 5, msgId: 'f' } }, 20);
+    await scope.conversations.scanMessages({ conversationId: 'p:a:b', from: 1, to: 2 }, 20);
+    await scope.conversations.scanMessages({ from: 1, to: 2 }, 20);
+    await scope.conversations.countMessages(1, 2);
     await scope.groups.insert({ groupId: 'g', name: 'g', avatarUri: '', ownerId: 'a', memberCount: 1, joinCount: 1, version: 1, createdAt: 1, updatedAt: 1 }, [
       { userId: 'a', role: GroupRole.OWNER, joinedAt: 1, joinIndex: 0 },
     ]);
@@ -196,6 +204,10 @@ describe('SQLite store', () => {
     // get, getMany, usage (the app's range of the key) and delete.
     expect(plans.filter((plan) => plan.startsWith('SEARCH files USING PRIMARY KEY (app_id=? AND file_id=?)'))).toHaveLength(3);
     expect(plans.filter((plan) => plan.startsWith('SEARCH files USING PRIMARY KEY (app_id=?)  <-  SELECT count(*)'))).toHaveLength(1);
+    for (const index of ['messages_time', 'messages_conversation_time']) {
+      expect(plans.some((plan) => plan.includes(`USING INDEX ${index} `) || plan.includes(`USING COVERING INDEX ${index} `))).toBe(true);
+    }
+    expect(plans.filter((plan) => plan.includes('USE TEMP B-TREE FOR ORDER BY'))).toEqual([]);
     expect(plans.length).toBeGreaterThan(10);
     expect(plans.filter((plan) => /^SCAN (?!json_each)/.test(plan))).toEqual([]);
   });

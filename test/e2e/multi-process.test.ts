@@ -97,6 +97,20 @@ describe.runIf(run)('two server processes on MongoDB and Redis', () => {
     expect(ann).toMatchObject({ online: true });
   });
 
+  it('counts the console\'s sockets online over both processes, asked of either', async () => {
+    const online = async (server: ProductionServer) => {
+      const res = await fetch(`${server.url}/console/apps/${app.appId}/usage`, { headers: { authorization: `Bearer ${app.consoleToken}` } });
+      return ((await res.json()) as { data: { socketsOnline: number } }).data.socketsOnline;
+    };
+    // Devices of the earlier tests are still connected: count what these three add.
+    const before = await online(a);
+    await connect('ann', a);
+    await connect('ben', b);
+    await connect('cat', b);
+    expect(await online(a)).toBe(before + 3);
+    expect(await online(b)).toBe(before + 3);
+  });
+
   it('refuses a nonce on one process once the other has used it', async () => {
     const query = toSignedFields(api.sign({ userId: 'ann' })).toString();
     const first = await fetch(`${a.url}/user/sessions?${query}`);

@@ -61,7 +61,7 @@ describe('npm start', () => {
     const lines = server.output().trim().split('\n');
     expect(lines).toHaveLength(1);
     const line = JSON.parse(lines[0]!) as { msg: string; store: string; data: string };
-    expect(line.msg).toBe(`Parley listening on ${url} (sqlite store: ${dataDir}; memory bus; local files: ${dataDir}/uploads)`);
+    expect(line.msg).toBe(`Parley listening on ${url} (sqlite store: ${dataDir}; memory bus; local files: ${dataDir}/uploads); console: ${url}/console`);
     expect(line).toMatchObject({ store: 'sqlite', data: dataDir });
   });
 

@@ -1,4 +1,4 @@
-import type { FileCategory, LoginPolicy, PresenceScope } from './constants.js';
+import type { ConversationType, FileCategory, LoginPolicy, MessageType, PresenceScope } from './constants.js';
 
 /** Request and response shapes of the console API (tenant accounts and their apps). */
 
@@ -73,12 +73,17 @@ export interface CreateAppResult {
   appSecret: string;
 }
 
-/** An app as its owner sees it in the console. */
+/**
+ * An app as its owner sees it in the console. The secret itself is not part of it: it is shown
+ * once when the app is created or the secret rotated, and again only through
+ * `POST /console/apps/:appId/secret` with the account's password.
+ */
 export interface ConsoleApp {
   appId: string;
   appName: string;
   description: string;
-  appSecret: string;
+  /** The secret's last 4 characters, to tell which one a backend is configured with. */
+  secretHint: string;
   /** Milliseconds since epoch until which the previous secret is still accepted, or null. */
   previousSecretValidUntil: number | null;
   settings: AppSettings;
@@ -96,4 +101,116 @@ export interface UpdateAppRequest {
 export interface RotateSecretRequest {
   /** How long the old secret keeps working, in seconds (0 = stop at once). Default: server setting. */
   graceSeconds?: number;
+}
+
+/** `POST /console/apps/:appId/rotate-secret`: the app with its new secret, shown this once. */
+export interface RotatedApp extends ConsoleApp {
+  appSecret: string;
+}
+
+/** `POST /console/apps/:appId/secret`: the account's password, checked like a login. */
+export interface RevealSecretRequest {
+  password: string;
+}
+export interface RevealedSecret {
+  appSecret: string;
+  /** Milliseconds since epoch until which the previous secret is still accepted, or null. */
+  previousSecretValidUntil: number | null;
+}
+
+/** Messages stored on one UTC day. */
+export interface DailyCount {
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  messages: number;
+}
+
+/** `GET /console/apps/:appId/usage`. */
+export interface AppUsage {
+  /** Registered users (every user `/user/getToken` has created). */
+  users: number;
+  /** Groups that exist now. */
+  groups: number;
+  /** Messages stored since 00:00 UTC today. */
+  messagesToday: number;
+  /** The last 30 UTC days, oldest first, today last; days without messages count 0. */
+  messagesPerDay: DailyCount[];
+  /** Devices connected right now, over every server process. */
+  socketsOnline: number;
+  /** Uploaded files and the bytes they take (thumbnails included). */
+  storage: { files: number; bytes: number; maxBytes: number };
+  /** When these figures were read, milliseconds since epoch. */
+  at: number;
+}
+
+/** `GET /console/apps/:appId/messages`: every field optional; all given must match. */
+export interface MessageSearchQuery {
+  /** Only messages sent by this user. */
+  senderUserId?: string;
+  /** Only this conversation: `g:<groupId>`, or `p:<userA>:<userB>` (either order). */
+  conversationId?: string;
+  /** Sent at or after (milliseconds since epoch). */
+  from?: number;
+  /** Sent before (milliseconds since epoch). */
+  to?: number;
+  /** Part of the message's text or caption, file name or location address; case-insensitive. 1-100 characters. */
+  text?: string;
+  /** 1 to 100, default 20. */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/** A stored message as the console shows it. */
+export interface ConsoleMessage {
+  msgId: string;
+  conversationId: string;
+  conversationType: ConversationType;
+  senderUserId: string;
+  targetId: string;
+  seq: number;
+  messageType: MessageType;
+  /** `{}` once recalled. */
+  content: Record<string, unknown>;
+  clientMsgId: string | null;
+  timestamp: number;
+  /** Who recalled it (null: the tenant's backend) and when; null while not recalled. */
+  recall: { by: string | null; at: number } | null;
+}
+
+export interface MessageSearchPage {
+  /** Newest first. */
+  messages: ConsoleMessage[];
+  /**
+   * Where the next page starts, or null when the search reached its end. A page may hold fewer
+   * than `limit` messages and still have a cursor: each page examines a bounded number of messages.
+   */
+  nextCursor: string | null;
+  /** How many stored messages this page examined. */
+  examined: number;
+}
+
+/** One recipient of a message, as far as the server knows. */
+export interface MessageRecipient {
+  userId: string;
+  /** Null when the user record is gone. */
+  name: string | null;
+  /** Highest seq this user has marked read in the conversation (0: nothing, or no session yet). */
+  readSeq: number;
+  /** `readSeq` is at or past the message. */
+  read: boolean;
+  /** Connected right now, and on which platforms. */
+  online: boolean;
+  platforms: string[];
+}
+
+/** `GET /console/apps/:appId/messages/:msgId`. */
+export interface MessageDetail {
+  message: ConsoleMessage;
+  /** The conversation's newest seq. */
+  lastSeq: number;
+  /** Everyone the message was for (the sender's own other devices aside), up to 200. */
+  recipients: MessageRecipient[];
+  /** How many there are in all (group members now, or 1 for a private message). */
+  recipientCount: number;
 }

@@ -1,4 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { signingBase, stringToSign, type SignableParams } from '../signing/index.js';
+
+export { canonicalJson, phpUrlEncode, signingBase, stringToSign, toSignedFields, type SignableParams } from '../signing/index.js';
 
 /**
  * The request signature of the open API (DESIGN §3.2, seed "接口签名说明").
@@ -6,96 +9,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * Reproduces `signature-vectors.json` byte for byte; the server verifies with these same
  * functions, and other-language signers are checked against the same vectors.
  */
-
-/**
- * Request parameters to sign: strings, numbers, booleans, arrays and plain objects (JSON values),
- * as they appear in a JSON body, form body or query string. `null`, `undefined` and `''` are skipped.
- */
-export type SignableParams = Readonly<Record<string, unknown>>;
-
-/** Characters `encodeURIComponent` leaves alone that PHP `urlencode` escapes. */
-const PHP_ESCAPES: Readonly<Record<string, string>> = { '!': '%21', "'": '%27', '(': '%28', ')': '%29', '*': '%2A', '~': '%7E', '%20': '+' };
-/** Surrogates without their other half; UTF-8 encoders write them as U+FFFD. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/**
- * PHP `urlencode`: `[A-Za-z0-9_.-]` unchanged, space as `+`, every other UTF-8 byte as `%XX`
- * (uppercase hex). Unlike `encodeURIComponent` it also escapes `!'()*~`.
- *
- * Built on the engine's `encodeURIComponent` (which works on whole strings), then the few
- * differences fixed up: a megabyte costs milliseconds, not the half second a byte loop takes.
- */
-export function phpUrlEncode(value: string): string {
-  const encoded = encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'));
-  // Scanning the input is cheaper than scanning its (up to 9 times longer) encoding.
-  return /[ !'()*~]/.test(value) ? encoded.replace(/[!'()*~]|%20/g, (match) => PHP_ESCAPES[match]!) : encoded;
-}
-
-/**
- * RFC 8785 (JCS) canonical JSON: object keys sorted by UTF-16 code units, no whitespace,
- * numbers and strings serialised as ECMAScript `JSON.stringify` does.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError('canonical JSON cannot represent a non-finite number');
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
-  if (typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    const members = Object.keys(record)
-      .filter((key) => record[key] !== undefined)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
-    return `{${members.join(',')}}`;
-  }
-  throw new TypeError(`canonical JSON cannot represent a ${typeof value}`);
-}
-
-/** Step 2: the text a parameter value contributes, or null when it is skipped. */
-function valueToString(value: unknown): string | null {
-  if (value === null || value === undefined || value === '') return null;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return canonicalJson(value);
-}
-
-/** A UTF-16 code unit's rank in UTF-8 byte order: surrogates (astral characters) sort after U+E000-U+FFFF. */
-function utf8Rank(unit: number): number {
-  return unit >= 0xd800 && unit <= 0xdfff ? unit + 0x10000 : unit;
-}
-
-/** Byte order of the UTF-8 encodings (which is code point order), without encoding either string. */
-function compareUtf8(a: string, b: string): number {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) return utf8Rank(x) - utf8Rank(y);
-  }
-  return a.length - b.length;
-}
-
-/**
- * The string to sign without its secret: sorted `key=value` pairs (without `sign`, empty and null
- * values) joined by `&`. A verifier builds it once and appends each live secret.
- */
-export function signingBase(params: SignableParams): string {
-  const pairs: string[] = [];
-  for (const key of Object.keys(params).sort(compareUtf8)) {
-    if (key === 'sign') continue;
-    const text = valueToString(params[key]);
-    if (text !== null) pairs.push(`${key}=${phpUrlEncode(text)}`);
-  }
-  return pairs.join('&');
-}
-
-/** The exact string that is hashed: {@link signingBase}, then `&app_key=<secret>`. */
-export function stringToSign(params: SignableParams, appSecret: string): string {
-  const base = signingBase(params);
-  return base === '' ? `app_key=${appSecret}` : `${base}&app_key=${appSecret}`;
-}
 
 /**
  * `sign` of a {@link signingBase} with each of `appSecrets`, in order. The base is hashed once
@@ -121,25 +34,6 @@ function md5Hex(text: string): string {
  */
 export function computeSign(params: SignableParams, appSecret: string): string {
   return md5Hex(stringToSign(params, appSecret));
-}
-
-/**
- * Signed parameters as query-string or form fields. Arrays and objects travel as canonical JSON,
- * the exact text they were signed as (any other JSON text would not match `sign`); null and
- * undefined are left out.
- *
- * @example
- * ```ts
- * const query = toSignedFields(api.sign({ userId: 'u1' })).toString(); // for GET /user/sessions?...
- * ```
- */
-export function toSignedFields(params: SignableParams): URLSearchParams {
-  const fields = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value === null || value === undefined) continue;
-    fields.append(key, typeof value === 'object' ? canonicalJson(value) : String(value));
-  }
-  return fields;
 }
 
 /** Compares a received `sign` with the expected one in constant time (case-insensitive hex). */

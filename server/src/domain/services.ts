@@ -10,6 +10,8 @@ import { FileAccess } from './files/file-access.js';
 import { FileLinks } from './files/file-links.js';
 import { UploadService } from './files/upload-service.js';
 import { GroupService } from './groups/group-service.js';
+import { AppUsageReader, type LiveConnections } from './insights/app-usage.js';
+import { MessageInsights } from './insights/message-search.js';
 import { WorkQueue } from './limits/hash-queue.js';
 import { RateLimits, type ConsoleAuthLimits } from './limits/rate-limits.js';
 import { MessageService } from './messages/message-service.js';
@@ -54,6 +56,10 @@ export interface Services {
   fileLinks: FileLinks;
   /** Rate limits of apps, users and console sign-in. */
   limits: RateLimits;
+  /** The console's usage figures of an app. */
+  usage: AppUsageReader;
+  /** The console's message search and message detail. */
+  messageInsights: MessageInsights;
   /** What happened, for the realtime gateway (and anything else that reacts to changes). */
   events: EventHub;
 }
@@ -64,6 +70,7 @@ export function createServices(
   files: { storage: FileStorage; media: MediaInspector },
   clock: Clock,
   settings: DomainSettings,
+  live: LiveConnections,
   onListenerError?: (error: unknown, event: DomainEventName) => void,
 ): Services {
   const events = new EventHub(onListenerError);
@@ -101,6 +108,8 @@ export function createServices(
     fileAccess: new FileAccess(apps, files.storage, clock),
     fileLinks,
     limits,
+    usage: new AppUsageReader(clock, live),
+    messageInsights: new MessageInsights(bus.presence, fileLinks),
     events,
   };
 }

@@ -11,6 +11,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { requestLog } from './request-log.js';
 import type { Route } from './route.js';
+import { mountConsoleAssets } from './routes/console-assets.js';
 import { consoleRoutes } from './routes/console-routes.js';
 import { mountFileRoutes } from './routes/file-routes.js';
 import { mountMetaRoutes, type Readiness } from './routes/meta-routes.js';
@@ -27,6 +28,8 @@ export interface HttpAppOptions {
   readiness: () => Promise<Readiness>;
   trustProxy: boolean;
   version: string;
+  /** The console's build, served at `/console`. */
+  consoleDir: string;
 }
 
 /** Every route the server answers, in reference order. */
@@ -49,6 +52,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   const router = new Router();
   for (const route of routes) router.register(route.path, [route.method], dispatch(route, options));
   mountFileRoutes(router, { services: options.services });
+  mountConsoleAssets(router, options.consoleDir);
   mountMetaRoutes(router, { openApi, version: options.version, metrics: options.metrics, metricsToken: options.metricsToken, readiness: options.readiness });
 
   app.use(httpMetrics(options.metrics));

@@ -13,6 +13,7 @@ import { ConnectionLifecycle } from './connections.js';
 import { deliverDomainEvents } from './delivery.js';
 import { authenticateHandshake } from './handshake.js';
 import { relayAppEvents } from './app-relay.js';
+import { countDevicesAcrossProcesses } from './device-count.js';
 import { LiveApps } from './live-apps.js';
 import { socketRequests } from './requests/index.js';
 import { guardSendBuffer } from './send-buffer-guard.js';
@@ -40,6 +41,8 @@ export interface RealtimeGateway {
   readonly io: GatewayServer;
   /** The declared requests, by name (the reference and the tests read them). */
   readonly requests: ReadonlyMap<ClientRequestName, SocketRequest>;
+  /** Devices of an app connected now, over every process. */
+  countDevices(appId: string): Promise<number>;
   /** Disconnects every device and stops listening. */
   close(): Promise<void>;
 }
@@ -63,6 +66,7 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
   const stopDelivery = deliverDomainEvents(io, services.events, metrics);
   // Only a cross-process adapter has other processes to tell (the in-process one logs an error).
   const stopRelay = options.adapter === undefined ? () => {} : relayAppEvents(io, services.events, apps);
+  const devices = countDevicesAcrossProcesses(io, options.adapter !== undefined);
 
   io.use(authenticateHandshake({ services, clock, logger, metrics }));
 
@@ -128,9 +132,11 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
   return {
     io,
     requests,
+    countDevices: (appId) => devices.countDevices(appId),
     async close() {
       stopDelivery();
       stopRelay();
+      devices.stop();
       lifecycle.stop();
       apps.stop();
       // A shutdown (a deploy, a scale-in) is not a kick: close the transports, not the socket.io

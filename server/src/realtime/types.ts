@@ -19,6 +19,8 @@ export interface ConnectionData {
 export interface InterServerEvents {
   'app-updated': (event: { appId: string; settings: AppSettings }) => void;
   'app-deleted': (event: { appId: string }) => void;
+  /** How many devices of the app this process holds (the console's "sockets online"). */
+  'count-devices': (appId: string, answer: (count: number) => void) => void;
 }
 
 /**

@@ -1,6 +1,7 @@
-import { FileCategory, Limits, LoginPolicy, PresenceScope, type ChangePasswordRequest, type ConsoleCredentials } from '@parley/sdk/protocol';
+import { FileCategory, Limits, LoginPolicy, PresenceScope, type ChangePasswordRequest, type ConsoleCredentials, type MessageSearchQuery, type RevealSecretRequest } from '@parley/sdk/protocol';
 import { z } from 'zod';
-import { email, text, visibleText } from './common.js';
+import { SEARCH_CURSOR_PATTERN, SEARCH_PAGE_DEFAULT, SEARCH_PAGE_MAX } from '../domain/insights/message-search.js';
+import { email, entityId, objectId, text, visibleText } from './common.js';
 
 /** Request bodies of the console API. */
 
@@ -83,3 +84,28 @@ export const rotateSecretRequest = z.strictObject({
 export const appIdParam = z.strictObject({
   appId: z.string().regex(/^[0-9a-f]{16}$/, 'must be a 16-character hex app id').describe('16 hex characters'),
 });
+
+export const messageParams = appIdParam.extend({ msgId: objectId });
+
+export const revealSecretRequest = z
+  .strictObject({ password: text(1, 128).describe("the account's password, checked like a login") })
+  .meta({ id: 'RevealSecretRequest' }) satisfies z.ZodType<RevealSecretRequest>;
+
+/** Milliseconds since the epoch, from 1970 to the year 2286. */
+const instant = z.number().int().min(0).max(9_999_999_999_999);
+
+export const messageSearchQuery = z
+  .strictObject({
+    senderUserId: entityId.optional().describe('only messages this user sent'),
+    conversationId: z
+      .string()
+      .regex(/^(g:[A-Za-z0-9_\-.@=+]{1,64}|p:[A-Za-z0-9_\-.@=+]{1,64}:[A-Za-z0-9_\-.@=+]{1,64})$/, 'must be g:<groupId> or p:<userId>:<userId>')
+      .optional()
+      .describe('only this conversation: `g:<groupId>`, or `p:<userA>:<userB>` in either order'),
+    from: instant.optional().describe('sent at or after, ms since the epoch'),
+    to: instant.optional().describe('sent before, ms since the epoch'),
+    text: text(1, 100).optional().describe("part of the message's text or caption, file name or location address; case-insensitive"),
+    limit: z.number().int().min(1).max(SEARCH_PAGE_MAX).optional().describe(`1-${SEARCH_PAGE_MAX}, default ${SEARCH_PAGE_DEFAULT}`),
+    cursor: z.string().regex(SEARCH_CURSOR_PATTERN, 'must be the nextCursor of an earlier page').optional().describe('`nextCursor` of the previous page'),
+  })
+  .meta({ id: 'MessageSearchQuery' }) satisfies z.ZodType<MessageSearchQuery>;

@@ -15,6 +15,12 @@ import {
   type SessionReadState,
   type TypingEvent,
   type ConsoleApp,
+  type AppUsage,
+  type ConsoleMessage,
+  type MessageDetail,
+  type MessageSearchPage,
+  type RevealedSecret,
+  type RotatedApp,
   type ConsoleLoginResult,
   type CreateAppResult,
   type GetTokenResult,
@@ -156,7 +162,7 @@ export const consoleAppModel = z
     appId: z.string(),
     appName: z.string(),
     description: z.string(),
-    appSecret: z.string(),
+    secretHint: z.string().describe("the secret's last 4 characters; the secret itself is shown at creation, rotation, and with the password"),
     previousSecretValidUntil: millis.nullable(),
     settings: z.object({
       tokenTtlSeconds: z.number().int(),
@@ -180,6 +186,74 @@ export const consoleAppModel = z
     createdAt: millis,
   })
   .meta({ id: 'ConsoleApp' }) satisfies z.ZodType<ConsoleApp>;
+
+export const rotatedAppModel = consoleAppModel
+  .extend({ appSecret: z.string().describe('the new secret; this answer is the only time it is shown without the password') })
+  .meta({ id: 'RotatedApp' }) satisfies z.ZodType<RotatedApp>;
+
+export const revealedSecretModel = z
+  .object({ appSecret: z.string(), previousSecretValidUntil: millis.nullable() })
+  .meta({ id: 'RevealedSecret' }) satisfies z.ZodType<RevealedSecret>;
+
+const count = z.number().int().min(0);
+
+export const appUsageModel = z
+  .object({
+    users: count.describe('users the app has'),
+    groups: count.describe('groups that exist now'),
+    messagesToday: count.describe('messages stored since 00:00 UTC'),
+    messagesPerDay: z
+      .array(z.object({ day: z.string().describe('YYYY-MM-DD, UTC'), messages: count }))
+      .describe('the last 30 UTC days, oldest first, today last'),
+    socketsOnline: count.describe('devices connected now, over every server process'),
+    storage: z.object({ files: count, bytes: count, maxBytes: count.describe("the app's `maxStorageBytes`") }).describe('uploaded files, thumbnails included'),
+    at: millis.describe('when the figures were read'),
+  })
+  .meta({ id: 'AppUsage' }) satisfies z.ZodType<AppUsage>;
+
+export const consoleMessageModel = z
+  .object({
+    msgId: z.string(),
+    conversationId: z.string().describe('`p:<userA>:<userB>` (ids sorted) or `g:<groupId>`'),
+    conversationType,
+    senderUserId: z.string(),
+    targetId: z.string(),
+    seq: z.number().int(),
+    messageType,
+    content: z.record(z.string(), z.unknown()).describe('the fields of its `messageType`; `{}` once recalled'),
+    clientMsgId: z.string().nullable(),
+    timestamp: millis,
+    recall: z.object({ by: z.string().nullable(), at: millis }).nullable().describe('who recalled it (null: the backend) and when; null while not recalled'),
+  })
+  .meta({ id: 'ConsoleMessage' }) satisfies z.ZodType<ConsoleMessage>;
+
+export const messageSearchPageModel = z
+  .object({
+    messages: z.array(consoleMessageModel).describe('newest first'),
+    nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null at the end. A page may be short and still have one: a search by sender or text examines at most 2000 messages per page'),
+    examined: count.describe('stored messages this page examined'),
+  })
+  .meta({ id: 'MessageSearchPage' }) satisfies z.ZodType<MessageSearchPage>;
+
+export const messageDetailModel = z
+  .object({
+    message: consoleMessageModel,
+    lastSeq: z.number().int().describe("the conversation's newest seq"),
+    recipients: z
+      .array(
+        z.object({
+          userId: z.string(),
+          name: z.string().nullable(),
+          readSeq: z.number().int().describe('highest seq the user marked read in the conversation'),
+          read: z.boolean().describe('`readSeq` is at or past the message'),
+          online: z.boolean().describe('connected now'),
+          platforms: z.array(z.string()).describe('platforms of the devices connected now'),
+        }),
+      )
+      .describe('up to 200 recipients (the other user, or group members other than the sender, in join order)'),
+    recipientCount: count.describe('recipients in all'),
+  })
+  .meta({ id: 'MessageDetail' }) satisfies z.ZodType<MessageDetail>;
 
 // ---- realtime: ack data and push payloads -------------------------------------------------------
 

@@ -177,6 +177,17 @@ export interface MessagePage {
   limit: number;
 }
 
+/** Which of an app's messages a scan reads; every field given must match. */
+export interface MessageScanFilter {
+  conversationId?: string;
+  /** Sent at or after (ms epoch). */
+  from?: number;
+  /** Sent before (ms epoch). */
+  to?: number;
+  /** Only messages strictly older than this one in scan order (the previous page's last). */
+  before?: { timestamp: number; msgId: string };
+}
+
 export interface ConversationRepo {
   get(conversationId: string): Promise<ConversationRecord | null>;
   getMany(conversationIds: readonly string[]): Promise<Map<string, ConversationRecord>>;
@@ -206,6 +217,15 @@ export interface ConversationRepo {
   findByClientMsgId(senderUserId: string, clientMsgId: string): Promise<MessageRecord | null>;
   /** Removes the conversation with all its messages. */
   delete(conversationId: string): Promise<void>;
+  /**
+   * Up to `limit` of the app's messages matching `filter`, newest first: by `timestamp`, then
+   * `msgId`, both descending (the console's message search). One indexed range read, over the
+   * app or one conversation. (By sender is not a filter here: an index for it would be one more
+   * write on every send for a console search, so the domain matches senders as it reads.)
+   */
+  scanMessages(filter: MessageScanFilter, limit: number): Promise<MessageRecord[]>;
+  /** How many of the app's messages were sent at or after `from` and before `to` (ms epoch): an indexed count. */
+  countMessages(from: number, to: number): Promise<number>;
 }
 
 export interface SessionRepo {
@@ -224,6 +244,8 @@ export interface SessionRepo {
    * with one user plus that user's groups (presence scope), never once per id.
    */
   usersWithSessionIn(conversationIds: readonly string[], userIds: readonly string[]): Promise<Set<string>>;
+  /** The read seq of each of `userIds` that has a session in the conversation: one read. */
+  readSeqs(conversationId: string, userIds: readonly string[]): Promise<Map<string, number>>;
   /** Moves `readSeq` up to `seq`; never moves it down. Returns the session, or null if missing. */
   advanceRead(userId: string, conversationId: string, seq: number): Promise<SessionRecord | null>;
   /** Removes the sessions of these users (all users when omitted) for the conversation. */

@@ -1,4 +1,4 @@
-import { ErrorCode, type AppSettings, type ConsoleApp, type CreateAppResult, type UpdateAppRequest } from '@parley/sdk/protocol';
+import { ErrorCode, type AppSettings, type ConsoleApp, type CreateAppResult, type RevealedSecret, type RotatedApp, type UpdateAppRequest } from '@parley/sdk/protocol';
 import type { Clock } from '../../clock.js';
 import type { FileStorage } from '../../files/ports.js';
 import { DuplicateKeyError, type Store } from '../../store/ports.js';
@@ -22,6 +22,8 @@ const APP_ID_BYTES = 8;
 const APP_ID_PATTERN = /^[0-9a-f]{16}$/;
 /** 20 random bytes = 160 bits, above the 128 the signature scheme needs. */
 const APP_SECRET_BYTES = 20;
+/** Enough of the secret to tell two apart, far too little to guess the rest (144 bits stay hidden). */
+const SECRET_HINT_LENGTH = 4;
 
 /** Apps of a tenant: create, list, change, rotate the secret, delete. A tenant only sees its own. */
 export class AppService {
@@ -92,7 +94,7 @@ export class AppService {
    * Issues a new secret. The one it replaces keeps working for `graceSeconds` so backends can
    * switch over without downtime; a secret older than that stops at once.
    */
-  async rotateSecret(tenantId: string, appId: string, graceSeconds?: number): Promise<ConsoleApp> {
+  async rotateSecret(tenantId: string, appId: string, graceSeconds?: number): Promise<RotatedApp> {
     const app = await this.#owned(tenantId, appId);
     const now = this.clock.now();
     const grace = graceSeconds ?? this.options.secretRotationGraceSeconds;
@@ -103,7 +105,17 @@ export class AppService {
       updatedAt: now,
     });
     if (!updated) throw appNotFound(appId);
-    return this.#view(updated);
+    return { ...this.#view(updated), appSecret: updated.secret };
+  }
+
+  /**
+   * The app's current secret. Callers confirm the owner's password first: a console token alone
+   * (a browser left open, a token that leaked) must not be enough to read it.
+   */
+  async secretOf(tenantId: string, appId: string): Promise<RevealedSecret> {
+    const app = await this.#owned(tenantId, appId);
+    const graceLive = this.#livePreviousSecret(app) !== null;
+    return { appSecret: app.secret, previousSecretValidUntil: graceLive ? app.previousSecretValidUntil : null };
   }
 
   /** Deletes the app and every user, token, group, message and file in it. */
@@ -129,6 +141,15 @@ export class AppService {
     const app = await this.store.apps.get(appId);
     if (!app) throw unknownApp(appId);
     return this.#context(app);
+  }
+
+  /**
+   * {@link open} for the console: the app of `tenantId` with its data.
+   *
+   * @throws AppError `NOT_FOUND` when the tenant has no app with this id (another tenant's included).
+   */
+  async openOwned(tenantId: string, appId: string): Promise<AppContext> {
+    return this.#context(await this.#owned(tenantId, appId));
   }
 
   /** {@link open}, with the secrets a signature may be made with right now (current first). */
@@ -165,7 +186,7 @@ export class AppService {
       appId: app.appId,
       appName: app.appName,
       description: app.description,
-      appSecret: app.secret,
+      secretHint: app.secret.slice(-SECRET_HINT_LENGTH),
       previousSecretValidUntil: graceLive ? app.previousSecretValidUntil : null,
       settings: { ...this.options.defaultSettings, ...app.settings },
       createdAt: app.createdAt,

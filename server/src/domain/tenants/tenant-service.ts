@@ -87,6 +87,19 @@ export class TenantService {
     return this.#issueToken(tenantId);
   }
 
+  /**
+   * Checks the signed-in tenant's password again before something sensitive (showing an app's
+   * secret), with the same limits and queue as a login.
+   *
+   * @throws AppError `CREDENTIALS_INVALID` when it is wrong.
+   */
+  async confirmPassword(tenantId: string, password: string, ip: string): Promise<void> {
+    const tenant = await this.store.tenants.get(tenantId);
+    if (!tenant) throw new AppError(ErrorCode.TOKEN_INVALID, 'console token is invalid or expired; log in again');
+    await this.limits.consoleAttempt(ip, tenant.email);
+    if (!(await this.hashing.run(() => verifyPassword(password, tenant.passwordHash)))) throw wrongCredentials();
+  }
+
   /** The tenant a console bearer token belongs to. */
   async authenticate(token: string): Promise<string> {
     const record = await this.store.consoleTokens.findByHash(hashBearerToken(token));

@@ -41,6 +41,8 @@ export function mountFileRoutes(router: Router, { services }: FileRouteOptions):
   });
   router.post(UPLOAD_PATH, async (ctx) => {
     allowAnyOrigin(ctx);
+    // A page of another origin may read when to retry a refused upload (429, 503).
+    ctx.set('Access-Control-Expose-Headers', 'Retry-After');
     const uploader = await authenticateUpload(ctx, services);
     if (!ctx.request.is('multipart/form-data')) {
       throw new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `send the file as multipart/form-data, in the field ${UPLOAD_FIELD}`);

@@ -1,5 +1,5 @@
 import type { ConversationType } from '@parley/sdk/protocol';
-import { DuplicateKeyError, type AppendResult, type ConversationRepo, type MessageDraft, type MessagePage, type SessionRepo } from '../ports.js';
+import { DuplicateKeyError, type AppendResult, type ConversationRepo, type MessageDraft, type MessagePage, type MessageScanFilter, type SessionRepo } from '../ports.js';
 import type { ConversationRecord, MessageRecord, RecallRecord, SessionRecord } from '../records.js';
 import { copyConversation, copyMessage, copySession, deepFrozen } from './clone.js';
 
@@ -148,6 +148,19 @@ export class MemoryConversationRepo implements ConversationRepo {
     if (stored.seq > state.record.lastSeq) summarise(state.record, stored, preview);
   }
 
+  /** Walks every message of the app (this store is for tests and small demos, see memory-store.ts). */
+  async scanMessages(filter: MessageScanFilter, limit: number): Promise<MessageRecord[]> {
+    if (limit <= 0) return [];
+    const matching = [...this.#messagesById.values()].filter((message) => matchesScan(message, filter));
+    return matching.sort(newestFirst).slice(0, limit).map(copyMessage);
+  }
+
+  async countMessages(from: number, to: number): Promise<number> {
+    let count = 0;
+    for (const message of this.#messagesById.values()) if (message.timestamp >= from && message.timestamp < to) count++;
+    return count;
+  }
+
   #forgetClientMsgId(message: MessageRecord): void {
     const key = idempotencyKeyOf(message);
     if (key !== null) this.#clientMsgIds.delete(key);
@@ -177,6 +190,22 @@ function emptyConversation(message: Pick<MessageRecord, 'conversationId' | 'conv
     createdAt: message.timestamp,
     updatedAt: message.timestamp,
   };
+}
+
+function matchesScan(message: MessageRecord, filter: MessageScanFilter): boolean {
+  const { before } = filter;
+  return (
+    (filter.conversationId === undefined || message.conversationId === filter.conversationId) &&
+    (filter.from === undefined || message.timestamp >= filter.from) &&
+    (filter.to === undefined || message.timestamp < filter.to) &&
+    (before === undefined || message.timestamp < before.timestamp || (message.timestamp === before.timestamp && message.msgId < before.msgId))
+  );
+}
+
+/** The scan order of the port: timestamp, then msgId, descending. */
+function newestFirst(a: MessageRecord, b: MessageRecord): number {
+  if (a.timestamp !== b.timestamp) return b.timestamp - a.timestamp;
+  return a.msgId < b.msgId ? 1 : a.msgId > b.msgId ? -1 : 0;
 }
 
 /** Index of the first message whose seq is >= `seq`. */
@@ -223,6 +252,15 @@ export class MemorySessionRepo implements SessionRepo {
   async listForUser(userId: string, conversationType?: ConversationType): Promise<SessionRecord[]> {
     const mine = [...(this.#byUser.get(userId)?.values() ?? [])];
     return (conversationType === undefined ? mine : mine.filter((session) => session.conversationType === conversationType)).map(copySession);
+  }
+
+  async readSeqs(conversationId: string, userIds: readonly string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (const userId of userIds) {
+      const session = this.#byUser.get(userId)?.get(conversationId);
+      if (session) found.set(userId, session.readSeq);
+    }
+    return found;
   }
 
   async usersWithSessionIn(conversationIds: readonly string[], userIds: readonly string[]): Promise<Set<string>> {

@@ -1,5 +1,5 @@
 import type { Collection, Filter } from 'mongodb';
-import type { AppendResult, ConversationRepo, MessageDraft, MessagePage } from '../ports.js';
+import type { AppendResult, ConversationRepo, MessageDraft, MessagePage, MessageScanFilter } from '../ports.js';
 import type { ConversationRecord, MessageRecord, RecallRecord } from '../records.js';
 import {
   clientKeyFor,
@@ -151,6 +151,23 @@ export class MongoConversationRepo implements ConversationRepo {
     if (page.beforeSeq !== undefined) filter.seq = { $lt: page.beforeSeq };
     const docs = await this.messages.find(filter).sort({ seq: -1 }).limit(page.limit).toArray();
     return docs.map(toMessage);
+  }
+
+  async scanMessages(filter: MessageScanFilter, limit: number): Promise<MessageRecord[]> {
+    if (limit <= 0) return [];
+    const query: Filter<MessageDoc> = { appId: this.appId };
+    if (filter.conversationId !== undefined) query.conversationId = filter.conversationId;
+    if (filter.from !== undefined || filter.to !== undefined) {
+      query.timestamp = { ...(filter.from === undefined ? {} : { $gte: filter.from }), ...(filter.to === undefined ? {} : { $lt: filter.to }) };
+    }
+    const { before } = filter;
+    if (before !== undefined) query.$or = [{ timestamp: { $lt: before.timestamp } }, { timestamp: before.timestamp, msgId: { $lt: before.msgId } }];
+    const docs = await this.messages.find(query).sort({ timestamp: -1, msgId: -1 }).limit(limit).toArray();
+    return docs.map(toMessage);
+  }
+
+  async countMessages(from: number, to: number): Promise<number> {
+    return this.messages.countDocuments({ appId: this.appId, timestamp: { $gte: from, $lt: to } });
   }
 
   async listAfter(conversationId: string, afterSeq: number, limit: number): Promise<MessageRecord[]> {

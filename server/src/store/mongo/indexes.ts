@@ -73,6 +73,18 @@ export const INDEXES: readonly IndexSpec[] = [
     serves: 'findByClientMsgId, append (idempotent resend: a second insert with the same key fails here)',
   },
   {
+    collection: 'messages',
+    name: 'messages_time',
+    key: { appId: 1, timestamp: 1, msgId: 1 },
+    serves: 'scanMessages over the app (console message search by date, sender and text), countMessages (console usage per day)',
+  },
+  {
+    collection: 'messages',
+    name: 'messages_conversation_time',
+    key: { appId: 1, conversationId: 1, timestamp: 1, msgId: 1 },
+    serves: 'scanMessages by conversation (console message search)',
+  },
+  {
     collection: 'sessions',
     name: 'sessions_user',
     key: { appId: 1, userId: 1, conversationId: 1 },
@@ -83,7 +95,7 @@ export const INDEXES: readonly IndexSpec[] = [
     collection: 'sessions',
     name: 'sessions_conversation',
     key: { appId: 1, conversationId: 1, userId: 1 },
-    serves: 'sessions.usersWithSessionIn (presence scope), deleteForConversation',
+    serves: 'sessions.usersWithSessionIn (presence scope), readSeqs (console message detail), deleteForConversation',
   },
   { collection: 'sessions', name: 'sessions_sid', key: { appId: 1, sid: 1 }, unique: true, serves: 'sessions.getBySid' },
   {

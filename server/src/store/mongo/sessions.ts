@@ -51,6 +51,14 @@ export class MongoSessionRepo implements SessionRepo {
     return docs.map(toSession);
   }
 
+  async readSeqs(conversationId: string, userIds: readonly string[]): Promise<Map<string, number>> {
+    if (userIds.length === 0) return new Map();
+    const docs = await this.sessions
+      .find({ appId: this.appId, conversationId, userId: { $in: [...new Set(userIds)] } }, { projection: { _id: 0, userId: 1, readSeq: 1 } })
+      .toArray();
+    return new Map(docs.map((doc) => [doc.userId, doc.readSeq]));
+  }
+
   async usersWithSessionIn(conversationIds: readonly string[], userIds: readonly string[]): Promise<Set<string>> {
     if (conversationIds.length === 0 || userIds.length === 0) return new Set();
     const found = await this.sessions.distinct('userId', {

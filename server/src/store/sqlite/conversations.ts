@@ -1,4 +1,4 @@
-import type { AppendResult, ConversationRepo, MessageDraft, MessagePage } from '../ports.js';
+import type { AppendResult, ConversationRepo, MessageDraft, MessagePage, MessageScanFilter } from '../ports.js';
 import type { ConversationRecord, MessageRecord, RecallRecord } from '../records.js';
 import { inOrderOf } from '../in-order.js';
 import { toConversation, toMessage, type ConversationRow, type MessageRow } from './rows.js';
@@ -74,6 +74,40 @@ export class SqliteConversationRepo implements ConversationRepo {
       { appId: this.appId, conversationId, beforeSeq: page.beforeSeq ?? Number.MAX_SAFE_INTEGER, limit: page.limit },
     );
     return rows.map(toMessage);
+  }
+
+  /**
+   * The WHERE clause has only the conditions given (at most 16 distinct statements to cache),
+   * and names the index made for them (migration 3): without table statistics SQLite would
+   * rather take a time range on messages_time than the conversation's own index.
+   */
+  async scanMessages(filter: MessageScanFilter, limit: number): Promise<MessageRecord[]> {
+    if (limit <= 0) return [];
+    const conditions = ['app_id = @appId'];
+    if (filter.conversationId !== undefined) conditions.push('conversation_id = @conversationId');
+    if (filter.from !== undefined) conditions.push('timestamp >= @from');
+    if (filter.to !== undefined) conditions.push('timestamp < @to');
+    if (filter.before !== undefined) conditions.push('(timestamp < @beforeTimestamp OR (timestamp = @beforeTimestamp AND msg_id < @beforeMsgId))');
+    const index = filter.conversationId === undefined ? 'messages_time' : 'messages_conversation_time';
+    const where = conditions.join(' AND ');
+    const rows = this.sql.all<MessageRow>(`SELECT * FROM messages INDEXED BY ${index} WHERE ${where} ORDER BY timestamp DESC, msg_id DESC LIMIT @limit`, {
+      appId: this.appId,
+      ...(filter.conversationId === undefined ? {} : { conversationId: filter.conversationId }),
+      ...(filter.from === undefined ? {} : { from: filter.from }),
+      ...(filter.to === undefined ? {} : { to: filter.to }),
+      ...(filter.before === undefined ? {} : { beforeTimestamp: filter.before.timestamp, beforeMsgId: filter.before.msgId }),
+      limit,
+    });
+    return rows.map(toMessage);
+  }
+
+  async countMessages(from: number, to: number): Promise<number> {
+    const row = this.sql.get<{ count: number }>('SELECT count(*) AS count FROM messages WHERE app_id = @appId AND timestamp >= @from AND timestamp < @to', {
+      appId: this.appId,
+      from,
+      to,
+    });
+    return row?.count ?? 0;
   }
 
   async listAfter(conversationId: string, afterSeq: number, limit: number): Promise<MessageRecord[]> {

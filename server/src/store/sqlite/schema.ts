@@ -161,6 +161,12 @@ const MIGRATIONS: readonly string[] = [
     CHECK ((thumb_size IS NULL) = (thumb_width IS NULL) AND (thumb_size IS NULL) = (thumb_height IS NULL))
   ) STRICT, WITHOUT ROWID;
   `,
+  // 3: the console's message search and daily counts read messages by time, within the app or
+  // one conversation (newest first, msg_id breaking ties).
+  `
+  CREATE INDEX messages_time ON messages (app_id, timestamp, msg_id);
+  CREATE INDEX messages_conversation_time ON messages (app_id, conversation_id, timestamp, msg_id);
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -45,6 +45,15 @@ export class SqliteSessionRepo implements SessionRepo {
     return rows.map(toSession);
   }
 
+  async readSeqs(conversationId: string, userIds: readonly string[]): Promise<Map<string, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows = this.sql.all<{ user_id: string; read_seq: number }>(
+      `SELECT user_id, read_seq FROM sessions WHERE app_id = @appId AND conversation_id = @conversationId AND user_id IN (SELECT value FROM json_each(@userIds))`,
+      { appId: this.appId, conversationId, userIds: jsonList(userIds) },
+    );
+    return new Map(rows.map((row) => [row.user_id, row.read_seq]));
+  }
+
   async usersWithSessionIn(conversationIds: readonly string[], userIds: readonly string[]): Promise<Set<string>> {
     if (conversationIds.length === 0 || userIds.length === 0) return new Set();
     const rows = this.sql.all<{ user_id: string }>(
