@@ -13,7 +13,7 @@ function localCount(io: GatewayServer, appId: string): number {
  * Counts an app's connected devices over every process. Each process answers the size of the
  * app's room from its own adapter (a number, not the sockets: `fetchSockets` would ship every
  * socket's handshake to ask how many there are). With the in-process adapter there is nobody to
- * ask. Returns a function that stops answering the other processes.
+ * ask. `stop` stops answering the other processes.
  */
 export function countDevicesAcrossProcesses(io: GatewayServer, crossProcess: boolean): {
   countDevices(appId: string): Promise<number>;
