@@ -27,6 +27,9 @@ describe('socket declarations', () => {
     await alice.ok('presence-query', { userIds: ['bob'] });
     await alice.ok('presence-subscribe', { userIds: ['bob'] });
     await alice.ok('presence-unsubscribe', { userIds: ['bob'] });
+    await alice.ok('block-users', { userIds: ['bob'] });
+    await alice.ok('block-list');
+    await alice.ok('unblock-users', { userIds: ['bob'] });
 
     const exercised: ClientRequestName[] = [
       'send-private-message',
@@ -40,6 +43,9 @@ describe('socket declarations', () => {
       'presence-query',
       'presence-subscribe',
       'presence-unsubscribe',
+      'block-users',
+      'block-list',
+      'unblock-users',
     ];
     expect([...world.t.server.realtime.requests.keys()].sort()).toEqual(exercised.sort());
   });

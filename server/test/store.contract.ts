@@ -4,7 +4,7 @@ import { domainSettings } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { newObjectId } from '../src/domain/ids.js';
 import { DuplicateKeyError, type Store } from '../src/store/ports.js';
-import type { AppRecord, FileRecord, GroupRecord, MemberRecord } from '../src/store/records.js';
+import type { AppRecord, BlockRecord, FileRecord, GroupRecord, MemberRecord } from '../src/store/records.js';
 import { documentFileRecord, imageFileRecord, messageDraft } from './support/store-fixtures.js';
 
 /**
@@ -687,6 +687,131 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         // The app starts afresh: its fileIds are free.
         await fresh.files.insert(audio(fileId(1)));
         expect(await fresh.files.get(fileId(1))).toStrictEqual(audio(fileId(1)));
+      });
+    });
+
+    describe('blocks', () => {
+      const blocked = (records: readonly BlockRecord[]) => records.map((record) => record.blockedUserId);
+
+      it('add returns only the ids newly blocked, in the order given and each once, and keeps the first createdAt', async () => {
+        const scope = store.forApp('app');
+        expect(await scope.blocks.add('a', ['c', 'b', 'c'], 10)).toEqual(['c', 'b']);
+        expect(await scope.blocks.add('a', ['d', 'b', 'e', 'd'], 20)).toEqual(['d', 'e']);
+        expect(await scope.blocks.add('a', ['b', 'c'], 30)).toEqual([]);
+        expect(await scope.blocks.add('a', [], 40)).toEqual([]);
+        expect(await scope.blocks.list('a', 10)).toStrictEqual([
+          { userId: 'a', blockedUserId: 'b', createdAt: 10 },
+          { userId: 'a', blockedUserId: 'c', createdAt: 10 },
+          { userId: 'a', blockedUserId: 'd', createdAt: 20 },
+          { userId: 'a', blockedUserId: 'e', createdAt: 20 },
+        ]);
+        expect(await scope.blocks.count('a')).toBe(4);
+      });
+
+      it('remove lifts the blocks and returns the ids that were blocked, in the order given and each once', async () => {
+        const scope = store.forApp('app');
+        await scope.blocks.add('a', ['b', 'c', 'd'], 10);
+        expect(await scope.blocks.remove('a', ['d', 'x', 'b', 'd'])).toEqual(['d', 'b']);
+        expect(await scope.blocks.remove('a', ['b', 'x'])).toEqual([]);
+        expect(await scope.blocks.remove('a', [])).toEqual([]);
+        expect(await scope.blocks.remove('nobody', ['a'])).toEqual([]);
+        expect(blocked(await scope.blocks.list('a', 10))).toEqual(['c']);
+        expect(await scope.blocks.blocks('a', 'b')).toBe(false);
+        expect(await scope.blocks.blocks('a', 'c')).toBe(true);
+        // Blocked again after a remove: a new block, from the new time.
+        expect(await scope.blocks.add('a', ['b'], 50)).toEqual(['b']);
+        expect(await scope.blocks.list('a', 10)).toStrictEqual([
+          { userId: 'a', blockedUserId: 'c', createdAt: 10 },
+          { userId: 'a', blockedUserId: 'b', createdAt: 50 },
+        ]);
+      });
+
+      it('blocks() is directional: a blocking b says nothing of b blocking a', async () => {
+        const scope = store.forApp('app');
+        await scope.blocks.add('a', ['b'], 1);
+        expect(await scope.blocks.blocks('a', 'b')).toBe(true);
+        expect(await scope.blocks.blocks('b', 'a')).toBe(false);
+        expect(await scope.blocks.blocks('a', 'c')).toBe(false);
+        expect(await scope.blocks.list('b', 10)).toEqual([]);
+        expect(await scope.blocks.count('b')).toBe(0);
+        await scope.blocks.add('b', ['a'], 2);
+        await scope.blocks.remove('a', ['b']);
+        expect(await scope.blocks.blocks('a', 'b')).toBe(false);
+        expect(await scope.blocks.blocks('b', 'a')).toBe(true);
+      });
+
+      it('lists a user\'s blocks oldest first, then by blockedUserId, at most limit of them', async () => {
+        const scope = store.forApp('app');
+        await scope.blocks.add('a', ['m'], 30);
+        await scope.blocks.add('a', ['z', 'b'], 10);
+        await scope.blocks.add('a', ['k'], 20);
+        await scope.blocks.add('a', ['c'], 10);
+        await scope.blocks.add('other', ['a'], 5);
+        expect(blocked(await scope.blocks.list('a', 10))).toEqual(['b', 'c', 'z', 'k', 'm']);
+        expect(blocked(await scope.blocks.list('a', 3))).toEqual(['b', 'c', 'z']);
+        expect(blocked(await scope.blocks.list('a', 1))).toEqual(['b']);
+        expect(await scope.blocks.list('a', 0)).toEqual([]);
+        expect(await scope.blocks.list('nobody', 10)).toEqual([]);
+      });
+
+      it('counts the users one user blocks', async () => {
+        const scope = store.forApp('app');
+        expect(await scope.blocks.count('a')).toBe(0);
+        await scope.blocks.add('a', ['b', 'c', 'd'], 1);
+        await scope.blocks.add('b', ['a'], 1);
+        expect(await scope.blocks.count('a')).toBe(3);
+        await scope.blocks.remove('a', ['c']);
+        expect(await scope.blocks.count('a')).toBe(2);
+        expect(await scope.blocks.count('b')).toBe(1);
+      });
+
+      it('hands out copies: changing a returned record changes nothing stored', async () => {
+        const scope = store.forApp('app');
+        await scope.blocks.add('a', ['b'], 1);
+        const [record] = await scope.blocks.list('a', 1);
+        record!.createdAt = 99;
+        record!.blockedUserId = 'changed';
+        expect(await scope.blocks.list('a', 1)).toStrictEqual([{ userId: 'a', blockedUserId: 'b', createdAt: 1 }]);
+      });
+
+      it('two apps never see each other\'s blocks, even between the same user ids', async () => {
+        const a = store.forApp('appA');
+        const b = store.forApp('appB');
+        await a.blocks.add('u', ['v', 'w'], 1);
+        expect(await b.blocks.blocks('u', 'v')).toBe(false);
+        expect(await b.blocks.list('u', 10)).toEqual([]);
+        expect(await b.blocks.count('u')).toBe(0);
+        expect(await b.blocks.remove('u', ['v'])).toEqual([]);
+        expect(await b.blocks.add('u', ['v'], 2)).toEqual(['v']);
+        expect(await a.blocks.list('u', 10)).toStrictEqual([
+          { userId: 'u', blockedUserId: 'v', createdAt: 1 },
+          { userId: 'u', blockedUserId: 'w', createdAt: 1 },
+        ]);
+        expect(await b.blocks.list('u', 10)).toStrictEqual([{ userId: 'u', blockedUserId: 'v', createdAt: 2 }]);
+        expect(await a.blocks.remove('u', ['v'])).toEqual(['v']);
+        expect(await b.blocks.blocks('u', 'v')).toBe(true);
+      });
+
+      it('purge removes the app\'s blocks, and only its own', async () => {
+        const a = store.forApp('appA');
+        const b = store.forApp('appB');
+        for (const scope of [a, b]) await scope.blocks.add('u', ['v', 'w'], 1);
+        await a.purge();
+        const fresh = store.forApp('appA');
+        expect(await fresh.blocks.blocks('u', 'v')).toBe(false);
+        expect(await fresh.blocks.list('u', 10)).toEqual([]);
+        expect(await fresh.blocks.count('u')).toBe(0);
+        expect(await b.blocks.count('u')).toBe(2);
+        expect(await fresh.blocks.add('u', ['v'], 5)).toEqual(['v']);
+      });
+
+      it('concurrent adds of one pair store one block, reported new by exactly one of them', async () => {
+        const scope = store.forApp('app');
+        const results = await Promise.all(Array.from({ length: 8 }, (_, i) => scope.blocks.add('a', ['b', `only${i}`], 1 + i)));
+        expect(results.filter((added) => added.includes('b'))).toHaveLength(1);
+        expect(results.every((added, i) => added.includes(`only${i}`))).toBe(true);
+        expect(await scope.blocks.count('a')).toBe(9);
+        expect(blocked(await scope.blocks.list('a', 20)).filter((id) => id === 'b')).toEqual(['b']);
       });
     });
   });

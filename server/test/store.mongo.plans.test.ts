@@ -25,7 +25,7 @@ const url = serviceUrl('MONGODB_URL');
 const PLANNED = new Set(['find', 'update', 'delete', 'findAndModify', 'distinct', 'count', 'aggregate']);
 
 /** Collections of app data: every document carries appId, every filter names it. */
-const APP_DATA = new Set<string>([COLLECTION_NAMES.users, COLLECTION_NAMES.userTokens, COLLECTION_NAMES.groups, COLLECTION_NAMES.groupMembers, COLLECTION_NAMES.conversations, COLLECTION_NAMES.messages, COLLECTION_NAMES.sessions, COLLECTION_NAMES.files]);
+const APP_DATA = new Set<string>([COLLECTION_NAMES.users, COLLECTION_NAMES.userTokens, COLLECTION_NAMES.groups, COLLECTION_NAMES.groupMembers, COLLECTION_NAMES.conversations, COLLECTION_NAMES.messages, COLLECTION_NAMES.sessions, COLLECTION_NAMES.files, COLLECTION_NAMES.blocks]);
 
 /** An uploaded image record with the fileId `n` makes. */
 const fileRecord = (n: number): FileRecord => ({
@@ -193,6 +193,8 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
     }
     // Files, so that the file index and a scan of the collection differ.
     for (let n = 1; n <= 20; n++) await scope.files.insert(fileRecord(n));
+    // Block lists of several users, so that the block indexes and a scan of the collection differ.
+    for (const userId of ['a', 'b', 'c']) await scope.blocks.add(userId, Array.from({ length: 10 }, (_, i) => `blocked${i}`), 1);
     for (let i = 0; i < 30; i++) {
       for (const [conversationId, conversationType, targetId] of [['p:a:b', ConversationType.PRIVATE, 'b'], ['g:crew', ConversationType.GROUP, 'crew']] as const) {
         await scope.conversations.append({
@@ -311,6 +313,8 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
         await scope.files.get(fileRecord(5).fileId);
       },
     ],
+    ['blocks check', () => scope.blocks.blocks('b', 'a')],
+    ['block list', () => scope.blocks.list('a', 100)],
     ['connect (token and app)', () => Promise.all([scope.tokens.findByHash('hash-a'), store.apps.get('app')])],
     [
       'presence scope',
@@ -357,6 +361,10 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
       await scope.files.usage();
       await scope.files.delete(fileRecord(20).fileId);
       await other.files.insert(fileRecord(1));
+      await scope.blocks.add('c', ['blocked0', 'new'], 2);
+      await scope.blocks.count('c');
+      await scope.blocks.remove('c', ['new', 'never']);
+      await other.blocks.add('x', ['y'], 1);
       const crew = (await scope.groups.get('crew'))!;
       await scope.groups.replace({ ...crew, version: crew.version + 1 }, crew.version);
       await other.users.upsert({ userId: 'x', name: 'x', avatarUri: '' }, 1);

@@ -66,11 +66,11 @@ describe('SQLite store', () => {
     }
   });
 
-  it('migrates a database of schema version 1 (before file records and the time indexes) to the current version, keeping its data', async () => {
+  it('migrates a database of schema version 1 (before file records, the time indexes and blocks) to the current version, keeping its data', async () => {
     const store = await freshStore();
     const { message } = await store.forApp('app').conversations.append(messageDraft({ clientMsgId: 'k' }));
     // What version 1 left: everything but the tables of later migrations, and their records.
-    store.db.exec('DROP TABLE files; DROP INDEX messages_time; DROP INDEX messages_conversation_time; DELETE FROM schema_migrations WHERE version > 1');
+    store.db.exec('DROP TABLE files; DROP INDEX messages_time; DROP INDEX messages_conversation_time; DROP TABLE blocks; DELETE FROM schema_migrations WHERE version > 1');
     store.db.pragma('user_version = 1');
     const { dataDir } = store;
     await store.close();
@@ -88,6 +88,9 @@ describe('SQLite store', () => {
     await scope.files.insert(file);
     expect(await scope.files.get(file.fileId)).toEqual(file);
     expect(await scope.conversations.scanMessages({ conversationId: 'p:a:b' }, 5)).toEqual([message]);
+    expect(await scope.blocks.count('a')).toBe(0);
+    expect(await scope.blocks.add('a', ['b'], 7)).toEqual(['b']);
+    expect(await scope.blocks.list('a', 10)).toEqual([{ userId: 'a', blockedUserId: 'b', createdAt: 7 }]);
   });
 
   it('serves one process per data directory: a second store on it is refused, and may open once the first closed', async () => {
@@ -201,9 +204,18 @@ describe('SQLite store', () => {
     await scope.files.getMany([fileId, 'ef'.repeat(16)]);
     await scope.files.usage();
     await scope.files.delete(fileId);
+    // Block lists: the check on a send, a page of the list, the count, block and unblock.
+    await scope.blocks.add('a', ['b', 'c'], 1);
+    await scope.blocks.blocks('b', 'a');
+    await scope.blocks.list('a', 100);
+    await scope.blocks.count('a');
+    await scope.blocks.remove('a', ['c']);
     // get, getMany, usage (the app's range of the key) and delete.
     expect(plans.filter((plan) => plan.startsWith('SEARCH files USING PRIMARY KEY (app_id=? AND file_id=?)'))).toHaveLength(3);
     expect(plans.filter((plan) => plan.startsWith('SEARCH files USING PRIMARY KEY (app_id=?)  <-  SELECT count(*)'))).toHaveLength(1);
+    // blocks, remove: one pair by the primary key; list: the user's range of blocks_order, in its order.
+    expect(plans.filter((plan) => plan.startsWith('SEARCH blocks USING PRIMARY KEY (app_id=? AND user_id=? AND blocked_user_id=?)'))).toHaveLength(2);
+    expect(plans.filter((plan) => /^SEARCH blocks USING (COVERING )?INDEX blocks_order \(app_id=\? AND user_id=\?\)  <-  SELECT \* FROM blocks/.test(plan))).toHaveLength(1);
     for (const index of ['messages_time', 'messages_conversation_time']) {
       expect(plans.some((plan) => plan.includes(`USING INDEX ${index} `) || plan.includes(`USING COVERING INDEX ${index} `))).toBe(true);
     }

@@ -28,7 +28,7 @@ const tenantOne: TenantRecord = { tenantId: 't1', email: 'one@x.io', passwordHas
 const tenantTwo: TenantRecord = { tenantId: 't2', email: 'two@x.io', passwordHash: 'hash-2', createdAt: 2 };
 const consoleToken: ConsoleTokenRecord = { tokenHash: 'console-1', tenantId: 't1', createdAt: 10, expiresAt: 10_000_000 };
 /** The collections of app data, every row of which names its app. */
-const APP_DATA = ['users', 'userTokens', 'files', 'groups', 'groupMembers', 'conversations', 'messages', 'sessions'] as const;
+const APP_DATA = ['users', 'userTokens', 'blocks', 'files', 'groups', 'groupMembers', 'conversations', 'messages', 'sessions'] as const;
 const USERS = ['a', 'b', 'c'] as const;
 const CONVERSATIONS = ['p:a:b', 'g:crew'] as const;
 /** File ids of the fixture; the last one is never stored. */
@@ -67,6 +67,7 @@ export function transferContract(name: string, open: () => Promise<Store>): void
       expect(expected.appA.byClientMsgId?.seq).toBe(1);
       expect(expected.appA.fileUsage).toEqual({ files: 3, bytes: 48_000 + 3_000 + 0 + 9_999 });
       expect(expected.appB.file[0]).toMatchObject({ name: 'same id, other app.png', size: 7 });
+      expect(expected.appA.blockLists.map((list) => list.map((block) => block.blockedUserId))).toEqual([['c', 'b'], [], ['a']]);
 
       const target = await open();
       // Rows in reverse: adapters read in their own order (by key, by join order), so a writer
@@ -121,6 +122,17 @@ export function transferContract(name: string, open: () => Promise<Store>): void
         { appId: 'appB', ...photo, uploaderUserId: 'a', name: 'same id, other app.png', size: 7 },
       ]);
       expect((await readEverything(source, APP_A)).files).toEqual(rows.files.slice(0, 3));
+    });
+
+    it('reads blocks whole, each app\'s by blocker then blocked user', async () => {
+      const rows = await readEverything(source, EVERYTHING);
+      expect(rows.blocks).toEqual([
+        { appId: 'appA', userId: 'a', blockedUserId: 'b', createdAt: 410 },
+        { appId: 'appA', userId: 'a', blockedUserId: 'c', createdAt: 400 },
+        { appId: 'appA', userId: 'c', blockedUserId: 'a', createdAt: 420 },
+        { appId: 'appB', userId: 'a', blockedUserId: 'b', createdAt: 100 },
+      ]);
+      expect((await readEverything(source, APP_A)).blocks).toEqual(rows.blocks.slice(0, 3));
     });
 
     it('leaves out what the port reads as absent: a dismissed group and its members', async () => {
@@ -249,6 +261,11 @@ export async function fill(store: Store): Promise<void> {
   await scope.tokens.insert({ tokenHash: 'user-a', userId: 'a', createdAt: 100, expiresAt: 10_000_000, revokedAt: null }, 100);
   await scope.tokens.insert({ tokenHash: 'user-b', userId: 'b', createdAt: 100, expiresAt: 10_000_000, revokedAt: null }, 100);
   await scope.tokens.revokeAllForUser('b', 200);
+  // a blocks c, then b (b listed second: blocked later); c blocks a back; a's block of d is lifted.
+  await scope.blocks.add('a', ['c', 'd'], 400);
+  await scope.blocks.add('a', ['b', 'c'], 410);
+  await scope.blocks.add('c', ['a'], 420);
+  await scope.blocks.remove('a', ['d']);
 
   // crew: a owns it, b becomes admin, c leaves and joins again (going last, joinIndex 3).
   const crew: GroupRecord = { groupId: 'crew', name: 'Crew', avatarUri: '', ownerId: 'a', memberCount: 3, joinCount: 3, version: 1, createdAt: 300, updatedAt: 300 };
@@ -290,6 +307,7 @@ export async function fill(store: Store): Promise<void> {
   // appB uses the same ids: only the app tells them apart.
   const other = store.forApp('appB');
   await other.users.upsert({ userId: 'a', name: 'Another a', avatarUri: '' }, 100);
+  await other.blocks.add('a', ['b'], 100);
   await send(other, { content: { content: 'in appB' } });
   await other.files.insert({ ...photo, uploaderUserId: 'a', name: 'same id, other app.png', size: 7 });
   await other.sessions.ensure({ sid: newObjectId(), userId: 'a', conversationId: 'p:a:b', conversationType: ConversationType.PRIVATE, targetId: 'b', initialReadSeq: 0, createdAt: 500 });
@@ -360,6 +378,9 @@ async function appView(scope: AppScope) {
     files: await scope.files.getMany(FILE_IDS),
     file: await Promise.all(FILE_IDS.map((fileId) => scope.files.get(fileId))),
     fileUsage: await scope.files.usage(),
+    blockLists: await Promise.all(USERS.map((userId) => scope.blocks.list(userId, 10))),
+    blockCounts: await Promise.all(USERS.map((userId) => scope.blocks.count(userId))),
+    blocking: await Promise.all(USERS.flatMap((userId) => USERS.map((otherUserId) => scope.blocks.blocks(userId, otherUserId)))),
   };
 }
 
@@ -376,6 +397,7 @@ export async function readEverything(store: Store, scope: TransferScope): Promis
     apps: await readAll(store, 'apps', scope),
     users: await readAll(store, 'users', scope),
     userTokens: await readAll(store, 'userTokens', scope),
+    blocks: await readAll(store, 'blocks', scope),
     files: await readAll(store, 'files', scope),
     groups: await readAll(store, 'groups', scope),
     groupMembers: await readAll(store, 'groupMembers', scope),

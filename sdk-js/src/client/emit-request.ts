@@ -33,6 +33,9 @@ const EMIT: { readonly [K in ClientRequestName]: Emit<K> } = {
   'presence-query': emit,
   'presence-subscribe': emit,
   'presence-unsubscribe': emit,
+  'block-users': emit,
+  'unblock-users': emit,
+  'block-list': emit,
 };
 
 /**

@@ -1,7 +1,7 @@
 import { ClientErrorCode, ParleyError } from '../errors.js';
 import { ConversationType, Limits, MessageType } from '../protocol/constants.js';
 import { ErrorCode } from '../protocol/errors.js';
-import type { Message, Session, UploadedFile } from '../protocol/models.js';
+import type { BlockedUser, Message, Session, UploadedFile } from '../protocol/models.js';
 import type { PresenceState, SessionReadState, SyncMessagesPayload, TypingPayload } from '../protocol/realtime.js';
 import { Connection } from './connection.js';
 import { conversationKey } from './conversation.js';
@@ -343,6 +343,38 @@ export class ParleyClient {
   /** Stops `presence` events for these users, contacts included, until the next reconnect. */
   unsubscribePresence(userIds: string[]): Promise<void> {
     return this.#presence.unsubscribe(userIds);
+  }
+
+  /**
+   * Blocks users: their private messages to you are refused (they get a `BLOCKED` error and
+   * nothing is stored) and their typing no longer reaches you. They are not told. Resolves with
+   * the ids that were not blocked before.
+   *
+   * @example
+   * ```ts
+   * await client.blockUsers(['spammer']);
+   * // the spammer's client: sendPrivateMessage({ targetId: 'you', ... }) rejects with code 'BLOCKED'
+   * ```
+   */
+  async blockUsers(userIds: string[]): Promise<string[]> {
+    return (await this.#requests.request('block-users', { userIds })).changed;
+  }
+
+  /** Lifts blocks; resolves with the ids that were blocked. Messages refused meanwhile were never stored. */
+  async unblockUsers(userIds: string[]): Promise<string[]> {
+    return (await this.#requests.request('unblock-users', { userIds })).changed;
+  }
+
+  /**
+   * The users you block, oldest block first, with their names.
+   *
+   * @example
+   * ```ts
+   * for (const user of await client.getBlockList()) console.log(user.name, new Date(user.blockedAt));
+   * ```
+   */
+  getBlockList(): Promise<BlockedUser[]> {
+    return this.#requests.request('block-list');
   }
 
   /**

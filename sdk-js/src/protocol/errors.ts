@@ -21,6 +21,8 @@ export const ErrorCode = {
   CREDENTIALS_INVALID: 'CREDENTIALS_INVALID',
   /** The caller is known but not allowed to do this (e.g. a non-member sending to a group). */
   FORBIDDEN: 'FORBIDDEN',
+  /** The recipient has blocked the sender: the private message was not stored or delivered. */
+  BLOCKED: 'BLOCKED',
   /** The user, group, app, message or route does not exist (in this app). */
   NOT_FOUND: 'NOT_FOUND',
   /** The path exists but not with this HTTP method (e.g. GET on a POST route). */
@@ -62,6 +64,7 @@ export const ErrorStatus: Readonly<Record<ErrorCode, number>> = {
   TOKEN_INVALID: 401,
   CREDENTIALS_INVALID: 401,
   FORBIDDEN: 403,
+  BLOCKED: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,

@@ -152,3 +152,13 @@ export interface UploadedFile {
   /** Milliseconds since the Unix epoch. */
   createdAt: number;
 }
+
+/** A user on someone's block list. */
+export interface BlockedUser {
+  userId: string;
+  /** The blocked user's display name. */
+  name: string;
+  avatarUri: string;
+  /** When the block was made, milliseconds since epoch. */
+  blockedAt: number;
+}

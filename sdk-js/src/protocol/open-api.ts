@@ -1,6 +1,6 @@
 import type { ConversationType, MessageType } from './constants.js';
 import type { MessageContentMap } from './content.js';
-import type { Group, GroupMember, Message, Session } from './models.js';
+import type { BlockedUser, Group, GroupMember, Message, Session } from './models.js';
 
 /**
  * Request fields and response data of the signed open API (tenant backend -> Parley).
@@ -131,11 +131,34 @@ export interface RecallMessageRequest {
   userId?: string;
 }
 
+/**
+ * `POST /user/block` and `POST /user/unblock`: `userId` blocks (or stops blocking) each of
+ * `targetIds`. A blocked user's private messages to `userId` are refused with `BLOCKED` and not
+ * stored, and their typing is dropped; nothing tells them they are blocked beyond that refusal.
+ */
+export interface BlockUsersRequest {
+  userId: string;
+  /** 1-500 user ids of the app, other than `userId`. */
+  targetIds: string[];
+}
+export interface BlockUsersResult {
+  /** The ids whose state changed (newly blocked, or no longer blocked); the others already were. */
+  changed: string[];
+}
+
+/** `GET /user/blocks`: the users `userId` blocks, oldest block first. */
+export interface BlockListRequest {
+  userId: string;
+}
+
 /** Route table of the open API: method, request fields and response data per path. */
 export interface OpenApiRoutes {
   '/user/getToken': { method: 'POST'; request: GetTokenRequest; response: GetTokenResult };
   '/user/revokeTokens': { method: 'POST'; request: RevokeTokensRequest; response: RevokeTokensResult };
   '/user/sessions': { method: 'GET'; request: UserSessionsRequest; response: Session[] };
+  '/user/block': { method: 'POST'; request: BlockUsersRequest; response: BlockUsersResult };
+  '/user/unblock': { method: 'POST'; request: BlockUsersRequest; response: BlockUsersResult };
+  '/user/blocks': { method: 'GET'; request: BlockListRequest; response: BlockedUser[] };
   '/group/create': { method: 'POST'; request: CreateGroupRequest; response: Group };
   '/group/join': { method: 'POST'; request: GroupMembersChangeRequest; response: GroupMembersChangeResult };
   '/group/remove': { method: 'POST'; request: GroupMembersChangeRequest; response: GroupMembersChangeResult };
@@ -168,6 +191,9 @@ export const OpenApiRouteTable = {
   '/user/getToken': { method: 'POST', retrySafe: true },
   '/user/revokeTokens': { method: 'POST', retrySafe: true },
   '/user/sessions': { method: 'GET', retrySafe: true },
+  '/user/block': { method: 'POST', retrySafe: true },
+  '/user/unblock': { method: 'POST', retrySafe: true },
+  '/user/blocks': { method: 'GET', retrySafe: true },
   '/group/create': { method: 'POST', retrySafe: false },
   '/group/join': { method: 'POST', retrySafe: true },
   '/group/remove': { method: 'POST', retrySafe: true },

@@ -1,7 +1,8 @@
 import type { ConversationType, MessageType, Platform } from './constants.js';
 import type { MessageContentMap } from './content.js';
 import type { FailureEnvelope } from './errors.js';
-import type { Message, Session } from './models.js';
+import type { BlockedUser, Message, Session } from './models.js';
+import type { BlockUsersResult } from './open-api.js';
 
 /**
  * The socket protocol between an end user's device and Parley (socket.io underneath).
@@ -98,6 +99,11 @@ export interface PresencePayload {
   userIds: string[];
 }
 
+/** `block-users`, `unblock-users`: 1-500 other users of the app. */
+export interface BlockPayload {
+  userIds: string[];
+}
+
 /** Whether a user has at least one connected device. */
 export interface PresenceState {
   userId: string;
@@ -136,6 +142,12 @@ export interface ClientRequests {
   'presence-subscribe': { payload: PresencePayload; result: PresenceState[] };
   /** Stops `presence` pushes for these users on this connection. */
   'presence-unsubscribe': { payload: PresencePayload; result: null };
+  /** Blocks users: their private messages to you are refused (`BLOCKED`) and their typing dropped. */
+  'block-users': { payload: BlockPayload; result: BlockUsersResult };
+  /** Lifts blocks. */
+  'unblock-users': { payload: BlockPayload; result: BlockUsersResult };
+  /** The users you block, oldest block first. */
+  'block-list': { payload: void; result: BlockedUser[] };
 }
 export type ClientRequestName = keyof ClientRequests;
 

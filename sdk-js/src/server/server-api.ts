@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  BlockListRequest,
+  BlockUsersRequest,
   CreateGroupRequest,
   GetTokenRequest,
   GroupIdRequest,
@@ -90,6 +92,30 @@ export class ParleyServerApi {
   /** The user's conversation list, most recent first, with unread counts. */
   getUserSessions(request: UserSessionsRequest) {
     return this.request('/user/sessions', request);
+  }
+
+  /**
+   * `userId` blocks each of `targetIds`: their private messages to `userId` are refused with
+   * `BLOCKED` and not stored, and their typing is dropped. Resolves with `{ changed }`, the ids
+   * newly blocked.
+   *
+   * @example
+   * ```ts
+   * await api.blockUsers({ userId: 'alice', targetIds: ['spammer'] });
+   * ```
+   */
+  blockUsers(request: BlockUsersRequest) {
+    return this.request('/user/block', request);
+  }
+
+  /** Lifts blocks; resolves with `{ changed }`, the ids that were blocked. */
+  unblockUsers(request: BlockUsersRequest) {
+    return this.request('/user/unblock', request);
+  }
+
+  /** The users `userId` blocks, oldest block first. */
+  getBlockList(request: BlockListRequest) {
+    return this.request('/user/blocks', request);
   }
 
   /** Creates a group; every user in `userIds` must exist. */

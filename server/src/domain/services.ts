@@ -9,6 +9,7 @@ import { EventHub, type DomainEventName } from './events.js';
 import { FileAccess } from './files/file-access.js';
 import { FileLinks } from './files/file-links.js';
 import { UploadService } from './files/upload-service.js';
+import { BlockService } from './contacts/block-service.js';
 import { GroupService } from './groups/group-service.js';
 import { AppUsageReader, type LiveConnections } from './insights/app-usage.js';
 import { MessageInsights } from './insights/message-search.js';
@@ -45,6 +46,8 @@ export interface Services {
   signatures: RequestSignatureVerifier;
   users: UserService;
   groups: GroupService;
+  /** Users' block lists. */
+  blocks: BlockService;
   messages: MessageService;
   recalls: RecallService;
   sessions: SessionService;
@@ -90,6 +93,7 @@ export function createServices(
   const fileLinks = new FileLinks(clock, settings.files.publicUrl);
   const images = new WorkQueue({ concurrency: settings.files.imageConcurrency, queue: 64, retryAfterMs: 2000, what: 'image processing' });
   const groups = new GroupService(clock);
+  const blocks = new BlockService(clock, users);
   return {
     tenants: new TenantService(store, clock, limits, passwordHashing, {
       passwordCost: settings.passwordScryptCost,
@@ -99,10 +103,11 @@ export function createServices(
     signatures: new RequestSignatureVerifier(apps, bus.nonces, clock, { windowSeconds: settings.signatureWindowSeconds }),
     users,
     groups,
-    messages: new MessageService(clock, users, groups, fileLinks, events, { maxContentBytes: settings.maxMessageBytes }),
+    blocks,
+    messages: new MessageService(clock, users, groups, fileLinks, blocks, events, { maxContentBytes: settings.maxMessageBytes }),
     recalls: new RecallService(clock, events),
     sessions: new SessionService(users, events),
-    typing: new TypingService(users, groups, events),
+    typing: new TypingService(users, groups, blocks, events),
     presence: new PresenceService(bus.presence, events),
     uploads: new UploadService(files.storage, files.media, fileLinks, images, clock, { maxBytes: settings.files.maxUploadBytes }),
     fileAccess: new FileAccess(apps, files.storage, clock),

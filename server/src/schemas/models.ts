@@ -16,6 +16,8 @@ import {
   type TypingEvent,
   type ConsoleApp,
   type AppUsage,
+  type BlockedUser,
+  type BlockUsersResult,
   type ConsoleMessage,
   type MessageDetail,
   type MessageSearchPage,
@@ -146,6 +148,14 @@ export const groupMembersChangeModel = z
 export const tokenModel = z
   .object({ token: z.string(), userId: z.string(), expiresAt: millis })
   .meta({ id: 'UserToken' }) satisfies z.ZodType<GetTokenResult>;
+
+export const blockedUserModel = z
+  .object({ userId: z.string(), name: z.string(), avatarUri: z.string(), blockedAt: millis.describe('when the block was made') })
+  .meta({ id: 'BlockedUser' }) satisfies z.ZodType<BlockedUser>;
+
+export const blockUsersResultModel = z
+  .object({ changed: z.array(z.string()).describe('the ids whose state changed; the others already were (un)blocked') })
+  .meta({ id: 'BlockUsersResult' }) satisfies z.ZodType<BlockUsersResult>;
 
 export const revokeModel = z.object({ revoked: z.number().int() }).meta({ id: 'RevokeResult' }) satisfies z.ZodType<RevokeTokensResult>;
 

@@ -1,4 +1,4 @@
-import { Limits, MessageType, type GroupMembersRequest, type MessageType as MessageTypeValue } from '@parley/sdk/protocol';
+import { Limits, MessageType, type BlockUsersRequest, type GroupMembersRequest, type MessageType as MessageTypeValue } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import { clientMsgId, conversationType, displayName, entityId, MESSAGE_TYPE_NAMES, objectId, pageLimit, uri, userIdList } from './common.js';
 import { contentSchemas } from './content.js';
@@ -12,6 +12,8 @@ export const getTokenRequest = z.strictObject({
 });
 
 export const userIdRequest = z.strictObject({ userId: entityId });
+
+export const blockUsersRequest = z.strictObject({ userId: entityId, targetIds: userIdList.describe('1-500 other users of the app') }) satisfies z.ZodType<BlockUsersRequest>;
 
 export const createGroupRequest = z.strictObject({
   groupId: entityId,

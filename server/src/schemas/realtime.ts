@@ -1,4 +1,4 @@
-import { Limits, Platform } from '@parley/sdk/protocol';
+import { Limits, Platform, type BlockPayload } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import { conversationType, entityId, objectId, pageLimit, userIdList } from './common.js';
 import { sendMessageSchema } from './open-api.js';
@@ -44,6 +44,8 @@ export const recallMessagePayload = z.strictObject({ msgId: objectId });
 export const typingPayload = z.strictObject({ conversationType, targetId: entityId });
 
 export const presencePayload = z.strictObject({ userIds: userIdList });
+
+export const blockPayload = z.strictObject({ userIds: userIdList.describe('1-500 other users of the app') }) satisfies z.ZodType<BlockPayload>;
 
 /** Largest page of `sync-messages`, and its default. */
 export const SYNC_PAGE_MAX = Limits.MESSAGE_PAGE_MAX;

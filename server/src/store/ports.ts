@@ -1,6 +1,7 @@
 import type { AppSettings, ConversationType, GroupRole } from '@parley/sdk/protocol';
 import type {
   AppRecord,
+  BlockRecord,
   ConsoleTokenRecord,
   ConversationRecord,
   FileRecord,
@@ -278,6 +279,26 @@ export interface FileRepo {
   delete(fileId: string): Promise<void>;
 }
 
+/**
+ * Users' block lists. Each block is one record keyed by (userId, blockedUserId), so "does A block
+ * B" is one indexed read however long A's list is.
+ */
+export interface BlockRepo {
+  /**
+   * Records that `userId` blocks each of `blockedUserIds` (those already blocked keep their
+   * `createdAt`). Returns the ids that were not blocked before, in the order given.
+   */
+  add(userId: string, blockedUserIds: readonly string[], now: number): Promise<string[]>;
+  /** Lifts the blocks; returns the ids that were blocked, in the order given. */
+  remove(userId: string, blockedUserIds: readonly string[]): Promise<string[]>;
+  /** Whether `userId` blocks `otherUserId`: one indexed read. */
+  blocks(userId: string, otherUserId: string): Promise<boolean>;
+  /** The users `userId` blocks, oldest block first (then by blockedUserId), at most `limit`. */
+  list(userId: string, limit: number): Promise<BlockRecord[]>;
+  /** How many users `userId` blocks (for the per-user limit). */
+  count(userId: string): Promise<number>;
+}
+
 /** Repositories already bound to one app: a handler cannot read or write another app's data. */
 export interface AppScope {
   readonly appId: string;
@@ -287,9 +308,10 @@ export interface AppScope {
   readonly conversations: ConversationRepo;
   readonly sessions: SessionRepo;
   readonly files: FileRepo;
+  readonly blocks: BlockRepo;
   /**
    * Deletes every record of this app (users, tokens, groups, conversations, sessions, file
-   * records). The files' bytes are the file storage's: the domain deletes those itself.
+   * records, blocks). The files' bytes are the file storage's: the domain deletes those itself.
    */
   purge(): Promise<void>;
 }

@@ -158,3 +158,12 @@ export interface FileRecord {
   thumb: { size: number; width: number; height: number } | null;
   createdAt: number;
 }
+
+/** One user's block of another: the blocked user's private messages, typing and requests to the blocker are refused. */
+export interface BlockRecord {
+  /** Who blocks. */
+  userId: string;
+  /** Who is blocked. */
+  blockedUserId: string;
+  createdAt: number;
+}

@@ -1,5 +1,6 @@
 import type {
   AppRecord,
+  BlockRecord,
   ConsoleTokenRecord,
   ConversationRecord,
   FileRecord,
@@ -26,6 +27,8 @@ export const TRANSFER_COLLECTIONS = [
   'apps',
   'users',
   'userTokens',
+  // After the users they name.
+  'blocks',
   // Before messages and groups, whose content and avatars may point at a file.
   'files',
   'groups',
@@ -48,6 +51,7 @@ export interface TransferRecords {
   apps: AppRecord;
   users: UserRecord & InApp;
   userTokens: UserTokenRecord & InApp;
+  blocks: BlockRecord & InApp;
   files: FileRecord & InApp;
   groups: GroupRecord & InApp;
   groupMembers: MemberRecord & InApp & { groupId: string };

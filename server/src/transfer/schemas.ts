@@ -56,6 +56,7 @@ export const TRANSFER_SCHEMAS: { [C in TransferCollection]: z.ZodType<TransferIn
   }),
   users: z.strictObject({ ...inApp, userId: id, name: z.string().max(1000), avatarUri: z.string().max(10_000), createdAt: millis, updatedAt: millis }),
   userTokens: z.strictObject({ ...inApp, tokenHash: id, userId: id, createdAt: millis, expiresAt: millis, revokedAt: millis.nullable() }),
+  blocks: z.strictObject({ ...inApp, userId: id, blockedUserId: id, createdAt: millis }),
   files: z.strictObject({
     ...inApp,
     fileId: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters'),

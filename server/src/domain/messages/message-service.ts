@@ -9,6 +9,7 @@ import type { AppendResult } from '../../store/ports.js';
 import type { MessageRecord, SessionRecord, UserRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import type { Clock } from '../../clock.js';
+import { BlockService } from '../contacts/block-service.js';
 import { conflict, forbidden, invalidParams, notFound } from '../errors.js';
 import type { EventPublisher } from '../events.js';
 import type { FileLinks } from '../files/file-links.js';
@@ -31,6 +32,7 @@ export class MessageService {
     private readonly users: UserService,
     private readonly groups: GroupService,
     private readonly files: FileLinks,
+    private readonly blocks: BlockService,
     private readonly events: EventPublisher,
     private readonly options: MessageServiceOptions,
   ) {}
@@ -41,6 +43,8 @@ export class MessageService {
     const sender = await this.users.require(ctx, input.senderUserId, 'senderUserId');
     if (input.targetId === input.senderUserId) throw forbidden('targetId: must differ from senderUserId: a user cannot send a private message to themselves');
     const target = await this.users.require(ctx, input.targetId, 'targetId');
+    // Refused before anything is written: no session, no message, no push.
+    if (await this.blocks.blocks(ctx, target.userId, sender.userId)) throw BlockService.refusal(target.userId);
     const conversationId = privateConversationId(sender.userId, target.userId);
     await this.#refuseKeyFromElsewhere(ctx, input, conversationId);
 

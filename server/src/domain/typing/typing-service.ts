@@ -1,5 +1,6 @@
 import { ConversationType, PresenceScope, type ConversationRef } from '@parley/sdk/protocol';
 import type { AppContext } from '../app-context.js';
+import type { BlockService } from '../contacts/block-service.js';
 import { presenceScopeOf, sharingAConversation } from '../contacts/presence-scope.js';
 import { invalidParams } from '../errors.js';
 import type { EventPublisher } from '../events.js';
@@ -14,6 +15,7 @@ export class TypingService {
   constructor(
     private readonly users: UserService,
     private readonly groups: GroupService,
+    private readonly blocks: BlockService,
     private readonly events: EventPublisher,
   ) {}
 
@@ -22,7 +24,8 @@ export class TypingService {
    * requires membership. A private chat depends on the app's presence scope: under `app` any
    * existing user can be the target (NOT_FOUND otherwise); under `contacts` only a user the typist
    * shares a conversation with, and a signal to anyone else is dropped without an error, so that
-   * the answer never tells whether that id is a user or whom they talk to.
+   * the answer never tells whether that id is a user or whom they talk to. A private signal to a
+   * user who blocks the typist is dropped the same way.
    */
   async signal(ctx: AppContext, userId: string, ref: ConversationRef): Promise<void> {
     let recipients: string[];
@@ -39,6 +42,8 @@ export class TypingService {
         recipients = reachable.has(ref.targetId) ? [ref.targetId] : [];
       }
     }
+    // A user who blocks the typist never hears of it, and the typist cannot tell.
+    if (ref.conversationType === ConversationType.PRIVATE && recipients.length > 0 && (await this.blocks.blocks(ctx, ref.targetId, userId))) return;
     if (recipients.length === 0) return;
     this.events.publish('user-typing', {
       appId: ctx.app.appId,

@@ -1,7 +1,10 @@
 import { ErrorCode } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import type { Services } from '../../domain/services.js';
+import { MAX_BLOCKS_PER_USER } from '../../domain/contacts/block-service.js';
 import {
+  blockedUserModel,
+  blockUsersResultModel,
   groupMembersChangeModel,
   groupMemberModel,
   groupModel,
@@ -11,6 +14,7 @@ import {
   tokenModel,
 } from '../../schemas/models.js';
 import {
+  blockUsersRequest,
   createGroupRequest,
   getTokenRequest,
   groupIdRequest,
@@ -23,14 +27,14 @@ import {
 } from '../../schemas/open-api.js';
 import { signedRoute, type Route } from '../route.js';
 
-const { CONFLICT, FORBIDDEN, NOT_FOUND, QUOTA_EXCEEDED } = ErrorCode;
+const { BLOCKED, CONFLICT, FORBIDDEN, NOT_FOUND, QUOTA_EXCEEDED } = ErrorCode;
 
 /**
  * The signed open API (DESIGN §3.3): what a tenant's backend calls. The examples use the users
  * `alice`, `bob` and `carol` and the group `team` (scripts/schemathesis/run.py creates them).
  */
 export function openApiRoutes(services: Services): Route[] {
-  const { users, sessions, groups, messages, recalls } = services;
+  const { users, sessions, groups, messages, recalls, blocks } = services;
   return [
     signedRoute({
       method: 'POST',
@@ -72,6 +76,45 @@ export function openApiRoutes(services: Services): Route[] {
       errors: [NOT_FOUND],
       example: { userId: 'alice' },
       handle: (input, app) => sessions.list(app, input.userId),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/user/block',
+      tag: 'Users',
+      summary: 'Block users for a user',
+      description: `\`userId\` blocks each of \`targetIds\`: their private messages to \`userId\` are refused with \`403 BLOCKED\` (nothing is stored or delivered) and their private typing is dropped. Nothing else changes for them and nothing tells them. Blocking a user already blocked changes nothing; \`targetIds\` naming \`userId\` itself is FORBIDDEN. A user blocks at most ${MAX_BLOCKS_PER_USER} users.`,
+      successMessage: 'blocked',
+      input: blockUsersRequest,
+      output: blockUsersResultModel,
+      errors: [NOT_FOUND, FORBIDDEN, QUOTA_EXCEEDED],
+      example: { userId: 'carol', targetIds: ['alice'] },
+      handle: (input, app) => blocks.block(app, input.userId, input.targetIds),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/user/unblock',
+      tag: 'Users',
+      summary: 'Lift blocks of a user',
+      description: 'Ids that `userId` does not block (`userId` itself included) are skipped. Messages refused while the block lasted are not delivered later: they were never stored.',
+      successMessage: 'unblocked',
+      input: blockUsersRequest,
+      output: blockUsersResultModel,
+      errors: [NOT_FOUND],
+      example: { userId: 'carol', targetIds: ['alice'] },
+      handle: (input, app) => blocks.unblock(app, input.userId, input.targetIds),
+    }),
+    signedRoute({
+      method: 'GET',
+      path: '/user/blocks',
+      tag: 'Users',
+      summary: "A user's block list",
+      description: 'Oldest block first, with each blocked user\'s name and avatar and when the block was made.',
+      successMessage: 'ok',
+      input: userIdRequest,
+      output: z.array(blockedUserModel),
+      errors: [NOT_FOUND],
+      example: { userId: 'carol' },
+      handle: (input, app) => blocks.list(app, input.userId),
     }),
     signedRoute({
       method: 'POST',
@@ -162,11 +205,11 @@ export function openApiRoutes(services: Services): Route[] {
       tag: 'Messages',
       summary: 'Send a one-to-one message',
       description:
-        'Stores the message as the next `seq` of the conversation and returns it. Sender and target must exist and differ (a message to oneself is FORBIDDEN). With `clientMsgId`, a repeated send returns the first message instead of storing another.',
+        'Stores the message as the next `seq` of the conversation and returns it. Sender and target must exist and differ (a message to oneself is FORBIDDEN). With `clientMsgId`, a repeated send returns the first message instead of storing another. When the target blocks the sender the message is refused with `BLOCKED` and not stored, from the backend as from the sender\'s devices.',
       successMessage: 'message sent',
       input: sendMessageRequest,
       output: messageModel,
-      errors: [NOT_FOUND, FORBIDDEN, CONFLICT],
+      errors: [NOT_FOUND, FORBIDDEN, BLOCKED, CONFLICT],
       example: { senderUserId: 'alice', targetId: 'bob', messageType: 1, content: { content: 'Hello Bob' }, clientMsgId: 'a1b2c3' },
       handle: (input, app) => messages.sendPrivate(app, input),
     }),

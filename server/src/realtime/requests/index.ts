@@ -2,12 +2,13 @@ import type { ClientRequestName } from '@parley/sdk/protocol';
 import type { Services } from '../../domain/services.js';
 import type { MissingNames, SocketRequest } from '../socket-request.js';
 import type { TypingThrottle } from '../typing-throttle.js';
+import { contactRequests } from './contacts.js';
 import { messageRequests } from './messages.js';
 import { sessionRequests } from './sessions.js';
 import { signalRequests } from './signals.js';
 
 function declared(services: Services, throttle: TypingThrottle) {
-  return [...sessionRequests(services), ...messageRequests(services), ...signalRequests(services, throttle)];
+  return [...sessionRequests(services), ...messageRequests(services), ...signalRequests(services, throttle), ...contactRequests(services)];
 }
 
 /** Fails the typecheck while a request of the protocol has no declaration. */

@@ -26,6 +26,12 @@ const SEND_ERRORS: readonly ErrorDoc[] = [
   { code: 'CONFLICT', when: '`clientMsgId: <key> was already used by this sender in another conversation`' },
 ];
 
+/** Only a private message can be refused by a block. */
+const PRIVATE_SEND_ERRORS: readonly ErrorDoc[] = [
+  ...SEND_ERRORS,
+  { code: 'BLOCKED', when: '`targetId: user <id> does not accept messages from this sender`: the target blocks the sender; nothing was stored (see [block lists](../guides/contacts.md))' },
+];
+
 const SEND_DESCRIPTION = [
   'The ack is the stored [message](#message), plus `sendSession`: the sender\'s own session for this conversation (`sid`, and the `title` and `avatar` the sender sees). `content` is at most `MAX_MESSAGE_BYTES` (default 64 KiB) as UTF-8 JSON; its fields depend on `messageType` (see [content by message type](../guides/messages.md#content-by-message-type)).',
   'A resend with a `clientMsgId` the sender already used in the same conversation stores nothing and acks the first message again; nobody is pushed the message a second time. Keep the same `clientMsgId` when you retry a send whose ack you did not get.',
@@ -49,7 +55,7 @@ export function messageRequests(services: Services) {
       description: SEND_DESCRIPTION,
       input: sendMessagePayload,
       output: messageModel,
-      errors: SEND_ERRORS,
+      errors: PRIVATE_SEND_ERRORS,
       rateLimit: 'send',
       example: {
         payload: { targetId: 'bob', messageType: 1, content: { content: 'see you at 8' }, clientMsgId: '6f1c2e1e-8a4b-4c0e-9d55-5b1a3f2d7c10' },

@@ -1,4 +1,4 @@
-import type { AppRecord, ConversationRecord, FileRecord, MessageRecord, SessionRecord } from '../records.js';
+import type { AppRecord, BlockRecord, ConversationRecord, FileRecord, MessageRecord, SessionRecord } from '../records.js';
 
 /**
  * The memory adapter hands out copies: a caller that mutates a returned record must not change
@@ -34,6 +34,11 @@ export function copySession(session: SessionRecord): SessionRecord {
 /** A file record holds scalars and its thumbnail's, so one level more is a full copy. */
 export function copyFile(file: FileRecord): FileRecord {
   return { ...file, thumb: file.thumb && { ...file.thumb } };
+}
+
+/** A block holds scalars only. */
+export function copyBlock(block: BlockRecord): BlockRecord {
+  return { ...block };
 }
 
 /** `value`, and everything inside it, frozen: shared safely between copies of a record. */

@@ -1,5 +1,6 @@
 import type { Store } from '../ports.js';
 import { MemoryAppRepo, MemoryConsoleTokenRepo, MemoryTenantRepo } from './accounts.js';
+import { MemoryBlockRepo } from './blocks.js';
 import { MemoryConversationRepo, MemorySessionRepo } from './conversations.js';
 import { MemoryFileRepo } from './files.js';
 import { MemoryGroupRepo } from './groups.js';
@@ -39,6 +40,7 @@ export class MemoryStore implements Store {
         conversations: new MemoryConversationRepo(),
         sessions: new MemorySessionRepo(),
         files: new MemoryFileRepo(),
+        blocks: new MemoryBlockRepo(),
         purge: async () => {
           this.#scopes.delete(appId);
         },

@@ -9,6 +9,7 @@ import {
   type TransferScope,
 } from '../transfer.js';
 import type { MemoryAppRepo, MemoryConsoleTokenRepo, MemoryTenantRepo } from './accounts.js';
+import type { MemoryBlockRepo } from './blocks.js';
 import type { MemoryConversationRepo, MemorySessionRepo } from './conversations.js';
 import type { MemoryFileRepo } from './files.js';
 import type { MemoryGroupRepo } from './groups.js';
@@ -22,6 +23,7 @@ export interface MemoryAppScope extends AppScope {
   readonly conversations: MemoryConversationRepo;
   readonly sessions: MemorySessionRepo;
   readonly files: MemoryFileRepo;
+  readonly blocks: MemoryBlockRepo;
 }
 
 /** What the transfer needs of the memory store (passed in, so this module does not import the store). */
@@ -72,6 +74,7 @@ export class MemoryStoreTransfer implements StoreTransfer {
     apps: (scope) => this.#store.apps.all().filter((app) => scope.appId === undefined || app.appId === scope.appId),
     users: (scope) => this.#inApps(scope, (app) => app.users.all()),
     userTokens: (scope) => this.#inApps(scope, (app) => app.tokens.all()),
+    blocks: (scope) => this.#inApps(scope, (app) => app.blocks.all()),
     files: (scope) => this.#inApps(scope, (app) => app.files.all()),
     groups: (scope) => this.#inApps(scope, (app) => app.groups.all()),
     groupMembers: (scope) => this.#inApps(scope, (app) => app.groups.allMembers()),
@@ -86,6 +89,7 @@ export class MemoryStoreTransfer implements StoreTransfer {
     apps: (rows) => rows.forEach((app) => this.#store.apps.put(app)),
     users: (rows) => rows.forEach(({ appId, ...user }) => this.#store.forApp(appId).users.put(user)),
     userTokens: (rows) => rows.forEach(({ appId, ...token }) => this.#store.forApp(appId).tokens.put(token)),
+    blocks: (rows) => rows.forEach(({ appId, ...block }) => this.#store.forApp(appId).blocks.put(block)),
     files: (rows) => rows.forEach(({ appId, ...file }) => this.#store.forApp(appId).files.put(file)),
     groups: (rows) => rows.forEach(({ appId, ...group }) => this.#store.forApp(appId).groups.put(group)),
     groupMembers: (rows) => {

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type {
   AppDoc,
+  BlockDoc,
   ConsoleTokenDoc,
   ConversationDoc,
   FileDoc,
@@ -26,6 +27,7 @@ export interface Collections {
   readonly messages: Collection<MessageDoc>;
   readonly sessions: Collection<SessionDoc>;
   readonly files: Collection<FileDoc>;
+  readonly blocks: Collection<BlockDoc>;
 }
 
 /** Collection names in the database, by role. */
@@ -41,10 +43,11 @@ export const COLLECTION_NAMES = {
   messages: 'messages',
   sessions: 'sessions',
   files: 'files',
+  blocks: 'blocks',
 } as const satisfies Record<keyof Collections, string>;
 
 /** The collections of app data: each document has `appId`, and `purge` empties them per app. */
-export const APP_COLLECTIONS = ['users', 'userTokens', 'groups', 'groupMembers', 'conversations', 'messages', 'sessions', 'files'] as const satisfies readonly (keyof Collections)[];
+export const APP_COLLECTIONS = ['users', 'userTokens', 'groups', 'groupMembers', 'conversations', 'messages', 'sessions', 'files', 'blocks'] as const satisfies readonly (keyof Collections)[];
 
 export function collectionsOf(db: Db): Collections {
   return {
@@ -59,5 +62,6 @@ export function collectionsOf(db: Db): Collections {
     messages: db.collection<MessageDoc>(COLLECTION_NAMES.messages),
     sessions: db.collection<SessionDoc>(COLLECTION_NAMES.sessions),
     files: db.collection<FileDoc>(COLLECTION_NAMES.files),
+    blocks: db.collection<BlockDoc>(COLLECTION_NAMES.blocks),
   };
 }

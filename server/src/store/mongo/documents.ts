@@ -1,5 +1,6 @@
 import type {
   AppRecord,
+  BlockRecord,
   ConsoleTokenRecord,
   ConversationRecord,
   FileRecord,
@@ -51,6 +52,11 @@ export interface UserDoc extends UserRecord {
 }
 
 export interface UserTokenDoc extends UserTokenRecord {
+  appId: string;
+}
+
+/** One user's block of another, unique by (appId, userId, blockedUserId). */
+export interface BlockDoc extends BlockRecord {
   appId: string;
 }
 
@@ -181,6 +187,10 @@ export function toUser(doc: UserRecord): UserRecord {
 
 export function toUserToken(doc: UserTokenRecord): UserTokenRecord {
   return { tokenHash: doc.tokenHash, userId: doc.userId, createdAt: doc.createdAt, expiresAt: doc.expiresAt, revokedAt: doc.revokedAt };
+}
+
+export function toBlock(doc: BlockRecord): BlockRecord {
+  return { userId: doc.userId, blockedUserId: doc.blockedUserId, createdAt: doc.createdAt };
 }
 
 export function toFile(doc: FileRecord): FileRecord {

@@ -105,6 +105,19 @@ export const INDEXES: readonly IndexSpec[] = [
     unique: true,
     serves: 'files.insert (a taken fileId fails here), get, getMany, delete, usage (the app\'s range of it); purge',
   },
+  {
+    collection: 'blocks',
+    name: 'blocks_id',
+    key: { appId: 1, userId: 1, blockedUserId: 1 },
+    unique: true,
+    serves: 'blocks.blocks (does A block B), add (one record per pair: a second insert fails here), remove, count; purge',
+  },
+  {
+    collection: 'blocks',
+    name: 'blocks_order',
+    key: { appId: 1, userId: 1, createdAt: 1, blockedUserId: 1 },
+    serves: 'blocks.list (a user\'s blocks, oldest first)',
+  },
 ];
 
 /** The server's answer to listIndexes on a collection that does not exist. */

@@ -1,6 +1,7 @@
 import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
 import type { AppScope, Store } from '../ports.js';
 import { MongoAppRepo, MongoConsoleTokenRepo, MongoTenantRepo } from './accounts.js';
+import { MongoBlockRepo } from './blocks.js';
 import { APP_COLLECTIONS, collectionsOf, type Collections } from './collections.js';
 import { MongoConversationRepo } from './conversations.js';
 import { reportingUnavailable } from './errors.js';
@@ -82,6 +83,7 @@ export class MongoStore implements Store {
       conversations: reportingUnavailable(new MongoConversationRepo(appId, c.conversations, c.messages)),
       sessions: reportingUnavailable(new MongoSessionRepo(appId, c.sessions)),
       files: reportingUnavailable(new MongoFileRepo(appId, c.files)),
+      blocks: reportingUnavailable(new MongoBlockRepo(appId, c.blocks)),
       purge: async () => {
         for (const name of APP_COLLECTIONS) await c[name].deleteMany({ appId });
       },

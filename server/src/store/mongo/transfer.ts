@@ -15,6 +15,7 @@ import {
   contentJsonOf,
   fileDocOf,
   toApp,
+  toBlock,
   toConsoleToken,
   toConversation,
   toFile,
@@ -85,6 +86,8 @@ export class MongoStoreTransfer implements StoreTransfer {
     users: (scope) => mapped(this.#c.users.find(inApp(scope)).sort({ appId: 1, userId: 1 }), (doc) => ({ appId: doc.appId, ...toUser(doc) })),
     userTokens: (scope) =>
       mapped(this.#c.userTokens.find(inApp(scope)).sort({ appId: 1, tokenHash: 1 }), (doc) => ({ appId: doc.appId, ...toUserToken(doc) })),
+    blocks: (scope) =>
+      mapped(this.#c.blocks.find(inApp(scope)).sort({ appId: 1, userId: 1, blockedUserId: 1 }), (doc) => ({ appId: doc.appId, ...toBlock(doc) })),
     files: (scope) => mapped(this.#c.files.find(inApp(scope)).sort({ appId: 1, fileId: 1 }), (doc) => ({ appId: doc.appId, ...toFile(doc) })),
     groups: (scope) => this.#groups(scope),
     groupMembers: (scope) => this.#groupMembers(scope),
@@ -128,6 +131,13 @@ export class MongoStoreTransfer implements StoreTransfer {
         rows
           .map((row) => ({ appId: row.appId, ...toUserToken(row) }))
           .map((doc) => ({ filter: { appId: doc.appId, tokenHash: doc.tokenHash }, document: doc, replacement: doc })),
+      ),
+    blocks: (rows) =>
+      upsertAll(
+        this.#c.blocks,
+        rows
+          .map((row) => ({ appId: row.appId, ...toBlock(row) }))
+          .map((doc) => ({ filter: { appId: doc.appId, userId: doc.userId, blockedUserId: doc.blockedUserId }, document: doc, replacement: doc })),
       ),
     files: (rows) =>
       upsertAll(

@@ -27,6 +27,7 @@ export const COLUMNS = {
     expires_at: 'expiresAt',
     revoked_at: 'revokedAt',
   },
+  blocks: { app_id: 'appId', user_id: 'userId', blocked_user_id: 'blockedUserId', created_at: 'createdAt' },
   files: {
     app_id: 'appId',
     file_id: 'fileId',
@@ -105,6 +106,7 @@ export const KEYS = {
   apps: ['app_id'],
   users: ['app_id', 'user_id'],
   user_tokens: ['app_id', 'token_hash'],
+  blocks: ['app_id', 'user_id', 'blocked_user_id'],
   files: ['app_id', 'file_id'],
   chat_groups: ['app_id', 'group_id'],
   group_members: ['app_id', 'group_id', 'user_id'],

@@ -1,6 +1,7 @@
 import type { AppSettings, ConversationType, FileCategory, GroupRole, MessageContent, MessageType } from '@parley/sdk/protocol';
 import type {
   AppRecord,
+  BlockRecord,
   ConsoleTokenRecord,
   ConversationRecord,
   FileRecord,
@@ -101,6 +102,13 @@ export const toUserToken = (row: UserTokenRow): UserTokenRecord => ({
   expiresAt: row.expires_at,
   revokedAt: row.revoked_at,
 });
+
+export interface BlockRow {
+  user_id: string;
+  blocked_user_id: string;
+  created_at: number;
+}
+export const toBlock = (row: BlockRow): BlockRecord => ({ userId: row.user_id, blockedUserId: row.blocked_user_id, createdAt: row.created_at });
 
 export interface FileRow {
   file_id: string;

@@ -167,6 +167,18 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_time ON messages (app_id, timestamp, msg_id);
   CREATE INDEX messages_conversation_time ON messages (app_id, conversation_id, timestamp, msg_id);
   `,
+  // 4: users' block lists, one row per (blocker, blocked) pair; a user's list is read oldest
+  // block first (blocked_user_id breaking ties).
+  `
+  CREATE TABLE blocks (
+    app_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    blocked_user_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (app_id, user_id, blocked_user_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX blocks_order ON blocks (app_id, user_id, created_at, blocked_user_id);
+  `,
 ];
 
 /** The schema version this code writes. */

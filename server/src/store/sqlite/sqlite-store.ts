@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AppScope, Store } from '../ports.js';
 import { SqliteAppRepo, SqliteConsoleTokenRepo, SqliteTenantRepo } from './accounts.js';
+import { SqliteBlockRepo } from './blocks.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { SqliteConversationRepo } from './conversations.js';
 import { reportingUnavailable, SqliteOpenRefusal } from './errors.js';
@@ -50,6 +51,7 @@ const APP_TABLES: readonly { table: string; key: string }[] = [
   { table: 'conversations', key: 'conversation_id' },
   { table: 'sessions', key: 'user_id, conversation_id' },
   { table: 'files', key: 'file_id' },
+  { table: 'blocks', key: 'user_id, blocked_user_id' },
 ];
 /** Rows one purge step deletes before it lets other work run. */
 const PURGE_BATCH = 2000;
@@ -109,6 +111,7 @@ export class SqliteStore implements Store {
       conversations: reportingUnavailable(new SqliteConversationRepo(appId, sql)),
       sessions: reportingUnavailable(new SqliteSessionRepo(appId, sql)),
       files: reportingUnavailable(new SqliteFileRepo(appId, sql)),
+      blocks: reportingUnavailable(new SqliteBlockRepo(appId, sql)),
       purge: async () => {
         for (const { table, key } of APP_TABLES) {
           const statement = `DELETE FROM ${table} WHERE app_id = @appId AND (${key}) IN (SELECT ${key} FROM ${table} WHERE app_id = @appId LIMIT ${PURGE_BATCH})`;

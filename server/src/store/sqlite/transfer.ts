@@ -15,6 +15,7 @@ import {
   fileParams,
   groupParams,
   toApp,
+  toBlock,
   toConsoleToken,
   toConversation,
   toFile,
@@ -26,6 +27,7 @@ import {
   toUser,
   toUserToken,
   type AppRow,
+  type BlockRow,
   type ConsoleTokenRow,
   type ConversationRow,
   type FileRow,
@@ -92,6 +94,15 @@ const TABLES: { [C in TransferCollection]: TableOf<C> } = {
     toRecord: (raw) => {
       const row = raw as UserTokenRow & InApp;
       return ({ appId: row.app_id, ...toUserToken(row) });
+    },
+    params: (record) => ({ ...record }),
+  },
+  blocks: {
+    table: 'blocks',
+    inApp: APP_SCOPED,
+    toRecord: (raw) => {
+      const row = raw as BlockRow & InApp;
+      return { appId: row.app_id, ...toBlock(row) };
     },
     params: (record) => ({ ...record }),
   },
