@@ -4,7 +4,7 @@ import { domainSettings } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { newObjectId } from '../src/domain/ids.js';
 import { DuplicateKeyError, type Store } from '../src/store/ports.js';
-import type { AppRecord, BlockRecord, FileRecord, GroupRecord, MemberRecord } from '../src/store/records.js';
+import type { AppRecord, BlockRecord, FileRecord, FriendGroupRecord, FriendRequestRecord, GroupRecord, MemberRecord } from '../src/store/records.js';
 import { documentFileRecord, imageFileRecord, messageDraft } from './support/store-fixtures.js';
 
 /**
@@ -812,6 +812,250 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(results.every((added, i) => added.includes(`only${i}`))).toBe(true);
         expect(await scope.blocks.count('a')).toBe(9);
         expect(blocked(await scope.blocks.list('a', 20)).filter((id) => id === 'b')).toEqual(['b']);
+      });
+    });
+
+    describe('friends', () => {
+      const requestId = (n: number) => n.toString(16).padStart(24, '0');
+      const friendGroupId = (n: number) => `f${n.toString(16).padStart(23, '0')}`;
+      const request = (n: number, fromUserId: string, toUserId: string, createdAt: number, message = ''): FriendRequestRecord => ({
+        requestId: requestId(n),
+        fromUserId,
+        toUserId,
+        message,
+        status: 'pending',
+        createdAt,
+        decidedAt: null,
+      });
+      const friendGroup = (n: number, userId: string, order: number, createdAt: number, name = `group ${n}`): FriendGroupRecord => ({
+        userId,
+        friendGroupId: friendGroupId(n),
+        name,
+        order,
+        createdAt,
+      });
+      const requestIds = (records: readonly FriendRequestRecord[]) => records.map((record) => record.requestId);
+
+      it('stores a request, refuses a second with its id, and hands out copies', async () => {
+        const scope = store.forApp('app');
+        await scope.friends.insertRequest(request(1, 'a', 'b', 10, 'Hi, it\'s a 😀'));
+        await expect(scope.friends.insertRequest(request(1, 'c', 'd', 11))).rejects.toBeInstanceOf(DuplicateKeyError);
+        const stored = await scope.friends.getRequest(requestId(1));
+        expect(stored).toStrictEqual(request(1, 'a', 'b', 10, 'Hi, it\'s a 😀'));
+        stored!.status = 'accepted';
+        expect((await scope.friends.getRequest(requestId(1)))?.status).toBe('pending');
+        expect(await scope.friends.getRequest(requestId(2))).toBeNull();
+      });
+
+      it('pendingBetween is directional, gives the newest pending request and ignores answered ones', async () => {
+        const scope = store.forApp('app');
+        await scope.friends.insertRequest(request(1, 'a', 'b', 10));
+        await scope.friends.insertRequest(request(2, 'a', 'b', 20));
+        await scope.friends.insertRequest(request(3, 'a', 'c', 30));
+        expect((await scope.friends.pendingBetween('a', 'b'))?.requestId).toBe(requestId(2));
+        expect(await scope.friends.pendingBetween('b', 'a')).toBeNull();
+        await scope.friends.decideRequest(requestId(2), 'rejected', 25);
+        expect((await scope.friends.pendingBetween('a', 'b'))?.requestId).toBe(requestId(1));
+        await scope.friends.decideRequest(requestId(1), 'accepted', 26);
+        expect(await scope.friends.pendingBetween('a', 'b')).toBeNull();
+        expect((await scope.friends.pendingBetween('a', 'c'))?.requestId).toBe(requestId(3));
+      });
+
+      it('lists pending requests to or from a user, newest first, at most limit of them', async () => {
+        const scope = store.forApp('app');
+        await scope.friends.insertRequest(request(1, 'b', 'a', 10));
+        await scope.friends.insertRequest(request(2, 'c', 'a', 30));
+        await scope.friends.insertRequest(request(3, 'd', 'a', 20));
+        await scope.friends.insertRequest(request(4, 'e', 'a', 40));
+        await scope.friends.insertRequest(request(5, 'a', 'b', 50));
+        await scope.friends.insertRequest(request(6, 'a', 'c', 60));
+        await scope.friends.decideRequest(requestId(4), 'rejected', 45);
+        expect(requestIds(await scope.friends.listPending('a', 'incoming', 10))).toEqual([requestId(2), requestId(3), requestId(1)]);
+        expect(requestIds(await scope.friends.listPending('a', 'incoming', 2))).toEqual([requestId(2), requestId(3)]);
+        expect(await scope.friends.listPending('a', 'incoming', 0)).toEqual([]);
+        expect(requestIds(await scope.friends.listPending('a', 'outgoing', 10))).toEqual([requestId(6), requestId(5)]);
+        expect(requestIds(await scope.friends.listPending('b', 'incoming', 10))).toEqual([requestId(5)]);
+        expect(requestIds(await scope.friends.listPending('b', 'outgoing', 10))).toEqual([requestId(1)]);
+        expect(await scope.friends.listPending('nobody', 'incoming', 10)).toEqual([]);
+      });
+
+      it('decideRequest answers a pending request once and sets decidedAt', async () => {
+        const scope = store.forApp('app');
+        await scope.friends.insertRequest(request(1, 'a', 'b', 10));
+        expect(await scope.friends.decideRequest(requestId(1), 'accepted', 15)).toStrictEqual({ ...request(1, 'a', 'b', 10), status: 'accepted', decidedAt: 15 });
+        expect(await scope.friends.decideRequest(requestId(1), 'rejected', 16)).toBeNull();
+        expect(await scope.friends.getRequest(requestId(1))).toStrictEqual({ ...request(1, 'a', 'b', 10), status: 'accepted', decidedAt: 15 });
+        expect(await scope.friends.decideRequest(requestId(9), 'accepted', 17)).toBeNull();
+        await scope.friends.insertRequest(request(2, 'c', 'd', 20));
+        expect(await scope.friends.decideRequest(requestId(2), 'rejected', 21)).toMatchObject({ status: 'rejected', decidedAt: 21 });
+        expect(await scope.friends.decideRequest(requestId(2), 'accepted', 22)).toBeNull();
+        expect(await scope.friends.getRequest(requestId(2))).toMatchObject({ status: 'rejected', decidedAt: 21 });
+      });
+
+      it('befriend writes both sides; a second call returns false and keeps the remarks', async () => {
+        const scope = store.forApp('app');
+        expect(await scope.friends.befriend('a', 'b', 10)).toBe(true);
+        expect(await scope.friends.getFriend('a', 'b')).toStrictEqual({ userId: 'a', friendId: 'b', remark: '', friendGroupId: null, createdAt: 10 });
+        expect(await scope.friends.getFriend('b', 'a')).toStrictEqual({ userId: 'b', friendId: 'a', remark: '', friendGroupId: null, createdAt: 10 });
+        await scope.friends.updateFriend('a', 'b', { remark: 'Bee' });
+        expect(await scope.friends.befriend('b', 'a', 20)).toBe(false);
+        expect(await scope.friends.getFriend('a', 'b')).toStrictEqual({ userId: 'a', friendId: 'b', remark: 'Bee', friendGroupId: null, createdAt: 10 });
+        expect(await scope.friends.getFriend('a', 'c')).toBeNull();
+      });
+
+      it('unfriend removes both sides and returns false when they were not friends', async () => {
+        const scope = store.forApp('app');
+        await scope.friends.befriend('a', 'b', 10);
+        await scope.friends.befriend('a', 'c', 10);
+        expect(await scope.friends.unfriend('b', 'a')).toBe(true);
+        expect(await scope.friends.getFriend('a', 'b')).toBeNull();
+        expect(await scope.friends.getFriend('b', 'a')).toBeNull();
+        expect(await scope.friends.unfriend('a', 'b')).toBe(false);
+        expect(await scope.friends.getFriend('a', 'c')).not.toBeNull();
+        expect(await scope.friends.countFriends('a')).toBe(1);
+        // Friends again after: a new friendship, from the new time.
+        expect(await scope.friends.befriend('a', 'b', 30)).toBe(true);
+        expect((await scope.friends.getFriend('b', 'a'))?.createdAt).toBe(30);
+      });
+
+      it('updateFriend changes one side only and returns null for non-friends', async () => {
+        const scope = store.forApp('app');
+        await scope.friends.befriend('a', 'b', 10);
+        await scope.friends.insertFriendGroup(friendGroup(1, 'a', 0, 1));
+        expect(await scope.friends.updateFriend('a', 'b', { remark: 'Bee', friendGroupId: friendGroupId(1) })).toStrictEqual({
+          userId: 'a',
+          friendId: 'b',
+          remark: 'Bee',
+          friendGroupId: friendGroupId(1),
+          createdAt: 10,
+        });
+        expect(await scope.friends.updateFriend('a', 'b', { remark: 'B.' })).toMatchObject({ remark: 'B.', friendGroupId: friendGroupId(1) });
+        expect(await scope.friends.updateFriend('a', 'b', { friendGroupId: null })).toMatchObject({ remark: 'B.', friendGroupId: null });
+        expect(await scope.friends.getFriend('b', 'a')).toStrictEqual({ userId: 'b', friendId: 'a', remark: '', friendGroupId: null, createdAt: 10 });
+        expect(await scope.friends.updateFriend('a', 'c', { remark: 'x' })).toBeNull();
+        expect(await scope.friends.getFriend('a', 'c')).toBeNull();
+      });
+
+      it('lists a user\'s friends oldest friendship first, then by friendId, at most limit, and counts them', async () => {
+        const scope = store.forApp('app');
+        await scope.friends.befriend('a', 'm', 30);
+        await scope.friends.befriend('z', 'a', 10);
+        await scope.friends.befriend('a', 'b', 10);
+        await scope.friends.befriend('a', 'k', 20);
+        await scope.friends.befriend('b', 'c', 5);
+        const friendIds = async (limit: number) => (await scope.friends.listFriends('a', limit)).map((friend) => friend.friendId);
+        expect(await friendIds(10)).toEqual(['b', 'z', 'k', 'm']);
+        expect(await friendIds(2)).toEqual(['b', 'z']);
+        expect(await scope.friends.listFriends('a', 0)).toEqual([]);
+        expect(await scope.friends.listFriends('nobody', 10)).toEqual([]);
+        expect(await scope.friends.countFriends('a')).toBe(4);
+        expect(await scope.friends.countFriends('b')).toBe(2);
+        expect(await scope.friends.countFriends('nobody')).toBe(0);
+      });
+
+      it('friend groups: insert, list by order then createdAt, update, and delete moving their friends to none', async () => {
+        const scope = store.forApp('app');
+        await scope.friends.insertFriendGroup(friendGroup(1, 'a', 2, 10));
+        await scope.friends.insertFriendGroup(friendGroup(2, 'a', 1, 30));
+        await scope.friends.insertFriendGroup(friendGroup(3, 'a', 1, 20));
+        await scope.friends.insertFriendGroup(friendGroup(1, 'b', 0, 5));
+        await expect(scope.friends.insertFriendGroup(friendGroup(1, 'a', 9, 99))).rejects.toBeInstanceOf(DuplicateKeyError);
+        const order = async (userId: string) => (await scope.friends.listFriendGroups(userId)).map((group) => group.friendGroupId);
+        expect(await order('a')).toEqual([friendGroupId(3), friendGroupId(2), friendGroupId(1)]);
+        expect(await scope.friends.listFriendGroups('nobody')).toEqual([]);
+
+        expect(await scope.friends.updateFriendGroup('a', friendGroupId(1), { order: 0 })).toStrictEqual(friendGroup(1, 'a', 0, 10));
+        expect(await scope.friends.updateFriendGroup('a', friendGroupId(1), { name: 'Family' })).toStrictEqual(friendGroup(1, 'a', 0, 10, 'Family'));
+        expect(await scope.friends.updateFriendGroup('a', friendGroupId(9), { name: 'x' })).toBeNull();
+        expect(await scope.friends.updateFriendGroup('c', friendGroupId(1), { name: 'x' })).toBeNull();
+        expect(await order('a')).toEqual([friendGroupId(1), friendGroupId(3), friendGroupId(2)]);
+        expect(await scope.friends.listFriendGroups('b')).toStrictEqual([friendGroup(1, 'b', 0, 5)]);
+
+        await scope.friends.befriend('a', 'x', 1);
+        await scope.friends.befriend('a', 'y', 1);
+        await scope.friends.befriend('b', 'x', 1);
+        await scope.friends.updateFriend('a', 'x', { friendGroupId: friendGroupId(1), remark: 'Ex' });
+        await scope.friends.updateFriend('a', 'y', { friendGroupId: friendGroupId(2) });
+        await scope.friends.updateFriend('b', 'x', { friendGroupId: friendGroupId(1) });
+        expect(await scope.friends.deleteFriendGroup('a', friendGroupId(1))).toBe(true);
+        expect(await scope.friends.deleteFriendGroup('a', friendGroupId(1))).toBe(false);
+        expect(await order('a')).toEqual([friendGroupId(3), friendGroupId(2)]);
+        expect(await scope.friends.getFriend('a', 'x')).toMatchObject({ friendGroupId: null, remark: 'Ex' });
+        expect((await scope.friends.getFriend('a', 'y'))?.friendGroupId).toBe(friendGroupId(2));
+        // b's group of the same id, and its friends, are b's own.
+        expect((await scope.friends.getFriend('b', 'x'))?.friendGroupId).toBe(friendGroupId(1));
+        expect(await order('b')).toEqual([friendGroupId(1)]);
+      });
+
+      it('hands out copies: changing a returned record changes nothing stored', async () => {
+        const scope = store.forApp('app');
+        await scope.friends.befriend('a', 'b', 1);
+        await scope.friends.insertFriendGroup(friendGroup(1, 'a', 0, 1));
+        const [friend] = await scope.friends.listFriends('a', 1);
+        friend!.remark = 'changed';
+        const [group] = await scope.friends.listFriendGroups('a');
+        group!.name = 'changed';
+        expect((await scope.friends.getFriend('a', 'b'))?.remark).toBe('');
+        expect((await scope.friends.listFriendGroups('a'))[0]?.name).toBe('group 1');
+      });
+
+      it('two apps never see each other\'s requests, friends or friend groups, even between the same ids', async () => {
+        const a = store.forApp('appA');
+        const b = store.forApp('appB');
+        await a.friends.insertRequest(request(1, 'u', 'v', 1));
+        await a.friends.befriend('u', 'v', 1);
+        await a.friends.insertFriendGroup(friendGroup(1, 'u', 0, 1));
+        expect(await b.friends.getRequest(requestId(1))).toBeNull();
+        expect(await b.friends.pendingBetween('u', 'v')).toBeNull();
+        expect(await b.friends.listPending('v', 'incoming', 10)).toEqual([]);
+        expect(await b.friends.decideRequest(requestId(1), 'accepted', 2)).toBeNull();
+        expect(await b.friends.getFriend('u', 'v')).toBeNull();
+        expect(await b.friends.listFriends('u', 10)).toEqual([]);
+        expect(await b.friends.countFriends('u')).toBe(0);
+        expect(await b.friends.unfriend('u', 'v')).toBe(false);
+        expect(await b.friends.updateFriend('u', 'v', { remark: 'x' })).toBeNull();
+        expect(await b.friends.listFriendGroups('u')).toEqual([]);
+        expect(await b.friends.updateFriendGroup('u', friendGroupId(1), { name: 'x' })).toBeNull();
+        expect(await b.friends.deleteFriendGroup('u', friendGroupId(1))).toBe(false);
+        // The same ids are free in the other app.
+        await b.friends.insertRequest(request(1, 'v', 'u', 5));
+        await b.friends.insertFriendGroup(friendGroup(1, 'u', 3, 5));
+        expect(await b.friends.befriend('u', 'v', 5)).toBe(true);
+        expect(await a.friends.getRequest(requestId(1))).toStrictEqual(request(1, 'u', 'v', 1));
+        expect((await a.friends.getFriend('v', 'u'))?.createdAt).toBe(1);
+        expect(await a.friends.listFriendGroups('u')).toStrictEqual([friendGroup(1, 'u', 0, 1)]);
+      });
+
+      it('purge removes the app\'s requests, friends and friend groups, and only its own', async () => {
+        const a = store.forApp('appA');
+        const b = store.forApp('appB');
+        for (const scope of [a, b]) {
+          await scope.friends.insertRequest(request(1, 'u', 'v', 1));
+          await scope.friends.befriend('u', 'v', 1);
+          await scope.friends.insertFriendGroup(friendGroup(1, 'u', 0, 1));
+        }
+        await a.purge();
+        const fresh = store.forApp('appA');
+        expect(await fresh.friends.getRequest(requestId(1))).toBeNull();
+        expect(await fresh.friends.listPending('v', 'incoming', 10)).toEqual([]);
+        expect(await fresh.friends.getFriend('u', 'v')).toBeNull();
+        expect(await fresh.friends.getFriend('v', 'u')).toBeNull();
+        expect(await fresh.friends.countFriends('u')).toBe(0);
+        expect(await fresh.friends.listFriendGroups('u')).toEqual([]);
+        expect(await b.friends.getRequest(requestId(1))).not.toBeNull();
+        expect(await b.friends.countFriends('v')).toBe(1);
+        expect(await b.friends.listFriendGroups('u')).toHaveLength(1);
+        await fresh.friends.insertRequest(request(1, 'u', 'v', 9));
+        expect(await fresh.friends.befriend('u', 'v', 9)).toBe(true);
+      });
+
+      it('concurrent befriends of one pair write each side once, reported new by at least one of them', async () => {
+        const scope = store.forApp('app');
+        const results = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? scope.friends.befriend('a', 'b', 1 + i) : scope.friends.befriend('b', 'a', 1 + i))));
+        expect(results.some((changed) => changed)).toBe(true);
+        expect(await scope.friends.countFriends('a')).toBe(1);
+        expect(await scope.friends.countFriends('b')).toBe(1);
+        expect(await scope.friends.befriend('a', 'b', 99)).toBe(false);
       });
     });
   });

@@ -25,7 +25,13 @@ const url = serviceUrl('MONGODB_URL');
 const PLANNED = new Set(['find', 'update', 'delete', 'findAndModify', 'distinct', 'count', 'aggregate']);
 
 /** Collections of app data: every document carries appId, every filter names it. */
-const APP_DATA = new Set<string>([COLLECTION_NAMES.users, COLLECTION_NAMES.userTokens, COLLECTION_NAMES.groups, COLLECTION_NAMES.groupMembers, COLLECTION_NAMES.conversations, COLLECTION_NAMES.messages, COLLECTION_NAMES.sessions, COLLECTION_NAMES.files, COLLECTION_NAMES.blocks]);
+const APP_DATA = new Set<string>([
+  COLLECTION_NAMES.users, COLLECTION_NAMES.userTokens, COLLECTION_NAMES.groups, COLLECTION_NAMES.groupMembers, COLLECTION_NAMES.conversations, COLLECTION_NAMES.messages, COLLECTION_NAMES.sessions, COLLECTION_NAMES.files,
+  COLLECTION_NAMES.blocks,
+  COLLECTION_NAMES.friendRequests,
+  COLLECTION_NAMES.friends,
+  COLLECTION_NAMES.friendGroups,
+]);
 
 /** An uploaded image record with the fileId `n` makes. */
 const fileRecord = (n: number): FileRecord => ({
@@ -195,6 +201,21 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
     for (let n = 1; n <= 20; n++) await scope.files.insert(fileRecord(n));
     // Block lists of several users, so that the block indexes and a scan of the collection differ.
     for (const userId of ['a', 'b', 'c']) await scope.blocks.add(userId, Array.from({ length: 10 }, (_, i) => `blocked${i}`), 1);
+    // Friends and friend requests of several users, so that their indexes and a scan of the collections differ.
+    for (const userId of ['a', 'b', 'c']) {
+      for (let i = 0; i < 10; i++) {
+        await scope.friends.befriend(userId, `friend${i}`, 1 + i);
+        await scope.friends.insertRequest({
+          requestId: newObjectId(),
+          fromUserId: `asker${i}`,
+          toUserId: userId,
+          message: '',
+          status: i % 3 === 0 ? 'rejected' : 'pending',
+          createdAt: 1 + i,
+          decidedAt: i % 3 === 0 ? 2 + i : null,
+        });
+      }
+    }
     for (let i = 0; i < 30; i++) {
       for (const [conversationId, conversationType, targetId] of [['p:a:b', ConversationType.PRIVATE, 'b'], ['g:crew', ConversationType.GROUP, 'crew']] as const) {
         await scope.conversations.append({
@@ -315,6 +336,10 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
     ],
     ['blocks check', () => scope.blocks.blocks('b', 'a')],
     ['block list', () => scope.blocks.list('a', 100)],
+    ['friend check', () => scope.friends.getFriend('b', 'friend3')],
+    ['friend list', () => scope.friends.listFriends('a', 100)],
+    ['incoming requests', () => scope.friends.listPending('a', 'incoming', 50)],
+    ['pending between', () => scope.friends.pendingBetween('asker2', 'a')],
     ['connect (token and app)', () => Promise.all([scope.tokens.findByHash('hash-a'), store.apps.get('app')])],
     [
       'presence scope',
@@ -365,6 +390,20 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
       await scope.blocks.count('c');
       await scope.blocks.remove('c', ['new', 'never']);
       await other.blocks.add('x', ['y'], 1);
+      const requestId = newObjectId();
+      await other.friends.insertRequest({ requestId, fromUserId: 'x', toUserId: 'y', message: '', status: 'pending', createdAt: 1, decidedAt: null });
+      await other.friends.getRequest(requestId);
+      await other.friends.listPending('x', 'outgoing', 10);
+      await other.friends.decideRequest(requestId, 'accepted', 2);
+      await other.friends.befriend('x', 'y', 2);
+      await other.friends.countFriends('x');
+      const friendGroupId = newObjectId();
+      await other.friends.insertFriendGroup({ userId: 'x', friendGroupId, name: 'g', order: 0, createdAt: 2 });
+      await other.friends.listFriendGroups('x');
+      await other.friends.updateFriendGroup('x', friendGroupId, { name: 'h' });
+      await other.friends.updateFriend('x', 'y', { remark: 'Why', friendGroupId });
+      await other.friends.deleteFriendGroup('x', friendGroupId);
+      await other.friends.unfriend('y', 'x');
       const crew = (await scope.groups.get('crew'))!;
       await scope.groups.replace({ ...crew, version: crew.version + 1 }, crew.version);
       await other.users.upsert({ userId: 'x', name: 'x', avatarUri: '' }, 1);

@@ -66,11 +66,11 @@ describe('SQLite store', () => {
     }
   });
 
-  it('migrates a database of schema version 1 (before file records, the time indexes and blocks) to the current version, keeping its data', async () => {
+  it('migrates a database of schema version 1 (before file records, the time indexes, blocks and friends) to the current version, keeping its data', async () => {
     const store = await freshStore();
     const { message } = await store.forApp('app').conversations.append(messageDraft({ clientMsgId: 'k' }));
     // What version 1 left: everything but the tables of later migrations, and their records.
-    store.db.exec('DROP TABLE files; DROP INDEX messages_time; DROP INDEX messages_conversation_time; DROP TABLE blocks; DELETE FROM schema_migrations WHERE version > 1');
+    store.db.exec('DROP TABLE files; DROP INDEX messages_time; DROP INDEX messages_conversation_time; DROP TABLE blocks; DROP TABLE friend_requests; DROP TABLE friends; DROP TABLE friend_groups; DELETE FROM schema_migrations WHERE version > 1');
     store.db.pragma('user_version = 1');
     const { dataDir } = store;
     await store.close();
@@ -91,6 +91,8 @@ describe('SQLite store', () => {
     expect(await scope.blocks.count('a')).toBe(0);
     expect(await scope.blocks.add('a', ['b'], 7)).toEqual(['b']);
     expect(await scope.blocks.list('a', 10)).toEqual([{ userId: 'a', blockedUserId: 'b', createdAt: 7 }]);
+    expect(await scope.friends.befriend('a', 'b', 8)).toBe(true);
+    expect(await scope.friends.listFriends('b', 10)).toEqual([{ userId: 'b', friendId: 'a', remark: '', friendGroupId: null, createdAt: 8 }]);
   });
 
   it('serves one process per data directory: a second store on it is refused, and may open once the first closed', async () => {
@@ -210,12 +212,41 @@ describe('SQLite store', () => {
     await scope.blocks.list('a', 100);
     await scope.blocks.count('a');
     await scope.blocks.remove('a', ['c']);
+    // Friends: requests (pending between two users, pending to and from one, answered once), the
+    // friendship check, a page of the list, the count, remarks, and friend groups.
+    const requestId = 'ab'.repeat(12);
+    await scope.friends.insertRequest({ requestId, fromUserId: 'a', toUserId: 'b', message: '', status: 'pending', createdAt: 1, decidedAt: null });
+    await scope.friends.getRequest(requestId);
+    await scope.friends.pendingBetween('a', 'b');
+    await scope.friends.listPending('b', 'incoming', 50);
+    await scope.friends.listPending('a', 'outgoing', 50);
+    await scope.friends.decideRequest(requestId, 'accepted', 2);
+    await scope.friends.befriend('a', 'b', 2);
+    await scope.friends.getFriend('a', 'b');
+    await scope.friends.listFriends('a', 100);
+    await scope.friends.countFriends('a');
+    await scope.friends.insertFriendGroup({ userId: 'a', friendGroupId: 'cd'.repeat(12), name: 'g', order: 0, createdAt: 1 });
+    await scope.friends.listFriendGroups('a');
+    await scope.friends.updateFriendGroup('a', 'cd'.repeat(12), { name: 'h' });
+    await scope.friends.updateFriend('a', 'b', { remark: 'Bee', friendGroupId: 'cd'.repeat(12) });
+    await scope.friends.deleteFriendGroup('a', 'cd'.repeat(12));
+    await scope.friends.unfriend('a', 'b');
     // get, getMany, usage (the app's range of the key) and delete.
     expect(plans.filter((plan) => plan.startsWith('SEARCH files USING PRIMARY KEY (app_id=? AND file_id=?)'))).toHaveLength(3);
     expect(plans.filter((plan) => plan.startsWith('SEARCH files USING PRIMARY KEY (app_id=?)  <-  SELECT count(*)'))).toHaveLength(1);
     // blocks, remove: one pair by the primary key; list: the user's range of blocks_order, in its order.
     expect(plans.filter((plan) => plan.startsWith('SEARCH blocks USING PRIMARY KEY (app_id=? AND user_id=? AND blocked_user_id=?)'))).toHaveLength(2);
     expect(plans.filter((plan) => /^SEARCH blocks USING (COVERING )?INDEX blocks_order \(app_id=\? AND user_id=\?\)  <-  SELECT \* FROM blocks/.test(plan))).toHaveLength(1);
+    // Friend requests: pendingBetween and listPending each by their index, in its order.
+    for (const index of ['friend_requests_between', 'friend_requests_incoming', 'friend_requests_outgoing']) {
+      expect(plans.filter((plan) => new RegExp(`^SEARCH friend_requests USING (COVERING )?INDEX ${index} `).test(plan)), index).toHaveLength(1);
+    }
+    // getFriend, updateFriend and unfriend's two deletes: one side by the primary key; listFriends: friends_order.
+    expect(plans.filter((plan) => plan.startsWith('SEARCH friends USING PRIMARY KEY (app_id=? AND user_id=? AND friend_id=?)')).length).toBeGreaterThanOrEqual(3);
+    expect(plans.filter((plan) => /^SEARCH friends USING (COVERING )?INDEX friends_order \(app_id=\? AND user_id=\?\)  <-  SELECT \* FROM friends/.test(plan))).toHaveLength(1);
+    // listFriendGroups: friend_groups_order, in its order; updateFriendGroup, deleteFriendGroup: the primary key.
+    expect(plans.filter((plan) => /^SEARCH friend_groups USING (COVERING )?INDEX friend_groups_order \(app_id=\? AND user_id=\?\)/.test(plan))).toHaveLength(1);
+    expect(plans.filter((plan) => plan.startsWith('SEARCH friend_groups USING PRIMARY KEY (app_id=? AND user_id=? AND friend_group_id=?)'))).toHaveLength(2);
     for (const index of ['messages_time', 'messages_conversation_time']) {
       expect(plans.some((plan) => plan.includes(`USING INDEX ${index} `) || plan.includes(`USING COVERING INDEX ${index} `))).toBe(true);
     }

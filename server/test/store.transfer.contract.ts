@@ -28,11 +28,14 @@ const tenantOne: TenantRecord = { tenantId: 't1', email: 'one@x.io', passwordHas
 const tenantTwo: TenantRecord = { tenantId: 't2', email: 'two@x.io', passwordHash: 'hash-2', createdAt: 2 };
 const consoleToken: ConsoleTokenRecord = { tokenHash: 'console-1', tenantId: 't1', createdAt: 10, expiresAt: 10_000_000 };
 /** The collections of app data, every row of which names its app. */
-const APP_DATA = ['users', 'userTokens', 'blocks', 'files', 'groups', 'groupMembers', 'conversations', 'messages', 'sessions'] as const;
+const APP_DATA = ['users', 'userTokens', 'blocks', 'friendRequests', 'friendGroups', 'friends', 'files', 'groups', 'groupMembers', 'conversations', 'messages', 'sessions'] as const;
 const USERS = ['a', 'b', 'c'] as const;
 const CONVERSATIONS = ['p:a:b', 'g:crew'] as const;
 /** File ids of the fixture; the last one is never stored. */
 const FILE_IDS = ['0a1b2c3d4e5f60718293a4b5c6d7e8f9', '1f0e2d3c4b5a69788796a5b4c3d2e1f0', 'ffffffffffffffffffffffffffffffff', '00000000000000000000000000000000'] as const;
+/** Ids of friend requests and friend groups of the fixture. */
+const REQUEST_IDS = ['aaaaaaaaaaaaaaaaaaaaaaa1', 'aaaaaaaaaaaaaaaaaaaaaaa2', 'aaaaaaaaaaaaaaaaaaaaaaa3'] as const;
+const FRIEND_GROUP_IDS = ['bbbbbbbbbbbbbbbbbbbbbbb1', 'bbbbbbbbbbbbbbbbbbbbbbb2'] as const;
 const photo = imageFileRecord(FILE_IDS[0], {
   uploaderUserId: 'b',
   name: 'cat.png',
@@ -133,6 +136,28 @@ export function transferContract(name: string, open: () => Promise<Store>): void
         { appId: 'appB', userId: 'a', blockedUserId: 'b', createdAt: 100 },
       ]);
       expect((await readEverything(source, APP_A)).blocks).toEqual(rows.blocks.slice(0, 3));
+    });
+
+    it('reads friend requests, friend groups and both sides of each friendship whole, each app\'s by key', async () => {
+      const rows = await readEverything(source, EVERYTHING);
+      expect(rows.friendRequests).toEqual([
+        { appId: 'appA', requestId: REQUEST_IDS[0], fromUserId: 'c', toUserId: 'a', message: 'Hi, it\'s c 😀', status: 'accepted', createdAt: 430, decidedAt: 440 },
+        { appId: 'appA', requestId: REQUEST_IDS[1], fromUserId: 'b', toUserId: 'a', message: '', status: 'pending', createdAt: 431, decidedAt: null },
+        { appId: 'appA', requestId: REQUEST_IDS[2], fromUserId: 'a', toUserId: 'b', message: 'b?', status: 'rejected', createdAt: 432, decidedAt: 441 },
+      ]);
+      expect(rows.friendGroups).toEqual([
+        { appId: 'appA', userId: 'a', friendGroupId: FRIEND_GROUP_IDS[0], name: 'Book club', order: 2, createdAt: 450 },
+        { appId: 'appA', userId: 'a', friendGroupId: FRIEND_GROUP_IDS[1], name: 'Work', order: 1, createdAt: 451 },
+      ]);
+      expect(rows.friends).toEqual([
+        { appId: 'appA', userId: 'a', friendId: 'c', remark: 'Cee', friendGroupId: FRIEND_GROUP_IDS[0], createdAt: 440 },
+        { appId: 'appA', userId: 'c', friendId: 'a', remark: '', friendGroupId: null, createdAt: 440 },
+        { appId: 'appB', userId: 'a', friendId: 'b', remark: '', friendGroupId: null, createdAt: 100 },
+        { appId: 'appB', userId: 'b', friendId: 'a', remark: '', friendGroupId: null, createdAt: 100 },
+      ]);
+      const one = await readEverything(source, APP_A);
+      expect(one.friends).toEqual(rows.friends.slice(0, 2));
+      expect(one.friendRequests).toEqual(rows.friendRequests);
     });
 
     it('leaves out what the port reads as absent: a dismissed group and its members', async () => {
@@ -266,6 +291,17 @@ export async function fill(store: Store): Promise<void> {
   await scope.blocks.add('a', ['b', 'c'], 410);
   await scope.blocks.add('c', ['a'], 420);
   await scope.blocks.remove('a', ['d']);
+  // c asks a (accepted: friends, a files c under "Book club" with a remark), b asks a (pending),
+  // a asks b (rejected); a has a second, empty friend group listed first.
+  await scope.friends.insertRequest({ requestId: REQUEST_IDS[0], fromUserId: 'c', toUserId: 'a', message: 'Hi, it\'s c 😀', status: 'pending', createdAt: 430, decidedAt: null });
+  await scope.friends.insertRequest({ requestId: REQUEST_IDS[1], fromUserId: 'b', toUserId: 'a', message: '', status: 'pending', createdAt: 431, decidedAt: null });
+  await scope.friends.insertRequest({ requestId: REQUEST_IDS[2], fromUserId: 'a', toUserId: 'b', message: 'b?', status: 'pending', createdAt: 432, decidedAt: null });
+  await scope.friends.decideRequest(REQUEST_IDS[0], 'accepted', 440);
+  await scope.friends.decideRequest(REQUEST_IDS[2], 'rejected', 441);
+  await scope.friends.befriend('c', 'a', 440);
+  await scope.friends.insertFriendGroup({ userId: 'a', friendGroupId: FRIEND_GROUP_IDS[0], name: 'Book club', order: 2, createdAt: 450 });
+  await scope.friends.insertFriendGroup({ userId: 'a', friendGroupId: FRIEND_GROUP_IDS[1], name: 'Work', order: 1, createdAt: 451 });
+  await scope.friends.updateFriend('a', 'c', { remark: 'Cee', friendGroupId: FRIEND_GROUP_IDS[0] });
 
   // crew: a owns it, b becomes admin, c leaves and joins again (going last, joinIndex 3).
   const crew: GroupRecord = { groupId: 'crew', name: 'Crew', avatarUri: '', ownerId: 'a', memberCount: 3, joinCount: 3, version: 1, createdAt: 300, updatedAt: 300 };
@@ -308,6 +344,7 @@ export async function fill(store: Store): Promise<void> {
   const other = store.forApp('appB');
   await other.users.upsert({ userId: 'a', name: 'Another a', avatarUri: '' }, 100);
   await other.blocks.add('a', ['b'], 100);
+  await other.friends.befriend('a', 'b', 100);
   await send(other, { content: { content: 'in appB' } });
   await other.files.insert({ ...photo, uploaderUserId: 'a', name: 'same id, other app.png', size: 7 });
   await other.sessions.ensure({ sid: newObjectId(), userId: 'a', conversationId: 'p:a:b', conversationType: ConversationType.PRIVATE, targetId: 'b', initialReadSeq: 0, createdAt: 500 });
@@ -381,6 +418,14 @@ async function appView(scope: AppScope) {
     blockLists: await Promise.all(USERS.map((userId) => scope.blocks.list(userId, 10))),
     blockCounts: await Promise.all(USERS.map((userId) => scope.blocks.count(userId))),
     blocking: await Promise.all(USERS.flatMap((userId) => USERS.map((otherUserId) => scope.blocks.blocks(userId, otherUserId)))),
+    requests: await Promise.all(REQUEST_IDS.map((requestId) => scope.friends.getRequest(requestId))),
+    pendingBetween: await Promise.all(USERS.flatMap((userId) => USERS.map((otherUserId) => scope.friends.pendingBetween(userId, otherUserId)))),
+    incoming: await Promise.all(USERS.map((userId) => scope.friends.listPending(userId, 'incoming', 10))),
+    outgoing: await Promise.all(USERS.map((userId) => scope.friends.listPending(userId, 'outgoing', 10))),
+    friendLists: await Promise.all(USERS.map((userId) => scope.friends.listFriends(userId, 10))),
+    friendCounts: await Promise.all(USERS.map((userId) => scope.friends.countFriends(userId))),
+    friendship: await Promise.all(USERS.flatMap((userId) => USERS.map((otherUserId) => scope.friends.getFriend(userId, otherUserId)))),
+    friendGroups: await Promise.all(USERS.map((userId) => scope.friends.listFriendGroups(userId))),
   };
 }
 
@@ -398,6 +443,9 @@ export async function readEverything(store: Store, scope: TransferScope): Promis
     users: await readAll(store, 'users', scope),
     userTokens: await readAll(store, 'userTokens', scope),
     blocks: await readAll(store, 'blocks', scope),
+    friendRequests: await readAll(store, 'friendRequests', scope),
+    friendGroups: await readAll(store, 'friendGroups', scope),
+    friends: await readAll(store, 'friends', scope),
     files: await readAll(store, 'files', scope),
     groups: await readAll(store, 'groups', scope),
     groupMembers: await readAll(store, 'groupMembers', scope),

@@ -2,6 +2,9 @@ import type { AppSettings, ConversationType, GroupRole } from '@parley/sdk/proto
 import type {
   AppRecord,
   BlockRecord,
+  FriendGroupRecord,
+  FriendRecord,
+  FriendRequestRecord,
   ConsoleTokenRecord,
   ConversationRecord,
   FileRecord,
@@ -299,6 +302,49 @@ export interface BlockRepo {
   count(userId: string): Promise<number>;
 }
 
+/**
+ * Friend requests, friendships and friend groups. A friendship is two records, one per side
+ * (each with its own remark and friend group), written and removed together: an adapter that
+ * writes them in two steps says what a crash between them leaves, and `befriend`/`unfriend`
+ * complete a half-written pair when called again.
+ */
+export interface FriendRepo {
+  /** @throws DuplicateKeyError when the requestId is taken. */
+  insertRequest(request: FriendRequestRecord): Promise<void>;
+  getRequest(requestId: string): Promise<FriendRequestRecord | null>;
+  /** The pending request from `fromUserId` to `toUserId`, if there is one (the newest, should there be several). */
+  pendingBetween(fromUserId: string, toUserId: string): Promise<FriendRequestRecord | null>;
+  /** Pending requests to `userId` (`incoming`) or from `userId` (`outgoing`), newest first, at most `limit`. */
+  listPending(userId: string, direction: 'incoming' | 'outgoing', limit: number): Promise<FriendRequestRecord[]>;
+  /**
+   * Answers a pending request (compare-and-set on `status: 'pending'`). Returns the answered
+   * record, or null when there is no such request or it was answered already.
+   */
+  decideRequest(requestId: string, status: 'accepted' | 'rejected', at: number): Promise<FriendRequestRecord | null>;
+  /**
+   * Makes `userId` and `friendId` friends: both sides' records, with empty remarks and no friend
+   * group. Returns false (and changes nothing that exists) when both sides already were.
+   */
+  befriend(userId: string, friendId: string, now: number): Promise<boolean>;
+  /** Removes both sides. Returns false when neither existed. */
+  unfriend(userId: string, friendId: string): Promise<boolean>;
+  /** `userId`'s side of the friendship, or null. */
+  getFriend(userId: string, friendId: string): Promise<FriendRecord | null>;
+  /** `userId`'s friends, oldest friendship first (then by friendId), at most `limit`. */
+  listFriends(userId: string, limit: number): Promise<FriendRecord[]>;
+  countFriends(userId: string): Promise<number>;
+  /** Changes `userId`'s side only. Returns the record, or null when they are not friends. */
+  updateFriend(userId: string, friendId: string, patch: { remark?: string; friendGroupId?: string | null }): Promise<FriendRecord | null>;
+  /** @throws DuplicateKeyError when the user already has a friend group with this id. */
+  insertFriendGroup(group: FriendGroupRecord): Promise<void>;
+  /** `userId`'s friend groups by `order`, then `createdAt`, then id. */
+  listFriendGroups(userId: string): Promise<FriendGroupRecord[]>;
+  /** Renames or moves one friend group. Returns it, or null when the user has none with this id. */
+  updateFriendGroup(userId: string, friendGroupId: string, patch: { name?: string; order?: number }): Promise<FriendGroupRecord | null>;
+  /** Deletes the friend group; its friends stay friends, with `friendGroupId: null`. Returns false when there was none. */
+  deleteFriendGroup(userId: string, friendGroupId: string): Promise<boolean>;
+}
+
 /** Repositories already bound to one app: a handler cannot read or write another app's data. */
 export interface AppScope {
   readonly appId: string;
@@ -309,9 +355,10 @@ export interface AppScope {
   readonly sessions: SessionRepo;
   readonly files: FileRepo;
   readonly blocks: BlockRepo;
+  readonly friends: FriendRepo;
   /**
    * Deletes every record of this app (users, tokens, groups, conversations, sessions, file
-   * records, blocks). The files' bytes are the file storage's: the domain deletes those itself.
+   * records, blocks, friend requests, friends and friend groups). The files' bytes are the file storage's: the domain deletes those itself.
    */
   purge(): Promise<void>;
 }

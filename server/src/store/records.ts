@@ -167,3 +167,39 @@ export interface BlockRecord {
   blockedUserId: string;
   createdAt: number;
 }
+
+/** A friend request and, once answered, its outcome. */
+export interface FriendRequestRecord {
+  /** 24 hex characters. */
+  requestId: string;
+  fromUserId: string;
+  toUserId: string;
+  /** What the requester wrote ("Hi, it's Bob from the book club"); may be empty. */
+  message: string;
+  status: 'pending' | 'accepted' | 'rejected';
+  createdAt: number;
+  /** When it was accepted or rejected; null while pending. */
+  decidedAt: number | null;
+}
+
+/** One side of a friendship: each friend keeps their own remark and friend group for the other. */
+export interface FriendRecord {
+  userId: string;
+  friendId: string;
+  /** The name `userId` gives `friendId` (alias); empty for none. */
+  remark: string;
+  /** The friend group of `userId`'s list the friend is in; null for none. */
+  friendGroupId: string | null;
+  createdAt: number;
+}
+
+/** A named section of one user's friend list. */
+export interface FriendGroupRecord {
+  userId: string;
+  /** 24 hex characters. */
+  friendGroupId: string;
+  name: string;
+  /** Position in the user's list, ascending. */
+  order: number;
+  createdAt: number;
+}

@@ -4,6 +4,9 @@ import type {
   ConsoleTokenRecord,
   ConversationRecord,
   FileRecord,
+  FriendGroupRecord,
+  FriendRecord,
+  FriendRequestRecord,
   GroupRecord,
   MemberRecord,
   MessageRecord,
@@ -29,6 +32,10 @@ export const TRANSFER_COLLECTIONS = [
   'userTokens',
   // After the users they name.
   'blocks',
+  'friendRequests',
+  // Before the friends that name them.
+  'friendGroups',
+  'friends',
   // Before messages and groups, whose content and avatars may point at a file.
   'files',
   'groups',
@@ -52,6 +59,9 @@ export interface TransferRecords {
   users: UserRecord & InApp;
   userTokens: UserTokenRecord & InApp;
   blocks: BlockRecord & InApp;
+  friendRequests: FriendRequestRecord & InApp;
+  friendGroups: FriendGroupRecord & InApp;
+  friends: FriendRecord & InApp;
   files: FileRecord & InApp;
   groups: GroupRecord & InApp;
   groupMembers: MemberRecord & InApp & { groupId: string };

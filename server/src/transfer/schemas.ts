@@ -57,6 +57,18 @@ export const TRANSFER_SCHEMAS: { [C in TransferCollection]: z.ZodType<TransferIn
   users: z.strictObject({ ...inApp, userId: id, name: z.string().max(1000), avatarUri: z.string().max(10_000), createdAt: millis, updatedAt: millis }),
   userTokens: z.strictObject({ ...inApp, tokenHash: id, userId: id, createdAt: millis, expiresAt: millis, revokedAt: millis.nullable() }),
   blocks: z.strictObject({ ...inApp, userId: id, blockedUserId: id, createdAt: millis }),
+  friendRequests: z.strictObject({
+    ...inApp,
+    requestId: id,
+    fromUserId: id,
+    toUserId: id,
+    message: z.string().max(10_000),
+    status: z.enum(['pending', 'accepted', 'rejected']),
+    createdAt: millis,
+    decidedAt: millis.nullable(),
+  }),
+  friendGroups: z.strictObject({ ...inApp, userId: id, friendGroupId: id, name: z.string().max(1000), order: z.number().int(), createdAt: millis }),
+  friends: z.strictObject({ ...inApp, userId: id, friendId: id, remark: z.string().max(1000), friendGroupId: id.nullable(), createdAt: millis }),
   files: z.strictObject({
     ...inApp,
     fileId: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters'),

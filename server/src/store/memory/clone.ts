@@ -1,4 +1,14 @@
-import type { AppRecord, BlockRecord, ConversationRecord, FileRecord, MessageRecord, SessionRecord } from '../records.js';
+import type {
+  AppRecord,
+  BlockRecord,
+  ConversationRecord,
+  FileRecord,
+  FriendGroupRecord,
+  FriendRecord,
+  FriendRequestRecord,
+  MessageRecord,
+  SessionRecord,
+} from '../records.js';
 
 /**
  * The memory adapter hands out copies: a caller that mutates a returned record must not change
@@ -39,6 +49,21 @@ export function copyFile(file: FileRecord): FileRecord {
 /** A block holds scalars only. */
 export function copyBlock(block: BlockRecord): BlockRecord {
   return { ...block };
+}
+
+/** A friend request holds scalars only. */
+export function copyFriendRequest(request: FriendRequestRecord): FriendRequestRecord {
+  return { ...request };
+}
+
+/** One side of a friendship holds scalars only. */
+export function copyFriend(friend: FriendRecord): FriendRecord {
+  return { ...friend };
+}
+
+/** A friend group holds scalars only. */
+export function copyFriendGroup(group: FriendGroupRecord): FriendGroupRecord {
+  return { ...group };
 }
 
 /** `value`, and everything inside it, frozen: shared safely between copies of a record. */

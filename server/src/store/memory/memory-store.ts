@@ -3,6 +3,7 @@ import { MemoryAppRepo, MemoryConsoleTokenRepo, MemoryTenantRepo } from './accou
 import { MemoryBlockRepo } from './blocks.js';
 import { MemoryConversationRepo, MemorySessionRepo } from './conversations.js';
 import { MemoryFileRepo } from './files.js';
+import { MemoryFriendRepo } from './friends.js';
 import { MemoryGroupRepo } from './groups.js';
 import { MemoryUserRepo, MemoryUserTokenRepo } from './people.js';
 import { MemoryStoreTransfer, type MemoryAppScope } from './transfer.js';
@@ -41,6 +42,7 @@ export class MemoryStore implements Store {
         sessions: new MemorySessionRepo(),
         files: new MemoryFileRepo(),
         blocks: new MemoryBlockRepo(),
+        friends: new MemoryFriendRepo(),
         purge: async () => {
           this.#scopes.delete(appId);
         },

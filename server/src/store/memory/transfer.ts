@@ -12,6 +12,7 @@ import type { MemoryAppRepo, MemoryConsoleTokenRepo, MemoryTenantRepo } from './
 import type { MemoryBlockRepo } from './blocks.js';
 import type { MemoryConversationRepo, MemorySessionRepo } from './conversations.js';
 import type { MemoryFileRepo } from './files.js';
+import type { MemoryFriendRepo } from './friends.js';
 import type { MemoryGroupRepo } from './groups.js';
 import type { MemoryUserRepo, MemoryUserTokenRepo } from './people.js';
 
@@ -24,6 +25,7 @@ export interface MemoryAppScope extends AppScope {
   readonly sessions: MemorySessionRepo;
   readonly files: MemoryFileRepo;
   readonly blocks: MemoryBlockRepo;
+  readonly friends: MemoryFriendRepo;
 }
 
 /** What the transfer needs of the memory store (passed in, so this module does not import the store). */
@@ -75,6 +77,9 @@ export class MemoryStoreTransfer implements StoreTransfer {
     users: (scope) => this.#inApps(scope, (app) => app.users.all()),
     userTokens: (scope) => this.#inApps(scope, (app) => app.tokens.all()),
     blocks: (scope) => this.#inApps(scope, (app) => app.blocks.all()),
+    friendRequests: (scope) => this.#inApps(scope, (app) => app.friends.allRequests()),
+    friendGroups: (scope) => this.#inApps(scope, (app) => app.friends.allFriendGroups()),
+    friends: (scope) => this.#inApps(scope, (app) => app.friends.allFriends()),
     files: (scope) => this.#inApps(scope, (app) => app.files.all()),
     groups: (scope) => this.#inApps(scope, (app) => app.groups.all()),
     groupMembers: (scope) => this.#inApps(scope, (app) => app.groups.allMembers()),
@@ -90,6 +95,9 @@ export class MemoryStoreTransfer implements StoreTransfer {
     users: (rows) => rows.forEach(({ appId, ...user }) => this.#store.forApp(appId).users.put(user)),
     userTokens: (rows) => rows.forEach(({ appId, ...token }) => this.#store.forApp(appId).tokens.put(token)),
     blocks: (rows) => rows.forEach(({ appId, ...block }) => this.#store.forApp(appId).blocks.put(block)),
+    friendRequests: (rows) => rows.forEach(({ appId, ...request }) => this.#store.forApp(appId).friends.putRequest(request)),
+    friendGroups: (rows) => rows.forEach(({ appId, ...group }) => this.#store.forApp(appId).friends.putFriendGroup(group)),
+    friends: (rows) => rows.forEach(({ appId, ...friend }) => this.#store.forApp(appId).friends.putFriend(friend)),
     files: (rows) => rows.forEach(({ appId, ...file }) => this.#store.forApp(appId).files.put(file)),
     groups: (rows) => rows.forEach(({ appId, ...group }) => this.#store.forApp(appId).groups.put(group)),
     groupMembers: (rows) => {

@@ -5,6 +5,9 @@ import type {
   ConsoleTokenDoc,
   ConversationDoc,
   FileDoc,
+  FriendDoc,
+  FriendGroupDoc,
+  FriendRequestDoc,
   GroupDoc,
   MemberDoc,
   MessageDoc,
@@ -28,6 +31,9 @@ export interface Collections {
   readonly sessions: Collection<SessionDoc>;
   readonly files: Collection<FileDoc>;
   readonly blocks: Collection<BlockDoc>;
+  readonly friendRequests: Collection<FriendRequestDoc>;
+  readonly friends: Collection<FriendDoc>;
+  readonly friendGroups: Collection<FriendGroupDoc>;
 }
 
 /** Collection names in the database, by role. */
@@ -44,10 +50,26 @@ export const COLLECTION_NAMES = {
   sessions: 'sessions',
   files: 'files',
   blocks: 'blocks',
+  friendRequests: 'friend_requests',
+  friends: 'friends',
+  friendGroups: 'friend_groups',
 } as const satisfies Record<keyof Collections, string>;
 
 /** The collections of app data: each document has `appId`, and `purge` empties them per app. */
-export const APP_COLLECTIONS = ['users', 'userTokens', 'groups', 'groupMembers', 'conversations', 'messages', 'sessions', 'files', 'blocks'] as const satisfies readonly (keyof Collections)[];
+export const APP_COLLECTIONS = [
+  'users',
+  'userTokens',
+  'groups',
+  'groupMembers',
+  'conversations',
+  'messages',
+  'sessions',
+  'files',
+  'blocks',
+  'friendRequests',
+  'friends',
+  'friendGroups',
+] as const satisfies readonly (keyof Collections)[];
 
 export function collectionsOf(db: Db): Collections {
   return {
@@ -63,5 +85,8 @@ export function collectionsOf(db: Db): Collections {
     sessions: db.collection<SessionDoc>(COLLECTION_NAMES.sessions),
     files: db.collection<FileDoc>(COLLECTION_NAMES.files),
     blocks: db.collection<BlockDoc>(COLLECTION_NAMES.blocks),
+    friendRequests: db.collection<FriendRequestDoc>(COLLECTION_NAMES.friendRequests),
+    friends: db.collection<FriendDoc>(COLLECTION_NAMES.friends),
+    friendGroups: db.collection<FriendGroupDoc>(COLLECTION_NAMES.friendGroups),
   };
 }

@@ -4,6 +4,9 @@ import type {
   ConsoleTokenRecord,
   ConversationRecord,
   FileRecord,
+  FriendGroupRecord,
+  FriendRecord,
+  FriendRequestRecord,
   GroupRecord,
   LastMessageRecord,
   MemberRecord,
@@ -57,6 +60,21 @@ export interface UserTokenDoc extends UserTokenRecord {
 
 /** One user's block of another, unique by (appId, userId, blockedUserId). */
 export interface BlockDoc extends BlockRecord {
+  appId: string;
+}
+
+/** A friend request, unique by (appId, requestId). */
+export interface FriendRequestDoc extends FriendRequestRecord {
+  appId: string;
+}
+
+/** One side of a friendship, unique by (appId, userId, friendId). */
+export interface FriendDoc extends FriendRecord {
+  appId: string;
+}
+
+/** One user's friend group, unique by (appId, userId, friendGroupId). */
+export interface FriendGroupDoc extends FriendGroupRecord {
   appId: string;
 }
 
@@ -191,6 +209,26 @@ export function toUserToken(doc: UserTokenRecord): UserTokenRecord {
 
 export function toBlock(doc: BlockRecord): BlockRecord {
   return { userId: doc.userId, blockedUserId: doc.blockedUserId, createdAt: doc.createdAt };
+}
+
+export function toFriendRequest(doc: FriendRequestRecord): FriendRequestRecord {
+  return {
+    requestId: doc.requestId,
+    fromUserId: doc.fromUserId,
+    toUserId: doc.toUserId,
+    message: doc.message,
+    status: doc.status,
+    createdAt: doc.createdAt,
+    decidedAt: doc.decidedAt,
+  };
+}
+
+export function toFriend(doc: FriendRecord): FriendRecord {
+  return { userId: doc.userId, friendId: doc.friendId, remark: doc.remark, friendGroupId: doc.friendGroupId, createdAt: doc.createdAt };
+}
+
+export function toFriendGroup(doc: FriendGroupRecord): FriendGroupRecord {
+  return { userId: doc.userId, friendGroupId: doc.friendGroupId, name: doc.name, order: doc.order, createdAt: doc.createdAt };
 }
 
 export function toFile(doc: FileRecord): FileRecord {

@@ -118,6 +118,57 @@ export const INDEXES: readonly IndexSpec[] = [
     key: { appId: 1, userId: 1, createdAt: 1, blockedUserId: 1 },
     serves: 'blocks.list (a user\'s blocks, oldest first)',
   },
+  {
+    collection: 'friendRequests',
+    name: 'friend_requests_id',
+    key: { appId: 1, requestId: 1 },
+    unique: true,
+    serves: 'friends.insertRequest (a taken requestId fails here), getRequest, decideRequest; purge',
+  },
+  {
+    collection: 'friendRequests',
+    name: 'friend_requests_between',
+    key: { appId: 1, fromUserId: 1, toUserId: 1, status: 1, createdAt: 1, requestId: 1 },
+    serves: 'friends.pendingBetween (the newest pending request from A to B)',
+  },
+  {
+    collection: 'friendRequests',
+    name: 'friend_requests_incoming',
+    key: { appId: 1, toUserId: 1, status: 1, createdAt: 1, requestId: 1 },
+    serves: 'friends.listPending incoming (requests to a user, newest first)',
+  },
+  {
+    collection: 'friendRequests',
+    name: 'friend_requests_outgoing',
+    key: { appId: 1, fromUserId: 1, status: 1, createdAt: 1, requestId: 1 },
+    serves: 'friends.listPending outgoing (requests from a user, newest first)',
+  },
+  {
+    collection: 'friends',
+    name: 'friends_id',
+    key: { appId: 1, userId: 1, friendId: 1 },
+    unique: true,
+    serves: 'friends.getFriend (are A and B friends), befriend (one record per side: upserts by it), unfriend, updateFriend, countFriends, deleteFriendGroup (the user\'s friends in the group); purge',
+  },
+  {
+    collection: 'friends',
+    name: 'friends_order',
+    key: { appId: 1, userId: 1, createdAt: 1, friendId: 1 },
+    serves: 'friends.listFriends (a user\'s friends, oldest friendship first)',
+  },
+  {
+    collection: 'friendGroups',
+    name: 'friend_groups_id',
+    key: { appId: 1, userId: 1, friendGroupId: 1 },
+    unique: true,
+    serves: 'friends.insertFriendGroup (a taken id fails here), updateFriendGroup, deleteFriendGroup; purge',
+  },
+  {
+    collection: 'friendGroups',
+    name: 'friend_groups_order',
+    key: { appId: 1, userId: 1, order: 1, createdAt: 1, friendGroupId: 1 },
+    serves: 'friends.listFriendGroups (a user\'s friend groups in their order)',
+  },
 ];
 
 /** The server's answer to listIndexes on a collection that does not exist. */

@@ -6,6 +6,7 @@ import { APP_COLLECTIONS, collectionsOf, type Collections } from './collections.
 import { MongoConversationRepo } from './conversations.js';
 import { reportingUnavailable } from './errors.js';
 import { MongoFileRepo } from './files.js';
+import { MongoFriendRepo } from './friends.js';
 import { createIndexes } from './indexes.js';
 import { MongoGroupRepo } from './groups.js';
 import { MongoUserRepo, MongoUserTokenRepo } from './people.js';
@@ -33,6 +34,9 @@ export interface MongoStoreOptions {
  *   retry finishes it.
  * - `tokens.insert`, `consoleTokens.insert`: expired tokens swept, new token not stored. Nothing
  *   live was lost; the caller's retry stores it.
+ * - `friends.befriend`: one side of the friendship written. The next call writes the other
+ *   (each side an insert that the unique index refuses once it exists).
+ * - `friends.deleteFriendGroup`: the group gone, its friends still naming it. Read as in no group.
  * - `purge`: some collections of the app emptied. Calling it again finishes.
  * Uniqueness, seq allocation and idempotent sends rest on unique indexes, so they hold across
  * processes. Every document of app data carries `appId` and every query filters by it. Records
@@ -84,6 +88,7 @@ export class MongoStore implements Store {
       sessions: reportingUnavailable(new MongoSessionRepo(appId, c.sessions)),
       files: reportingUnavailable(new MongoFileRepo(appId, c.files)),
       blocks: reportingUnavailable(new MongoBlockRepo(appId, c.blocks)),
+      friends: reportingUnavailable(new MongoFriendRepo(appId, c.friendRequests, c.friends, c.friendGroups)),
       purge: async () => {
         for (const name of APP_COLLECTIONS) await c[name].deleteMany({ appId });
       },

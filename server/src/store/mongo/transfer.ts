@@ -19,6 +19,9 @@ import {
   toConsoleToken,
   toConversation,
   toFile,
+  toFriend,
+  toFriendGroup,
+  toFriendRequest,
   toGroup,
   toMember,
   toMessage,
@@ -88,6 +91,12 @@ export class MongoStoreTransfer implements StoreTransfer {
       mapped(this.#c.userTokens.find(inApp(scope)).sort({ appId: 1, tokenHash: 1 }), (doc) => ({ appId: doc.appId, ...toUserToken(doc) })),
     blocks: (scope) =>
       mapped(this.#c.blocks.find(inApp(scope)).sort({ appId: 1, userId: 1, blockedUserId: 1 }), (doc) => ({ appId: doc.appId, ...toBlock(doc) })),
+    friendRequests: (scope) =>
+      mapped(this.#c.friendRequests.find(inApp(scope)).sort({ appId: 1, requestId: 1 }), (doc) => ({ appId: doc.appId, ...toFriendRequest(doc) })),
+    friendGroups: (scope) =>
+      mapped(this.#c.friendGroups.find(inApp(scope)).sort({ appId: 1, userId: 1, friendGroupId: 1 }), (doc) => ({ appId: doc.appId, ...toFriendGroup(doc) })),
+    friends: (scope) =>
+      mapped(this.#c.friends.find(inApp(scope)).sort({ appId: 1, userId: 1, friendId: 1 }), (doc) => ({ appId: doc.appId, ...toFriend(doc) })),
     files: (scope) => mapped(this.#c.files.find(inApp(scope)).sort({ appId: 1, fileId: 1 }), (doc) => ({ appId: doc.appId, ...toFile(doc) })),
     groups: (scope) => this.#groups(scope),
     groupMembers: (scope) => this.#groupMembers(scope),
@@ -138,6 +147,27 @@ export class MongoStoreTransfer implements StoreTransfer {
         rows
           .map((row) => ({ appId: row.appId, ...toBlock(row) }))
           .map((doc) => ({ filter: { appId: doc.appId, userId: doc.userId, blockedUserId: doc.blockedUserId }, document: doc, replacement: doc })),
+      ),
+    friendRequests: (rows) =>
+      upsertAll(
+        this.#c.friendRequests,
+        rows
+          .map((row) => ({ appId: row.appId, ...toFriendRequest(row) }))
+          .map((doc) => ({ filter: { appId: doc.appId, requestId: doc.requestId }, document: doc, replacement: doc })),
+      ),
+    friendGroups: (rows) =>
+      upsertAll(
+        this.#c.friendGroups,
+        rows
+          .map((row) => ({ appId: row.appId, ...toFriendGroup(row) }))
+          .map((doc) => ({ filter: { appId: doc.appId, userId: doc.userId, friendGroupId: doc.friendGroupId }, document: doc, replacement: doc })),
+      ),
+    friends: (rows) =>
+      upsertAll(
+        this.#c.friends,
+        rows
+          .map((row) => ({ appId: row.appId, ...toFriend(row) }))
+          .map((doc) => ({ filter: { appId: doc.appId, userId: doc.userId, friendId: doc.friendId }, document: doc, replacement: doc })),
       ),
     files: (rows) =>
       upsertAll(

@@ -5,6 +5,9 @@ import type {
   ConsoleTokenRecord,
   ConversationRecord,
   FileRecord,
+  FriendGroupRecord,
+  FriendRecord,
+  FriendRequestRecord,
   GroupRecord,
   MemberRecord,
   MessageRecord,
@@ -109,6 +112,55 @@ export interface BlockRow {
   created_at: number;
 }
 export const toBlock = (row: BlockRow): BlockRecord => ({ userId: row.user_id, blockedUserId: row.blocked_user_id, createdAt: row.created_at });
+
+export interface FriendRequestRow {
+  request_id: string;
+  from_user_id: string;
+  to_user_id: string;
+  message: string;
+  status: FriendRequestRecord['status'];
+  created_at: number;
+  decided_at: number | null;
+}
+export const toFriendRequest = (row: FriendRequestRow): FriendRequestRecord => ({
+  requestId: row.request_id,
+  fromUserId: row.from_user_id,
+  toUserId: row.to_user_id,
+  message: row.message,
+  status: row.status,
+  createdAt: row.created_at,
+  decidedAt: row.decided_at,
+});
+
+export interface FriendRow {
+  user_id: string;
+  friend_id: string;
+  remark: string;
+  friend_group_id: string | null;
+  created_at: number;
+}
+export const toFriend = (row: FriendRow): FriendRecord => ({
+  userId: row.user_id,
+  friendId: row.friend_id,
+  remark: row.remark,
+  friendGroupId: row.friend_group_id,
+  createdAt: row.created_at,
+});
+
+export interface FriendGroupRow {
+  user_id: string;
+  friend_group_id: string;
+  name: string;
+  sort_order: number;
+  created_at: number;
+}
+export const toFriendGroup = (row: FriendGroupRow): FriendGroupRecord => ({
+  userId: row.user_id,
+  friendGroupId: row.friend_group_id,
+  name: row.name,
+  order: row.sort_order,
+  createdAt: row.created_at,
+});
 
 export interface FileRow {
   file_id: string;

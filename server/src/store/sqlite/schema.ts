@@ -179,6 +179,48 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX blocks_order ON blocks (app_id, user_id, created_at, blocked_user_id);
   `,
+  // 5: friend requests, friendships (one row per side, each with its own remark and friend group)
+  // and each user's friend groups. Pending requests are read newest first between two users and
+  // to or from one user (request_id, the rest of the key, breaking ties); a user's friends oldest
+  // friendship first, and their friend groups by sort_order, then created_at (then id).
+  `
+  CREATE TABLE friend_requests (
+    app_id TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    from_user_id TEXT NOT NULL,
+    to_user_id TEXT NOT NULL,
+    message TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected')),
+    created_at INTEGER NOT NULL,
+    decided_at INTEGER,
+    PRIMARY KEY (app_id, request_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX friend_requests_between ON friend_requests (app_id, from_user_id, to_user_id, status, created_at);
+  CREATE INDEX friend_requests_incoming ON friend_requests (app_id, to_user_id, status, created_at);
+  CREATE INDEX friend_requests_outgoing ON friend_requests (app_id, from_user_id, status, created_at);
+
+  CREATE TABLE friends (
+    app_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    friend_id TEXT NOT NULL,
+    remark TEXT NOT NULL,
+    friend_group_id TEXT,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (app_id, user_id, friend_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX friends_order ON friends (app_id, user_id, created_at, friend_id);
+
+  CREATE TABLE friend_groups (
+    app_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    friend_group_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    sort_order INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (app_id, user_id, friend_group_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX friend_groups_order ON friend_groups (app_id, user_id, sort_order, created_at);
+  `,
 ];
 
 /** The schema version this code writes. */

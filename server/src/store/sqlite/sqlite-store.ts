@@ -9,6 +9,7 @@ import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { SqliteConversationRepo } from './conversations.js';
 import { reportingUnavailable, SqliteOpenRefusal } from './errors.js';
 import { SqliteFileRepo } from './files.js';
+import { SqliteFriendRepo } from './friends.js';
 import { SqliteGroupRepo } from './groups.js';
 import { lockDataDirectory, type DataDirectoryLock } from './lock.js';
 import { SqliteUserRepo, SqliteUserTokenRepo } from './people.js';
@@ -52,6 +53,9 @@ const APP_TABLES: readonly { table: string; key: string }[] = [
   { table: 'sessions', key: 'user_id, conversation_id' },
   { table: 'files', key: 'file_id' },
   { table: 'blocks', key: 'user_id, blocked_user_id' },
+  { table: 'friend_requests', key: 'request_id' },
+  { table: 'friends', key: 'user_id, friend_id' },
+  { table: 'friend_groups', key: 'user_id, friend_group_id' },
 ];
 /** Rows one purge step deletes before it lets other work run. */
 const PURGE_BATCH = 2000;
@@ -112,6 +116,7 @@ export class SqliteStore implements Store {
       sessions: reportingUnavailable(new SqliteSessionRepo(appId, sql)),
       files: reportingUnavailable(new SqliteFileRepo(appId, sql)),
       blocks: reportingUnavailable(new SqliteBlockRepo(appId, sql)),
+      friends: reportingUnavailable(new SqliteFriendRepo(appId, sql)),
       purge: async () => {
         for (const { table, key } of APP_TABLES) {
           const statement = `DELETE FROM ${table} WHERE app_id = @appId AND (${key}) IN (SELECT ${key} FROM ${table} WHERE app_id = @appId LIMIT ${PURGE_BATCH})`;

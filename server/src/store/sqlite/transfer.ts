@@ -19,6 +19,9 @@ import {
   toConsoleToken,
   toConversation,
   toFile,
+  toFriend,
+  toFriendGroup,
+  toFriendRequest,
   toGroup,
   toMember,
   toMessage,
@@ -31,6 +34,9 @@ import {
   type ConsoleTokenRow,
   type ConversationRow,
   type FileRow,
+  type FriendGroupRow,
+  type FriendRequestRow,
+  type FriendRow,
   type GroupRow,
   type MemberRow,
   type MessageRow,
@@ -103,6 +109,33 @@ const TABLES: { [C in TransferCollection]: TableOf<C> } = {
     toRecord: (raw) => {
       const row = raw as BlockRow & InApp;
       return { appId: row.app_id, ...toBlock(row) };
+    },
+    params: (record) => ({ ...record }),
+  },
+  friendRequests: {
+    table: 'friend_requests',
+    inApp: APP_SCOPED,
+    toRecord: (raw) => {
+      const row = raw as FriendRequestRow & InApp;
+      return { appId: row.app_id, ...toFriendRequest(row) };
+    },
+    params: (record) => ({ ...record }),
+  },
+  friendGroups: {
+    table: 'friend_groups',
+    inApp: APP_SCOPED,
+    toRecord: (raw) => {
+      const row = raw as FriendGroupRow & InApp;
+      return { appId: row.app_id, ...toFriendGroup(row) };
+    },
+    params: (record) => ({ ...record }),
+  },
+  friends: {
+    table: 'friends',
+    inApp: APP_SCOPED,
+    toRecord: (raw) => {
+      const row = raw as FriendRow & InApp;
+      return { appId: row.app_id, ...toFriend(row) };
     },
     params: (record) => ({ ...record }),
   },
