@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { onTestFailed } from 'vitest';
 import { browserAvailable, launchChromium } from '../../support/browser.js';
 
@@ -65,11 +65,6 @@ export async function docShot(page: Page, name: string): Promise<void> {
   if (DOC_SHOTS === null) return;
   mkdirSync(DOC_SHOTS, { recursive: true });
   await page.screenshot({ path: join(DOC_SHOTS, `${name}.png`) });
-}
-
-/** A browser for the file's tests; closed after each file by the caller. */
-export async function browser(): Promise<Browser> {
-  return launchChromium();
 }
 
 function safe(text: string): string {

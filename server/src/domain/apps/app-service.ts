@@ -109,11 +109,14 @@ export class AppService {
   }
 
   /**
-   * The app's current secret. Callers confirm the owner's password first: a console token alone
-   * (a browser left open, a token that leaked) must not be enough to read it.
+   * The app's current secret, once `confirm` (the owner's password check) has passed: a console
+   * token alone (a browser left open, a token that leaked) must not be enough to read it.
+   * Ownership is checked first, so another tenant's app id costs no password hash and answers
+   * like a missing app.
    */
-  async secretOf(tenantId: string, appId: string): Promise<RevealedSecret> {
+  async revealSecret(tenantId: string, appId: string, confirm: () => Promise<void>): Promise<RevealedSecret> {
     const app = await this.#owned(tenantId, appId);
+    await confirm();
     const graceLive = this.#livePreviousSecret(app) !== null;
     return { appSecret: app.secret, previousSecretValidUntil: graceLive ? app.previousSecretValidUntil : null };
   }

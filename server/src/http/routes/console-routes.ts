@@ -182,12 +182,7 @@ export function consoleRoutes(services: Services): Route[] {
       errors: [CREDENTIALS_INVALID, NOT_FOUND, RATE_LIMITED, SERVER_BUSY],
       example: { password: 'correct horse battery' },
       paramsExample: EXAMPLE_APP,
-      handle: async (input, tenantId, params, caller) => {
-        // Ownership first: another tenant's app id must not cost a password hash, nor say it exists.
-        await apps.get(tenantId, params.appId);
-        await tenants.confirmPassword(tenantId, input.password, caller.ip);
-        return apps.secretOf(tenantId, params.appId);
-      },
+      handle: (input, tenantId, params, caller) => apps.revealSecret(tenantId, params.appId, () => tenants.confirmPassword(tenantId, input.password, caller.ip)),
     }),
     consoleRoute({
       method: 'GET',
