@@ -68,6 +68,7 @@ export function domainSettings(config: Config): DomainSettings {
       adminRecallWindowSeconds: config.adminRecallWindowSeconds,
       loginPolicy: config.loginPolicy,
       presenceScope: config.presenceScope,
+      messagePolicy: config.messagePolicy,
       apiRequestsPerSecond: config.apiRequestsPerSecond,
       userSendsPerSecond: config.userSendsPerSecond,
       userSignalsPerSecond: config.userSignalsPerSecond,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Limits, LoginPolicy, PresenceScope } from '@parley/sdk/protocol';
+import { Limits, LoginPolicy, MessagePolicy, PresenceScope } from '@parley/sdk/protocol';
 import { z } from 'zod';
 
 /**
@@ -153,7 +153,13 @@ export const envSchema = z.object({
     .enum(Object.values(PresenceScope))
     .default(PresenceScope.CONTACTS)
     .describe(
-      `whose presence a user may see and whom they may send typing to, for new apps: ${oneOf(Object.values(PresenceScope))} (\`${PresenceScope.CONTACTS}\`: users they share a private chat or a group with; \`${PresenceScope.APP}\`: anyone in the app). Each app can change its own`,
+      `whose presence a user may see and whom they may send typing to, for new apps: ${oneOf(Object.values(PresenceScope))} (\`${PresenceScope.CONTACTS}\`: their friends and users they share a private chat or a group with; \`${PresenceScope.APP}\`: anyone in the app). Each app can change its own`,
+    ),
+  MESSAGE_POLICY: z
+    .enum(Object.values(MessagePolicy))
+    .default(MessagePolicy.ANYONE)
+    .describe(
+      `who may send a user a private message, for new apps: ${oneOf(Object.values(MessagePolicy))} (\`${MessagePolicy.ANYONE}\`: any user of the app; \`${MessagePolicy.FRIENDS}\`: only their friends, others get 403 \`NOT_FRIENDS\`). Each app can change its own`,
     ),
   API_REQUESTS_PER_SECOND: integer(1, 100_000)
     .default(500)
@@ -268,6 +274,7 @@ export interface Config {
   helperThreadNice: number;
   /** Defaults for new apps: presence scope, rate limits and quotas. */
   presenceScope: PresenceScope;
+  messagePolicy: MessagePolicy;
   apiRequestsPerSecond: number;
   userSendsPerSecond: number;
   userSignalsPerSecond: number;
@@ -347,6 +354,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     socketSendBufferMaxBytes: e.SOCKET_SEND_BUFFER_MAX_BYTES,
     helperThreadNice: e.HELPER_THREAD_NICE,
     presenceScope: e.PRESENCE_SCOPE,
+    messagePolicy: e.MESSAGE_POLICY,
     apiRequestsPerSecond: e.API_REQUESTS_PER_SECOND,
     userSendsPerSecond: e.USER_SENDS_PER_SECOND,
     userSignalsPerSecond: e.USER_SIGNALS_PER_SECOND,

@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       uploadMaxBytes: 100 * 1024 * 1024,
       imageProcessingConcurrency: 2,
       presenceScope: 'contacts',
+      messagePolicy: 'anyone',
       apiRequestsPerSecond: 500,
       userSendsPerSecond: 20,
       userSignalsPerSecond: 20,

@@ -30,6 +30,18 @@ describe('socket declarations', () => {
     await alice.ok('block-users', { userIds: ['bob'] });
     await alice.ok('block-list');
     await alice.ok('unblock-users', { userIds: ['bob'] });
+    const request = await alice.ok('send-friend-request', { userId: 'bob', message: 'hi' });
+    await bob.ok('friend-requests');
+    await bob.ok('reject-friend-request', { requestId: request.requestId });
+    const again = await alice.ok('send-friend-request', { userId: 'bob' });
+    await bob.ok('accept-friend-request', { requestId: again.requestId });
+    const group = await alice.ok('create-friend-group', { name: 'Crew' });
+    await alice.ok('rename-friend-group', { friendGroupId: group.friendGroupId, name: 'Team' });
+    await alice.ok('sort-friend-groups', { friendGroupIds: [group.friendGroupId] });
+    await alice.ok('update-friend', { userId: 'bob', remark: 'Bobby', friendGroupId: group.friendGroupId });
+    await alice.ok('contact-list');
+    await alice.ok('delete-friend-group', { friendGroupId: group.friendGroupId });
+    await alice.ok('remove-friends', { userIds: ['bob'] });
 
     const exercised: ClientRequestName[] = [
       'send-private-message',
@@ -46,6 +58,17 @@ describe('socket declarations', () => {
       'block-users',
       'block-list',
       'unblock-users',
+      'send-friend-request',
+      'friend-requests',
+      'reject-friend-request',
+      'accept-friend-request',
+      'create-friend-group',
+      'rename-friend-group',
+      'sort-friend-groups',
+      'update-friend',
+      'contact-list',
+      'delete-friend-group',
+      'remove-friends',
     ];
     expect([...world.t.server.realtime.requests.keys()].sort()).toEqual(exercised.sort());
   });

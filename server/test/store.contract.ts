@@ -818,7 +818,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     describe('friends', () => {
       const requestId = (n: number) => n.toString(16).padStart(24, '0');
       const friendGroupId = (n: number) => `f${n.toString(16).padStart(23, '0')}`;
-      const request = (n: number, fromUserId: string, toUserId: string, createdAt: number, message = ''): FriendRequestRecord => ({
+      const request = (n: number, fromUserId: string, toUserId: string, createdAt: number, message = '', dropped = false): FriendRequestRecord => ({
         requestId: requestId(n),
         fromUserId,
         toUserId,
@@ -826,7 +826,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         status: 'pending',
         createdAt,
         decidedAt: null,
+        dropped,
       });
+      /** A request the recipient dropped (by blocking the requester). */
+      const dropped = (n: number, fromUserId: string, toUserId: string, createdAt: number): FriendRequestRecord => request(n, fromUserId, toUserId, createdAt, '', true);
       const friendGroup = (n: number, userId: string, order: number, createdAt: number, name = `group ${n}`): FriendGroupRecord => ({
         userId,
         friendGroupId: friendGroupId(n),
@@ -877,6 +880,61 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(requestIds(await scope.friends.listPending('b', 'incoming', 10))).toEqual([requestId(5)]);
         expect(requestIds(await scope.friends.listPending('b', 'outgoing', 10))).toEqual([requestId(1)]);
         expect(await scope.friends.listPending('nobody', 'incoming', 10)).toEqual([]);
+      });
+
+      it('a dropped request is kept for the requester (outgoing, pendingBetween) and never shown to the recipient (incoming)', async () => {
+        const scope = store.forApp('app');
+        await scope.friends.insertRequest(dropped(1, 'a', 'b', 10));
+        await scope.friends.insertRequest(request(2, 'c', 'b', 20));
+        await scope.friends.insertRequest(dropped(3, 'd', 'b', 30));
+        expect(await scope.friends.getRequest(requestId(1))).toStrictEqual(dropped(1, 'a', 'b', 10));
+        expect(await scope.friends.getRequest(requestId(2))).toStrictEqual(request(2, 'c', 'b', 20));
+        // The recipient: neither of the dropped ones, pending or in the whole list.
+        expect(await scope.friends.listPending('b', 'incoming', 10)).toStrictEqual([request(2, 'c', 'b', 20)]);
+        expect(await scope.friends.listRequests('b', 'incoming', 10)).toStrictEqual([request(2, 'c', 'b', 20)]);
+        expect(requestIds(await scope.friends.listRequests('b', 'incoming', 1))).toEqual([requestId(2)]);
+        // The requester: their request, pending, with its flag.
+        expect(await scope.friends.listPending('a', 'outgoing', 10)).toStrictEqual([dropped(1, 'a', 'b', 10)]);
+        expect(await scope.friends.listRequests('a', 'outgoing', 10)).toStrictEqual([dropped(1, 'a', 'b', 10)]);
+        expect(await scope.friends.pendingBetween('a', 'b')).toStrictEqual(dropped(1, 'a', 'b', 10));
+        expect(await scope.friends.pendingBetween('d', 'b')).toStrictEqual(dropped(3, 'd', 'b', 30));
+        // Answered, it stays out of the recipient's list and in the requester's, with its outcome.
+        expect(await scope.friends.decideRequest(requestId(1), 'rejected', 40)).toStrictEqual({ ...dropped(1, 'a', 'b', 10), status: 'rejected', decidedAt: 40 });
+        expect(requestIds(await scope.friends.listRequests('b', 'incoming', 10))).toEqual([requestId(2)]);
+        expect(await scope.friends.listRequests('a', 'outgoing', 10)).toStrictEqual([{ ...dropped(1, 'a', 'b', 10), status: 'rejected', decidedAt: 40 }]);
+        expect(await scope.friends.listPending('a', 'outgoing', 10)).toEqual([]);
+        expect(await scope.friends.pendingBetween('a', 'b')).toBeNull();
+      });
+
+      it('listRequests gives a user\'s requests in any status, with their outcome, newest first (then by requestId, descending), at most limit', async () => {
+        const scope = store.forApp('app');
+        await scope.friends.insertRequest(request(1, 'b', 'a', 10));
+        await scope.friends.insertRequest(request(2, 'c', 'a', 30, 'Hi'));
+        await scope.friends.insertRequest(request(3, 'd', 'a', 20));
+        await scope.friends.insertRequest(request(4, 'e', 'a', 30));
+        await scope.friends.insertRequest(request(5, 'a', 'b', 50));
+        await scope.friends.insertRequest(request(6, 'a', 'c', 60));
+        await scope.friends.insertRequest(request(7, 'x', 'y', 70));
+        await scope.friends.decideRequest(requestId(2), 'accepted', 35);
+        await scope.friends.decideRequest(requestId(3), 'rejected', 25);
+        await scope.friends.decideRequest(requestId(5), 'rejected', 55);
+        expect(await scope.friends.listRequests('a', 'incoming', 10)).toStrictEqual([
+          request(4, 'e', 'a', 30),
+          { ...request(2, 'c', 'a', 30, 'Hi'), status: 'accepted', decidedAt: 35 },
+          { ...request(3, 'd', 'a', 20), status: 'rejected', decidedAt: 25 },
+          request(1, 'b', 'a', 10),
+        ]);
+        expect(requestIds(await scope.friends.listRequests('a', 'incoming', 2))).toEqual([requestId(4), requestId(2)]);
+        expect(await scope.friends.listRequests('a', 'incoming', 0)).toEqual([]);
+        expect(await scope.friends.listRequests('a', 'incoming', -1)).toEqual([]);
+        expect(await scope.friends.listRequests('a', 'outgoing', 10)).toStrictEqual([request(6, 'a', 'c', 60), { ...request(5, 'a', 'b', 50), status: 'rejected', decidedAt: 55 }]);
+        expect(requestIds(await scope.friends.listRequests('a', 'outgoing', 1))).toEqual([requestId(6)]);
+        expect(requestIds(await scope.friends.listRequests('b', 'incoming', 10))).toEqual([requestId(5)]);
+        expect(requestIds(await scope.friends.listRequests('b', 'outgoing', 10))).toEqual([requestId(1)]);
+        expect(await scope.friends.listRequests('nobody', 'incoming', 10)).toEqual([]);
+        expect(await scope.friends.listRequests('nobody', 'outgoing', 10)).toEqual([]);
+        // Pending ones only, for comparison: the answered ones are left out there.
+        expect(requestIds(await scope.friends.listPending('a', 'incoming', 10))).toEqual([requestId(4), requestId(1)]);
       });
 
       it('decideRequest answers a pending request once and sets decidedAt', async () => {
@@ -1008,6 +1066,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await b.friends.getRequest(requestId(1))).toBeNull();
         expect(await b.friends.pendingBetween('u', 'v')).toBeNull();
         expect(await b.friends.listPending('v', 'incoming', 10)).toEqual([]);
+        expect(await b.friends.listRequests('v', 'incoming', 10)).toEqual([]);
+        expect(await b.friends.listRequests('u', 'outgoing', 10)).toEqual([]);
         expect(await b.friends.decideRequest(requestId(1), 'accepted', 2)).toBeNull();
         expect(await b.friends.getFriend('u', 'v')).toBeNull();
         expect(await b.friends.listFriends('u', 10)).toEqual([]);
@@ -1038,6 +1098,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const fresh = store.forApp('appA');
         expect(await fresh.friends.getRequest(requestId(1))).toBeNull();
         expect(await fresh.friends.listPending('v', 'incoming', 10)).toEqual([]);
+        expect(await fresh.friends.listRequests('u', 'outgoing', 10)).toEqual([]);
         expect(await fresh.friends.getFriend('u', 'v')).toBeNull();
         expect(await fresh.friends.getFriend('v', 'u')).toBeNull();
         expect(await fresh.friends.countFriends('u')).toBe(0);

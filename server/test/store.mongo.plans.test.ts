@@ -213,6 +213,7 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
           status: i % 3 === 0 ? 'rejected' : 'pending',
           createdAt: 1 + i,
           decidedAt: i % 3 === 0 ? 2 + i : null,
+          dropped: i % 4 === 1,
         });
       }
     }
@@ -339,6 +340,8 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
     ['friend check', () => scope.friends.getFriend('b', 'friend3')],
     ['friend list', () => scope.friends.listFriends('a', 100)],
     ['incoming requests', () => scope.friends.listPending('a', 'incoming', 50)],
+    ['incoming requests in any status', () => scope.friends.listRequests('a', 'incoming', 50)],
+    ['outgoing requests in any status', () => scope.friends.listRequests('asker2', 'outgoing', 50)],
     ['pending between', () => scope.friends.pendingBetween('asker2', 'a')],
     ['connect (token and app)', () => Promise.all([scope.tokens.findByHash('hash-a'), store.apps.get('app')])],
     [
@@ -391,9 +394,11 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
       await scope.blocks.remove('c', ['new', 'never']);
       await other.blocks.add('x', ['y'], 1);
       const requestId = newObjectId();
-      await other.friends.insertRequest({ requestId, fromUserId: 'x', toUserId: 'y', message: '', status: 'pending', createdAt: 1, decidedAt: null });
+      await other.friends.insertRequest({ requestId, fromUserId: 'x', toUserId: 'y', message: '', status: 'pending', createdAt: 1, decidedAt: null, dropped: false });
       await other.friends.getRequest(requestId);
       await other.friends.listPending('x', 'outgoing', 10);
+      await other.friends.listRequests('y', 'incoming', 10);
+      await other.friends.listRequests('x', 'outgoing', 10);
       await other.friends.decideRequest(requestId, 'accepted', 2);
       await other.friends.befriend('x', 'y', 2);
       await other.friends.countFriends('x');

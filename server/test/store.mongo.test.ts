@@ -319,6 +319,25 @@ describe.skipIf(!url)(`MongoDB store (MONGODB_URL)${url ? '' : ` — ${SKIP_REAS
       );
     });
 
+    it('a friend request document written before `dropped` existed reads as not dropped, in every read and export', async () => {
+      const store = await freshStore();
+      const scope = store.forApp('app');
+      const requestId = newObjectId();
+      const older = { requestId, fromUserId: 'a', toUserId: 'b', message: 'hi', status: 'pending', createdAt: 10, decidedAt: null } as const;
+      await rawCollections(store).friendRequests.insertOne({ appId: 'app', ...older });
+      const record = { ...older, dropped: false };
+      expect(await scope.friends.getRequest(requestId)).toStrictEqual(record);
+      expect(await scope.friends.pendingBetween('a', 'b')).toStrictEqual(record);
+      expect(await scope.friends.listPending('b', 'incoming', 10)).toStrictEqual([record]);
+      expect(await scope.friends.listRequests('b', 'incoming', 10)).toStrictEqual([record]);
+      expect(await scope.friends.listRequests('a', 'outgoing', 10)).toStrictEqual([record]);
+      expect((await readEverything(store, { appId: 'app' })).friendRequests).toStrictEqual([{ appId: 'app', ...record }]);
+      // Stored from now on, the flag is written with every request.
+      await scope.friends.insertRequest({ ...record, requestId: newObjectId(), fromUserId: 'c', createdAt: 20, dropped: true });
+      expect((await rawCollections(store).friendRequests.find({ fromUserId: 'c' }).toArray()).map((doc) => doc.dropped)).toEqual([true]);
+      expect(await scope.friends.listRequests('b', 'incoming', 10)).toStrictEqual([record]);
+    });
+
     it('opening again on an existing database keeps the indexes and the data (idempotent start)', async () => {
       const store = await freshStore();
       await store.forApp('app').conversations.append(draft());

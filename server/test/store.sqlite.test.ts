@@ -95,6 +95,34 @@ describe('SQLite store', () => {
     expect(await scope.friends.listFriends('b', 10)).toEqual([{ userId: 'b', friendId: 'a', remark: '', friendGroupId: null, createdAt: 8 }]);
   });
 
+  it('migrates a database of schema version 5 (before dropped friend requests): its requests read as not dropped', async () => {
+    const store = await freshStore();
+    // What version 5 left: friend requests without the dropped flag or the indexes of any status.
+    store.db.exec('DROP INDEX friend_requests_received; DROP INDEX friend_requests_sent; ALTER TABLE friend_requests DROP COLUMN dropped; DELETE FROM schema_migrations WHERE version > 5');
+    store.db.pragma('user_version = 5');
+    const requestId = 'ab'.repeat(12);
+    store.db
+      .prepare(`INSERT INTO friend_requests (app_id, request_id, from_user_id, to_user_id, message, status, created_at, decided_at) VALUES ('app', ?, 'a', 'b', 'hi', 'pending', 10, NULL)`)
+      .run(requestId);
+    const { dataDir } = store;
+    await store.close();
+    opened.splice(0);
+    const migrated = await openSqliteStore(dataDir, { now: () => 42 });
+    opened.push({ store: migrated, dir: dataDir });
+    expect(migrated.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(migrated.db.prepare('SELECT version, applied_at FROM schema_migrations WHERE version > 5').all()).toEqual(
+      Array.from({ length: SCHEMA_VERSION - 5 }, (_, i) => ({ version: i + 6, applied_at: 42 })),
+    );
+    const scope = migrated.forApp('app');
+    const stored = { requestId, fromUserId: 'a', toUserId: 'b', message: 'hi', status: 'pending', createdAt: 10, decidedAt: null, dropped: false } as const;
+    expect(await scope.friends.getRequest(requestId)).toStrictEqual(stored);
+    expect(await scope.friends.listPending('b', 'incoming', 10)).toStrictEqual([stored]);
+    expect(await scope.friends.listRequests('b', 'incoming', 10)).toStrictEqual([stored]);
+    await scope.friends.insertRequest({ ...stored, requestId: 'cd'.repeat(12), fromUserId: 'c', createdAt: 20, dropped: true });
+    expect(await scope.friends.listRequests('b', 'incoming', 10)).toStrictEqual([stored]);
+    expect((await scope.friends.listRequests('c', 'outgoing', 10)).map((request) => request.dropped)).toEqual([true]);
+  });
+
   it('serves one process per data directory: a second store on it is refused, and may open once the first closed', async () => {
     const store = await freshStore();
     const refusal = openSqliteStore(store.dataDir);
@@ -215,11 +243,13 @@ describe('SQLite store', () => {
     // Friends: requests (pending between two users, pending to and from one, answered once), the
     // friendship check, a page of the list, the count, remarks, and friend groups.
     const requestId = 'ab'.repeat(12);
-    await scope.friends.insertRequest({ requestId, fromUserId: 'a', toUserId: 'b', message: '', status: 'pending', createdAt: 1, decidedAt: null });
+    await scope.friends.insertRequest({ requestId, fromUserId: 'a', toUserId: 'b', message: '', status: 'pending', createdAt: 1, decidedAt: null, dropped: false });
     await scope.friends.getRequest(requestId);
     await scope.friends.pendingBetween('a', 'b');
     await scope.friends.listPending('b', 'incoming', 50);
     await scope.friends.listPending('a', 'outgoing', 50);
+    await scope.friends.listRequests('b', 'incoming', 50);
+    await scope.friends.listRequests('a', 'outgoing', 50);
     await scope.friends.decideRequest(requestId, 'accepted', 2);
     await scope.friends.befriend('a', 'b', 2);
     await scope.friends.getFriend('a', 'b');
@@ -237,8 +267,8 @@ describe('SQLite store', () => {
     // blocks, remove: one pair by the primary key; list: the user's range of blocks_order, in its order.
     expect(plans.filter((plan) => plan.startsWith('SEARCH blocks USING PRIMARY KEY (app_id=? AND user_id=? AND blocked_user_id=?)'))).toHaveLength(2);
     expect(plans.filter((plan) => /^SEARCH blocks USING (COVERING )?INDEX blocks_order \(app_id=\? AND user_id=\?\)  <-  SELECT \* FROM blocks/.test(plan))).toHaveLength(1);
-    // Friend requests: pendingBetween and listPending each by their index, in its order.
-    for (const index of ['friend_requests_between', 'friend_requests_incoming', 'friend_requests_outgoing']) {
+    // Friend requests: pendingBetween, listPending and listRequests each by their index, in its order.
+    for (const index of ['friend_requests_between', 'friend_requests_incoming', 'friend_requests_outgoing', 'friend_requests_received', 'friend_requests_sent']) {
       expect(plans.filter((plan) => new RegExp(`^SEARCH friend_requests USING (COVERING )?INDEX ${index} `).test(plan)), index).toHaveLength(1);
     }
     // getFriend, updateFriend and unfriend's two deletes: one side by the primary key; listFriends: friends_order.

@@ -14,6 +14,7 @@ import {
   type TransferRecords,
   type TransferScope,
 } from '../src/store/transfer.js';
+import { TRANSFER_SCHEMAS } from '../src/transfer/schemas.js';
 import { documentFileRecord, imageFileRecord, messageDraft } from './support/store-fixtures.js';
 
 /** Every collection's rows, as one read of the transfer port gives them. */
@@ -34,7 +35,7 @@ const CONVERSATIONS = ['p:a:b', 'g:crew'] as const;
 /** File ids of the fixture; the last one is never stored. */
 const FILE_IDS = ['0a1b2c3d4e5f60718293a4b5c6d7e8f9', '1f0e2d3c4b5a69788796a5b4c3d2e1f0', 'ffffffffffffffffffffffffffffffff', '00000000000000000000000000000000'] as const;
 /** Ids of friend requests and friend groups of the fixture. */
-const REQUEST_IDS = ['aaaaaaaaaaaaaaaaaaaaaaa1', 'aaaaaaaaaaaaaaaaaaaaaaa2', 'aaaaaaaaaaaaaaaaaaaaaaa3'] as const;
+const REQUEST_IDS = ['aaaaaaaaaaaaaaaaaaaaaaa1', 'aaaaaaaaaaaaaaaaaaaaaaa2', 'aaaaaaaaaaaaaaaaaaaaaaa3', 'aaaaaaaaaaaaaaaaaaaaaaa4'] as const;
 const FRIEND_GROUP_IDS = ['bbbbbbbbbbbbbbbbbbbbbbb1', 'bbbbbbbbbbbbbbbbbbbbbbb2'] as const;
 const photo = imageFileRecord(FILE_IDS[0], {
   uploaderUserId: 'b',
@@ -71,6 +72,9 @@ export function transferContract(name: string, open: () => Promise<Store>): void
       expect(expected.appA.fileUsage).toEqual({ files: 3, bytes: 48_000 + 3_000 + 0 + 9_999 });
       expect(expected.appB.file[0]).toMatchObject({ name: 'same id, other app.png', size: 7 });
       expect(expected.appA.blockLists.map((list) => list.map((block) => block.blockedUserId))).toEqual([['c', 'b'], [], ['a']]);
+      // b's dropped request to c: b's, and not c's.
+      expect(expected.appA.requestsIn.map((list) => list.map((request) => request.requestId))).toEqual([[REQUEST_IDS[1], REQUEST_IDS[0]], [REQUEST_IDS[2]], []]);
+      expect(expected.appA.requestsOut[1]?.map((request) => [request.requestId, request.dropped])).toEqual([[REQUEST_IDS[3], true], [REQUEST_IDS[1], false]]);
 
       const target = await open();
       // Rows in reverse: adapters read in their own order (by key, by join order), so a writer
@@ -141,9 +145,10 @@ export function transferContract(name: string, open: () => Promise<Store>): void
     it('reads friend requests, friend groups and both sides of each friendship whole, each app\'s by key', async () => {
       const rows = await readEverything(source, EVERYTHING);
       expect(rows.friendRequests).toEqual([
-        { appId: 'appA', requestId: REQUEST_IDS[0], fromUserId: 'c', toUserId: 'a', message: 'Hi, it\'s c 😀', status: 'accepted', createdAt: 430, decidedAt: 440 },
-        { appId: 'appA', requestId: REQUEST_IDS[1], fromUserId: 'b', toUserId: 'a', message: '', status: 'pending', createdAt: 431, decidedAt: null },
-        { appId: 'appA', requestId: REQUEST_IDS[2], fromUserId: 'a', toUserId: 'b', message: 'b?', status: 'rejected', createdAt: 432, decidedAt: 441 },
+        { appId: 'appA', requestId: REQUEST_IDS[0], fromUserId: 'c', toUserId: 'a', message: 'Hi, it\'s c 😀', status: 'accepted', createdAt: 430, decidedAt: 440, dropped: false },
+        { appId: 'appA', requestId: REQUEST_IDS[1], fromUserId: 'b', toUserId: 'a', message: '', status: 'pending', createdAt: 431, decidedAt: null, dropped: false },
+        { appId: 'appA', requestId: REQUEST_IDS[2], fromUserId: 'a', toUserId: 'b', message: 'b?', status: 'rejected', createdAt: 432, decidedAt: 441, dropped: false },
+        { appId: 'appA', requestId: REQUEST_IDS[3], fromUserId: 'b', toUserId: 'c', message: 'c?', status: 'pending', createdAt: 433, decidedAt: null, dropped: true },
       ]);
       expect(rows.friendGroups).toEqual([
         { appId: 'appA', userId: 'a', friendGroupId: FRIEND_GROUP_IDS[0], name: 'Book club', order: 2, createdAt: 450 },
@@ -158,6 +163,21 @@ export function transferContract(name: string, open: () => Promise<Store>): void
       const one = await readEverything(source, APP_A);
       expect(one.friends).toEqual(rows.friends.slice(0, 2));
       expect(one.friendRequests).toEqual(rows.friendRequests);
+    });
+
+    it('a friend request of an export made before requests could be dropped (no `dropped`) is imported as not dropped', async () => {
+      const { dropped: _dropped, ...older } = (await readEverything(source, APP_A)).friendRequests.find((row) => row.requestId === REQUEST_IDS[1])!;
+      const parsed = TRANSFER_SCHEMAS.friendRequests.safeParse(older);
+      expect(parsed.success).toBe(true);
+      const target = await open();
+      await target.transfer.write('friendRequests', [parsed.data!]);
+      const scope = target.forApp('appA');
+      const { appId: _appId, ...record } = older;
+      expect(await scope.friends.getRequest(REQUEST_IDS[1])).toStrictEqual({ ...record, dropped: false });
+      expect(requestIdsOf(await scope.friends.listPending('a', 'incoming', 10))).toEqual([REQUEST_IDS[1]]);
+      expect(requestIdsOf(await scope.friends.listRequests('a', 'incoming', 10))).toEqual([REQUEST_IDS[1]]);
+      expect(await readAll(target, 'friendRequests', EVERYTHING)).toEqual([{ ...older, dropped: false }]);
+      expect(TRANSFER_SCHEMAS.friendRequests.safeParse({ ...older, dropped: 'yes' }).success).toBe(false);
     });
 
     it('leaves out what the port reads as absent: a dismissed group and its members', async () => {
@@ -292,10 +312,12 @@ export async function fill(store: Store): Promise<void> {
   await scope.blocks.add('c', ['a'], 420);
   await scope.blocks.remove('a', ['d']);
   // c asks a (accepted: friends, a files c under "Book club" with a remark), b asks a (pending),
-  // a asks b (rejected); a has a second, empty friend group listed first.
-  await scope.friends.insertRequest({ requestId: REQUEST_IDS[0], fromUserId: 'c', toUserId: 'a', message: 'Hi, it\'s c 😀', status: 'pending', createdAt: 430, decidedAt: null });
-  await scope.friends.insertRequest({ requestId: REQUEST_IDS[1], fromUserId: 'b', toUserId: 'a', message: '', status: 'pending', createdAt: 431, decidedAt: null });
-  await scope.friends.insertRequest({ requestId: REQUEST_IDS[2], fromUserId: 'a', toUserId: 'b', message: 'b?', status: 'pending', createdAt: 432, decidedAt: null });
+  // a asks b (rejected), b asks c (dropped: pending for b, unseen by c); a has a second, empty
+  // friend group listed first.
+  await scope.friends.insertRequest({ requestId: REQUEST_IDS[0], fromUserId: 'c', toUserId: 'a', message: 'Hi, it\'s c 😀', status: 'pending', createdAt: 430, decidedAt: null, dropped: false });
+  await scope.friends.insertRequest({ requestId: REQUEST_IDS[1], fromUserId: 'b', toUserId: 'a', message: '', status: 'pending', createdAt: 431, decidedAt: null, dropped: false });
+  await scope.friends.insertRequest({ requestId: REQUEST_IDS[2], fromUserId: 'a', toUserId: 'b', message: 'b?', status: 'pending', createdAt: 432, decidedAt: null, dropped: false });
+  await scope.friends.insertRequest({ requestId: REQUEST_IDS[3], fromUserId: 'b', toUserId: 'c', message: 'c?', status: 'pending', createdAt: 433, decidedAt: null, dropped: true });
   await scope.friends.decideRequest(REQUEST_IDS[0], 'accepted', 440);
   await scope.friends.decideRequest(REQUEST_IDS[2], 'rejected', 441);
   await scope.friends.befriend('c', 'a', 440);
@@ -422,11 +444,17 @@ async function appView(scope: AppScope) {
     pendingBetween: await Promise.all(USERS.flatMap((userId) => USERS.map((otherUserId) => scope.friends.pendingBetween(userId, otherUserId)))),
     incoming: await Promise.all(USERS.map((userId) => scope.friends.listPending(userId, 'incoming', 10))),
     outgoing: await Promise.all(USERS.map((userId) => scope.friends.listPending(userId, 'outgoing', 10))),
+    requestsIn: await Promise.all(USERS.map((userId) => scope.friends.listRequests(userId, 'incoming', 10))),
+    requestsOut: await Promise.all(USERS.map((userId) => scope.friends.listRequests(userId, 'outgoing', 10))),
     friendLists: await Promise.all(USERS.map((userId) => scope.friends.listFriends(userId, 10))),
     friendCounts: await Promise.all(USERS.map((userId) => scope.friends.countFriends(userId))),
     friendship: await Promise.all(USERS.flatMap((userId) => USERS.map((otherUserId) => scope.friends.getFriend(userId, otherUserId)))),
     friendGroups: await Promise.all(USERS.map((userId) => scope.friends.listFriendGroups(userId))),
   };
+}
+
+function requestIdsOf(requests: readonly { requestId: string }[]): string[] {
+  return requests.map((request) => request.requestId);
 }
 
 async function readAll<C extends TransferCollection>(store: Store, collection: C, scope: TransferScope): Promise<TransferRecords[C][]> {

@@ -1,4 +1,4 @@
-import { FileCategory, LoginPolicy, PresenceScope, type AppSettings } from '@parley/sdk/protocol';
+import { FileCategory, LoginPolicy, MessagePolicy, PresenceScope, type AppSettings } from '@parley/sdk/protocol';
 import { formatBytes, formatCount, formatDuration } from '../format/format';
 
 /**
@@ -95,8 +95,13 @@ export const LOGIN_POLICIES: { value: LoginPolicy; label: string }[] = [
 ];
 
 export const PRESENCE_SCOPES: { value: PresenceScope; label: string }[] = [
-  { value: PresenceScope.CONTACTS, label: 'Contacts: users sharing a private chat or group' },
+  { value: PresenceScope.CONTACTS, label: 'Contacts: friends, and users sharing a private chat or group' },
   { value: PresenceScope.APP, label: 'Anyone in the app' },
+];
+
+export const MESSAGE_POLICIES: { value: MessagePolicy; label: string }[] = [
+  { value: MessagePolicy.ANYONE, label: 'Anyone in the app' },
+  { value: MessagePolicy.FRIENDS, label: 'Friends only' },
 ];
 
 export const UPLOAD_CATEGORIES: { value: FileCategory; label: string }[] = [

@@ -36,6 +36,17 @@ const EMIT: { readonly [K in ClientRequestName]: Emit<K> } = {
   'block-users': emit,
   'unblock-users': emit,
   'block-list': emit,
+  'send-friend-request': emit,
+  'accept-friend-request': emit,
+  'reject-friend-request': emit,
+  'friend-requests': emit,
+  'remove-friends': emit,
+  'contact-list': emit,
+  'update-friend': emit,
+  'create-friend-group': emit,
+  'rename-friend-group': emit,
+  'sort-friend-groups': emit,
+  'delete-friend-group': emit,
 };
 
 /**

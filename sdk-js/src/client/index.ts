@@ -1,4 +1,5 @@
 export { ParleyClient } from './parley-client.js';
+export { ParleyFriends, type FriendUpdate } from './friends.js';
 export { conversationKeyOf, type MessageAddress } from './conversation.js';
 export type { FileSendOptions, MessageTarget, VideoSendOptions, VoiceSendOptions } from './rich-content.js';
 export type { UploadInput, UploadOptions, UploadProgress } from './upload.js';

@@ -6,6 +6,7 @@ import type { PresenceState, SessionReadState, SyncMessagesPayload, TypingPayloa
 import { Connection } from './connection.js';
 import { conversationKey } from './conversation.js';
 import { TypedEmitter } from './emitter.js';
+import { ParleyFriends } from './friends.js';
 import { Inbox } from './inbox.js';
 import { Outbox, type SendEvent } from './outbox.js';
 import { PresenceWatch } from './presence-watch.js';
@@ -63,6 +64,8 @@ export class ParleyClient {
   readonly #presence: PresenceWatch;
   readonly #typing = new TypingThrottle();
   readonly #maxPayloadBytes: number;
+  /** Friend requests, the contact list with presence, remarks and friend groups. */
+  readonly friends: ParleyFriends;
 
   /**
    * Creates a client; nothing happens on the network until {@link connect}.
@@ -95,6 +98,7 @@ export class ParleyClient {
     const requests = new Requests(connection, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
     this.#connection = connection;
     this.#requests = requests;
+    this.friends = new ParleyFriends(requests);
     this.#outbox = new Outbox({
       send: (event, payload) => requests.emitNow(event, payload),
       connection: () => (connection.isOpen ? connection.connectionId : null),
@@ -306,7 +310,7 @@ export class ParleyClient {
 
   /**
    * Current presence of up to 500 users of the app. Under the app's default `presenceScope`
-   * (`contacts`) only users this one shares a private chat or a group with are visible; anyone else
+   * (`contacts`) only friends and users this one shares a private chat or a group with are visible; anyone else
    * is answered as offline and never seen (`online: false`, `lastSeenAt: null`), exactly like an id
    * of no user. Presence requests count against the user's
    * `userSignalsPerSecond`; over it this rejects with `RATE_LIMITED` and the error's
@@ -324,8 +328,8 @@ export class ParleyClient {
   }
 
   /**
-   * Current presence of these users, and a `presence` event each time it changes (the users of
-   * your private chats are followed without asking, most recently active first, sharing the limit
+   * Current presence of these users, and a `presence` event each time it changes (your friends and
+   * the users of your private chats are followed without asking, most recently active first, sharing the limit
    * of 2,000 watched users per device). The client renews the subscriptions after every reconnect
    * and emits `presence` with each user's state at that moment. Users outside the app's
    * `presenceScope` are answered as offline and not followed.
@@ -477,5 +481,17 @@ export class ParleyClient {
     socket.on('read-receipt', (receipt) => events.emit('read-receipt', receipt));
     socket.on('typing', (typing) => events.emit('typing', typing));
     socket.on('presence', (presence) => events.emit('presence', presence));
+    socket.on('friend-request', (request) => events.emit('friend-request', request));
+    socket.on('friend-request-answered', (request) => events.emit('friend-request-answered', request));
+    socket.on('friend-added', (friend) => {
+      events.emit('friend-added', friend);
+      // Friends are watched from the next connection on; until then, follow the new one explicitly.
+      this.#presence.subscribe([friend.userId]).catch((error: unknown) => {
+        if (error instanceof ParleyError) events.emit('error', error);
+      });
+    });
+    socket.on('friend-removed', (event) => events.emit('friend-removed', event));
+    socket.on('friend-updated', (friend) => events.emit('friend-updated', friend));
+    socket.on('friend-groups-changed', (event) => events.emit('friend-groups-changed', event));
   }
 }

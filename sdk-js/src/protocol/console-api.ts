@@ -1,4 +1,4 @@
-import type { ConversationType, FileCategory, LoginPolicy, MessageType, PresenceScope } from './constants.js';
+import type { ConversationType, FileCategory, LoginPolicy, MessagePolicy, MessageType, PresenceScope } from './constants.js';
 
 /** Request and response shapes of the console API (tenant accounts and their apps). */
 
@@ -35,6 +35,8 @@ export interface AppSettings {
   loginPolicy: LoginPolicy;
   /** Whose presence a user may see and whom they may send typing to (default `contacts`). */
   presenceScope: PresenceScope;
+  /** Who may send a user a private message: `anyone` (default) or only their `friends`. */
+  messagePolicy: MessagePolicy;
   /** Signed REST requests the app's backend may make per second, over all its processes (default 500). */
   apiRequestsPerSecond: number;
   /** Messages one user may send per second over the socket, all devices together (default 20). */

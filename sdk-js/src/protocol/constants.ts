@@ -97,9 +97,29 @@ export type LoginPolicy = (typeof LoginPolicy)[keyof typeof LoginPolicy];
 
 /** Whose presence a user may see and whom they may send typing to (per app, console setting `presenceScope`). */
 export const PresenceScope = {
-  /** Only users they share a conversation with: a private chat with a message, or a group (default). */
+  /** Only their friends and users they share a conversation with: a private chat with a message, or a group (default). */
   CONTACTS: 'contacts',
   /** Any user of the app. */
   APP: 'app',
 } as const;
 export type PresenceScope = (typeof PresenceScope)[keyof typeof PresenceScope];
+
+/** Who may send a user a private message (per app, console setting `messagePolicy`). */
+export const MessagePolicy = {
+  /** Any user of the app ("temporary chat"; default). */
+  ANYONE: 'anyone',
+  /** Only the user's friends; others get `NOT_FRIENDS`. Groups are not affected. */
+  FRIENDS: 'friends',
+} as const;
+export type MessagePolicy = (typeof MessagePolicy)[keyof typeof MessagePolicy];
+
+/** Where a friend request stands. */
+export const FriendRequestStatus = {
+  /** Waiting for the recipient to accept or reject it. */
+  PENDING: 'pending',
+  /** The two users are friends (or were, when it was accepted). */
+  ACCEPTED: 'accepted',
+  /** The recipient said no; the requester may ask again. */
+  REJECTED: 'rejected',
+} as const;
+export type FriendRequestStatus = (typeof FriendRequestStatus)[keyof typeof FriendRequestStatus];

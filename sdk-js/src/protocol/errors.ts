@@ -23,6 +23,8 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** The recipient has blocked the sender: the private message was not stored or delivered. */
   BLOCKED: 'BLOCKED',
+  /** The app lets users message only their friends (`messagePolicy: friends`), and the recipient is not one: nothing was stored. */
+  NOT_FRIENDS: 'NOT_FRIENDS',
   /** The user, group, app, message or route does not exist (in this app). */
   NOT_FOUND: 'NOT_FOUND',
   /** The path exists but not with this HTTP method (e.g. GET on a POST route). */
@@ -65,6 +67,7 @@ export const ErrorStatus: Readonly<Record<ErrorCode, number>> = {
   CREDENTIALS_INVALID: 401,
   FORBIDDEN: 403,
   BLOCKED: 403,
+  NOT_FRIENDS: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,

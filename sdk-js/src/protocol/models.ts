@@ -1,4 +1,4 @@
-import type { ConversationType, FileCategory, GroupRole, MessageType } from './constants.js';
+import type { ConversationType, FileCategory, FriendRequestStatus, GroupRole, MessageType, Platform } from './constants.js';
 import type { MessageContentMap } from './content.js';
 
 /** The sender as shown beside a message. */
@@ -161,4 +161,69 @@ export interface BlockedUser {
   avatarUri: string;
   /** When the block was made, milliseconds since epoch. */
   blockedAt: number;
+}
+
+/**
+ * A friend request: `from` asks `to` to become friends. Both users see it (the recipient among
+ * their incoming requests, the requester among their outgoing ones) until it is answered, and
+ * with its outcome afterwards.
+ */
+export interface FriendRequest {
+  /** 24 hex characters. */
+  requestId: string;
+  /** The requester, with their name and avatar. */
+  from: User;
+  /** The recipient, with their name and avatar. */
+  to: User;
+  /** What the requester wrote; may be empty. */
+  message: string;
+  status: FriendRequestStatus;
+  /** Milliseconds since epoch. */
+  createdAt: number;
+  /** When it was accepted or rejected; null while pending. */
+  decidedAt: number | null;
+}
+
+/** One of the user's friends, as the user sees them (the remark and friend group are the user's own). */
+export interface Friend extends User {
+  /** The name the user gives this friend (alias); empty for none. Show it instead of `name` when set. */
+  remark: string;
+  /** The user's friend group this friend is in; null for none. */
+  friendGroupId: string | null;
+  /** When they became friends, milliseconds since epoch. */
+  friendsSince: number;
+}
+
+/** A friend with their presence, as the contact list shows them. */
+export interface Contact extends Friend {
+  /** Whether at least one of the friend's devices is connected. */
+  online: boolean;
+  /** Platforms of the connected devices (empty when offline). */
+  platforms: Platform[];
+  /** Milliseconds since epoch when the last device left; null while online or never seen. */
+  lastSeenAt: number | null;
+}
+
+/** A named section of the user's friend list ("Family", "Work"). */
+export interface FriendGroup {
+  /** 24 hex characters. */
+  friendGroupId: string;
+  name: string;
+  /** Position in the list, ascending. */
+  order: number;
+  /** Milliseconds since epoch. */
+  createdAt: number;
+}
+
+/** The user's contact list: their friend groups in order, and every friend with presence. */
+export interface ContactList {
+  friendGroups: FriendGroup[];
+  /** Oldest friendship first. */
+  friends: Contact[];
+}
+
+/** The user's friend requests, newest first: to them (`incoming`) and from them (`outgoing`), pending and answered. */
+export interface FriendRequestList {
+  incoming: FriendRequest[];
+  outgoing: FriendRequest[];
 }

@@ -1,6 +1,6 @@
 import type { ConversationType, MessageType } from './constants.js';
 import type { MessageContentMap } from './content.js';
-import type { BlockedUser, Group, GroupMember, Message, Session } from './models.js';
+import type { BlockedUser, ContactList, Friend, FriendGroup, FriendRequest, FriendRequestList, Group, GroupMember, Message, Session } from './models.js';
 
 /**
  * Request fields and response data of the signed open API (tenant backend -> Parley).
@@ -151,6 +151,72 @@ export interface BlockListRequest {
   userId: string;
 }
 
+/** `POST /friend/request`: `userId` asks `targetId` to become friends. */
+export interface SendFriendRequestRequest {
+  userId: string;
+  targetId: string;
+  /** Up to 200 characters; default empty. */
+  message?: string;
+}
+
+/** `POST /friend/accept`, `POST /friend/reject`: `userId` answers a request made to them. */
+export interface AnswerFriendRequestRequest {
+  userId: string;
+  requestId: string;
+}
+
+/** `POST /friend/add` (friends at once, without a request) and `POST /friend/remove`. */
+export interface FriendsChangeRequest {
+  userId: string;
+  /** 1-500 other users of the app. */
+  targetIds: string[];
+}
+export interface FriendsChangeResult {
+  /** The ids whose friendship changed (made, or ended); the others already were (or were not) friends. */
+  changed: string[];
+}
+
+/** `POST /friend/update`: `userId`'s remark for `friendId` and/or the friend group it is in. */
+export interface UpdateFriendRequest {
+  userId: string;
+  friendId: string;
+  /** Up to 64 characters; empty clears it. */
+  remark?: string;
+  /** One of `userId`'s friend groups, or `none` to take the friend out of any (a form body cannot carry null, and an empty field counts as absent). */
+  friendGroupId?: string;
+}
+
+/** `GET /friend/list`, `GET /friend/requests`. */
+export interface FriendsOfUserRequest {
+  userId: string;
+}
+
+/** `POST /friend/group/create`. */
+export interface CreateFriendGroupRequest {
+  userId: string;
+  /** 1-64 characters. */
+  name: string;
+}
+
+/** `POST /friend/group/rename`. */
+export interface RenameFriendGroupRequest {
+  userId: string;
+  friendGroupId: string;
+  name: string;
+}
+
+/** `POST /friend/group/delete`. */
+export interface FriendGroupIdRequest {
+  userId: string;
+  friendGroupId: string;
+}
+
+/** `POST /friend/group/sort`: these groups first, in this order; the others follow as they were. */
+export interface SortFriendGroupsRequest {
+  userId: string;
+  friendGroupIds: string[];
+}
+
 /** Route table of the open API: method, request fields and response data per path. */
 export interface OpenApiRoutes {
   '/user/getToken': { method: 'POST'; request: GetTokenRequest; response: GetTokenResult };
@@ -159,6 +225,18 @@ export interface OpenApiRoutes {
   '/user/block': { method: 'POST'; request: BlockUsersRequest; response: BlockUsersResult };
   '/user/unblock': { method: 'POST'; request: BlockUsersRequest; response: BlockUsersResult };
   '/user/blocks': { method: 'GET'; request: BlockListRequest; response: BlockedUser[] };
+  '/friend/request': { method: 'POST'; request: SendFriendRequestRequest; response: FriendRequest };
+  '/friend/accept': { method: 'POST'; request: AnswerFriendRequestRequest; response: Friend };
+  '/friend/reject': { method: 'POST'; request: AnswerFriendRequestRequest; response: FriendRequest };
+  '/friend/requests': { method: 'GET'; request: FriendsOfUserRequest; response: FriendRequestList };
+  '/friend/add': { method: 'POST'; request: FriendsChangeRequest; response: FriendsChangeResult };
+  '/friend/remove': { method: 'POST'; request: FriendsChangeRequest; response: FriendsChangeResult };
+  '/friend/list': { method: 'GET'; request: FriendsOfUserRequest; response: ContactList };
+  '/friend/update': { method: 'POST'; request: UpdateFriendRequest; response: Friend };
+  '/friend/group/create': { method: 'POST'; request: CreateFriendGroupRequest; response: FriendGroup };
+  '/friend/group/rename': { method: 'POST'; request: RenameFriendGroupRequest; response: FriendGroup };
+  '/friend/group/sort': { method: 'POST'; request: SortFriendGroupsRequest; response: FriendGroup[] };
+  '/friend/group/delete': { method: 'POST'; request: FriendGroupIdRequest; response: null };
   '/group/create': { method: 'POST'; request: CreateGroupRequest; response: Group };
   '/group/join': { method: 'POST'; request: GroupMembersChangeRequest; response: GroupMembersChangeResult };
   '/group/remove': { method: 'POST'; request: GroupMembersChangeRequest; response: GroupMembersChangeResult };
@@ -194,6 +272,18 @@ export const OpenApiRouteTable = {
   '/user/block': { method: 'POST', retrySafe: true },
   '/user/unblock': { method: 'POST', retrySafe: true },
   '/user/blocks': { method: 'GET', retrySafe: true },
+  '/friend/request': { method: 'POST', retrySafe: true },
+  '/friend/accept': { method: 'POST', retrySafe: true },
+  '/friend/reject': { method: 'POST', retrySafe: true },
+  '/friend/requests': { method: 'GET', retrySafe: true },
+  '/friend/add': { method: 'POST', retrySafe: true },
+  '/friend/remove': { method: 'POST', retrySafe: true },
+  '/friend/list': { method: 'GET', retrySafe: true },
+  '/friend/update': { method: 'POST', retrySafe: true },
+  '/friend/group/create': { method: 'POST', retrySafe: false },
+  '/friend/group/rename': { method: 'POST', retrySafe: true },
+  '/friend/group/sort': { method: 'POST', retrySafe: true },
+  '/friend/group/delete': { method: 'POST', retrySafe: false },
   '/group/create': { method: 'POST', retrySafe: false },
   '/group/join': { method: 'POST', retrySafe: true },
   '/group/remove': { method: 'POST', retrySafe: true },

@@ -1,8 +1,8 @@
 import type { ConversationType, MessageType, Platform } from './constants.js';
 import type { MessageContentMap } from './content.js';
 import type { FailureEnvelope } from './errors.js';
-import type { BlockedUser, Message, Session } from './models.js';
-import type { BlockUsersResult } from './open-api.js';
+import type { BlockedUser, ContactList, Friend, FriendGroup, FriendRequest, FriendRequestList, Message, Session } from './models.js';
+import type { BlockUsersResult, FriendsChangeResult } from './open-api.js';
 
 /**
  * The socket protocol between an end user's device and Parley (socket.io underneath).
@@ -104,6 +104,64 @@ export interface BlockPayload {
   userIds: string[];
 }
 
+/** `send-friend-request`: ask another user of the app to become friends. */
+export interface SendFriendRequestPayload {
+  userId: string;
+  /** Up to 200 characters shown with the request; default empty. */
+  message?: string;
+}
+
+/** `accept-friend-request`, `reject-friend-request`: a request made to you. */
+export interface FriendRequestIdPayload {
+  requestId: string;
+}
+
+/** `remove-friends`: 1-500 friends; the friendship ends for both. */
+export interface RemoveFriendsPayload {
+  userIds: string[];
+}
+
+/** `update-friend`: your remark for a friend and/or the friend group they are in. */
+export interface UpdateFriendPayload {
+  userId: string;
+  /** Up to 64 characters; empty clears it. */
+  remark?: string;
+  /** One of your friend groups, or null for none. */
+  friendGroupId?: string | null;
+}
+
+/** `create-friend-group`. */
+export interface CreateFriendGroupPayload {
+  /** 1-64 characters. */
+  name: string;
+}
+
+/** `rename-friend-group`. */
+export interface RenameFriendGroupPayload {
+  friendGroupId: string;
+  name: string;
+}
+
+/** `delete-friend-group`: its friends stay friends, in no group. */
+export interface FriendGroupIdPayload {
+  friendGroupId: string;
+}
+
+/** `sort-friend-groups`: these groups first, in this order; the others follow as they were. */
+export interface SortFriendGroupsPayload {
+  friendGroupIds: string[];
+}
+
+/** `friend-removed`: the friendship with `userId` ended (either side removed it). */
+export interface FriendRemovedEvent {
+  userId: string;
+}
+
+/** `friend-groups-changed`: your friend groups, in their new order. */
+export interface FriendGroupsChangedEvent {
+  friendGroups: FriendGroup[];
+}
+
 /** Whether a user has at least one connected device. */
 export interface PresenceState {
   userId: string;
@@ -148,6 +206,28 @@ export interface ClientRequests {
   'unblock-users': { payload: BlockPayload; result: BlockUsersResult };
   /** The users you block, oldest block first. */
   'block-list': { payload: void; result: BlockedUser[] };
+  /** Asks a user to become friends; when they had asked you already, accepts their request instead. */
+  'send-friend-request': { payload: SendFriendRequestPayload; result: FriendRequest };
+  /** Accepts a request made to you; the ack is your new friend. */
+  'accept-friend-request': { payload: FriendRequestIdPayload; result: Friend };
+  /** Turns down a request made to you. */
+  'reject-friend-request': { payload: FriendRequestIdPayload; result: FriendRequest };
+  /** Your friend requests, both ways, pending and answered, newest first. */
+  'friend-requests': { payload: void; result: FriendRequestList };
+  /** Ends friendships, for both sides. */
+  'remove-friends': { payload: RemoveFriendsPayload; result: FriendsChangeResult };
+  /** Your friend groups and friends, with presence. */
+  'contact-list': { payload: void; result: ContactList };
+  /** Sets your remark for a friend, or moves them to another friend group. */
+  'update-friend': { payload: UpdateFriendPayload; result: Friend };
+  /** Adds a friend group at the end of your list. */
+  'create-friend-group': { payload: CreateFriendGroupPayload; result: FriendGroup };
+  /** Renames one of your friend groups. */
+  'rename-friend-group': { payload: RenameFriendGroupPayload; result: FriendGroup };
+  /** Reorders your friend groups; the ack is the whole list in its new order. */
+  'sort-friend-groups': { payload: SortFriendGroupsPayload; result: FriendGroup[] };
+  /** Deletes one of your friend groups; its friends stay. */
+  'delete-friend-group': { payload: FriendGroupIdPayload; result: null };
 }
 export type ClientRequestName = keyof ClientRequests;
 
@@ -211,6 +291,18 @@ export interface ServerEvents {
   typing: TypingEvent;
   /** A contact or subscribed user came online or went offline. */
   presence: PresenceState;
+  /** Someone asked you to become friends (or you did, from another device). */
+  'friend-request': FriendRequest;
+  /** A friend request was accepted or rejected (yours, or one you answered on another device). */
+  'friend-request-answered': FriendRequest;
+  /** You have a new friend. */
+  'friend-added': Friend;
+  /** A friendship ended. */
+  'friend-removed': FriendRemovedEvent;
+  /** You changed a friend's remark or friend group on another device. */
+  'friend-updated': Friend;
+  /** You changed your friend groups on another device. */
+  'friend-groups-changed': FriendGroupsChangedEvent;
   /** The server is closing this connection on purpose; the device is disconnected right after. */
   kicked: KickedEvent;
 }

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  AnswerFriendRequestRequest,
   BlockListRequest,
   BlockUsersRequest,
+  CreateFriendGroupRequest,
+  FriendGroupIdRequest,
+  FriendsChangeRequest,
+  FriendsOfUserRequest,
+  RenameFriendGroupRequest,
+  SendFriendRequestRequest,
+  SortFriendGroupsRequest,
+  UpdateFriendRequest,
   CreateGroupRequest,
   GetTokenRequest,
   GroupIdRequest,
@@ -116,6 +125,77 @@ export class ParleyServerApi {
   /** The users `userId` blocks, oldest block first. */
   getBlockList(request: BlockListRequest) {
     return this.request('/user/blocks', request);
+  }
+
+  /**
+   * `userId` asks `targetId` to become friends (`message` up to 200 characters); `targetId`'s
+   * devices get a `friend-request` push. When `targetId` had asked first, this accepts their
+   * request. Resolves with the request.
+   */
+  sendFriendRequest(request: SendFriendRequestRequest) {
+    return this.request('/friend/request', request);
+  }
+
+  /** `userId` accepts a request made to them; resolves with the new friend as `userId` sees them. */
+  acceptFriendRequest(request: AnswerFriendRequestRequest) {
+    return this.request('/friend/accept', request);
+  }
+
+  /** `userId` turns down a request made to them. */
+  rejectFriendRequest(request: AnswerFriendRequestRequest) {
+    return this.request('/friend/reject', request);
+  }
+
+  /** `userId`'s friend requests, newest first, both ways, pending and answered. */
+  getFriendRequests(request: FriendsOfUserRequest) {
+    return this.request('/friend/requests', request);
+  }
+
+  /**
+   * Makes `userId` friends with each of `targetIds` at once, without a request (to import an
+   * existing friend list). Resolves with `{ changed }`, the ids that were not friends before.
+   *
+   * @example
+   * ```ts
+   * await api.addFriends({ userId: 'alice', targetIds: ['bob', 'carol'] });
+   * ```
+   */
+  addFriends(request: FriendsChangeRequest) {
+    return this.request('/friend/add', request);
+  }
+
+  /** Ends friendships of `userId`, for both sides; resolves with `{ changed }`. */
+  removeFriends(request: FriendsChangeRequest) {
+    return this.request('/friend/remove', request);
+  }
+
+  /** `userId`'s friend groups and friends, with remarks and presence. */
+  getContactList(request: FriendsOfUserRequest) {
+    return this.request('/friend/list', request);
+  }
+
+  /** Sets `userId`'s remark for `friendId` and/or the friend group it is in. */
+  updateFriend(request: UpdateFriendRequest) {
+    return this.request('/friend/update', request);
+  }
+
+  /** Adds a friend group at the end of `userId`'s list. Not retried on a network error (it would add two). */
+  createFriendGroup(request: CreateFriendGroupRequest) {
+    return this.request('/friend/group/create', request);
+  }
+
+  renameFriendGroup(request: RenameFriendGroupRequest) {
+    return this.request('/friend/group/rename', request);
+  }
+
+  /** Puts these friend groups first, in this order; resolves with the whole list. */
+  sortFriendGroups(request: SortFriendGroupsRequest) {
+    return this.request('/friend/group/sort', request);
+  }
+
+  /** Deletes a friend group of `userId`; its friends stay, in no group. */
+  deleteFriendGroup(request: FriendGroupIdRequest) {
+    return this.request('/friend/group/delete', request);
   }
 
   /** Creates a group; every user in `userIds` must exist. */

@@ -1,4 +1,4 @@
-import type { AppSettings, ConversationType, Message, PresenceState, SessionReadState } from '@parley/sdk/protocol';
+import type { AppSettings, ConversationType, Friend, FriendGroup, FriendRequest, Message, PresenceState, SessionReadState } from '@parley/sdk/protocol';
 
 /**
  * What happened in the domain that connected devices need to hear about. Services publish after
@@ -28,6 +28,19 @@ export interface DomainEvents {
     recipients: readonly string[];
     origin: string | undefined;
   };
+  /**
+   * A friend request was made (`audience`: the requester, and the recipient unless the recipient
+   * blocks the requester) or answered (`audience`: both users).
+   */
+  'friend-request': { appId: string; request: FriendRequest; answered: boolean; audience: readonly string[]; origin: string | undefined };
+  /** Users became friends: each entry is one side, as `userId` sees `friend`. */
+  'friends-added': { appId: string; sides: ReadonlyArray<{ userId: string; friend: Friend }>; origin: string | undefined };
+  /** Friendships ended: each pair is told on both sides. */
+  'friends-removed': { appId: string; pairs: ReadonlyArray<readonly [string, string]>; origin: string | undefined };
+  /** A user changed their remark or friend group for a friend. */
+  'friend-updated': { appId: string; userId: string; friend: Friend; origin: string | undefined };
+  /** A user's friend groups changed (created, renamed, sorted, deleted): the whole list, in order. */
+  'friend-groups-changed': { appId: string; userId: string; friendGroups: readonly FriendGroup[]; origin: string | undefined };
   /** A user came online (first device) or went offline (last device). */
   'presence-changed': { appId: string; state: PresenceState };
   /** Every token of the user was revoked: their connections must end. */

@@ -10,6 +10,9 @@ import { FileAccess } from './files/file-access.js';
 import { FileLinks } from './files/file-links.js';
 import { UploadService } from './files/upload-service.js';
 import { BlockService } from './contacts/block-service.js';
+import { ContactListService } from './contacts/contact-list.js';
+import { FriendService } from './contacts/friend-service.js';
+import { PrivateChatPolicy } from './contacts/private-chat-policy.js';
 import { GroupService } from './groups/group-service.js';
 import { AppUsageReader, type LiveConnections } from './insights/app-usage.js';
 import { MessageInsights } from './insights/message-search.js';
@@ -48,6 +51,10 @@ export interface Services {
   groups: GroupService;
   /** Users' block lists. */
   blocks: BlockService;
+  /** Friend requests and friendships. */
+  friends: FriendService;
+  /** Each user's contact list: remarks, friend groups, friends with presence. */
+  contacts: ContactListService;
   messages: MessageService;
   recalls: RecallService;
   sessions: SessionService;
@@ -94,6 +101,7 @@ export function createServices(
   const images = new WorkQueue({ concurrency: settings.files.imageConcurrency, queue: 64, retryAfterMs: 2000, what: 'image processing' });
   const groups = new GroupService(clock);
   const blocks = new BlockService(clock, users);
+  const privateChats = new PrivateChatPolicy(blocks);
   return {
     tenants: new TenantService(store, clock, limits, passwordHashing, {
       passwordCost: settings.passwordScryptCost,
@@ -104,10 +112,12 @@ export function createServices(
     users,
     groups,
     blocks,
-    messages: new MessageService(clock, users, groups, fileLinks, blocks, events, { maxContentBytes: settings.maxMessageBytes }),
+    friends: new FriendService(clock, users, blocks, events),
+    contacts: new ContactListService(clock, users, bus.presence, events),
+    messages: new MessageService(clock, users, groups, fileLinks, privateChats, events, { maxContentBytes: settings.maxMessageBytes }),
     recalls: new RecallService(clock, events),
     sessions: new SessionService(users, events),
-    typing: new TypingService(users, groups, blocks, events),
+    typing: new TypingService(users, groups, privateChats, events),
     presence: new PresenceService(bus.presence, events),
     uploads: new UploadService(files.storage, files.media, fileLinks, images, clock, { maxBytes: settings.files.maxUploadBytes }),
     fileAccess: new FileAccess(apps, files.storage, clock),

@@ -1,4 +1,4 @@
-import type { LastMessage, LiveMessage, Message, SendUser } from '@parley/sdk/protocol';
+import type { LastMessage, LiveMessage, Message, SendUser, User } from '@parley/sdk/protocol';
 import type { LastMessageRecord, MessageRecord, UserRecord } from '../store/records.js';
 
 /** Records -> wire shapes (DESIGN §3.5). */
@@ -10,6 +10,11 @@ export function isoDate(timestamp: number): string {
 /** How a user is shown (as a sender, a member, a session title); one that no longer exists shows as its id. */
 export function sendUserOf(user: Pick<UserRecord, 'name' | 'avatarUri'> | undefined | null, userId: string): SendUser {
   return user ? { name: user.name, avatarUri: user.avatarUri } : { name: userId, avatarUri: '' };
+}
+
+/** A user with their id, from users read in one call. */
+export function userOf(users: ReadonlyMap<string, UserRecord>, userId: string): User {
+  return { userId, ...sendUserOf(users.get(userId), userId) };
 }
 
 export function toMessage(record: MessageRecord, sendUser: SendUser): Message {

@@ -15,6 +15,7 @@ import { mountConsoleAssets } from './routes/console-assets.js';
 import { consoleRoutes } from './routes/console-routes.js';
 import { mountFileRoutes } from './routes/file-routes.js';
 import { mountMetaRoutes, type Readiness } from './routes/meta-routes.js';
+import { friendRoutes } from './routes/friend-routes.js';
 import { openApiRoutes } from './routes/open-api-routes.js';
 
 export interface HttpAppOptions {
@@ -34,7 +35,7 @@ export interface HttpAppOptions {
 
 /** Every route the server answers, in reference order. */
 export function allRoutes(services: Services): Route[] {
-  return [...openApiRoutes(services), ...consoleRoutes(services)];
+  return [...openApiRoutes(services), ...friendRoutes(services), ...consoleRoutes(services)];
 }
 
 /** The OpenAPI document of a server's routes (also served at `/openapi.json`). */

@@ -279,6 +279,7 @@ export function buildOpenApiDocument(routes: readonly Route[], version: string):
     ],
     tags: [
       { name: 'Users', description: 'End users of an app and their tokens (signed).' },
+      { name: 'Friends', description: "Friend requests, friendships and each user's contact list (signed)." },
       { name: 'Groups', description: 'Groups and membership (signed).' },
       { name: 'Messages', description: 'Sending and history (signed).' },
       { name: 'Files', description: 'Uploads (a user token, or signed) and the files they serve.' },

@@ -12,6 +12,11 @@ import type { GatewayServer } from './types.js';
  */
 export function deliverDomainEvents(io: GatewayServer, events: EventHub, metrics: Metrics): () => void {
   const pushed = (event: ServerEventName) => metrics.pushes.inc({ event });
+  /** Every device of these users, but the one the change came from. */
+  const toUsers = (appId: string, userIds: readonly string[], origin: string | undefined) => {
+    const rooms = io.to(userIds.map((userId) => userRoom(appId, userId)));
+    return origin === undefined ? rooms : rooms.except(origin);
+  };
   const stops = [
     events.subscribe('message-stored', ({ appId, message, participants, origin }) => {
       const rooms = participants.map((userId) => userRoom(appId, userId));
@@ -45,6 +50,38 @@ export function deliverDomainEvents(io: GatewayServer, events: EventHub, metrics
       const conversation = conversationType === ConversationType.GROUP ? targetId : userId;
       pushed('typing');
       io.to(recipients.map((recipient) => userRoom(appId, recipient))).emit('typing', { conversationType, targetId: conversation, userId });
+    }),
+
+    events.subscribe('friend-request', ({ appId, request, answered, audience, origin }) => {
+      const event = answered ? 'friend-request-answered' : 'friend-request';
+      pushed(event);
+      toUsers(appId, audience, origin).emit(event, request);
+    }),
+
+    events.subscribe('friends-added', ({ appId, sides, origin }) => {
+      for (const { userId, friend } of sides) {
+        pushed('friend-added');
+        toUsers(appId, [userId], origin).emit('friend-added', friend);
+      }
+    }),
+
+    events.subscribe('friends-removed', ({ appId, pairs, origin }) => {
+      for (const [one, other] of pairs) {
+        pushed('friend-removed');
+        toUsers(appId, [one], origin).emit('friend-removed', { userId: other });
+        pushed('friend-removed');
+        toUsers(appId, [other], origin).emit('friend-removed', { userId: one });
+      }
+    }),
+
+    events.subscribe('friend-updated', ({ appId, userId, friend, origin }) => {
+      pushed('friend-updated');
+      toUsers(appId, [userId], origin).emit('friend-updated', friend);
+    }),
+
+    events.subscribe('friend-groups-changed', ({ appId, userId, friendGroups, origin }) => {
+      pushed('friend-groups-changed');
+      toUsers(appId, [userId], origin).emit('friend-groups-changed', { friendGroups: [...friendGroups] });
     }),
 
     events.subscribe('presence-changed', ({ appId, state }) => {

@@ -8,7 +8,17 @@ import {
   sessionReadStateModel,
   typingEventModel,
 } from '../schemas/models.js';
-import { exampleMessage, examplePresence, exampleReadState, exampleRecalledMessage } from './requests/examples.js';
+import { friendGroupsChangedEventModel, friendModel, friendRemovedEventModel, friendRequestModel } from '../schemas/contacts.js';
+import {
+  exampleAcceptedRequest,
+  exampleFriend,
+  exampleFriendGroup,
+  exampleFriendRequest,
+  exampleMessage,
+  examplePresence,
+  exampleReadState,
+  exampleRecalledMessage,
+} from './requests/examples.js';
 import { socketPush, type MissingNames, type SocketPush } from './socket-request.js';
 
 /**
@@ -89,6 +99,51 @@ const declared = [
     ].join('\n'),
     payload: presenceStateModel,
     example: examplePresence[1]!,
+  }),
+  socketPush({
+    name: 'friend-request',
+    summary: 'Someone asked the user to become friends. The payload is the [friend request](#friendrequest).',
+    description:
+      "Who receives it: every device of the recipient, and the requester's other devices (so every device of theirs lists it). Not sent when the recipient blocks the requester: the request then stays pending for the requester alone. Devices that were offline find it with [`friend-requests`](#friend-requests).",
+    payload: friendRequestModel,
+    example: exampleFriendRequest,
+  }),
+  socketPush({
+    name: 'friend-request-answered',
+    summary: 'A friend request was accepted or rejected; the payload is the request with its new `status`.',
+    description:
+      "Who receives it: every device of the requester, and the recipient's other devices. An accepted request is followed by [`friend-added`](#friend-added) on both sides.",
+    payload: friendRequestModel,
+    example: exampleAcceptedRequest,
+  }),
+  socketPush({
+    name: 'friend-added',
+    summary: 'The user has a new friend; the payload is that [friend](#friend) as the user sees them.',
+    description:
+      "Who receives it: every device of both users (except the device that accepted, which has the friend in its ack), after a request is accepted or when the tenant's backend adds the friendship (`POST /friend/add`).",
+    payload: friendModel,
+    example: { ...exampleFriend, remark: '', friendGroupId: null },
+  }),
+  socketPush({
+    name: 'friend-removed',
+    summary: 'A friendship ended: either side removed it. `userId` is the former friend.',
+    description: 'Who receives it: every device of both users, except the device that removed it.',
+    payload: friendRemovedEventModel,
+    example: { userId: 'alice' },
+  }),
+  socketPush({
+    name: 'friend-updated',
+    summary: "The user changed a friend's remark or friend group on another device; the payload is the friend as it now reads.",
+    description: "Only the user's own devices receive it (the friend never learns their remark), except the device that made the change.",
+    payload: friendModel,
+    example: exampleFriend,
+  }),
+  socketPush({
+    name: 'friend-groups-changed',
+    summary: 'The user created, renamed, sorted or deleted a friend group on another device; the payload is the whole list, in order.',
+    description: "Only the user's own devices receive it, except the device that made the change. After a deletion, friends that were in that group have `friendGroupId: null`.",
+    payload: friendGroupsChangedEventModel,
+    example: { friendGroups: [exampleFriendGroup] },
   }),
   socketPush({
     name: 'kicked',

@@ -1,4 +1,4 @@
-import { FileCategory, Limits, LoginPolicy, PresenceScope, type ChangePasswordRequest, type ConsoleCredentials, type MessageSearchQuery, type RevealSecretRequest } from '@parley/sdk/protocol';
+import { FileCategory, Limits, LoginPolicy, MessagePolicy, PresenceScope, type ChangePasswordRequest, type ConsoleCredentials, type MessageSearchQuery, type RevealSecretRequest } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import { SEARCH_CURSOR_PATTERN, SEARCH_PAGE_DEFAULT, SEARCH_PAGE_MAX } from '../domain/insights/message-search.js';
 import { email, entityId, objectId, text, visibleText } from './common.js';
@@ -38,6 +38,7 @@ export const appSettingsPatch = z.strictObject({
   adminRecallWindowSeconds: seconds(0, 7 * 24 * 3600).optional().describe('how long a group owner or admin may recall, 0 s to 7 days'),
   loginPolicy: z.enum(Object.values(LoginPolicy)).optional(),
   presenceScope: z.enum(Object.values(PresenceScope)).optional().describe('whose presence a user may see and whom they may send typing to'),
+  messagePolicy: z.enum(Object.values(MessagePolicy)).optional().describe('who may send a user a private message: anyone, or only their friends'),
   apiRequestsPerSecond: z.number().int().min(1).max(100_000).optional().describe('signed REST requests per second, 1-100000'),
   userSendsPerSecond: z.number().int().min(1).max(10_000).optional().describe('socket sends per user per second, 1-10000'),
   userSignalsPerSecond: z.number().int().min(1).max(10_000).optional().describe('typing and presence requests per user per second, 1-10000'),

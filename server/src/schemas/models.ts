@@ -3,6 +3,7 @@ import {
   KickReason,
   LoginPolicy,
   PresenceScope,
+  MessagePolicy,
   MessageType,
   Platform,
   FileCategory,
@@ -44,7 +45,7 @@ import { contentSchemas } from './content.js';
  */
 
 const messageType = z.literal(Object.values(MessageType)).describe(MESSAGE_TYPE_NAMES);
-const millis = z.number().int().describe('milliseconds since the Unix epoch');
+export const millis = z.number().int().describe('milliseconds since the Unix epoch');
 const groupRole = z.enum(Object.values(GroupRole));
 
 const messageBase = {
@@ -181,6 +182,7 @@ export const consoleAppModel = z
       adminRecallWindowSeconds: z.number().int(),
       loginPolicy: z.enum(Object.values(LoginPolicy)),
       presenceScope: z.enum(Object.values(PresenceScope)),
+      messagePolicy: z.enum(Object.values(MessagePolicy)),
       apiRequestsPerSecond: z.number().int(),
       userSendsPerSecond: z.number().int(),
       userSignalsPerSecond: z.number().int(),

@@ -312,10 +312,23 @@ export interface FriendRepo {
   /** @throws DuplicateKeyError when the requestId is taken. */
   insertRequest(request: FriendRequestRecord): Promise<void>;
   getRequest(requestId: string): Promise<FriendRequestRecord | null>;
-  /** The pending request from `fromUserId` to `toUserId`, if there is one (the newest, should there be several). */
+  /**
+   * The pending request from `fromUserId` to `toUserId`, if there is one (the newest, should there
+   * be several). A dropped one too: the domain reads its `dropped` flag.
+   */
   pendingBetween(fromUserId: string, toUserId: string): Promise<FriendRequestRecord | null>;
-  /** Pending requests to `userId` (`incoming`) or from `userId` (`outgoing`), newest first, at most `limit`. */
+  /**
+   * Pending requests to `userId` (`incoming`) or from `userId` (`outgoing`), newest first (then
+   * by requestId, descending), at most `limit`. Incoming leaves out dropped requests, which the
+   * recipient never sees; outgoing includes them (the requester sees them pending).
+   */
   listPending(userId: string, direction: 'incoming' | 'outgoing', limit: number): Promise<FriendRequestRecord[]>;
+  /**
+   * Requests to `userId` (`incoming`) or from `userId` (`outgoing`) in any status, answered ones
+   * with their outcome, newest first (then by requestId, descending), at most `limit` (none when
+   * `limit` <= 0). Incoming leaves out dropped requests; outgoing includes them.
+   */
+  listRequests(userId: string, direction: 'incoming' | 'outgoing', limit: number): Promise<FriendRequestRecord[]>;
   /**
    * Answers a pending request (compare-and-set on `status: 'pending'`). Returns the answered
    * record, or null when there is no such request or it was answered already.

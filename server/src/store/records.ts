@@ -180,6 +180,11 @@ export interface FriendRequestRecord {
   createdAt: number;
   /** When it was accepted or rejected; null while pending. */
   decidedAt: number | null;
+  /**
+   * The recipient blocks the requester: the request is kept for the requester (who sees it
+   * pending) but never shown to the recipient.
+   */
+  dropped: boolean;
 }
 
 /** One side of a friendship: each friend keeps their own remark and friend group for the other. */

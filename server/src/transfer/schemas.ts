@@ -1,4 +1,4 @@
-import { ConversationType, FileCategory, GroupRole, MessageType, type AppSettings, type MessageContent } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, GroupRole, MessagePolicy, MessageType, type AppSettings, type MessageContent } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import { text } from '../schemas/common.js';
 import { FILE_SETTING_DEFAULTS } from '../domain/files/file-settings.js';
@@ -20,10 +20,10 @@ const messageType = z.literal(Object.values(MessageType));
 const inApp = { appId: id };
 const count = z.number().int().nonnegative();
 
-/** Every setting, but those added with files may be missing (exports made before them): they take their defaults. */
+/** Every setting, but those added with files and the message policy may be missing (exports made before them): they take their defaults. */
 const settings = appSettingsPatch
   .required()
-  .partial({ maxUploadBytes: true, uploadCategories: true, privateFiles: true, fileUrlTtlSeconds: true, userUploadsPerMinute: true, maxStorageBytes: true })
+  .partial({ maxUploadBytes: true, uploadCategories: true, privateFiles: true, fileUrlTtlSeconds: true, userUploadsPerMinute: true, maxStorageBytes: true, messagePolicy: true })
   .transform(
     (given): AppSettings => ({
       ...given,
@@ -33,6 +33,8 @@ const settings = appSettingsPatch
       fileUrlTtlSeconds: given.fileUrlTtlSeconds ?? FILE_SETTING_DEFAULTS.fileUrlTtlSeconds,
       userUploadsPerMinute: given.userUploadsPerMinute ?? FILE_SETTING_DEFAULTS.userUploadsPerMinute,
       maxStorageBytes: given.maxStorageBytes ?? FILE_SETTING_DEFAULTS.maxStorageBytes,
+      // What every app did before the setting existed.
+      messagePolicy: given.messagePolicy ?? MessagePolicy.ANYONE,
     }),
   );
 const jsonObject = z.record(z.string(), jsonValue);
@@ -66,6 +68,8 @@ export const TRANSFER_SCHEMAS: { [C in TransferCollection]: z.ZodType<TransferIn
     status: z.enum(['pending', 'accepted', 'rejected']),
     createdAt: millis,
     decidedAt: millis.nullable(),
+    /** Missing from exports made before requests could be dropped: those were not. */
+    dropped: z.boolean().default(false),
   }),
   friendGroups: z.strictObject({ ...inApp, userId: id, friendGroupId: id, name: z.string().max(1000), order: z.number().int(), createdAt: millis }),
   friends: z.strictObject({ ...inApp, userId: id, friendId: id, remark: z.string().max(1000), friendGroupId: id.nullable(), createdAt: millis }),

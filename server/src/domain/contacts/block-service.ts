@@ -4,7 +4,7 @@ import type { AppContext } from '../app-context.js';
 import { AppError, forbidden } from '../errors.js';
 import type { UserService } from '../users/user-service.js';
 import { userNotFound } from '../users/user-service.js';
-import { sendUserOf } from '../views.js';
+import { userOf } from '../views.js';
 
 /** Most users one user may block; a block list is read whole, so it stays bounded. */
 export const MAX_BLOCKS_PER_USER = 1000;
@@ -46,7 +46,7 @@ export class BlockService {
     await this.users.require(ctx, userId, 'userId');
     const blocks = await ctx.data.blocks.list(userId, MAX_BLOCKS_PER_USER);
     const users = await ctx.data.users.getMany(blocks.map((block) => block.blockedUserId));
-    return blocks.map((block) => ({ userId: block.blockedUserId, ...sendUserOf(users.get(block.blockedUserId), block.blockedUserId), blockedAt: block.createdAt }));
+    return blocks.map((block) => ({ ...userOf(users, block.blockedUserId), blockedAt: block.createdAt }));
   }
 
   /** Whether `recipientId` blocks `senderId`: one indexed read. */

@@ -9,7 +9,7 @@ import type { AppendResult } from '../../store/ports.js';
 import type { MessageRecord, SessionRecord, UserRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import type { Clock } from '../../clock.js';
-import { BlockService } from '../contacts/block-service.js';
+import type { PrivateChatPolicy } from '../contacts/private-chat-policy.js';
 import { conflict, forbidden, invalidParams, notFound } from '../errors.js';
 import type { EventPublisher } from '../events.js';
 import type { FileLinks } from '../files/file-links.js';
@@ -32,7 +32,7 @@ export class MessageService {
     private readonly users: UserService,
     private readonly groups: GroupService,
     private readonly files: FileLinks,
-    private readonly blocks: BlockService,
+    private readonly privateChats: PrivateChatPolicy,
     private readonly events: EventPublisher,
     private readonly options: MessageServiceOptions,
   ) {}
@@ -44,7 +44,8 @@ export class MessageService {
     if (input.targetId === input.senderUserId) throw forbidden('targetId: must differ from senderUserId: a user cannot send a private message to themselves');
     const target = await this.users.require(ctx, input.targetId, 'targetId');
     // Refused before anything is written: no session, no message, no push.
-    if (await this.blocks.blocks(ctx, target.userId, sender.userId)) throw BlockService.refusal(target.userId);
+    const refusal = await this.privateChats.refusal(ctx, sender.userId, target.userId);
+    if (refusal) throw refusal;
     const conversationId = privateConversationId(sender.userId, target.userId);
     await this.#refuseKeyFromElsewhere(ctx, input, conversationId);
 

@@ -1,6 +1,6 @@
 import { ConversationType, PresenceScope, type ConversationRef } from '@parley/sdk/protocol';
 import type { AppContext } from '../app-context.js';
-import type { BlockService } from '../contacts/block-service.js';
+import type { PrivateChatPolicy } from '../contacts/private-chat-policy.js';
 import { presenceScopeOf, sharingAConversation } from '../contacts/presence-scope.js';
 import { invalidParams } from '../errors.js';
 import type { EventPublisher } from '../events.js';
@@ -15,7 +15,7 @@ export class TypingService {
   constructor(
     private readonly users: UserService,
     private readonly groups: GroupService,
-    private readonly blocks: BlockService,
+    private readonly privateChats: PrivateChatPolicy,
     private readonly events: EventPublisher,
   ) {}
 
@@ -25,7 +25,8 @@ export class TypingService {
    * existing user can be the target (NOT_FOUND otherwise); under `contacts` only a user the typist
    * shares a conversation with, and a signal to anyone else is dropped without an error, so that
    * the answer never tells whether that id is a user or whom they talk to. A private signal to a
-   * user who blocks the typist is dropped the same way.
+   * user who blocks the typist, or who is not their friend under the app's `friends` message
+   * policy, is dropped the same way.
    */
   async signal(ctx: AppContext, userId: string, ref: ConversationRef): Promise<void> {
     let recipients: string[];
@@ -42,8 +43,9 @@ export class TypingService {
         recipients = reachable.has(ref.targetId) ? [ref.targetId] : [];
       }
     }
-    // A user who blocks the typist never hears of it, and the typist cannot tell.
-    if (ref.conversationType === ConversationType.PRIVATE && recipients.length > 0 && (await this.blocks.blocks(ctx, ref.targetId, userId))) return;
+    // A user who blocks the typist, or who takes messages from friends only, never hears of it,
+    // and the typist cannot tell.
+    if (ref.conversationType === ConversationType.PRIVATE && recipients.length > 0 && (await this.privateChats.refusal(ctx, userId, ref.targetId))) return;
     if (recipients.length === 0) return;
     this.events.publish('user-typing', {
       appId: ctx.app.appId,

@@ -1,4 +1,4 @@
-import type { LiveMessage, Message, PresenceState, Session, SessionReadState } from '@parley/sdk/protocol';
+import type { ContactList, Friend, FriendGroup, FriendRequest, LiveMessage, Message, PresenceState, Session, SessionReadState } from '@parley/sdk/protocol';
 
 /** Sample values for the reference: one conversation between Alice and Bob, seen by Bob. */
 
@@ -62,3 +62,33 @@ export const examplePresence: PresenceState[] = [
   { userId: 'alice', online: true, platforms: ['ios', 'web'], lastSeenAt: null },
   { userId: 'carol', online: false, platforms: [], lastSeenAt: 1795426102311 },
 ];
+
+/** Bob asks Alice to be friends; seen by either. */
+export const exampleFriendRequest: FriendRequest = {
+  requestId: '6b04082027b2d5031f2298a1',
+  from: { userId: 'bob', name: 'Bob', avatarUri: 'https://cdn.example.com/bob.png' },
+  to: { userId: 'alice', name: 'Alice', avatarUri: 'https://cdn.example.com/alice.png' },
+  message: "Hi, it's Bob from the book club",
+  status: 'pending',
+  createdAt: 1795426336270,
+  decidedAt: null,
+};
+
+export const exampleAcceptedRequest: FriendRequest = { ...exampleFriendRequest, status: 'accepted', decidedAt: 1795426400000 };
+
+export const exampleFriendGroup: FriendGroup = { friendGroupId: '6b04082027b2d5031f2298b0', name: 'Book club', order: 0, createdAt: 1795426000000 };
+
+/** Alice, as Bob sees her in his contact list. */
+export const exampleFriend: Friend = {
+  userId: 'alice',
+  name: 'Alice',
+  avatarUri: 'https://cdn.example.com/alice.png',
+  remark: 'Alice (book club)',
+  friendGroupId: exampleFriendGroup.friendGroupId,
+  friendsSince: 1795426400000,
+};
+
+export const exampleContactList: ContactList = {
+  friendGroups: [exampleFriendGroup],
+  friends: [{ ...exampleFriend, online: true, platforms: ['ios'], lastSeenAt: null }],
+};

@@ -11,7 +11,7 @@ import { examplePresence } from './examples.js';
 
 /** What the presence scope hides (domain/contacts/presence-scope.ts), for the reference of both presence reads. */
 const SCOPE_TEXT =
-  "Under the app's [presence scope](#presence-scope) `contacts` (the default) a user sees only themselves and the users they share a conversation with: a private chat between them with at least one message (either way), or a group they are both members of. Every other id is answered exactly like an id that is not a user of the app: `online: false`, `platforms: []`, `lastSeenAt: null`, so the answer never tells whether that user exists, is online or whom they talk to. Under scope `app` every user of the app is visible. The scope is checked at every request, so a first message, a group join or a change of the setting counts at once.";
+  "Under the app's [presence scope](#presence-scope) `contacts` (the default) a user sees only themselves, their friends, and the users they share a conversation with: a private chat between them with at least one message (either way), or a group they are both members of. Every other id is answered exactly like an id that is not a user of the app: `online: false`, `platforms: []`, `lastSeenAt: null`, so the answer never tells whether that user exists, is online or whom they talk to. Under scope `app` every user of the app is visible. The scope is checked at every request, so a first message, a group join, a new friend or a change of the setting counts at once.";
 
 const PRESENCE_ERRORS: readonly ErrorDoc[] = [
   { code: 'INVALID_PARAMS', when: '`userIds: must name at least one user`, `userIds: at most 500 per request`, `userIds[2]: …` for a malformed id' },

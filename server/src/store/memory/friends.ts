@@ -31,8 +31,12 @@ export class MemoryFriendRepo implements FriendRepo {
 
   async listPending(userId: string, direction: 'incoming' | 'outgoing', limit: number): Promise<FriendRequestRecord[]> {
     if (limit <= 0) return [];
-    const mine = direction === 'incoming' ? (request: FriendRequestRecord) => request.toUserId === userId : (request: FriendRequestRecord) => request.fromUserId === userId;
-    return this.#pending(mine).slice(0, limit).map(copyFriendRequest);
+    return this.#pending(shownTo(userId, direction)).slice(0, limit).map(copyFriendRequest);
+  }
+
+  async listRequests(userId: string, direction: 'incoming' | 'outgoing', limit: number): Promise<FriendRequestRecord[]> {
+    if (limit <= 0) return [];
+    return [...this.#requests.values()].filter(shownTo(userId, direction)).sort(newestFirst).slice(0, limit).map(copyFriendRequest);
   }
 
   async decideRequest(requestId: string, status: 'accepted' | 'rejected', at: number): Promise<FriendRequestRecord | null> {
@@ -166,6 +170,14 @@ export class MemoryFriendRepo implements FriendRepo {
     if (friends.size === 0) this.#friends.delete(userId);
     return true;
   }
+}
+
+/**
+ * Whether a request is one of `userId`'s in `direction`: to them and not dropped (incoming), or
+ * from them, dropped or not (outgoing).
+ */
+function shownTo(userId: string, direction: 'incoming' | 'outgoing'): (request: FriendRequestRecord) => boolean {
+  return direction === 'incoming' ? (request) => request.toUserId === userId && !request.dropped : (request) => request.fromUserId === userId;
 }
 
 function compare(a: string, b: string): number {

@@ -63,8 +63,14 @@ export interface BlockDoc extends BlockRecord {
   appId: string;
 }
 
+/**
+ * A friend request as stored: `dropped` may be missing from documents written before it
+ * existed, read as false (not dropped).
+ */
+export type StoredFriendRequest = Omit<FriendRequestRecord, 'dropped'> & { dropped?: boolean };
+
 /** A friend request, unique by (appId, requestId). */
-export interface FriendRequestDoc extends FriendRequestRecord {
+export interface FriendRequestDoc extends StoredFriendRequest {
   appId: string;
 }
 
@@ -211,7 +217,7 @@ export function toBlock(doc: BlockRecord): BlockRecord {
   return { userId: doc.userId, blockedUserId: doc.blockedUserId, createdAt: doc.createdAt };
 }
 
-export function toFriendRequest(doc: FriendRequestRecord): FriendRequestRecord {
+export function toFriendRequest(doc: StoredFriendRequest): FriendRequestRecord {
   return {
     requestId: doc.requestId,
     fromUserId: doc.fromUserId,
@@ -220,6 +226,7 @@ export function toFriendRequest(doc: FriendRequestRecord): FriendRequestRecord {
     status: doc.status,
     createdAt: doc.createdAt,
     decidedAt: doc.decidedAt,
+    dropped: doc.dropped === true,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Collection } from 'mongodb';
+import type { Collection, Filter } from 'mongodb';
 import type { FriendRepo } from '../ports.js';
 import type { FriendGroupRecord, FriendRecord, FriendRequestRecord } from '../records.js';
 import { toFriend, toFriendGroup, toFriendRequest, type FriendDoc, type FriendGroupDoc, type FriendRequestDoc } from './documents.js';
@@ -47,9 +47,18 @@ export class MongoFriendRepo implements FriendRepo {
 
   async listPending(userId: string, direction: 'incoming' | 'outgoing', limit: number): Promise<FriendRequestRecord[]> {
     if (limit <= 0) return [];
-    const party = direction === 'incoming' ? { toUserId: userId } : { fromUserId: userId };
     const docs = await this.requests
-      .find({ appId: this.appId, ...party, status: 'pending' })
+      .find({ appId: this.appId, ...partyOf(userId, direction), status: 'pending' })
+      .sort({ createdAt: -1, requestId: -1 })
+      .limit(limit)
+      .toArray();
+    return docs.map(toFriendRequest);
+  }
+
+  async listRequests(userId: string, direction: 'incoming' | 'outgoing', limit: number): Promise<FriendRequestRecord[]> {
+    if (limit <= 0) return [];
+    const docs = await this.requests
+      .find({ appId: this.appId, ...partyOf(userId, direction) })
       .sort({ createdAt: -1, requestId: -1 })
       .limit(limit)
       .toArray();
@@ -152,4 +161,12 @@ export class MongoFriendRepo implements FriendRepo {
       throw error;
     }
   }
+}
+
+/**
+ * The filter on `userId`'s requests in `direction`: to them and not dropped (the recipient never
+ * sees those; `$ne: true` also matches documents written before `dropped` existed), or from them.
+ */
+function partyOf(userId: string, direction: 'incoming' | 'outgoing'): Filter<FriendRequestDoc> {
+  return direction === 'incoming' ? { toUserId: userId, dropped: { $ne: true } } : { fromUserId: userId };
 }

@@ -144,6 +144,18 @@ export const INDEXES: readonly IndexSpec[] = [
     serves: 'friends.listPending outgoing (requests from a user, newest first)',
   },
   {
+    collection: 'friendRequests',
+    name: 'friend_requests_received',
+    key: { appId: 1, toUserId: 1, createdAt: 1, requestId: 1 },
+    serves: 'friends.listRequests incoming (requests to a user in any status, newest first)',
+  },
+  {
+    collection: 'friendRequests',
+    name: 'friend_requests_sent',
+    key: { appId: 1, fromUserId: 1, createdAt: 1, requestId: 1 },
+    serves: 'friends.listRequests outgoing (requests from a user in any status, newest first)',
+  },
+  {
     collection: 'friends',
     name: 'friends_id',
     key: { appId: 1, userId: 1, friendId: 1 },

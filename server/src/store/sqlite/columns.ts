@@ -37,6 +37,7 @@ export const COLUMNS = {
     status: 'status',
     created_at: 'createdAt',
     decided_at: 'decidedAt',
+    dropped: 'dropped',
   },
   friends: { app_id: 'appId', user_id: 'userId', friend_id: 'friendId', remark: 'remark', friend_group_id: 'friendGroupId', created_at: 'createdAt' },
   friend_groups: { app_id: 'appId', user_id: 'userId', friend_group_id: 'friendGroupId', name: 'name', sort_order: 'order', created_at: 'createdAt' },

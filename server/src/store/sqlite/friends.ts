@@ -2,7 +2,7 @@ import type { FriendRepo } from '../ports.js';
 import type { FriendGroupRecord, FriendRecord, FriendRequestRecord } from '../records.js';
 import { insertInto } from './columns.js';
 import { mapDuplicateKey } from './errors.js';
-import { toFriend, toFriendGroup, toFriendRequest, type FriendGroupRow, type FriendRequestRow, type FriendRow } from './rows.js';
+import { friendRequestParams, toFriend, toFriendGroup, toFriendRequest, type FriendGroupRow, type FriendRequestRow, type FriendRow } from './rows.js';
 import type { Sql } from './sql.js';
 
 const INSERT_REQUEST = insertInto('friend_requests');
@@ -11,6 +11,8 @@ const INSERT_FRIEND_GROUP = insertInto('friend_groups');
 const INSERT_SIDE = `INSERT INTO friends (app_id, user_id, friend_id, remark, friend_group_id, created_at) VALUES (@appId, @userId, @friendId, '', NULL, @now)
   ON CONFLICT (app_id, user_id, friend_id) DO NOTHING`;
 const DELETE_SIDE = 'DELETE FROM friends WHERE app_id = @appId AND user_id = @userId AND friend_id = @friendId';
+/** The requests of `@userId` in a direction: to them and not dropped (the recipient never sees those), or from them. */
+const PARTY = { incoming: 'to_user_id = @userId AND dropped = 0', outgoing: 'from_user_id = @userId' } as const;
 
 /**
  * Friend requests, friendships and friend groups of one app. A friendship is one row per side in
@@ -24,7 +26,7 @@ export class SqliteFriendRepo implements FriendRepo {
   ) {}
 
   async insertRequest(request: FriendRequestRecord): Promise<void> {
-    mapDuplicateKey(`requestId ${request.requestId}`, () => this.sql.run(INSERT_REQUEST, { appId: this.appId, ...request }));
+    mapDuplicateKey(`requestId ${request.requestId}`, () => this.sql.run(INSERT_REQUEST, { appId: this.appId, ...friendRequestParams(request) }));
   }
 
   async getRequest(requestId: string): Promise<FriendRequestRecord | null> {
@@ -43,9 +45,17 @@ export class SqliteFriendRepo implements FriendRepo {
 
   async listPending(userId: string, direction: 'incoming' | 'outgoing', limit: number): Promise<FriendRequestRecord[]> {
     if (limit <= 0) return [];
-    const column = direction === 'incoming' ? 'to_user_id' : 'from_user_id';
     const rows = this.sql.all<FriendRequestRow>(
-      `SELECT * FROM friend_requests WHERE app_id = @appId AND ${column} = @userId AND status = 'pending' ORDER BY created_at DESC, request_id DESC LIMIT @limit`,
+      `SELECT * FROM friend_requests WHERE app_id = @appId AND ${PARTY[direction]} AND status = 'pending' ORDER BY created_at DESC, request_id DESC LIMIT @limit`,
+      { appId: this.appId, userId, limit },
+    );
+    return rows.map(toFriendRequest);
+  }
+
+  async listRequests(userId: string, direction: 'incoming' | 'outgoing', limit: number): Promise<FriendRequestRecord[]> {
+    if (limit <= 0) return [];
+    const rows = this.sql.all<FriendRequestRow>(
+      `SELECT * FROM friend_requests WHERE app_id = @appId AND ${PARTY[direction]} ORDER BY created_at DESC, request_id DESC LIMIT @limit`,
       { appId: this.appId, userId, limit },
     );
     return rows.map(toFriendRequest);

@@ -121,6 +121,8 @@ export interface FriendRequestRow {
   status: FriendRequestRecord['status'];
   created_at: number;
   decided_at: number | null;
+  /** 0 or 1. */
+  dropped: number;
 }
 export const toFriendRequest = (row: FriendRequestRow): FriendRequestRecord => ({
   requestId: row.request_id,
@@ -130,6 +132,18 @@ export const toFriendRequest = (row: FriendRequestRow): FriendRequestRecord => (
   status: row.status,
   createdAt: row.created_at,
   decidedAt: row.decided_at,
+  dropped: row.dropped !== 0,
+});
+/** A request's columns (`dropped` as 0 or 1: SQLite has no booleans). */
+export const friendRequestParams = (request: FriendRequestRecord) => ({
+  requestId: request.requestId,
+  fromUserId: request.fromUserId,
+  toUserId: request.toUserId,
+  message: request.message,
+  status: request.status,
+  createdAt: request.createdAt,
+  decidedAt: request.decidedAt,
+  dropped: request.dropped ? 1 : 0,
 });
 
 export interface FriendRow {

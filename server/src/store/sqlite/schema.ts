@@ -221,6 +221,15 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX friend_groups_order ON friend_groups (app_id, user_id, sort_order, created_at);
   `,
+  // 6: a request the recipient dropped (by blocking the requester) stays for the requester but is
+  // never shown to the recipient (0 or 1; rows written before read as not dropped). A user's
+  // requests to and from them in any status are read newest first (request_id, the rest of the
+  // key, breaking ties).
+  `
+  ALTER TABLE friend_requests ADD COLUMN dropped INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX friend_requests_received ON friend_requests (app_id, to_user_id, created_at);
+  CREATE INDEX friend_requests_sent ON friend_requests (app_id, from_user_id, created_at);
+  `,
 ];
 
 /** The schema version this code writes. */

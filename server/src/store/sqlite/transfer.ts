@@ -13,6 +13,7 @@ import { mapDuplicateKey } from './errors.js';
 import {
   appParams,
   fileParams,
+  friendRequestParams,
   groupParams,
   toApp,
   toBlock,
@@ -119,7 +120,7 @@ const TABLES: { [C in TransferCollection]: TableOf<C> } = {
       const row = raw as FriendRequestRow & InApp;
       return { appId: row.app_id, ...toFriendRequest(row) };
     },
-    params: (record) => ({ ...record }),
+    params: (record) => ({ appId: record.appId, ...friendRequestParams(record) }),
   },
   friendGroups: {
     table: 'friend_groups',
