@@ -17,6 +17,8 @@ const ABOUT: Record<MessageType, string> = {
   [MessageType.LOCATION]: 'A point on the map, WGS-84 degrees.',
   [MessageType.CUSTOM]: "Anything the tenant defines: `type` names the kind (`order-card`, `red-packet`, ...), `data` carries it. Clients that do not know a `type` should show the conversation list's `[Message]`.",
   [MessageType.VIDEO]: 'A video clip. For an uploaded video the server sets `size`, and `duration` when the container says it; `sendVideo` uploads and sends.',
+  [MessageType.GROUP_EVENT]:
+    "**Written by the server, never sent**: what happened to a group (a member joined, left, was removed or muted; a role, the owner, the name or the announcement changed; the group was dismissed), stored in the group's conversation with its own `seq`. `senderUserId` is the member who did it, or `''` when the tenant's backend (or the server) did. `content` is an English sentence with the names at the time, for clients that do not render `event` themselves; a send of this type is refused with `INVALID_PARAMS`, and it cannot be recalled. See [group administration](../guides/groups.md#group-events).",
 };
 
 const EXAMPLES: Record<MessageType, object> = {
@@ -27,6 +29,7 @@ const EXAMPLES: Record<MessageType, object> = {
   [MessageType.LOCATION]: { latitude: 31.2304, longitude: 121.4737, address: 'People\'s Square, Shanghai' },
   [MessageType.CUSTOM]: { type: 'order-card', data: { orderId: 'A-1029', total: 59.9 }, content: 'Your order' },
   [MessageType.VIDEO]: { url: 'https://cdn.example.com/clip.mp4', duration: 12.5, width: 1280, height: 720, coverUrl: 'https://cdn.example.com/clip.jpg' },
+  [MessageType.GROUP_EVENT]: { event: 'muted', operatorId: 'alice', userIds: ['dave'], mutedUntil: 1795426600000, content: 'Alice muted Dave until 2026-11-24 08:56 UTC' },
 };
 
 export function renderMessageTypes(): string {

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Config } from '../server/src/config.js';
 import { PRESENCE_SUBSCRIPTIONS_MAX } from '../server/src/domain/presence/presence-service.js';
 import type { SocketPush, SocketRateLimit, SocketRequest } from '../server/src/realtime/socket-request.js';
-import { MESSAGE_TYPE_NAMES } from '../server/src/schemas/common.js';
+import { SENDABLE_MESSAGE_TYPE_NAMES } from '../server/src/schemas/common.js';
 import { handshakeAuth, SYNC_PAGE_MAX } from '../server/src/schemas/realtime.js';
 import { fieldTable, modelRows, objectRows, refName, type Schema } from './schema-markdown.js';
 
@@ -55,7 +55,7 @@ function payloadText(schema: Schema): string {
   if (schema.oneOf) {
     // One shape per message type: list the fields once.
     const rows = objectRows(schema.oneOf[0]!).map((row) => {
-      if (row.name === 'messageType') return { ...row, schema: { type: 'integer', description: MESSAGE_TYPE_NAMES } };
+      if (row.name === 'messageType') return { ...row, schema: { type: 'integer', description: SENDABLE_MESSAGE_TYPE_NAMES } };
       if (row.name === 'content') return { ...row, schema: { type: 'object', description: 'fields depend on `messageType`; see [content by message type](../guides/messages.md#content-by-message-type)' } };
       return row;
     });

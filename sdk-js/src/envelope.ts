@@ -22,7 +22,8 @@ export function envelopeData<T>(status: number, text: string, retryAfter: string
   if (body?.status === 1) return body.data;
   if (body?.status === 0 && typeof body.code === 'string') {
     const bodyWait = typeof body.retryAfterMs === 'number' && Number.isFinite(body.retryAfterMs) && body.retryAfterMs >= 0 ? body.retryAfterMs : undefined;
-    throw new ParleyError(body.code, body.message, { status, ...wait(bodyWait ?? headerWait) });
+    const muted = typeof body.mutedUntil === 'number' && Number.isFinite(body.mutedUntil) ? { mutedUntil: body.mutedUntil } : {};
+    throw new ParleyError(body.code, body.message, { status, ...wait(bodyWait ?? headerWait), ...muted });
   }
   if (status === 429) throw new ParleyError(ErrorCode.RATE_LIMITED, `${what}: HTTP 429 with an unexpected body`, { status, ...wait(headerWait) });
   const code = status >= 500 ? ErrorCode.INTERNAL : ClientErrorCode.BAD_RESPONSE;

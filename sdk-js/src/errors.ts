@@ -38,6 +38,8 @@ export interface ParleyErrorOptions {
   cause?: unknown;
   /** How long the server asked the caller to wait before trying again, in milliseconds. */
   retryAfterMs?: number;
+  /** With `MUTED`: when the caller's mute ends, in milliseconds since epoch. */
+  mutedUntil?: number;
 }
 
 /**
@@ -78,6 +80,16 @@ export class ParleyError extends Error {
    * ```
    */
   readonly retryAfterMs: number | undefined;
+  /**
+   * With `MUTED` when the sender is muted in the group (not the whole group): when the mute ends,
+   * in milliseconds since epoch. Undefined otherwise.
+   *
+   * @example
+   * ```ts
+   * if (err instanceof ParleyError && err.code === 'MUTED') notice(err.mutedUntil ? `muted until ${new Date(err.mutedUntil).toLocaleTimeString()}` : 'only admins may send');
+   * ```
+   */
+  readonly mutedUntil: number | undefined;
 
   constructor(code: ParleyErrorCode, message: string, options: ParleyErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -85,6 +97,7 @@ export class ParleyError extends Error {
     this.status = options.status;
     this.retryable = RETRYABLE.has(code);
     this.retryAfterMs = options.retryAfterMs;
+    this.mutedUntil = options.mutedUntil;
   }
 }
 

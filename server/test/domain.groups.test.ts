@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { nextOwner } from '../src/domain/groups/ownership.js';
 import { MemoryGroupRepo } from '../src/store/memory/groups.js';
 import type { GroupRecord } from '../src/store/records.js';
+import { groupRecord, memberRecord } from './support/store-fixtures.js';
 
 let groups: MemoryGroupRepo;
 let group: GroupRecord;
@@ -11,8 +12,8 @@ let group: GroupRecord;
 beforeEach(async () => {
   groups = new MemoryGroupRepo();
   const roles = [GroupRole.OWNER, GroupRole.MEMBER, GroupRole.ADMIN, GroupRole.ADMIN];
-  const members = ['a', 'b', 'c', 'd'].map((userId, joinIndex) => ({ userId, role: roles[joinIndex]!, joinedAt: 1, joinIndex }));
-  group = { groupId: 'g', name: 'g', avatarUri: '', ownerId: 'a', memberCount: 4, joinCount: 4, version: 1, createdAt: 1, updatedAt: 1 };
+  const members = ['a', 'b', 'c', 'd'].map((userId, joinIndex) => memberRecord(userId, joinIndex, roles[joinIndex]!));
+  group = groupRecord('g', { ownerId: 'a', memberCount: 4, joinCount: 4 });
   await groups.insert(group, members);
 });
 

@@ -1,35 +1,18 @@
 import { ConversationType, ErrorCode, MessagePolicy, MessageType, type FriendRequest } from '@parley/sdk/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDevice, settled, text, type RawDevice } from './support/devices.js';
-import { storeAdapters } from './support/stores.js';
-import { changeAppSettings, createApp, createUsers, startTestServer, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { connectDevice, settled, text } from './support/devices.js';
+import { serverOnAdapter, storeAdapters } from './support/stores.js';
+import { changeAppSettings, createApp, createUsers } from './support/test-server.js';
 
 /** Friends through both transports, on every store adapter (the rules are the domain's; the records the adapters'). */
 describe.each(storeAdapters())('friends on the $name store', (adapter) => {
-  let t: TestServer;
-  let cleanup: () => Promise<void>;
-  const open: RawDevice[] = [];
-
-  beforeAll(async () => {
-    const opened = await adapter.open();
-    cleanup = opened.cleanup;
-    t = await startTestServer({ USER_SIGNALS_PER_SECOND: '1000', USER_SENDS_PER_SECOND: '1000' }, opened.store ? { store: opened.store } : {});
-  });
-  afterAll(async () => {
-    for (const device of open) device.close();
-    await t.close();
-    await cleanup();
-  });
+  const { server, track } = serverOnAdapter(adapter);
 
   /** A fresh app with these users, so each test starts with no friends. */
   async function world(...userIds: string[]) {
-    const app = await createApp(t);
+    const app = await createApp(server());
     const tokens = await createUsers(app, ...userIds);
-    const device = async (userId: string) => {
-      const connected = await connectDevice(t, app.appId, tokens[userId]!);
-      open.push(connected);
-      return connected;
-    };
+    const device = async (userId: string) => track(await connectDevice(server(), app.appId, tokens[userId]!));
     return { app, device };
   }
 
@@ -132,7 +115,7 @@ describe.each(storeAdapters())('friends on the $name store', (adapter) => {
 
   it('under the friends message policy only friends write privately: NOT_FRIENDS, nothing stored, groups unaffected', async () => {
     const { app, device } = await world('ivan', 'judy', 'kim');
-    await changeAppSettings(t, app, { messagePolicy: MessagePolicy.FRIENDS });
+    await changeAppSettings(server(), app, { messagePolicy: MessagePolicy.FRIENDS });
     await app.api.createGroup({ groupId: 'crew', name: 'Crew', userIds: ['ivan', 'judy'] });
     const ivan = await device('ivan');
     const judy = await device('judy');

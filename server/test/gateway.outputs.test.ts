@@ -5,7 +5,7 @@ import { GatewayWorld, text } from './support/devices.js';
 
 let world: GatewayWorld;
 beforeAll(async () => {
-  world = await GatewayWorld.start(['alice', 'bob']);
+  world = await GatewayWorld.start(['alice', 'bob', 'carol']);
   await world.app.api.createGroup({ groupId: 'crew', userIds: ['alice', 'bob'], name: 'Crew' });
 });
 afterAll(() => world.close());
@@ -42,6 +42,18 @@ describe('socket declarations', () => {
     await alice.ok('contact-list');
     await alice.ok('delete-friend-group', { friendGroupId: group.friendGroupId });
     await alice.ok('remove-friends', { userIds: ['bob'] });
+    await world.app.api.createGroup({ groupId: 'club', userIds: ['alice', 'bob', 'carol'], name: 'Club' });
+    await alice.ok('group-info', { groupId: 'club' });
+    await alice.ok('group-members', { groupId: 'club', limit: 10 });
+    await alice.ok('update-group', { groupId: 'club', announcement: 'Friday', mutedAll: true });
+    await alice.ok('add-group-admins', { groupId: 'club', userIds: ['bob'] });
+    await alice.ok('remove-group-admins', { groupId: 'club', userIds: ['bob'] });
+    await alice.ok('set-group-nickname', { groupId: 'club', nickname: 'Al' });
+    await alice.ok('mute-group-members', { groupId: 'club', userIds: ['carol'], duration: 60 });
+    await alice.ok('transfer-group', { groupId: 'club', ownerId: 'bob' });
+    await bob.ok('remove-group-members', { groupId: 'club', userIds: ['carol'] });
+    await alice.ok('leave-group', { groupId: 'club' });
+    await bob.ok('dismiss-group', { groupId: 'club' });
 
     const exercised: ClientRequestName[] = [
       'send-private-message',
@@ -69,6 +81,17 @@ describe('socket declarations', () => {
       'contact-list',
       'delete-friend-group',
       'remove-friends',
+      'group-info',
+      'group-members',
+      'update-group',
+      'add-group-admins',
+      'remove-group-admins',
+      'set-group-nickname',
+      'mute-group-members',
+      'transfer-group',
+      'remove-group-members',
+      'leave-group',
+      'dismiss-group',
     ];
     expect([...world.t.server.realtime.requests.keys()].sort()).toEqual(exercised.sort());
   });

@@ -11,10 +11,11 @@ beforeAll(async () => {
   world = await GatewayWorld.start(['owner', 'admin', 'member', 'outsider']);
   ({ t, app } = world);
   await app.api.createGroup({ groupId: 'club', userIds: ['owner', 'admin', 'member'], name: 'Club' });
-  // No route sets roles yet, so the test writes the role through the store port.
+  // The test writes the role through the store port, so recall does not depend on the admin routes.
   const scope = t.server.store.forApp(app.appId);
   const group = (await scope.groups.get('club'))!;
-  await scope.groups.replace({ ...group, version: group.version + 1 }, group.version, { roles: [{ userId: 'admin', role: 'admin' }] });
+  const admin = (await scope.groups.getMembers('club', ['admin'])).get('admin')!;
+  expect(await scope.groups.replace({ ...group, version: group.version + 1 }, group.version, { update: [{ ...admin, role: 'admin' }] })).toBe(true);
 });
 afterEach(() => world.closeDevices());
 afterAll(() => world.close());

@@ -1,11 +1,11 @@
-import { ConversationType, FileCategory, GroupRole, MessageType } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, GroupJoinPolicy, GroupRole, MessageType } from '@parley/sdk/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { domainSettings } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { newObjectId } from '../src/domain/ids.js';
 import { DuplicateKeyError, type Store } from '../src/store/ports.js';
 import type { AppRecord, BlockRecord, FileRecord, FriendGroupRecord, FriendRequestRecord, GroupRecord, MemberRecord } from '../src/store/records.js';
-import { documentFileRecord, imageFileRecord, messageDraft } from './support/store-fixtures.js';
+import { documentFileRecord, groupRecord, imageFileRecord, memberRecord, messageDraft } from './support/store-fixtures.js';
 
 /**
  * The conformance suite of the store port. Every adapter runs it; what it checks is what the
@@ -33,10 +33,11 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
     const draft = messageDraft;
 
-    const member = (userId: string, joinIndex: number, role: GroupRole = GroupRole.MEMBER): MemberRecord => ({ userId, role, joinedAt: 1 + joinIndex, joinIndex });
+    const member = (userId: string, joinIndex: number, role: GroupRole = GroupRole.MEMBER, overrides: Partial<MemberRecord> = {}): MemberRecord =>
+      memberRecord(userId, joinIndex, role, { joinedAt: 1 + joinIndex, ...overrides });
     /** Group `groupId` owned by the first of `memberIds`, with all of them as members in that order. */
-    const group = (groupId: string, memberIds: readonly string[] = ['a']): [GroupRecord, MemberRecord[]] => [
-      { groupId, name: groupId, avatarUri: '', ownerId: memberIds[0]!, memberCount: memberIds.length, joinCount: memberIds.length, version: 1, createdAt: 1, updatedAt: 1 },
+    const group = (groupId: string, memberIds: readonly string[] = ['a'], overrides: Partial<GroupRecord> = {}): [GroupRecord, MemberRecord[]] => [
+      groupRecord(groupId, { ownerId: memberIds[0]!, memberCount: memberIds.length, joinCount: memberIds.length, ...overrides }),
       memberIds.map((userId, i) => member(userId, i, i === 0 ? GroupRole.OWNER : GroupRole.MEMBER)),
     ];
     const ids = (members: readonly MemberRecord[]) => members.map((m) => m.userId);
@@ -254,13 +255,97 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const scope = store.forApp('app');
         await scope.groups.insert(...group('g', ['a', 'b', 'c', 'd']));
         const current = (await scope.groups.get('g'))!;
-        const roles = [{ userId: 'c', role: GroupRole.ADMIN }, { userId: 'd', role: GroupRole.ADMIN }];
-        expect(await scope.groups.replace({ ...current, version: current.version + 1 }, current.version, { roles })).toBe(true);
+        const update = [...(await scope.groups.getMembers('g', ['c', 'd'])).values()].map((stored) => ({ ...stored, role: GroupRole.ADMIN }));
+        expect(update.map((record) => record.userId)).toEqual(['c', 'd']);
+        expect(await scope.groups.replace({ ...current, version: current.version + 1 }, current.version, { update })).toBe(true);
         expect((await scope.groups.firstMember('g', { role: GroupRole.ADMIN, excluding: [] }))?.userId).toBe('c');
         expect((await scope.groups.firstMember('g', { role: GroupRole.ADMIN, excluding: ['c'] }))?.userId).toBe('d');
         expect((await scope.groups.firstMember('g', { excluding: ['a'] }))?.userId).toBe('b');
         expect(await scope.groups.firstMember('g', { excluding: ['a', 'b', 'c', 'd'] })).toBeNull();
         expect((await scope.groups.listMembers('g')).map((m) => m.role)).toEqual([GroupRole.OWNER, GroupRole.MEMBER, GroupRole.ADMIN, GroupRole.ADMIN]);
+      });
+
+      it('update replaces the records of members who stay: role, nickname and mute, set and cleared again', async () => {
+        const scope = store.forApp('app');
+        await scope.groups.insert(...group('g', ['a', 'b', 'c']));
+        let current = (await scope.groups.get('g'))!;
+        const b = (await scope.groups.getMembers('g', ['b'])).get('b')!;
+        expect(b).toStrictEqual(member('b', 1));
+        const changed: MemberRecord = { ...b, role: GroupRole.ADMIN, nickname: 'Bee 🐝 «the second»', mutedUntil: 1_700_000_360_000 };
+        expect(await scope.groups.replace({ ...current, version: current.version + 1 }, current.version, { update: [changed] })).toBe(true);
+        expect(await scope.groups.getMembers('g', ['a', 'b', 'c'])).toStrictEqual(
+          new Map([
+            ['a', member('a', 0, GroupRole.OWNER)],
+            ['b', changed],
+            ['c', member('c', 2)],
+          ]),
+        );
+        expect(await scope.groups.listMembers('g')).toStrictEqual([member('a', 0, GroupRole.OWNER), changed, member('c', 2)]);
+        expect(await scope.groups.listMembers('g', { offset: 1, limit: 1 })).toStrictEqual([changed]);
+        expect(await scope.groups.firstMember('g', { role: GroupRole.ADMIN, excluding: [] })).toStrictEqual(changed);
+        expect(await scope.groups.get('g')).toMatchObject({ memberCount: 3, joinCount: 3, version: current.version + 1 });
+
+        // Two members at once, one of them only muted; then b's nickname and mute cleared.
+        current = (await scope.groups.get('g'))!;
+        const cMuted: MemberRecord = { ...member('c', 2), mutedUntil: 5_000 };
+        const bCleared: MemberRecord = { ...changed, nickname: '', mutedUntil: null };
+        expect(await scope.groups.replace({ ...current, version: current.version + 1 }, current.version, { update: [bCleared, cMuted] })).toBe(true);
+        expect(await scope.groups.listMembers('g')).toStrictEqual([member('a', 0, GroupRole.OWNER), bCleared, cMuted]);
+        expect(await scope.groups.getMembers('g', ['c', 'b'])).toStrictEqual(new Map([['c', cMuted], ['b', bCleared]]));
+      });
+
+      it('an update naming a user who is not a member (never, or no longer) creates nothing', async () => {
+        const scope = store.forApp('app');
+        await scope.groups.insert(...group('g', ['a', 'b', 'c']));
+        let current = (await scope.groups.get('g'))!;
+        expect(await scope.groups.replace({ ...current, memberCount: 2, version: current.version + 1 }, current.version, { remove: ['c'] })).toBe(true);
+        current = (await scope.groups.get('g'))!;
+        const b: MemberRecord = { ...member('b', 1), nickname: 'Bee' };
+        const stranger = member('x', 7, GroupRole.ADMIN, { nickname: 'ghost', mutedUntil: 99 });
+        const former: MemberRecord = { ...member('c', 2), nickname: 'back?' };
+        expect(await scope.groups.replace({ ...current, version: current.version + 1 }, current.version, { update: [stranger, b, former] })).toBe(true);
+        expect(await scope.groups.getMembers('g', ['x', 'b', 'c'])).toStrictEqual(new Map([['b', b]]));
+        expect(await scope.groups.listMembers('g')).toStrictEqual([member('a', 0, GroupRole.OWNER), b]);
+        expect(await scope.groups.firstMember('g', { role: GroupRole.ADMIN, excluding: [] })).toBeNull();
+        expect(await scope.groups.groupIdsOf('x')).toEqual([]);
+        expect(await scope.groups.groupIdsOf('c')).toEqual([]);
+        // Nor in another group, or another app.
+        expect(await scope.groups.listMembers('x')).toEqual([]);
+        expect(await store.forApp('other').groups.groupIdsOf('b')).toEqual([]);
+        expect(await scope.groups.get('g')).toMatchObject({ memberCount: 2 });
+      });
+
+      it('stores a group\'s description, announcement, mute-all and join policy, by insert and by replace', async () => {
+        const scope = store.forApp('app');
+        const administered = {
+          description: 'The book club of the 3rd floor 📚\nNew members welcome.',
+          announcement: 'Meet on Friday at 18:00 — bring «Dune»',
+          announcementBy: 'a',
+          announcementAt: 1_700_000_000_123,
+          mutedAll: true,
+          joinPolicy: GroupJoinPolicy.APPROVAL,
+        } satisfies Partial<GroupRecord>;
+        const [inserted, insertedMembers] = group('club', ['a', 'b'], administered);
+        await scope.groups.insert(inserted, insertedMembers);
+        expect(await scope.groups.get('club')).toStrictEqual(inserted);
+        expect((await scope.groups.getMany(['club'])).get('club')).toStrictEqual(inserted);
+
+        // A group with the defaults, given them all by a replace.
+        const [plain, plainMembers] = group('plain', ['a']);
+        await scope.groups.insert(plain, plainMembers);
+        expect(await scope.groups.get('plain')).toStrictEqual(plain);
+        expect(plain).toMatchObject({ description: '', announcement: '', announcementBy: null, announcementAt: null, mutedAll: false, joinPolicy: GroupJoinPolicy.INVITE });
+        const replaced: GroupRecord = { ...plain, ...administered, announcementBy: null, version: 2, updatedAt: 5 };
+        expect(await scope.groups.replace(replaced, 1)).toBe(true);
+        expect(await scope.groups.get('plain')).toStrictEqual(replaced);
+        expect(await scope.groups.getMany(['plain', 'club'])).toStrictEqual(new Map([['plain', replaced], ['club', inserted]]));
+
+        // And back: the announcement cleared, mute-all lifted, free to join.
+        const cleared: GroupRecord = { ...inserted, description: '', announcement: '', announcementBy: null, announcementAt: null, mutedAll: false, joinPolicy: GroupJoinPolicy.FREE, version: 2, updatedAt: 6 };
+        expect(await scope.groups.replace(cleared, 1, { update: [{ ...insertedMembers[1]!, nickname: 'Bee' }] })).toBe(true);
+        expect(await scope.groups.get('club')).toStrictEqual(cleared);
+        expect(await scope.groups.getMany(['club', 'plain'])).toStrictEqual(new Map([['club', cleared], ['plain', replaced]]));
+        expect((await scope.groups.getMembers('club', ['b'])).get('b')?.nickname).toBe('Bee');
       });
 
       it('deletes a group with its members, and a group created again under its id starts with only its own', async () => {

@@ -9,7 +9,7 @@ import { COLLECTION_NAMES } from '../src/store/mongo/collections.js';
 import { INDEXES } from '../src/store/mongo/indexes.js';
 import { MongoStore } from '../src/store/mongo/mongo-store.js';
 import { serviceUrl } from './support/services.js';
-import { messageDraft } from './support/store-fixtures.js';
+import { groupRecord, memberRecord, messageDraft } from './support/store-fixtures.js';
 
 /**
  * The hot paths of the domain use indexes. Each path runs through the real repositories while
@@ -179,14 +179,14 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
       await scope.tokens.insert({ tokenHash: `hash-${userId}`, userId, createdAt: 1, expiresAt: 10 ** 13, revokedAt: null }, 1);
     }
     await scope.groups.insert(
-      { groupId: 'crew', name: 'crew', avatarUri: '', ownerId: 'a', memberCount: 3, joinCount: 3, version: 1, createdAt: 1, updatedAt: 1 },
-      ['a', 'b', 'c'].map((userId, joinIndex) => ({ userId, role: joinIndex === 0 ? GroupRole.OWNER : GroupRole.MEMBER, joinedAt: 1, joinIndex })),
+      groupRecord('crew', { memberCount: 3, joinCount: 3 }),
+      ['a', 'b', 'c'].map((userId, joinIndex) => memberRecord(userId, joinIndex, joinIndex === 0 ? GroupRole.OWNER : GroupRole.MEMBER)),
     );
     // Other groups, so that a member index and a scan of the members differ.
     for (let g = 0; g < 5; g++) {
       await scope.groups.insert(
-        { groupId: `other${g}`, name: 'other', avatarUri: '', ownerId: 'b', memberCount: 2, joinCount: 2, version: 1, createdAt: 1, updatedAt: 1 },
-        ['b', 'c'].map((userId, joinIndex) => ({ userId, role: joinIndex === 0 ? GroupRole.OWNER : GroupRole.MEMBER, joinedAt: 1, joinIndex })),
+        groupRecord(`other${g}`, { name: 'other', ownerId: 'b', memberCount: 2, joinCount: 2 }),
+        ['b', 'c'].map((userId, joinIndex) => memberRecord(userId, joinIndex, joinIndex === 0 ? GroupRole.OWNER : GroupRole.MEMBER)),
       );
     }
     for (const [userId, conversationId, conversationType, targetId] of [
@@ -283,7 +283,15 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
         const userId = `joiner${++joiners}`;
         await scope.groups.getMembers('crew', [userId]);
         const next = { ...crew, memberCount: crew.memberCount + 1, joinCount: crew.joinCount + 1, version: crew.version + 1 };
-        await scope.groups.replace(next, crew.version, { add: [{ userId, role: GroupRole.MEMBER, joinedAt: 2, joinIndex: crew.joinCount }] });
+        await scope.groups.replace(next, crew.version, { add: [memberRecord(userId, crew.joinCount, GroupRole.MEMBER, { joinedAt: 2 })] });
+      },
+    ],
+    [
+      'mute a member, give them a nickname or a role',
+      async () => {
+        const crew = (await scope.groups.get('crew'))!;
+        const b = (await scope.groups.getMembers('crew', ['b'])).get('b')!;
+        await scope.groups.replace({ ...crew, version: crew.version + 1 }, crew.version, { update: [{ ...b, nickname: 'Bee', mutedUntil: 10 ** 13 }] });
       },
     ],
     [
@@ -412,7 +420,7 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
       const crew = (await scope.groups.get('crew'))!;
       await scope.groups.replace({ ...crew, version: crew.version + 1 }, crew.version);
       await other.users.upsert({ userId: 'x', name: 'x', avatarUri: '' }, 1);
-      await other.groups.insert({ ...crew, groupId: 'tmp' }, [{ userId: 'x', role: GroupRole.OWNER, joinedAt: 1, joinIndex: 0 }]);
+      await other.groups.insert({ ...crew, groupId: 'tmp' }, [memberRecord('x', 0, GroupRole.OWNER)]);
       await other.conversations.append({
         msgId: newObjectId(),
         conversationId: 'g:tmp',

@@ -13,7 +13,7 @@ import { openMongoStore, type MongoStore } from '../src/store/mongo/mongo-store.
 import { storeContract } from './store.contract.js';
 import { fill, load, readEverything, transferContract } from './store.transfer.contract.js';
 import { isFerretDb, serviceUrl } from './support/services.js';
-import { messageDraft } from './support/store-fixtures.js';
+import { groupRecord, memberRecord, messageDraft } from './support/store-fixtures.js';
 
 /**
  * The MongoDB adapter against a real server: `MONGODB_URL` (CI and `npm run services` start
@@ -173,8 +173,8 @@ describe.skipIf(!url)(`MongoDB store (MONGODB_URL)${url ? '' : ` — ${SKIP_REAS
   });
 
   describe('group members across processes and crashes', () => {
-    const member = (userId: string, joinIndex: number): MemberRecord => ({ userId, role: GroupRole.MEMBER, joinedAt: 1, joinIndex });
-    const crew: GroupRecord = { groupId: 'crew', name: 'crew', avatarUri: '', ownerId: 'a', memberCount: 1, joinCount: 1, version: 1, createdAt: 1, updatedAt: 1 };
+    const member = (userId: string, joinIndex: number): MemberRecord => memberRecord(userId, joinIndex);
+    const crew: GroupRecord = groupRecord('crew');
 
     /** Adds `userId` as the domain does: read, decide, compare-and-set, and again when another writer won. */
     async function join(scope: AppScope, userId: string): Promise<void> {
@@ -209,7 +209,7 @@ describe.skipIf(!url)(`MongoDB store (MONGODB_URL)${url ? '' : ` — ${SKIP_REAS
             version: 2,
             memberCount: 2,
             joinCount: 2,
-            pending: { version: 2, add: [member('b', 1)], remove: [], roles: [], removeAll: false },
+            pending: { version: 2, add: [member('b', 1)], remove: [], update: [], removeAll: false },
           },
         },
       );
@@ -217,6 +217,36 @@ describe.skipIf(!url)(`MongoDB store (MONGODB_URL)${url ? '' : ` — ${SKIP_REAS
       expect(await scope.groups.get('crew')).toMatchObject({ version: 2, memberCount: 2 });
       expect((await scope.groups.listMembers('crew')).map((m) => m.userId)).toEqual(['a', 'b']);
       expect(await scope.groups.groupIdsOf('b')).toEqual(['crew']);
+      expect((await rawCollections(store).groups.findOne({ appId: 'app', groupId: 'crew' }))?.pending).toBeUndefined();
+    });
+
+    it('a crash after an update\'s compare-and-set: the next read writes the staying members\' new records, and creates nobody', async () => {
+      const store = await freshStore();
+      const scope = store.forApp('app');
+      await scope.groups.insert({ ...crew, memberCount: 2, joinCount: 2 }, [{ ...member('a', 0), role: GroupRole.OWNER }, member('b', 1)]);
+      const b: MemberRecord = { ...member('b', 1), role: GroupRole.ADMIN, nickname: 'Bee', mutedUntil: 9_000 };
+      await rawCollections(store).groups.updateOne(
+        { appId: 'app', groupId: 'crew' },
+        { $set: { version: 2, announcement: 'Hi', pending: { version: 2, add: [], remove: [], update: [b, member('x', 5)], removeAll: false } } },
+      );
+      expect(await scope.groups.get('crew')).toMatchObject({ version: 2, announcement: 'Hi' });
+      expect(await scope.groups.getMembers('crew', ['b', 'x'])).toStrictEqual(new Map([['b', b]]));
+      expect((await scope.groups.listMembers('crew')).map((m) => m.userId)).toEqual(['a', 'b']);
+      expect(await scope.groups.groupIdsOf('x')).toEqual([]);
+      expect((await rawCollections(store).groups.findOne({ appId: 'app', groupId: 'crew' }))?.pending).toBeUndefined();
+    });
+
+    it('a change pending from before `update` existed (role changes in `roles`) is completed as it was meant', async () => {
+      const store = await freshStore();
+      const scope = store.forApp('app');
+      await scope.groups.insert({ ...crew, memberCount: 2, joinCount: 2 }, [{ ...member('a', 0), role: GroupRole.OWNER }, member('b', 1)]);
+      // Written by a Parley before `update`: no `update`, the role change in `roles`.
+      await rawCollections(store).groups.updateOne(
+        { appId: 'app', groupId: 'crew' },
+        { $set: { version: 2, pending: { version: 2, add: [member('c', 2)], remove: [], roles: [{ userId: 'b', role: GroupRole.ADMIN }], removeAll: false } } },
+      );
+      expect(await scope.groups.get('crew')).toMatchObject({ version: 2 });
+      expect(await scope.groups.listMembers('crew')).toStrictEqual([{ ...member('a', 0), role: GroupRole.OWNER }, { ...member('b', 1), role: GroupRole.ADMIN }, member('c', 2)]);
       expect((await rawCollections(store).groups.findOne({ appId: 'app', groupId: 'crew' }))?.pending).toBeUndefined();
     });
 
@@ -231,7 +261,7 @@ describe.skipIf(!url)(`MongoDB store (MONGODB_URL)${url ? '' : ` — ${SKIP_REAS
       // document says the join is pending at its old version, as that process last saw it.
       await rawCollections(store).groups.updateOne(
         { appId: 'app', groupId: 'crew' },
-        { $set: { version: current.version, pending: { version: current.version, add: [member('b', 1)], remove: [], roles: [], removeAll: false } } },
+        { $set: { version: current.version, pending: { version: current.version, add: [member('b', 1)], remove: [], update: [], removeAll: false } } },
       );
       await scope.groups.get('crew');
       expect(await scope.groups.getMembers('crew', ['b'])).toEqual(new Map());
@@ -267,21 +297,19 @@ describe.skipIf(!url)(`MongoDB store (MONGODB_URL)${url ? '' : ` — ${SKIP_REAS
       const store = await freshStore();
       const scope = store.forApp('app');
       const raw = rawCollections(store);
-      const member = (userId: string, joinIndex: number, role: GroupRole = GroupRole.MEMBER): MemberRecord => ({ userId, role, joinedAt: 1, joinIndex });
-      const group = (groupId: string, memberCount: number): GroupRecord => ({
-        groupId, name: groupId, avatarUri: '', ownerId: 'a', memberCount, joinCount: memberCount, version: 1, createdAt: 1, updatedAt: 1,
-      });
+      const member = memberRecord;
+      const group = (groupId: string, memberCount: number): GroupRecord => groupRecord(groupId, { memberCount, joinCount: memberCount });
       await scope.groups.insert(group('crew', 1), [member('a', 0, GroupRole.OWNER)]);
       // The writer adding b died after the group's compare-and-set, before b's member document.
       await raw.groups.updateOne(
         { appId: 'app', groupId: 'crew' },
-        { $set: { version: 2, memberCount: 2, joinCount: 2, pending: { version: 2, add: [member('b', 1)], remove: [], roles: [], removeAll: false } } },
+        { $set: { version: 2, memberCount: 2, joinCount: 2, pending: { version: 2, add: [member('b', 1)], remove: [], update: [], removeAll: false } } },
       );
       // The dismissal of "gone" died after marking the group, before its members left.
       await scope.groups.insert(group('gone', 2), [member('a', 0, GroupRole.OWNER), member('c', 1)]);
       await raw.groups.updateOne(
         { appId: 'app', groupId: 'gone' },
-        { $set: { version: 2, memberCount: 0, dismissed: true, pending: { version: 2, add: [], remove: [], roles: [], removeAll: true } } },
+        { $set: { version: 2, memberCount: 0, dismissed: true, pending: { version: 2, add: [], remove: [], update: [], removeAll: true } } },
       );
       // The delete of g:old died after removing its messages, before its summary.
       for (let i = 0; i < 2; i++) await scope.conversations.append(draft({ conversationId: 'g:old' }));
@@ -336,6 +364,36 @@ describe.skipIf(!url)(`MongoDB store (MONGODB_URL)${url ? '' : ` — ${SKIP_REAS
       await scope.friends.insertRequest({ ...record, requestId: newObjectId(), fromUserId: 'c', createdAt: 20, dropped: true });
       expect((await rawCollections(store).friendRequests.find({ fromUserId: 'c' }).toArray()).map((doc) => doc.dropped)).toEqual([true]);
       expect(await scope.friends.listRequests('b', 'incoming', 10)).toStrictEqual([record]);
+    });
+
+    it('group and member documents written before group administration read with its defaults, in every read and export', async () => {
+      const store = await freshStore();
+      const scope = store.forApp('app');
+      const crew = groupRecord('crew', { memberCount: 2, joinCount: 2 });
+      const members = [memberRecord('a', 0, GroupRole.OWNER), memberRecord('b', 1, GroupRole.ADMIN, { joinedAt: 5 })];
+      await scope.groups.insert(crew, members);
+      // What an older Parley wrote: the documents without the fields.
+      const raw = rawCollections(store);
+      await raw.groups.updateMany({}, { $unset: { description: '', announcement: '', announcementBy: '', announcementAt: '', mutedAll: '', joinPolicy: '' } });
+      await raw.groupMembers.updateMany({}, { $unset: { nickname: '', mutedUntil: '' } });
+      const older = await raw.groups.findOne({ groupId: 'crew' });
+      expect(Object.keys(older!)).not.toContain('joinPolicy');
+      expect(Object.keys((await raw.groupMembers.findOne({ userId: 'b' }))!)).not.toContain('nickname');
+
+      expect(await scope.groups.get('crew')).toStrictEqual(crew);
+      expect(await scope.groups.getMany(['crew'])).toStrictEqual(new Map([['crew', crew]]));
+      expect(await scope.groups.listMembers('crew')).toStrictEqual(members);
+      expect(await scope.groups.getMembers('crew', ['b'])).toStrictEqual(new Map([['b', members[1]!]]));
+      expect(await scope.groups.firstMember('crew', { role: GroupRole.ADMIN, excluding: [] })).toStrictEqual(members[1]);
+      const rows = await readEverything(store, { appId: 'app' });
+      expect(rows.groups).toStrictEqual([{ appId: 'app', ...crew }]);
+      expect(rows.groupMembers).toStrictEqual(members.map((member) => ({ appId: 'app', groupId: 'crew', ...member })));
+      // A write from now on stores them.
+      const b: MemberRecord = { ...members[1]!, nickname: 'Bee', mutedUntil: 70 };
+      expect(await scope.groups.replace({ ...crew, mutedAll: true, version: 2 }, 1, { update: [b] })).toBe(true);
+      expect(await raw.groups.findOne({ groupId: 'crew' })).toMatchObject({ mutedAll: true, joinPolicy: 'invite', announcement: '' });
+      expect(await raw.groupMembers.findOne({ userId: 'b' })).toMatchObject({ nickname: 'Bee', mutedUntil: 70 });
+      expect(await scope.groups.listMembers('crew')).toStrictEqual([members[0], b]);
     });
 
     it('opening again on an existing database keeps the indexes and the data (idempotent start)', async () => {

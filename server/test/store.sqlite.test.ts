@@ -1,4 +1,4 @@
-import { ConversationType, FileCategory, GroupRole } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, GroupJoinPolicy, GroupRole } from '@parley/sdk/protocol';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { SCHEMA_VERSION } from '../src/store/sqlite/schema.js';
 import { DataDirectoryError, openSqliteStore, type SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { storeContract } from './store.contract.js';
 import { transferContract } from './store.transfer.contract.js';
-import { messageDraft } from './support/store-fixtures.js';
+import { groupRecord, memberRecord, messageDraft } from './support/store-fixtures.js';
 
 /** Every test gets a data directory of its own, closed and removed after it. */
 const opened: { store: SqliteStore; dir: string }[] = [];
@@ -27,6 +27,12 @@ async function freshStore(): Promise<SqliteStore> {
   opened.push({ store, dir });
   return store;
 }
+
+/** Takes back migration 7 (group administration): the columns it added to groups and members. */
+const UNDO_MIGRATION_7 = ['description', 'announcement', 'announcement_by', 'announcement_at', 'muted_all', 'join_policy']
+  .map((column) => `ALTER TABLE chat_groups DROP COLUMN ${column};`)
+  .concat(['nickname', 'muted_until'].map((column) => `ALTER TABLE group_members DROP COLUMN ${column};`))
+  .join(' ');
 
 storeContract('sqlite', freshStore);
 transferContract('sqlite', freshStore);
@@ -70,6 +76,7 @@ describe('SQLite store', () => {
     const store = await freshStore();
     const { message } = await store.forApp('app').conversations.append(messageDraft({ clientMsgId: 'k' }));
     // What version 1 left: everything but the tables of later migrations, and their records.
+    store.db.exec(UNDO_MIGRATION_7);
     store.db.exec('DROP TABLE files; DROP INDEX messages_time; DROP INDEX messages_conversation_time; DROP TABLE blocks; DROP TABLE friend_requests; DROP TABLE friends; DROP TABLE friend_groups; DELETE FROM schema_migrations WHERE version > 1');
     store.db.pragma('user_version = 1');
     const { dataDir } = store;
@@ -98,6 +105,7 @@ describe('SQLite store', () => {
   it('migrates a database of schema version 5 (before dropped friend requests): its requests read as not dropped', async () => {
     const store = await freshStore();
     // What version 5 left: friend requests without the dropped flag or the indexes of any status.
+    store.db.exec(UNDO_MIGRATION_7);
     store.db.exec('DROP INDEX friend_requests_received; DROP INDEX friend_requests_sent; ALTER TABLE friend_requests DROP COLUMN dropped; DELETE FROM schema_migrations WHERE version > 5');
     store.db.pragma('user_version = 5');
     const requestId = 'ab'.repeat(12);
@@ -121,6 +129,51 @@ describe('SQLite store', () => {
     await scope.friends.insertRequest({ ...stored, requestId: 'cd'.repeat(12), fromUserId: 'c', createdAt: 20, dropped: true });
     expect(await scope.friends.listRequests('b', 'incoming', 10)).toStrictEqual([stored]);
     expect((await scope.friends.listRequests('c', 'outgoing', 10)).map((request) => request.dropped)).toEqual([true]);
+  });
+
+  it('migrates a database of schema version 6 (before group administration): its groups and members read with the defaults', async () => {
+    const store = await freshStore();
+    // What version 6 left: groups and members without the columns of migration 7, rows written then.
+    store.db.exec(UNDO_MIGRATION_7);
+    store.db.exec('DELETE FROM schema_migrations WHERE version > 6');
+    store.db.pragma('user_version = 6');
+    store.db
+      .prepare(`INSERT INTO chat_groups (app_id, group_id, name, avatar_uri, owner_id, member_count, join_count, version, created_at, updated_at) VALUES ('app', 'crew', 'Crew', 'https://x.io/crew.png', 'a', 2, 3, 4, 10, 20)`)
+      .run();
+    const insertMember = store.db.prepare(`INSERT INTO group_members (app_id, group_id, user_id, role, joined_at, join_index) VALUES ('app', 'crew', ?, ?, ?, ?)`);
+    insertMember.run('a', GroupRole.OWNER, 10, 0);
+    insertMember.run('c', GroupRole.ADMIN, 15, 2);
+    const { dataDir } = store;
+    await store.close();
+    opened.splice(0);
+    const migrated = await openSqliteStore(dataDir, { now: () => 42 });
+    opened.push({ store: migrated, dir: dataDir });
+    expect(migrated.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(migrated.db.prepare('SELECT version, applied_at FROM schema_migrations WHERE version > 6').all()).toEqual(
+      Array.from({ length: SCHEMA_VERSION - 6 }, (_, i) => ({ version: i + 7, applied_at: 42 })),
+    );
+
+    const scope = migrated.forApp('app');
+    const crew = groupRecord('crew', { name: 'Crew', avatarUri: 'https://x.io/crew.png', memberCount: 2, joinCount: 3, version: 4, createdAt: 10, updatedAt: 20 });
+    expect(crew).toMatchObject({ description: '', announcement: '', announcementBy: null, announcementAt: null, mutedAll: false, joinPolicy: GroupJoinPolicy.INVITE });
+    expect(await scope.groups.get('crew')).toStrictEqual(crew);
+    expect(await scope.groups.getMany(['crew'])).toStrictEqual(new Map([['crew', crew]]));
+    const owner = memberRecord('a', 0, GroupRole.OWNER, { joinedAt: 10 });
+    const admin = memberRecord('c', 2, GroupRole.ADMIN, { joinedAt: 15 });
+    expect(owner).toMatchObject({ nickname: '', mutedUntil: null });
+    expect(await scope.groups.listMembers('crew')).toStrictEqual([owner, admin]);
+    expect(await scope.groups.getMembers('crew', ['c', 'a'])).toStrictEqual(new Map([['c', admin], ['a', owner]]));
+    expect(await scope.groups.firstMember('crew', { role: GroupRole.ADMIN, excluding: [] })).toStrictEqual(admin);
+    const exported = [];
+    for await (const batch of migrated.transfer.read('groupMembers', { appId: 'app' })) exported.push(...batch);
+    expect(exported).toStrictEqual([{ appId: 'app', groupId: 'crew', ...owner }, { appId: 'app', groupId: 'crew', ...admin }]);
+
+    // The migrated rows take the new fields like any other.
+    const announced = { ...crew, announcement: 'Hello', announcementBy: 'a', announcementAt: 50, mutedAll: true, joinPolicy: GroupJoinPolicy.FREE, version: 5, updatedAt: 50 };
+    const nicknamed = { ...admin, nickname: 'Cee', mutedUntil: 1_000 };
+    expect(await scope.groups.replace(announced, 4, { update: [nicknamed] })).toBe(true);
+    expect(await scope.groups.get('crew')).toStrictEqual(announced);
+    expect(await scope.groups.listMembers('crew')).toStrictEqual([owner, nicknamed]);
   });
 
   it('serves one process per data directory: a second store on it is refused, and may open once the first closed', async () => {
@@ -220,12 +273,12 @@ describe('SQLite store', () => {
     await scope.conversations.scanMessages({ conversationId: 'p:a:b', from: 1, to: 2 }, 20);
     await scope.conversations.scanMessages({ from: 1, to: 2 }, 20);
     await scope.conversations.countMessages(1, 2);
-    await scope.groups.insert({ groupId: 'g', name: 'g', avatarUri: '', ownerId: 'a', memberCount: 1, joinCount: 1, version: 1, createdAt: 1, updatedAt: 1 }, [
-      { userId: 'a', role: GroupRole.OWNER, joinedAt: 1, joinIndex: 0 },
-    ]);
+    await scope.groups.insert(groupRecord('g'), [memberRecord('a', 0, GroupRole.OWNER)]);
     await scope.groups.getMembers('g', ['a']);
     await scope.groups.listMembers('g', { offset: 0, limit: 50 });
     await scope.groups.groupIdsOf('a');
+    // A member's new role, nickname or mute: one row by the primary key.
+    await scope.groups.replace(groupRecord('g', { version: 2 }), 1, { update: [memberRecord('a', 0, GroupRole.OWNER, { nickname: 'Ann', mutedUntil: 5 })] });
     await scope.tokens.insert({ tokenHash: 'h', userId: 'a', createdAt: 1, expiresAt: 100, revokedAt: null }, 1);
     await scope.tokens.revokeAllForUser('a', 2);
     const fileId = 'cd'.repeat(16);

@@ -1,4 +1,4 @@
-import { ConversationType, FileCategory, GroupRole, MessageType } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, GroupJoinPolicy, GroupRole, MessageType } from '@parley/sdk/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { domainSettings } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
@@ -15,7 +15,7 @@ import {
   type TransferScope,
 } from '../src/store/transfer.js';
 import { TRANSFER_SCHEMAS } from '../src/transfer/schemas.js';
-import { documentFileRecord, imageFileRecord, messageDraft } from './support/store-fixtures.js';
+import { documentFileRecord, groupRecord, imageFileRecord, memberRecord, messageDraft } from './support/store-fixtures.js';
 
 /** Every collection's rows, as one read of the transfer port gives them. */
 type Rows = { [C in TransferCollection]: TransferRecords[C][] };
@@ -67,6 +67,19 @@ export function transferContract(name: string, open: () => Promise<Store>): void
       const expected = await portView(source);
       // Not a comparison of two empty stores: the fixture's history is there to compare.
       expect(expected.appA.members.map((member) => [member.userId, member.joinIndex])).toEqual([['a', 0], ['b', 1], ['c', 3]]);
+      expect(expected.appA.members.map((member) => [member.role, member.nickname, member.mutedUntil])).toEqual([
+        [GroupRole.OWNER, '', null],
+        [GroupRole.ADMIN, 'Bee «admin» 🐝', 9_000_000],
+        [GroupRole.MEMBER, 'Cee', null],
+      ]);
+      expect(expected.appA.groups.get('crew')).toMatchObject({
+        description: 'The crew 🚀',
+        announcement: 'Meet on Friday «18:00» 😀',
+        announcementBy: 'b',
+        announcementAt: 320,
+        mutedAll: true,
+        joinPolicy: GroupJoinPolicy.APPROVAL,
+      });
       expect(expected.appA.conversations.get('p:a:b')).toMatchObject({ lastSeq: 3, lastMessage: { preview: RECALLED_PREVIEW } });
       expect(expected.appA.byClientMsgId?.seq).toBe(1);
       expect(expected.appA.fileUsage).toEqual({ files: 3, bytes: 48_000 + 3_000 + 0 + 9_999 });
@@ -178,6 +191,59 @@ export function transferContract(name: string, open: () => Promise<Store>): void
       expect(requestIdsOf(await scope.friends.listRequests('a', 'incoming', 10))).toEqual([REQUEST_IDS[1]]);
       expect(await readAll(target, 'friendRequests', EVERYTHING)).toEqual([{ ...older, dropped: false }]);
       expect(TRANSFER_SCHEMAS.friendRequests.safeParse({ ...older, dropped: 'yes' }).success).toBe(false);
+    });
+
+    it('reads the group\'s administration and its members\' nicknames and mutes whole', async () => {
+      const rows = await readEverything(source, APP_A);
+      expect(rows.groups).toStrictEqual([
+        {
+          appId: 'appA',
+          ...groupRecord('crew', {
+            name: 'Crew',
+            description: 'The crew 🚀',
+            announcement: 'Meet on Friday «18:00» 😀',
+            announcementBy: 'b',
+            announcementAt: 320,
+            mutedAll: true,
+            joinPolicy: GroupJoinPolicy.APPROVAL,
+            memberCount: 3,
+            joinCount: 4,
+            version: 3,
+            createdAt: 300,
+            updatedAt: 320,
+          }),
+        },
+      ]);
+      expect(sortedBy([...rows.groupMembers], (member) => member.userId)).toStrictEqual([
+        { appId: 'appA', groupId: 'crew', ...memberRecord('a', 0, GroupRole.OWNER, { joinedAt: 300 }) },
+        { appId: 'appA', groupId: 'crew', ...memberRecord('b', 1, GroupRole.ADMIN, { joinedAt: 300, nickname: 'Bee «admin» 🐝', mutedUntil: 9_000_000 }) },
+        { appId: 'appA', groupId: 'crew', ...memberRecord('c', 3, GroupRole.MEMBER, { joinedAt: 320, nickname: 'Cee' }) },
+      ]);
+    });
+
+    it('groups and members of an export made before group administration are imported with its defaults', async () => {
+      const rows = await readEverything(source, APP_A);
+      const { description: _d, announcement: _a, announcementBy: _by, announcementAt: _at, mutedAll: _m, joinPolicy: _j, ...olderGroup } = rows.groups[0]!;
+      const olderMembers = rows.groupMembers.map(({ nickname: _n, mutedUntil: _u, ...member }) => member);
+      const group = TRANSFER_SCHEMAS.groups.safeParse(olderGroup);
+      const members = olderMembers.map((member) => TRANSFER_SCHEMAS.groupMembers.safeParse(member));
+      expect([group.success, ...members.map((member) => member.success)]).toEqual([true, true, true, true]);
+      const target = await open();
+      await target.transfer.write('groups', [group.data!]);
+      await target.transfer.write('groupMembers', members.map((member) => member.data!));
+      const scope = target.forApp('appA');
+      const { appId: _appId, ...record } = olderGroup;
+      const defaults = { description: '', announcement: '', announcementBy: null, announcementAt: null, mutedAll: false, joinPolicy: GroupJoinPolicy.INVITE };
+      expect(await scope.groups.get('crew')).toStrictEqual({ ...record, ...defaults });
+      const listed = await scope.groups.listMembers('crew');
+      expect(listed.map((member) => [member.userId, member.role, member.nickname, member.mutedUntil])).toEqual([
+        ['a', GroupRole.OWNER, '', null],
+        ['b', GroupRole.ADMIN, '', null],
+        ['c', GroupRole.MEMBER, '', null],
+      ]);
+      expect(await readAll(target, 'groups', EVERYTHING)).toStrictEqual([{ ...olderGroup, ...defaults }]);
+      expect(TRANSFER_SCHEMAS.groups.safeParse({ ...olderGroup, joinPolicy: 'anyone' }).success).toBe(false);
+      expect(TRANSFER_SCHEMAS.groupMembers.safeParse({ ...olderMembers[0], mutedUntil: 'soon' }).success).toBe(false);
     });
 
     it('leaves out what the port reads as absent: a dismissed group and its members', async () => {
@@ -325,15 +391,18 @@ export async function fill(store: Store): Promise<void> {
   await scope.friends.insertFriendGroup({ userId: 'a', friendGroupId: FRIEND_GROUP_IDS[1], name: 'Work', order: 1, createdAt: 451 });
   await scope.friends.updateFriend('a', 'c', { remark: 'Cee', friendGroupId: FRIEND_GROUP_IDS[0] });
 
-  // crew: a owns it, b becomes admin, c leaves and joins again (going last, joinIndex 3).
-  const crew: GroupRecord = { groupId: 'crew', name: 'Crew', avatarUri: '', ownerId: 'a', memberCount: 3, joinCount: 3, version: 1, createdAt: 300, updatedAt: 300 };
-  await scope.groups.insert(crew, USERS.map((userId, joinIndex) => ({ userId, role: joinIndex === 0 ? GroupRole.OWNER : GroupRole.MEMBER, joinedAt: 300, joinIndex })));
+  // crew: a owns it, b becomes admin with a nickname and is muted, c leaves and joins again (going
+  // last, joinIndex 3, with a nickname); b posts an announcement, the group is muted and asks for
+  // approval to join.
+  const crew: GroupRecord = groupRecord('crew', { name: 'Crew', description: 'The crew 🚀', memberCount: 3, joinCount: 3, createdAt: 300, updatedAt: 300 });
+  await scope.groups.insert(crew, USERS.map((userId, joinIndex) => memberRecord(userId, joinIndex, joinIndex === 0 ? GroupRole.OWNER : GroupRole.MEMBER, { joinedAt: 300 })));
   await scope.groups.replace({ ...crew, memberCount: 2, version: 2, updatedAt: 310 }, 1, { remove: ['c'] });
-  await scope.groups.replace({ ...crew, memberCount: 3, joinCount: 4, version: 3, updatedAt: 320 }, 2, {
-    add: [{ userId: 'c', role: GroupRole.MEMBER, joinedAt: 320, joinIndex: 3 }],
-    roles: [{ userId: 'b', role: GroupRole.ADMIN }],
+  const administered = { announcement: 'Meet on Friday «18:00» 😀', announcementBy: 'b', announcementAt: 320, mutedAll: true, joinPolicy: GroupJoinPolicy.APPROVAL };
+  await scope.groups.replace({ ...crew, ...administered, memberCount: 3, joinCount: 4, version: 3, updatedAt: 320 }, 2, {
+    add: [memberRecord('c', 3, GroupRole.MEMBER, { joinedAt: 320, nickname: 'Cee' })],
+    update: [memberRecord('b', 1, GroupRole.ADMIN, { joinedAt: 300, nickname: 'Bee «admin» 🐝', mutedUntil: 9_000_000 })],
   });
-  await scope.groups.insert({ ...crew, groupId: 'gone', memberCount: 1, joinCount: 1 }, [{ userId: 'a', role: GroupRole.OWNER, joinedAt: 300, joinIndex: 0 }]);
+  await scope.groups.insert({ ...crew, groupId: 'gone', memberCount: 1, joinCount: 1 }, [memberRecord('a', 0, GroupRole.OWNER, { joinedAt: 300 })]);
   await scope.groups.delete('gone');
 
   await send(scope, { content: { content: 'hello' }, clientMsgId: 'k1', timestamp: 1001 });

@@ -1,4 +1,4 @@
-import { ConversationType, FileCategory, GroupRole, MessageType } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, GroupJoinPolicy, GroupRole, MessageType } from '@parley/sdk/protocol';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { TRANSFER_COLLECTIONS } from '../src/store/transfer.js';
 import { exportStore, importStore, TransferError } from '../src/transfer/ndjson.js';
 import { serviceUrl } from './support/services.js';
-import { messageDraft } from './support/store-fixtures.js';
+import { groupRecord, memberRecord, messageDraft } from './support/store-fixtures.js';
 
 /**
  * `npm run export` / `npm run import` at the level of their files: a deployment moved from the
@@ -68,14 +68,20 @@ async function fill(store: Store, appId: string, tenantId: string): Promise<{ re
   await scope.tokens.revokeAllForUser('dan', 6);
   await scope.files.insert({ fileId: 'a1'.repeat(16), uploaderUserId: 'ann', name: 'dog.webp', mimeType: 'image/webp', category: FileCategory.IMAGE, size: 2048, width: 800, height: 600, duration: null, thumb: { size: 512, width: 400, height: 300 }, createdAt: 7 });
   await scope.files.insert({ fileId: '0b'.repeat(16), uploaderUserId: null, name: 'clip.mp4', mimeType: 'video/mp4', category: FileCategory.VIDEO, size: 100_000, width: 1280, height: 720, duration: 31.5, thumb: null, createdAt: 8 });
-  const members = ['ann', 'ben', 'cat'].map((userId, joinIndex) => ({ userId, role: joinIndex === 0 ? GroupRole.OWNER : GroupRole.MEMBER, joinedAt: 10 + joinIndex, joinIndex }));
-  await scope.groups.insert({ groupId: 'crew', name: 'Crew', avatarUri: '', ownerId: 'ann', memberCount: 3, joinCount: 3, version: 1, createdAt: 10, updatedAt: 10 }, members);
+  const members = ['ann', 'ben', 'cat'].map((userId, joinIndex) => memberRecord(userId, joinIndex, joinIndex === 0 ? GroupRole.OWNER : GroupRole.MEMBER, { joinedAt: 10 + joinIndex }));
+  await scope.groups.insert(groupRecord('crew', { name: 'Crew', ownerId: 'ann', description: 'Our crew', memberCount: 3, joinCount: 3, createdAt: 10, updatedAt: 10 }), members);
   const group = (await scope.groups.get('crew'))!;
-  await scope.groups.replace({ ...group, memberCount: 3, joinCount: 4, version: 2, updatedAt: 20 }, 1, {
-    remove: ['ben'],
-    add: [{ userId: 'dan', role: GroupRole.MEMBER, joinedAt: 20, joinIndex: 3 }],
-    roles: [{ userId: 'cat', role: GroupRole.ADMIN }],
-  });
+  // ben leaves, dan joins; cat becomes admin with a nickname and is muted; ann posts an announcement.
+  const cat = (await scope.groups.getMembers('crew', ['cat'])).get('cat')!;
+  await scope.groups.replace(
+    { ...group, announcement: 'Dinner at 8 🍝', announcementBy: 'ann', announcementAt: 20, mutedAll: true, joinPolicy: GroupJoinPolicy.FREE, memberCount: 3, joinCount: 4, version: 2, updatedAt: 20 },
+    1,
+    {
+      remove: ['ben'],
+      add: [memberRecord('dan', 3, GroupRole.MEMBER, { joinedAt: 20, nickname: 'Danny' })],
+      update: [{ ...cat, role: GroupRole.ADMIN, nickname: 'Cat «admin»', mutedUntil: 4_102_444_800_000 }],
+    },
+  );
   let recalledId = '';
   for (let i = 0; i < 7; i++) {
     const { message } = await scope.conversations.append(
@@ -145,11 +151,21 @@ describe(`export and import (embedded store -> ${mongoUrl ? 'MongoDB' : 'memory 
       expect(await scope.conversations.listMessages('p:ann:ben', { limit: 100 })).toEqual(await source.forApp('app1').conversations.listMessages('p:ann:ben', { limit: 100 }));
       expect(await scope.conversations.getMessage(recalledId)).toMatchObject({ content: {}, recall: { by: 'ben', at: 150 } });
       expect(await scope.conversations.get('p:ann:ben')).toMatchObject({ lastSeq: 7, lastMessage: { msgId: recalledId, preview: '[Recalled]' } });
-      expect((await scope.groups.listMembers('crew')).map((member) => [member.userId, member.role])).toEqual([
-        ['ann', GroupRole.OWNER],
-        ['cat', GroupRole.ADMIN],
-        ['dan', GroupRole.MEMBER],
+      expect((await scope.groups.listMembers('crew')).map((member) => [member.userId, member.role, member.nickname, member.mutedUntil])).toEqual([
+        ['ann', GroupRole.OWNER, '', null],
+        ['cat', GroupRole.ADMIN, 'Cat «admin»', 4_102_444_800_000],
+        ['dan', GroupRole.MEMBER, 'Danny', null],
       ]);
+      expect(await scope.groups.listMembers('crew')).toStrictEqual(await source.forApp('app1').groups.listMembers('crew'));
+      expect(await scope.groups.get('crew')).toStrictEqual(await source.forApp('app1').groups.get('crew'));
+      expect(await scope.groups.get('crew')).toMatchObject({
+        description: 'Our crew',
+        announcement: 'Dinner at 8 🍝',
+        announcementBy: 'ann',
+        announcementAt: 20,
+        mutedAll: true,
+        joinPolicy: GroupJoinPolicy.FREE,
+      });
       expect((await scope.sessions.get('ben', 'p:ann:ben'))?.readSeq).toBe(3);
       expect(await scope.tokens.findByHash('token-dan')).toMatchObject({ revokedAt: 6 });
       expect(await scope.files.getMany(['a1'.repeat(16), '0b'.repeat(16)])).toEqual(await source.forApp('app1').files.getMany(['a1'.repeat(16), '0b'.repeat(16)]));

@@ -10,6 +10,7 @@ const TYPE_NAMES: Record<number, string> = {
   [MessageType.LOCATION]: 'Location',
   [MessageType.CUSTOM]: 'Custom',
   [MessageType.VIDEO]: 'Video',
+  [MessageType.GROUP_EVENT]: 'Group event',
 };
 
 export function typeName(messageType: number): string {

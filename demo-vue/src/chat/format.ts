@@ -17,6 +17,8 @@ export function previewOf(message: Message): string {
       return caption || 'Video';
     case MessageType.LOCATION:
       return caption || `Location${message.content.address ? `: ${message.content.address}` : ''}`;
+    case MessageType.GROUP_EVENT:
+      return message.content.content;
     default:
       return caption || 'Message';
   }

@@ -47,6 +47,17 @@ const EMIT: { readonly [K in ClientRequestName]: Emit<K> } = {
   'rename-friend-group': emit,
   'sort-friend-groups': emit,
   'delete-friend-group': emit,
+  'group-info': emit,
+  'group-members': emit,
+  'update-group': emit,
+  'add-group-admins': emit,
+  'remove-group-admins': emit,
+  'transfer-group': emit,
+  'remove-group-members': emit,
+  'leave-group': emit,
+  'dismiss-group': emit,
+  'set-group-nickname': emit,
+  'mute-group-members': emit,
 };
 
 /**
@@ -73,9 +84,10 @@ export function emitRequest<K extends ClientRequestName, A extends RequestArgs<K
       if (typeof reply === 'object' && reply !== null) {
         if (reply.status === 1) return resolve(reply.data);
         if (reply.status === 0 && typeof reply.code === 'string') {
-          const { retryAfterMs } = reply;
+          const { retryAfterMs, mutedUntil } = reply;
           const wait = typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) && retryAfterMs >= 0 ? { retryAfterMs } : {};
-          return reject(new ParleyError(reply.code, String(reply.message ?? reply.code), wait));
+          const muted = typeof mutedUntil === 'number' && Number.isFinite(mutedUntil) ? { mutedUntil } : {};
+          return reject(new ParleyError(reply.code, String(reply.message ?? reply.code), { ...wait, ...muted }));
         }
       }
       reject(new ParleyError(ClientErrorCode.BAD_RESPONSE, `${name}: the ack is not a Parley envelope`));

@@ -1,5 +1,5 @@
 import { ClientErrorCode, ParleyError } from '../errors.js';
-import { ConversationType, Limits, MessageType } from '../protocol/constants.js';
+import { ConversationType, Limits, MessageType, type SendableMessageType } from '../protocol/constants.js';
 import { ErrorCode } from '../protocol/errors.js';
 import type { BlockedUser, Message, Session, UploadedFile } from '../protocol/models.js';
 import type { PresenceState, SessionReadState, SyncMessagesPayload, TypingPayload } from '../protocol/realtime.js';
@@ -7,6 +7,7 @@ import { Connection } from './connection.js';
 import { conversationKey } from './conversation.js';
 import { TypedEmitter } from './emitter.js';
 import { ParleyFriends } from './friends.js';
+import { ParleyGroups } from './groups.js';
 import { Inbox } from './inbox.js';
 import { Outbox, type SendEvent } from './outbox.js';
 import { PresenceWatch } from './presence-watch.js';
@@ -66,6 +67,8 @@ export class ParleyClient {
   readonly #maxPayloadBytes: number;
   /** Friend requests, the contact list with presence, remarks and friend groups. */
   readonly friends: ParleyFriends;
+  /** Your groups' facts and members, and running them as owner or admin. */
+  readonly groups: ParleyGroups;
 
   /**
    * Creates a client; nothing happens on the network until {@link connect}.
@@ -99,6 +102,7 @@ export class ParleyClient {
     this.#connection = connection;
     this.#requests = requests;
     this.friends = new ParleyFriends(requests);
+    this.groups = new ParleyGroups(requests);
     this.#outbox = new Outbox({
       send: (event, payload) => requests.emitNow(event, payload),
       connection: () => (connection.isOpen ? connection.connectionId : null),
@@ -238,7 +242,7 @@ export class ParleyClient {
    * console.log(message.seq, message.msgId);
    * ```
    */
-  sendPrivateMessage<T extends MessageType>(message: SendMessageInput<T>): Promise<Message> {
+  sendPrivateMessage<T extends SendableMessageType>(message: SendMessageInput<T>): Promise<Message> {
     return this.#send('send-private-message', message);
   }
 
@@ -251,7 +255,7 @@ export class ParleyClient {
    * await client.sendGroupMessage({ targetId: 'team', messageType: MessageType.IMAGE, content: { url: 'https://…/cat.png', width: 640, height: 480 } });
    * ```
    */
-  sendGroupMessage<T extends MessageType>(message: SendMessageInput<T>): Promise<Message> {
+  sendGroupMessage<T extends SendableMessageType>(message: SendMessageInput<T>): Promise<Message> {
     return this.#send('send-group-message', message);
   }
 
@@ -456,7 +460,7 @@ export class ParleyClient {
     return this.#sendTo(target, MessageType.VIDEO, videoContent(file, options, cover), options.clientMsgId);
   }
 
-  #sendTo<T extends MessageType>(target: MessageTarget, messageType: T, content: SendMessageInput<T>['content'], clientMsgId: string | undefined): Promise<Message> {
+  #sendTo<T extends SendableMessageType>(target: MessageTarget, messageType: T, content: SendMessageInput<T>['content'], clientMsgId: string | undefined): Promise<Message> {
     const message = { targetId: target.targetId, messageType, content, ...(clientMsgId ? { clientMsgId } : {}) } as SendMessageInput<T>;
     return this.#send(target.conversationType === ConversationType.GROUP ? 'send-group-message' : 'send-private-message', message);
   }

@@ -1,6 +1,6 @@
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import type { ParleyError } from '../errors.js';
-import type { MessageType, Platform } from '../protocol/constants.js';
+import type { Platform, SendableMessageType } from '../protocol/constants.js';
 import type { SendMessagePayload, ServerEvents, SessionMessageListPayload } from '../protocol/realtime.js';
 
 /**
@@ -93,7 +93,7 @@ export interface ParleyClientEvents extends Omit<ServerEvents, 'ready'> {
 }
 
 /** A message to send: the `send-*-message` payload, with `clientMsgId` optional (the client sets one). */
-export type SendMessageInput<T extends MessageType = MessageType> = T extends MessageType ? Omit<SendMessagePayload<T>, 'senderUserId'> : never;
+export type SendMessageInput<T extends SendableMessageType = SendableMessageType> = T extends SendableMessageType ? Omit<SendMessagePayload<T>, 'senderUserId'> : never;
 
 /** Paging of {@link ParleyClient.getMessages}. */
 export type GetMessagesOptions = Omit<SessionMessageListPayload, 'sid'>;

@@ -23,8 +23,55 @@ export const MessageType = {
   LOCATION: 5,
   CUSTOM: 6,
   VIDEO: 7,
+  /**
+   * Something happened to a group (a member joined, left, was muted; the name changed, ...),
+   * written by the server into the group's conversation: it has a `seq` and shows in history, sync
+   * and `lastMsg` like any message. Users and backends cannot send it; its content is a
+   * {@link GroupEventContent}.
+   */
+  GROUP_EVENT: 8,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+/** The message types users and backends send; {@link MessageType.GROUP_EVENT} is the server's own. */
+export type SendableMessageType = Exclude<MessageType, typeof MessageType.GROUP_EVENT>;
+
+/** What a {@link MessageType.GROUP_EVENT} message reports (its content's `event`). */
+export const GroupEventKind = {
+  /** `userIds` joined: invited or added (`operatorId` did it), approved, or by themselves (`operatorId` is one of them). */
+  JOINED: 'joined',
+  /** `userIds` left by themselves. */
+  LEFT: 'left',
+  /** `operatorId` removed `userIds`. */
+  REMOVED: 'removed',
+  /** `operatorId` muted `userIds` until `mutedUntil`. */
+  MUTED: 'muted',
+  /** `operatorId` lifted the mute of `userIds`. */
+  UNMUTED: 'unmuted',
+  /** `operatorId` muted everyone but the owner and admins (`mutedAll` true), or lifted it (false). */
+  MUTED_ALL: 'muted-all',
+  /** `operatorId` made `userIds` admins or members again (`role`). */
+  ROLE_CHANGED: 'role-changed',
+  /** `ownerId` is the owner now, after `previousOwnerId` (handed over by `operatorId`, or on leaving). */
+  OWNER_CHANGED: 'owner-changed',
+  /** `operatorId` changed the group's name, avatar, description or join policy: the fields present are the new values. */
+  INFO_CHANGED: 'info-changed',
+  /** `operatorId` set the announcement to `announcement` ('' when it was cleared). */
+  ANNOUNCEMENT_CHANGED: 'announcement-changed',
+  /** `operatorId` dismissed the group: the last message of its history, delivered before the history is deleted. */
+  DISMISSED: 'dismissed',
+} as const;
+export type GroupEventKind = (typeof GroupEventKind)[keyof typeof GroupEventKind];
+
+/** Who may join a group, and how (group setting `joinPolicy`). */
+export const GroupJoinPolicy = {
+  /** Anyone of the app may join by themselves; members may invite. */
+  FREE: 'free',
+  /** Joining by oneself is a request that the owner or an admin approves; invitations by ordinary members too. */
+  APPROVAL: 'approval',
+  /** Nobody joins by themselves; members invite, and are added at once (default). */
+  INVITE: 'invite',
+} as const;
+export type GroupJoinPolicy = (typeof GroupJoinPolicy)[keyof typeof GroupJoinPolicy];
 
 /** Role of a member inside a group. */
 export const GroupRole = {
@@ -46,6 +93,12 @@ export const Limits = {
   USER_IDS_PER_REQUEST_MAX: 500,
   /** Largest page of `/group/members` (`limit`). */
   GROUP_MEMBER_PAGE_MAX: 1000,
+  /** Longest mute of a group member (`duration` of `/group/mute`), in seconds: 366 days. */
+  GROUP_MUTE_SECONDS_MAX: 366 * 24 * 3600,
+  /** Longest group nickname, in characters. */
+  GROUP_NICKNAME_MAX: 64,
+  /** Longest group description and announcement, in characters. */
+  GROUP_TEXT_MAX: 2000,
   /**
    * Default largest request body and socket.io packet, in bytes (the server's `MAX_BODY_BYTES`
    * and the SDK's `maxPayloadBytes`): 1 MiB.

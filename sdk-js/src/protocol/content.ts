@@ -1,4 +1,4 @@
-import type { MessageType } from './constants.js';
+import type { GroupEventKind, GroupJoinPolicy, GroupRole, MessageType } from './constants.js';
 
 /** Any JSON value; message content and extras must be plain JSON. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -107,6 +107,42 @@ export interface MessageContentMap {
   5: LocationContent;
   6: CustomContent;
   7: VideoContent;
+  8: GroupEventContent;
+}
+
+/**
+ * `messageType` 8, written by the server: what happened to the group. `content` is a sentence
+ * for people (`Alice muted Bob until 14:05 UTC`, with the names at the time), so a client that
+ * does not know an `event` can still show it; the other fields are for clients that do.
+ */
+export interface GroupEventContent {
+  event: GroupEventKind;
+  /** Who did it: a member, or null when the tenant's backend did it (or the server, handing ownership over). */
+  operatorId: string | null;
+  /** The users it is about (joined, left, removed, muted, unmuted, role changed); empty otherwise. */
+  userIds: string[];
+  /** The sentence shown for it. */
+  content: string;
+  /** `muted`: until when (milliseconds since epoch). */
+  mutedUntil?: number;
+  /** `muted-all`: whether everyone but the owner and admins is muted now. */
+  mutedAll?: boolean;
+  /** `role-changed`: the new role of `userIds`. */
+  role?: GroupRole;
+  /** `owner-changed`: the new owner. */
+  ownerId?: string;
+  /** `owner-changed`: the owner before. */
+  previousOwnerId?: string;
+  /** `info-changed`: the new name. */
+  name?: string;
+  /** `info-changed`: the new avatar. */
+  avatarUri?: string;
+  /** `info-changed`: the new description. */
+  description?: string;
+  /** `info-changed`: the new join policy. */
+  joinPolicy?: GroupJoinPolicy;
+  /** `announcement-changed`: the new announcement ('' when cleared). */
+  announcement?: string;
 }
 
 /** Content of any message type. */

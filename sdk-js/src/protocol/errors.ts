@@ -25,6 +25,12 @@ export const ErrorCode = {
   BLOCKED: 'BLOCKED',
   /** The app lets users message only their friends (`messagePolicy: friends`), and the recipient is not one: nothing was stored. */
   NOT_FRIENDS: 'NOT_FRIENDS',
+  /**
+   * The sender may not send in this group now: muted until `mutedUntil` (milliseconds since
+   * epoch), or the whole group is muted (no `mutedUntil`; only its owner and admins may send).
+   * Nothing was stored.
+   */
+  MUTED: 'MUTED',
   /** The user, group, app, message or route does not exist (in this app). */
   NOT_FOUND: 'NOT_FOUND',
   /** The path exists but not with this HTTP method (e.g. GET on a POST route). */
@@ -68,6 +74,7 @@ export const ErrorStatus: Readonly<Record<ErrorCode, number>> = {
   FORBIDDEN: 403,
   BLOCKED: 403,
   NOT_FRIENDS: 403,
+  MUTED: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
@@ -98,6 +105,8 @@ export interface FailureEnvelope {
   message: string;
   /** With `RATE_LIMITED` and `SERVER_BUSY`: how long to wait before trying again, in milliseconds. */
   retryAfterMs?: number;
+  /** With `MUTED` for a member's own mute: when it ends, in milliseconds since epoch. */
+  mutedUntil?: number;
 }
 
 /** Every response of the REST API has this shape. */

@@ -1,4 +1,4 @@
-import type { ConversationType, FileCategory, FriendRequestStatus, GroupRole, MessageType, Platform } from './constants.js';
+import type { ConversationType, FileCategory, FriendRequestStatus, GroupJoinPolicy, GroupRole, MessageType, Platform } from './constants.js';
 import type { MessageContentMap } from './content.js';
 
 /** The sender as shown beside a message. */
@@ -112,6 +112,19 @@ export interface GroupMember extends User {
   role: GroupRole;
   /** Milliseconds since epoch. */
   joinedAt: number;
+  /** The member's name in this group ("group card"), shown as the sender name of their messages there; '' for none. */
+  nickname: string;
+  /** Until when the member may not send (milliseconds since epoch); null when not muted (a mute that ended reads null). */
+  mutedUntil: number | null;
+}
+
+/** A group's notice, and who set it when. */
+export interface GroupAnnouncement {
+  text: string;
+  /** Who set it: a member, or null for the tenant's backend. */
+  by: string | null;
+  /** Milliseconds since epoch. */
+  at: number;
 }
 
 /** A group and its headline facts. */
@@ -120,6 +133,14 @@ export interface Group {
   name: string;
   avatarUri: string;
   ownerId: string;
+  /** What the group is about; '' for none. */
+  description: string;
+  /** The current announcement, or null for none. */
+  announcement: GroupAnnouncement | null;
+  /** True while only the owner and admins may send. */
+  mutedAll: boolean;
+  /** Who may join, and how. */
+  joinPolicy: GroupJoinPolicy;
   memberCount: number;
   /** Milliseconds since epoch. */
   createdAt: number;

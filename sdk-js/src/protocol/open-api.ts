@@ -1,4 +1,4 @@
-import type { ConversationType, MessageType } from './constants.js';
+import type { ConversationType, GroupJoinPolicy, SendableMessageType } from './constants.js';
 import type { MessageContentMap } from './content.js';
 import type { BlockedUser, ContactList, Friend, FriendGroup, FriendRequest, FriendRequestList, Group, GroupMember, Message, Session } from './models.js';
 
@@ -59,6 +59,66 @@ export interface CreateGroupRequest {
   avatarUri?: string;
   /** Owner of the group; added to the members when missing from `userIds`. */
   ownerId?: string;
+  /** What the group is about; default ''. */
+  description?: string;
+  /** Who may join, and how; default `invite`. */
+  joinPolicy?: GroupJoinPolicy;
+}
+
+/**
+ * What the group administration routes share: `operatorId`, the member the backend acts for
+ * (their role's rules apply, and group events name them); without it the backend acts as the app,
+ * which may do anything.
+ */
+export interface GroupOperator {
+  operatorId?: string;
+}
+
+/** `POST /group/update`: the fields given change; without any, nothing changes. */
+export interface UpdateGroupRequest extends GroupOperator {
+  groupId: string;
+  name?: string;
+  avatarUri?: string;
+  description?: string;
+  /** The new announcement; '' clears it (on the socket: a signed request drops empty fields, so use `clear` there). */
+  announcement?: string;
+  /** True: only the owner and admins may send. */
+  mutedAll?: boolean;
+  joinPolicy?: GroupJoinPolicy;
+  /** Text fields to empty: `description`, `announcement`. */
+  clear?: GroupTextField[];
+}
+
+/** The group's text fields that {@link UpdateGroupRequest.clear} empties. */
+export type GroupTextField = 'description' | 'announcement';
+
+/** `POST /group/admins/add` and `POST /group/admins/remove`: owner only. */
+export interface GroupAdminsRequest extends GroupOperator {
+  groupId: string;
+  userIds: string[];
+}
+
+/** `POST /group/transfer`: the owner hands the group to another member and becomes a member. */
+export interface TransferGroupRequest extends GroupOperator {
+  groupId: string;
+  /** The new owner: a member. */
+  ownerId: string;
+}
+
+/** `POST /group/member/update`: a member's nickname in the group. */
+export interface UpdateGroupMemberRequest extends GroupOperator {
+  groupId: string;
+  userId: string;
+  /** 1-64 characters; left out (or empty) clears it. */
+  nickname?: string;
+}
+
+/** `POST /group/mute`: mutes members for `duration` seconds; 0 lifts their mute. */
+export interface MuteGroupMembersRequest extends GroupOperator {
+  groupId: string;
+  userIds: string[];
+  /** Seconds, 0 to `Limits.GROUP_MUTE_SECONDS_MAX`; 0 lifts the mute. */
+  duration: number;
 }
 
 /** `POST /group/join` and `POST /group/remove`. */
@@ -80,7 +140,7 @@ export interface GroupMembersRequest extends GroupIdRequest {
   limit?: number;
 }
 
-/** Result of `/group/join` and `/group/remove`. */
+/** Result of `/group/join`, `/group/remove` and the other changes of several members. */
 export interface GroupMembersChangeResult {
   groupId: string;
   /** userIds whose membership actually changed (already-members and non-members are skipped). */
@@ -95,7 +155,7 @@ export interface GroupMembersChangeResult {
 
 /** `POST /private/send/message` and `POST /group/send/message`. */
 export type SendMessageRequest = {
-  [T in MessageType]: {
+  [T in SendableMessageType]: {
     senderUserId: string;
     /** Recipient userId (private) or groupId (group). */
     targetId: string;
@@ -107,7 +167,7 @@ export type SendMessageRequest = {
      */
     clientMsgId?: string;
   };
-}[MessageType];
+}[SendableMessageType];
 
 /** `GET /session/messages`: history of one conversation as `userId` sees it, newest first. */
 export interface SessionMessagesRequest {
@@ -243,6 +303,12 @@ export interface OpenApiRoutes {
   '/group/dismiss': { method: 'POST'; request: GroupIdRequest; response: null };
   '/group/members': { method: 'GET'; request: GroupMembersRequest; response: GroupMember[] };
   '/group/info': { method: 'GET'; request: GroupIdRequest; response: Group };
+  '/group/update': { method: 'POST'; request: UpdateGroupRequest; response: Group };
+  '/group/admins/add': { method: 'POST'; request: GroupAdminsRequest; response: GroupMembersChangeResult };
+  '/group/admins/remove': { method: 'POST'; request: GroupAdminsRequest; response: GroupMembersChangeResult };
+  '/group/transfer': { method: 'POST'; request: TransferGroupRequest; response: Group };
+  '/group/member/update': { method: 'POST'; request: UpdateGroupMemberRequest; response: GroupMember };
+  '/group/mute': { method: 'POST'; request: MuteGroupMembersRequest; response: GroupMembersChangeResult };
   '/private/send/message': { method: 'POST'; request: SendMessageRequest; response: Message };
   '/group/send/message': { method: 'POST'; request: SendMessageRequest; response: Message };
   '/session/messages': { method: 'GET'; request: SessionMessagesRequest; response: Message[] };
@@ -290,6 +356,13 @@ export const OpenApiRouteTable = {
   '/group/dismiss': { method: 'POST', retrySafe: false },
   '/group/members': { method: 'GET', retrySafe: true },
   '/group/info': { method: 'GET', retrySafe: true },
+  '/group/update': { method: 'POST', retrySafe: true },
+  '/group/admins/add': { method: 'POST', retrySafe: true },
+  '/group/admins/remove': { method: 'POST', retrySafe: true },
+  '/group/transfer': { method: 'POST', retrySafe: true },
+  '/group/member/update': { method: 'POST', retrySafe: true },
+  // A repeated mute starts its duration again from the second call.
+  '/group/mute': { method: 'POST', retrySafe: false },
   '/private/send/message': { method: 'POST', retrySafe: true },
   '/group/send/message': { method: 'POST', retrySafe: true },
   '/session/messages': { method: 'GET', retrySafe: true },

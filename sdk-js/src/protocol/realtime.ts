@@ -1,8 +1,8 @@
-import type { ConversationType, MessageType, Platform } from './constants.js';
+import type { ConversationType, Platform, SendableMessageType } from './constants.js';
 import type { MessageContentMap } from './content.js';
 import type { FailureEnvelope } from './errors.js';
-import type { BlockedUser, ContactList, Friend, FriendGroup, FriendRequest, FriendRequestList, Message, Session } from './models.js';
-import type { BlockUsersResult, FriendsChangeResult } from './open-api.js';
+import type { BlockedUser, ContactList, Friend, FriendGroup, FriendRequest, FriendRequestList, Group, GroupMember, Message, Session } from './models.js';
+import type { BlockUsersResult, FriendsChangeResult, GroupMembersChangeResult, MuteGroupMembersRequest, TransferGroupRequest, UpdateGroupRequest } from './open-api.js';
 
 /**
  * The socket protocol between an end user's device and Parley (socket.io underneath).
@@ -36,7 +36,7 @@ export interface ConversationRef {
  * `send-private-message` and `send-group-message`: one shape per message type, so `content` must
  * match `messageType` (`SendMessagePayload<3>` is an image message).
  */
-export type SendMessagePayload<T extends MessageType = MessageType> = T extends MessageType
+export type SendMessagePayload<T extends SendableMessageType = SendableMessageType> = T extends SendableMessageType
   ? {
       /** Recipient user (private) or group (group). */
       targetId: string;
@@ -98,6 +98,44 @@ export interface PresencePayload {
   /** 1-500 user ids of the same app. */
   userIds: string[];
 }
+
+/** `group-info`, `leave-group`, `dismiss-group`: one of your groups. */
+export interface GroupIdPayload {
+  groupId: string;
+}
+
+/** `group-members`: every member in join order, or a page of them. */
+export interface GroupMembersPayload {
+  groupId: string;
+  /** Members to skip; default 0. */
+  offset?: number;
+  /** 1 to `Limits.GROUP_MEMBER_PAGE_MAX`; every member from `offset` when omitted. */
+  limit?: number;
+}
+
+/** `update-group` (owner and admins): the fields given change; without any, nothing changes. */
+export type UpdateGroupPayload = Omit<UpdateGroupRequest, 'operatorId'>;
+
+/** `add-group-admins`, `remove-group-admins` (owner), `remove-group-members` (owner and admins). */
+export interface GroupUsersPayload {
+  groupId: string;
+  userIds: string[];
+}
+
+/** `transfer-group` (owner): hands the group to another member; you become a member. */
+export type TransferGroupPayload = Omit<TransferGroupRequest, 'operatorId'>;
+
+/** `set-group-nickname`: your nickname in the group, or (owner and admins) a member's below you. */
+export interface SetGroupNicknamePayload {
+  groupId: string;
+  /** 0-64 characters; '' clears it. */
+  nickname: string;
+  /** Whose nickname; default you. */
+  userId?: string;
+}
+
+/** `mute-group-members` (owner and admins, over members below them): `duration` seconds, 0 lifts. */
+export type MuteGroupMembersPayload = Omit<MuteGroupMembersRequest, 'operatorId'>;
 
 /** `block-users`, `unblock-users`: 1-500 other users of the app. */
 export interface BlockPayload {
@@ -228,6 +266,28 @@ export interface ClientRequests {
   'sort-friend-groups': { payload: SortFriendGroupsPayload; result: FriendGroup[] };
   /** Deletes one of your friend groups; its friends stay. */
   'delete-friend-group': { payload: FriendGroupIdPayload; result: null };
+  /** One of your groups: name, avatar, description, announcement, mute-all, join policy, owner, size. */
+  'group-info': { payload: GroupIdPayload; result: Group };
+  /** Members of one of your groups in join order, with role, nickname and mute; all or a page. */
+  'group-members': { payload: GroupMembersPayload; result: GroupMember[] };
+  /** Owner and admins: changes the name, avatar, description, announcement, mute-all or join policy. */
+  'update-group': { payload: UpdateGroupPayload; result: Group };
+  /** Owner: makes members admins. */
+  'add-group-admins': { payload: GroupUsersPayload; result: GroupMembersChangeResult };
+  /** Owner: makes admins members again. */
+  'remove-group-admins': { payload: GroupUsersPayload; result: GroupMembersChangeResult };
+  /** Owner: hands the group to another member. */
+  'transfer-group': { payload: TransferGroupPayload; result: Group };
+  /** Owner and admins: removes members below them. */
+  'remove-group-members': { payload: GroupUsersPayload; result: GroupMembersChangeResult };
+  /** Leaves a group; an owner who leaves hands it over (to the earliest admin, else the earliest member). */
+  'leave-group': { payload: GroupIdPayload; result: GroupMembersChangeResult };
+  /** Owner: dismisses the group, deleting its history for everyone. */
+  'dismiss-group': { payload: GroupIdPayload; result: null };
+  /** Sets your nickname in a group, or (owner and admins) a member's below you. */
+  'set-group-nickname': { payload: SetGroupNicknamePayload; result: GroupMember };
+  /** Owner and admins: mutes members below them for `duration` seconds, or lifts it (0). */
+  'mute-group-members': { payload: MuteGroupMembersPayload; result: GroupMembersChangeResult };
 }
 export type ClientRequestName = keyof ClientRequests;
 

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  GroupAdminsRequest,
+  MuteGroupMembersRequest,
+  TransferGroupRequest,
+  UpdateGroupMemberRequest,
+  UpdateGroupRequest,
   AnswerFriendRequestRequest,
   BlockListRequest,
   BlockUsersRequest,
@@ -226,9 +231,42 @@ export class ParleyServerApi {
     return this.request('/group/members', request);
   }
 
-  /** A group's name, avatar, owner and size. */
+  /** A group's name, avatar, owner, description, announcement, mute-all, join policy and size. */
   getGroupInfo(request: GroupIdRequest) {
     return this.request('/group/info', request);
+  }
+
+  /**
+   * Changes a group's name, avatar, description, announcement, mute-all or join policy (the
+   * fields given). With `operatorId` the change is made as that member, under their role's rules.
+   */
+  updateGroup(request: UpdateGroupRequest) {
+    return this.request('/group/update', request);
+  }
+
+  /** Makes members admins (as `operatorId`, only the owner may). */
+  addGroupAdmins(request: GroupAdminsRequest) {
+    return this.request('/group/admins/add', request);
+  }
+
+  /** Makes admins ordinary members again (as `operatorId`, only the owner may). */
+  removeGroupAdmins(request: GroupAdminsRequest) {
+    return this.request('/group/admins/remove', request);
+  }
+
+  /** Hands a group to another member; the owner before becomes an ordinary member. */
+  transferGroup(request: TransferGroupRequest) {
+    return this.request('/group/transfer', request);
+  }
+
+  /** Sets a member's nickname in a group, shown as their name on their messages there. */
+  updateGroupMember(request: UpdateGroupMemberRequest) {
+    return this.request('/group/member/update', request);
+  }
+
+  /** Mutes members for `duration` seconds (0 lifts the mute); their sends get `MUTED` until then. */
+  muteGroupMembers(request: MuteGroupMembersRequest) {
+    return this.request('/group/mute', request);
   }
 
   /** Stores a one-to-one message from `senderUserId` to `targetId` and returns it. */

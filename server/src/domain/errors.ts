@@ -13,11 +13,14 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   /** With `RATE_LIMITED` and `SERVER_BUSY`: how long the caller should wait before trying again. */
   readonly retryAfterMs: number | undefined;
+  /** With `MUTED` for a member's own mute: when it ends. */
+  readonly mutedUntil: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterMs?: number; mutedUntil?: number }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.retryAfterMs = options?.retryAfterMs;
+    this.mutedUntil = options?.mutedUntil;
   }
 
   /** HTTP status for this error's code. */

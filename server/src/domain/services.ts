@@ -13,6 +13,8 @@ import { BlockService } from './contacts/block-service.js';
 import { ContactListService } from './contacts/contact-list.js';
 import { FriendService } from './contacts/friend-service.js';
 import { PrivateChatPolicy } from './contacts/private-chat-policy.js';
+import { GroupAdminService } from './groups/group-admin.js';
+import { GroupEventLog } from './groups/group-events.js';
 import { GroupService } from './groups/group-service.js';
 import { AppUsageReader, type LiveConnections } from './insights/app-usage.js';
 import { MessageInsights } from './insights/message-search.js';
@@ -49,6 +51,8 @@ export interface Services {
   signatures: RequestSignatureVerifier;
   users: UserService;
   groups: GroupService;
+  /** Running a group: settings, admins, ownership, nicknames, mutes. */
+  groupAdmin: GroupAdminService;
   /** Users' block lists. */
   blocks: BlockService;
   /** Friend requests and friendships. */
@@ -99,7 +103,8 @@ export function createServices(
   const users = new UserService(clock, events);
   const fileLinks = new FileLinks(clock, settings.files.publicUrl);
   const images = new WorkQueue({ concurrency: settings.files.imageConcurrency, queue: 64, retryAfterMs: 2000, what: 'image processing' });
-  const groups = new GroupService(clock);
+  const groupEvents = new GroupEventLog(clock, events);
+  const groups = new GroupService(clock, groupEvents);
   const blocks = new BlockService(clock, users);
   const privateChats = new PrivateChatPolicy(blocks);
   return {
@@ -111,6 +116,7 @@ export function createServices(
     signatures: new RequestSignatureVerifier(apps, bus.nonces, clock, { windowSeconds: settings.signatureWindowSeconds }),
     users,
     groups,
+    groupAdmin: new GroupAdminService(clock, groups, groupEvents),
     blocks,
     friends: new FriendService(clock, users, blocks, events),
     contacts: new ContactListService(clock, users, bus.presence, events),

@@ -16,6 +16,7 @@ import { consoleRoutes } from './routes/console-routes.js';
 import { mountFileRoutes } from './routes/file-routes.js';
 import { mountMetaRoutes, type Readiness } from './routes/meta-routes.js';
 import { friendRoutes } from './routes/friend-routes.js';
+import { groupAdminRoutes } from './routes/group-admin-routes.js';
 import { openApiRoutes } from './routes/open-api-routes.js';
 
 export interface HttpAppOptions {
@@ -35,7 +36,7 @@ export interface HttpAppOptions {
 
 /** Every route the server answers, in reference order. */
 export function allRoutes(services: Services): Route[] {
-  return [...openApiRoutes(services), ...friendRoutes(services), ...consoleRoutes(services)];
+  return [...openApiRoutes(services), ...groupAdminRoutes(services), ...friendRoutes(services), ...consoleRoutes(services)];
 }
 
 /** The OpenAPI document of a server's routes (also served at `/openapi.json`). */

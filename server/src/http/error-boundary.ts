@@ -35,6 +35,7 @@ export function errorBoundary(logger: Logger, metrics: Metrics): Middleware {
       if (error instanceof AppError) {
         reportUnreachable(thrown, logger, metrics, { requestId: ctx.state.requestId, path: ctx.path });
         body = { status: 0, code: error.code, message: error.message };
+        if (error.mutedUntil !== undefined) body.mutedUntil = error.mutedUntil;
         if (error.retryAfterMs !== undefined) {
           body.retryAfterMs = error.retryAfterMs;
           ctx.set('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));

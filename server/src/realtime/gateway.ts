@@ -158,6 +158,7 @@ function failure(thrown: unknown, event: string, socket: DeviceSocket, logger: L
   if (error instanceof AppError) {
     reportUnreachable(thrown, logger, metrics, { event, appId: socket.data.appId });
     const reply: Ack<never> = { status: 0, code: error.code, message: error.message };
+    if (error.mutedUntil !== undefined) reply.mutedUntil = error.mutedUntil;
     return error.retryAfterMs === undefined ? reply : { ...reply, retryAfterMs: error.retryAfterMs };
   }
   const errorId = newObjectId();

@@ -135,3 +135,9 @@ export const conversationType = z.literal(Object.values(ConversationType), { err
 export const MESSAGE_TYPE_NAMES = Object.entries(MessageType)
   .map(([name, value]) => `${value} ${name.toLowerCase()}`)
   .join(', ');
+
+/** The same for the types a send may carry (all but the server's own group events). */
+export const SENDABLE_MESSAGE_TYPE_NAMES = Object.entries(MessageType)
+  .filter(([, value]) => value !== MessageType.GROUP_EVENT)
+  .map(([name, value]) => `${value} ${name.toLowerCase()}`)
+  .join(', ');

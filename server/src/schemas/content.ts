@@ -1,4 +1,4 @@
-import { Limits, MessageType, type JsonValue } from '@parley/sdk/protocol';
+import { GroupEventKind, GroupJoinPolicy, GroupRole, Limits, MessageType, type GroupEventContent, type JsonValue } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import { contentUrl as contentUrlOf, text } from './common.js';
 
@@ -99,4 +99,23 @@ export const contentSchemas = {
     size: bytes.optional(),
     coverUrl: contentUrl.optional(),
   }),
+  // Written by the server only: sends of this type are refused (the send schemas list the others).
+  [MessageType.GROUP_EVENT]: z
+    .strictObject({
+      event: z.enum(Object.values(GroupEventKind)).describe('what happened'),
+      operatorId: z.string().nullable().describe("who did it; null for the tenant's backend, or the server handing ownership over"),
+      userIds: z.array(z.string()).describe('the users it is about; empty when it is about the group'),
+      content: z.string().describe('the sentence shown for it, with the names at the time'),
+      mutedUntil: z.number().int().optional().describe('`muted`: until when, milliseconds since the Unix epoch'),
+      mutedAll: z.boolean().optional().describe('`muted-all`: whether only the owner and admins may send now'),
+      role: z.enum(Object.values(GroupRole)).optional().describe('`role-changed`: the new role'),
+      ownerId: z.string().optional().describe('`owner-changed`: the new owner'),
+      previousOwnerId: z.string().optional().describe('`owner-changed`: the owner before'),
+      name: z.string().optional().describe('`info-changed`: the new name'),
+      avatarUri: z.string().optional().describe('`info-changed`: the new avatar'),
+      description: z.string().optional().describe('`info-changed`: the new description'),
+      joinPolicy: z.enum(Object.values(GroupJoinPolicy)).optional().describe('`info-changed`: the new join policy'),
+      announcement: z.string().optional().describe("`announcement-changed`: the new announcement, '' when cleared"),
+    })
+    .meta({ id: 'GroupEventContent' }) satisfies z.ZodType<GroupEventContent>,
 } as const;

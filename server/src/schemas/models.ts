@@ -1,4 +1,5 @@
 import {
+  GroupJoinPolicy,
   GroupRole,
   KickReason,
   LoginPolicy,
@@ -90,6 +91,7 @@ export const messageModel = z
     liveMessage(MessageType.LOCATION),
     liveMessage(MessageType.CUSTOM),
     liveMessage(MessageType.VIDEO),
+    liveMessage(MessageType.GROUP_EVENT),
     recalledMessage,
   ])
   .meta({ id: 'Message' }) satisfies z.ZodType<Message>;
@@ -127,13 +129,28 @@ export const groupModel = z
     name: z.string(),
     avatarUri: z.string(),
     ownerId: z.string(),
+    description: z.string().describe("what the group is about; '' for none"),
+    announcement: z
+      .object({ text: z.string(), by: z.string().nullable().describe("who set it; null for the tenant's backend"), at: millis })
+      .nullable()
+      .describe('the current announcement `{text, by, at}`, or null for none'),
+    mutedAll: z.boolean().describe('true while only the owner and admins may send'),
+    joinPolicy: z.enum(Object.values(GroupJoinPolicy)).describe('who may join, and how: `free`, `approval` or `invite`'),
     memberCount: z.number().int(),
     createdAt: millis,
   })
   .meta({ id: 'Group' }) satisfies z.ZodType<Group>;
 
 export const groupMemberModel = z
-  .object({ userId: z.string(), name: z.string(), avatarUri: z.string(), role: groupRole, joinedAt: millis })
+  .object({
+    userId: z.string(),
+    name: z.string(),
+    avatarUri: z.string(),
+    role: groupRole,
+    joinedAt: millis,
+    nickname: z.string().describe("the member's name in this group, shown as the sender name of their messages there; '' for none"),
+    mutedUntil: millis.nullable().describe('until when the member may not send; null when not muted'),
+  })
   .meta({ id: 'GroupMember' }) satisfies z.ZodType<GroupMember>;
 
 export const groupMembersChangeModel = z

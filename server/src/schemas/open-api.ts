@@ -1,7 +1,8 @@
-import { Limits, MessageType, type BlockUsersRequest, type GroupMembersRequest, type MessageType as MessageTypeValue } from '@parley/sdk/protocol';
+import { Limits, MessageType, type BlockUsersRequest, type GroupMembersRequest, type SendableMessageType } from '@parley/sdk/protocol';
 import { z } from 'zod';
-import { clientMsgId, conversationType, displayName, entityId, MESSAGE_TYPE_NAMES, objectId, pageLimit, uri, userIdList } from './common.js';
+import { clientMsgId, conversationType, displayName, entityId, SENDABLE_MESSAGE_TYPE_NAMES, objectId, pageLimit, uri, userIdList } from './common.js';
 import { contentSchemas } from './content.js';
+import { groupMembersPayload, groupText, joinPolicy } from './groups.js';
 
 /** Request fields of every open-API route (the signature parameters are checked separately). */
 
@@ -21,25 +22,18 @@ export const createGroupRequest = z.strictObject({
   name: displayName,
   avatarUri: uri.optional(),
   ownerId: entityId.optional(),
+  description: groupText.optional(),
+  joinPolicy: joinPolicy.optional().describe('who may join, and how; default `invite`'),
 });
 
 export const groupMembersChangeRequest = z.strictObject({ groupId: entityId, userIds: userIdList });
 
 export const groupIdRequest = z.strictObject({ groupId: entityId });
 
-export const groupMembersRequest = z.strictObject({
-  groupId: entityId,
-  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('members to skip, in join order; default 0'),
-  limit: z
-    .number()
-    .int()
-    .min(1)
-    .max(Limits.GROUP_MEMBER_PAGE_MAX)
-    .optional()
-    .describe(`1-${Limits.GROUP_MEMBER_PAGE_MAX}; every member from \`offset\` when omitted`),
-}) satisfies z.ZodType<GroupMembersRequest>;
+/** The same page on both transports. */
+export const groupMembersRequest = groupMembersPayload satisfies z.ZodType<GroupMembersRequest>;
 
-function sendOption<T extends MessageTypeValue, Sender extends z.ZodType>(messageType: T, sender: Sender) {
+function sendOption<T extends SendableMessageType, Sender extends z.ZodType>(messageType: T, sender: Sender) {
   return z.strictObject({
     senderUserId: sender,
     targetId: entityId,
@@ -62,7 +56,7 @@ export function sendMessageSchema<Sender extends z.ZodType>(sender: Sender) {
       sendOption(MessageType.CUSTOM, sender),
       sendOption(MessageType.VIDEO, sender),
     ],
-    { error: `must be one of ${MESSAGE_TYPE_NAMES}` },
+    { error: `must be one of ${SENDABLE_MESSAGE_TYPE_NAMES}` },
   );
 }
 

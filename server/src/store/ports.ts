@@ -107,8 +107,8 @@ export interface MembershipChange {
   add?: readonly MemberRecord[];
   /** Members leaving. */
   remove?: readonly string[];
-  /** New roles of members who stay (an ownership hand-over). */
-  roles?: readonly { userId: string; role: GroupRole }[];
+  /** New records of members who stay (a role, a nickname, a mute), replacing their old ones. */
+  update?: readonly MemberRecord[];
 }
 
 /** A slice of a group's members in join order. */

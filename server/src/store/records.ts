@@ -1,4 +1,4 @@
-import type { AppSettings, ConversationType, FileCategory, GroupRole, MessageContent, MessageType } from '@parley/sdk/protocol';
+import type { AppSettings, ConversationType, FileCategory, GroupJoinPolicy, GroupRole, MessageContent, MessageType } from '@parley/sdk/protocol';
 
 /**
  * What the store keeps. Times are milliseconds since the Unix epoch. Records of one app never
@@ -61,6 +61,10 @@ export interface MemberRecord {
   joinedAt: number;
   /** Position in join order: 0 for the first member the group ever had, counting every join. */
   joinIndex: number;
+  /** The member's name in this group ("group card"); '' for none (their user name is shown). */
+  nickname: string;
+  /** Until when the member may not send (milliseconds since epoch); null when not muted. */
+  mutedUntil: number | null;
 }
 
 /**
@@ -72,6 +76,16 @@ export interface GroupRecord {
   name: string;
   avatarUri: string;
   ownerId: string;
+  description: string;
+  /** The group's notice; '' for none. */
+  announcement: string;
+  /** Who set the announcement (null for the tenant's backend), and when; null while there is none. */
+  announcementBy: string | null;
+  announcementAt: number | null;
+  /** Only the owner and admins may send. */
+  mutedAll: boolean;
+  /** Who may join, and how. */
+  joinPolicy: GroupJoinPolicy;
   memberCount: number;
   /** Joins so far (the next member's `joinIndex`). */
   joinCount: number;

@@ -1,4 +1,4 @@
-import { ConversationType, FileCategory, GroupRole, MessagePolicy, MessageType, type AppSettings, type MessageContent } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, GroupJoinPolicy, GroupRole, MessagePolicy, MessageType, type AppSettings, type MessageContent } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import { text } from '../schemas/common.js';
 import { FILE_SETTING_DEFAULTS } from '../domain/files/file-settings.js';
@@ -93,13 +93,29 @@ export const TRANSFER_SCHEMAS: { [C in TransferCollection]: z.ZodType<TransferIn
     name: z.string().max(1000),
     avatarUri: z.string().max(10_000),
     ownerId: id,
+    // Group administration's fields; exports made before it take the defaults.
+    description: z.string().max(10_000).default(''),
+    announcement: z.string().max(10_000).default(''),
+    announcementBy: id.nullable().default(null),
+    announcementAt: millis.nullable().default(null),
+    mutedAll: z.boolean().default(false),
+    joinPolicy: z.enum(Object.values(GroupJoinPolicy)).default(GroupJoinPolicy.INVITE),
     memberCount: z.number().int().nonnegative(),
     joinCount: z.number().int().nonnegative(),
     version: z.number().int().nonnegative(),
     createdAt: millis,
     updatedAt: millis,
   }),
-  groupMembers: z.strictObject({ ...inApp, groupId: id, userId: id, role: z.enum(Object.values(GroupRole)), joinedAt: millis, joinIndex: z.number().int().nonnegative() }),
+  groupMembers: z.strictObject({
+    ...inApp,
+    groupId: id,
+    userId: id,
+    role: z.enum(Object.values(GroupRole)),
+    joinedAt: millis,
+    joinIndex: z.number().int().nonnegative(),
+    nickname: z.string().max(1000).default(''),
+    mutedUntil: millis.nullable().default(null),
+  }),
   conversations: z.strictObject({
     ...inApp,
     conversationId: id,

@@ -1,7 +1,7 @@
-import { ConversationType, FileCategory, MessageType } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, GroupJoinPolicy, GroupRole, MessageType } from '@parley/sdk/protocol';
 import { newObjectId } from '../../src/domain/ids.js';
 import type { MessageDraft } from '../../src/store/ports.js';
-import type { FileRecord } from '../../src/store/records.js';
+import type { FileRecord, GroupRecord, MemberRecord } from '../../src/store/records.js';
 
 /** A text message from `a` to `b` as the domain hands it to `conversations.append`, with `overrides`. */
 export function messageDraft(overrides: Partial<MessageDraft> = {}): MessageDraft {
@@ -54,4 +54,34 @@ export function documentFileRecord(fileId: string, overrides: Partial<FileRecord
     createdAt: 2,
     ...overrides,
   };
+}
+
+/**
+ * A group as `groups.insert` stores it: owned by `a`, one member, version 1, no description or
+ * announcement, not muted, joined by invitation only; `overrides` change any field.
+ */
+export function groupRecord(groupId: string, overrides: Partial<GroupRecord> = {}): GroupRecord {
+  return {
+    groupId,
+    name: groupId,
+    avatarUri: '',
+    ownerId: 'a',
+    description: '',
+    announcement: '',
+    announcementBy: null,
+    announcementAt: null,
+    mutedAll: false,
+    joinPolicy: GroupJoinPolicy.INVITE,
+    memberCount: 1,
+    joinCount: 1,
+    version: 1,
+    createdAt: 1,
+    updatedAt: 1,
+    ...overrides,
+  };
+}
+
+/** A member who joined at time 1 with `role`, without a nickname or a mute; `overrides` change any field. */
+export function memberRecord(userId: string, joinIndex: number, role: GroupRole = GroupRole.MEMBER, overrides: Partial<MemberRecord> = {}): MemberRecord {
+  return { userId, role, joinedAt: 1, joinIndex, nickname: '', mutedUntil: null, ...overrides };
 }

@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { Store } from '../../src/store/ports.js';
+import type { RawDevice } from './devices.js';
+import { startTestServer, type TestServer } from './test-server.js';
 import { openMongoStore } from '../../src/store/mongo/mongo-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { serviceUrl } from './services.js';
@@ -51,4 +54,32 @@ export function storeAdapters(): StoreAdapter[] {
     });
   }
   return adapters;
+}
+
+/**
+ * A test server on a fresh store of `adapter` for the suite that calls it (started before its
+ * tests, closed after them), with per-user limits above what raw test devices fire, and the
+ * devices tests open there (closed with it). `server()` is the running server.
+ */
+export function serverOnAdapter(adapter: StoreAdapter): { server: () => TestServer; track: (device: RawDevice) => RawDevice } {
+  let t: TestServer | undefined;
+  let cleanup: () => Promise<void> = async () => {};
+  const open: RawDevice[] = [];
+  beforeAll(async () => {
+    const opened = await adapter.open();
+    cleanup = opened.cleanup;
+    t = await startTestServer({ USER_SIGNALS_PER_SECOND: '1000', USER_SENDS_PER_SECOND: '1000' }, opened.store ? { store: opened.store } : {});
+  });
+  afterAll(async () => {
+    for (const device of open.splice(0)) device.close();
+    await t?.close();
+    await cleanup();
+  });
+  return {
+    server: () => t!,
+    track: (device) => {
+      open.push(device);
+      return device;
+    },
+  };
 }

@@ -1,29 +1,34 @@
 import {
   ConversationType,
   ErrorCode,
+  GroupEventKind,
+  GroupJoinPolicy,
   GroupRole,
   type CreateGroupRequest,
   type Group,
   type GroupMember,
   type GroupMembersChangeResult,
 } from '@parley/sdk/protocol';
-import { DuplicateKeyError, type MemberPage, type MembershipChange } from '../../store/ports.js';
+import { DuplicateKeyError, type MemberPage } from '../../store/ports.js';
 import type { GroupRecord, MemberRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import type { Clock } from '../../clock.js';
-import { AppError, conflict, forbidden, invalidParams, notFound } from '../errors.js';
+import { AppError, conflict, forbidden, invalidParams } from '../errors.js';
 import { newObjectId } from '../ids.js';
 import { groupConversationId } from '../messages/conversation-id.js';
 import { userNotFound } from '../users/user-service.js';
-import { sendUserOf } from '../views.js';
+import type { GroupEventLog } from './group-events.js';
+import { requireOperator, requireOutranks, type Operator } from './group-roles.js';
+import { activeMute, newMember, toGroup, toGroupMember } from './group-views.js';
+import { groupNotFound, notAMember, writeGroup } from './group-writes.js';
 import { nextOwner } from './ownership.js';
 
-/** Compare-and-set attempts before giving up on a group that keeps changing underneath us. */
-const MAX_WRITE_ATTEMPTS = 20;
-
-/** Groups: creation, membership, ownership hand-over and dismissal. */
+/** Groups: creation, membership, leaving with ownership hand-over, dismissal, and who may send. */
 export class GroupService {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly log: GroupEventLog,
+  ) {}
 
   async create(ctx: AppContext, input: CreateGroupRequest): Promise<Group> {
     const ownerId = input.ownerId ?? input.userIds[0];
@@ -37,17 +42,18 @@ export class GroupService {
     }
 
     const now = this.clock.now();
-    const members: MemberRecord[] = memberIds.map((userId, joinIndex) => ({
-      userId,
-      role: userId === ownerId ? GroupRole.OWNER : GroupRole.MEMBER,
-      joinedAt: now,
-      joinIndex,
-    }));
+    const members = memberIds.map((userId, joinIndex) => newMember(userId, userId === ownerId ? GroupRole.OWNER : GroupRole.MEMBER, now, joinIndex));
     const group: GroupRecord = {
       groupId: input.groupId,
       name: input.name,
       avatarUri: input.avatarUri ?? '',
       ownerId,
+      description: input.description ?? '',
+      announcement: '',
+      announcementBy: null,
+      announcementAt: null,
+      mutedAll: false,
+      joinPolicy: input.joinPolicy ?? GroupJoinPolicy.INVITE,
       memberCount: members.length,
       joinCount: members.length,
       version: 1,
@@ -64,14 +70,17 @@ export class GroupService {
     return toGroup(group);
   }
 
-  /** Adds users; those already in the group are skipped. */
-  async join(ctx: AppContext, groupId: string, userIds: readonly string[]): Promise<GroupMembersChangeResult> {
+  /**
+   * Adds users; those already in the group are skipped. A `joined` event goes to every member;
+   * new members start with everything before it read (they were not there for it).
+   */
+  async join(ctx: AppContext, groupId: string, userIds: readonly string[], operator: Operator = null): Promise<GroupMembersChangeResult> {
     // A missing group is reported before missing users.
     const loaded = await this.require(ctx, groupId);
     const candidates = unique(userIds);
     await this.#requireUsers(ctx, candidates, 'userIds');
     let added: string[] = [];
-    const group = await this.#mutate(ctx, loaded, async (current) => {
+    const group = await writeGroup(ctx, this.clock, loaded, async (current) => {
       const present = await ctx.data.groups.getMembers(groupId, candidates);
       added = candidates.filter((userId) => !present.has(userId));
       if (added.length === 0) return null;
@@ -81,27 +90,55 @@ export class GroupService {
         );
       }
       const now = this.clock.now();
-      const joined: MemberRecord[] = added.map((userId, i) => ({ userId, role: GroupRole.MEMBER, joinedAt: now, joinIndex: current.joinCount + i }));
+      const joined = added.map((userId, i) => newMember(userId, GroupRole.MEMBER, now, current.joinCount + i));
       return {
         next: { ...current, memberCount: current.memberCount + joined.length, joinCount: current.joinCount + joined.length },
         change: { add: joined },
       };
     });
-    // New members start with everything so far read: they were not there for it.
-    const conversation = await ctx.data.conversations.get(groupConversationId(groupId));
-    await this.#openSessions(ctx, groupId, added, conversation?.lastSeq ?? 0);
-    return { groupId, changed: added, memberCount: group.memberCount, ownerId: group.ownerId, dismissed: false };
+    if (added.length > 0) {
+      const event = await this.log.record(ctx, groupId, { event: GroupEventKind.JOINED, operatorId: operator, userIds: added }, await this.memberIds(ctx, groupId));
+      await this.#openSessions(ctx, groupId, added, event.seq);
+    }
+    return changeResult(group, added);
   }
 
   /**
-   * Removes users; non-members are skipped. When the owner leaves, the earliest admin (else the
-   * earliest member) becomes owner; when nobody is left, the group is dismissed.
+   * Removes users as the app (the tenant's backend): anyone, non-members skipped. When the owner
+   * leaves, the earliest admin (else the earliest member) becomes owner; when nobody is left, the
+   * group is dismissed.
    */
   async remove(ctx: AppContext, groupId: string, userIds: readonly string[]): Promise<GroupMembersChangeResult> {
+    return this.#removeUsers(ctx, groupId, unique(userIds), null, GroupEventKind.REMOVED);
+  }
+
+  /** Removes members as `operatorId`: the owner removes anyone else, an admin ordinary members. */
+  async removeMembers(ctx: AppContext, groupId: string, operatorId: string, userIds: readonly string[]): Promise<GroupMembersChangeResult> {
+    await this.require(ctx, groupId);
+    if (userIds.includes(operatorId)) throw forbidden(`userIds: ${operatorId} cannot remove themselves; leave the group instead`);
+    const operator = await requireOperator(ctx, groupId, operatorId, [GroupRole.OWNER, GroupRole.ADMIN], 'remove members');
+    return this.#removeUsers(ctx, groupId, unique(userIds), operator, GroupEventKind.REMOVED);
+  }
+
+  /** `userId` leaves; an owner who leaves hands the group over, the last member dismisses it. */
+  async leave(ctx: AppContext, groupId: string, userId: string): Promise<GroupMembersChangeResult> {
+    await this.requireMember(ctx, groupId, userId, 'groupId');
+    return this.#removeUsers(ctx, groupId, [userId], null, GroupEventKind.LEFT);
+  }
+
+  async #removeUsers(
+    ctx: AppContext,
+    groupId: string,
+    userIds: readonly string[],
+    operator: MemberRecord | null,
+    kind: typeof GroupEventKind.REMOVED | typeof GroupEventKind.LEFT,
+  ): Promise<GroupMembersChangeResult> {
     let removed: string[] = [];
     let emptied = false;
-    const group = await this.#mutate(ctx, await this.require(ctx, groupId), async (current) => {
-      const leaving = await ctx.data.groups.getMembers(groupId, unique(userIds));
+    const before = await this.require(ctx, groupId);
+    const group = await writeGroup(ctx, this.clock, before, async (current) => {
+      const leaving = await ctx.data.groups.getMembers(groupId, userIds);
+      for (const member of leaving.values()) requireOutranks(operator, member, 'remove');
       removed = [...leaving.keys()];
       if (removed.length === 0) return null;
       const ownerId = await nextOwner(ctx.data.groups, current, removed);
@@ -109,21 +146,45 @@ export class GroupService {
         emptied = true;
         return null;
       }
+      const heir = ownerId === current.ownerId ? [] : [...(await ctx.data.groups.getMembers(groupId, [ownerId])).values()];
       return {
         next: { ...current, ownerId, memberCount: current.memberCount - removed.length },
-        change: { remove: removed, roles: ownerId === current.ownerId ? [] : [{ userId: ownerId, role: GroupRole.OWNER }] },
+        change: { remove: removed, update: heir.map((member) => ({ ...member, role: GroupRole.OWNER })) },
       };
     });
     if (emptied) {
-      await this.dismiss(ctx, groupId);
+      await this.#dismissQuietly(ctx, groupId);
       return { groupId, changed: removed, memberCount: 0, ownerId: null, dismissed: true };
     }
-    await ctx.data.sessions.deleteForConversation(groupConversationId(groupId), removed);
-    return { groupId, changed: removed, memberCount: group.memberCount, ownerId: group.ownerId, dismissed: false };
+    if (removed.length > 0) {
+      const staying = await this.memberIds(ctx, groupId);
+      const operatorId = kind === GroupEventKind.LEFT ? removed[0]! : (operator?.userId ?? null);
+      await this.log.record(ctx, groupId, { event: kind, operatorId, userIds: removed }, [...staying, ...removed]);
+      if (group.ownerId !== before.ownerId) {
+        await this.log.record(
+          ctx,
+          groupId,
+          { event: GroupEventKind.OWNER_CHANGED, operatorId: null, userIds: [], ownerId: group.ownerId, previousOwnerId: before.ownerId },
+          staying,
+        );
+      }
+      await ctx.data.sessions.deleteForConversation(groupConversationId(groupId), removed);
+    }
+    return changeResult(group, removed);
   }
 
-  /** Deletes the group, its members' sessions and its history. */
-  async dismiss(ctx: AppContext, groupId: string): Promise<void> {
+  /**
+   * Deletes the group, its members' sessions and its history; every member's devices get a
+   * `dismissed` event first. As `operatorId`, only the owner may.
+   */
+  async dismiss(ctx: AppContext, groupId: string, operator: Operator = null): Promise<void> {
+    await this.require(ctx, groupId);
+    await requireOperator(ctx, groupId, operator, [GroupRole.OWNER], 'dismiss the group');
+    await this.log.record(ctx, groupId, { event: GroupEventKind.DISMISSED, operatorId: operator, userIds: [] }, await this.memberIds(ctx, groupId));
+    await this.#dismissQuietly(ctx, groupId);
+  }
+
+  async #dismissQuietly(ctx: AppContext, groupId: string): Promise<void> {
     // The group goes first: from then on sends to it fail, so nothing lands in history we delete.
     if (!(await ctx.data.groups.delete(groupId))) throw groupNotFound(groupId);
     const conversationId = groupConversationId(groupId);
@@ -131,21 +192,24 @@ export class GroupService {
     await ctx.data.conversations.delete(conversationId);
   }
 
-  async info(ctx: AppContext, groupId: string): Promise<Group> {
-    return toGroup(await this.require(ctx, groupId));
+  /** The group; with `viewer`, only when they are a member. */
+  async info(ctx: AppContext, groupId: string, viewer?: string): Promise<Group> {
+    return toGroup(viewer === undefined ? await this.require(ctx, groupId) : await this.requireMember(ctx, groupId, viewer, 'groupId'));
   }
 
-  /** Members in join order, with name, avatar and role; a slice of them with `page`. */
-  async members(ctx: AppContext, groupId: string, page?: MemberPage): Promise<GroupMember[]> {
-    await this.require(ctx, groupId);
+  /** Members in join order, with name, avatar, role, nickname and mute; a slice with `page`; with `viewer`, only for a member. */
+  async members(ctx: AppContext, groupId: string, page?: MemberPage, viewer?: string): Promise<GroupMember[]> {
+    if (viewer === undefined) await this.require(ctx, groupId);
+    else await this.requireMember(ctx, groupId, viewer, 'groupId');
     const members = await ctx.data.groups.listMembers(groupId, page);
     const users = await ctx.data.users.getMany(members.map((member) => member.userId));
-    return members.map((member) => ({
-      userId: member.userId,
-      ...sendUserOf(users.get(member.userId), member.userId),
-      role: member.role,
-      joinedAt: member.joinedAt,
-    }));
+    const now = this.clock.now();
+    return members.map((member) => toGroupMember(member, users.get(member.userId), now));
+  }
+
+  /** Every member's id (the recipients of what is delivered to the group). */
+  async memberIds(ctx: AppContext, groupId: string): Promise<string[]> {
+    return (await ctx.data.groups.listMembers(groupId)).map((member) => member.userId);
   }
 
   async require(ctx: AppContext, groupId: string): Promise<GroupRecord> {
@@ -155,8 +219,8 @@ export class GroupService {
   }
 
   /**
-   * The group, when `userId` is one of its members: the one membership rule behind sending,
-   * history, typing and recall. FORBIDDEN names `field`, the caller's field that makes it wrong.
+   * The group, when `userId` is one of its members: the one membership rule behind history,
+   * typing and recall. FORBIDDEN names `field`, the caller's field that makes it wrong.
    */
   async requireMember(ctx: AppContext, groupId: string, userId: string, field: string): Promise<GroupRecord> {
     const group = await this.require(ctx, groupId);
@@ -165,35 +229,33 @@ export class GroupService {
   }
 
   /**
-   * The same rule for what is delivered to every member (a message, a typing signal): the group
-   * and every member's id, read once, the membership checked in them.
+   * The same rule for what is delivered to every member (a typing signal): the group and every
+   * member's id, read once, the membership checked in them.
    */
   async requireMemberWithAll(ctx: AppContext, groupId: string, userId: string, field: string): Promise<{ group: GroupRecord; memberIds: string[] }> {
     const group = await this.require(ctx, groupId);
-    const memberIds = (await ctx.data.groups.listMembers(groupId)).map((member) => member.userId);
+    const memberIds = await this.memberIds(ctx, groupId);
     if (!memberIds.includes(userId)) throw notAMember(field, userId, groupId);
     return { group, memberIds };
   }
 
   /**
-   * Applies `decide`'s change to `loaded` with compare-and-set, reloading and deciding again when
-   * another writer got in first. `decide` returns the next state and what it does to the members,
-   * or null to write nothing.
+   * What a send to the group needs, when `userId` may send there now: the group, every member's
+   * id and the sender's member record. A muted member (until their mute ends), or an ordinary
+   * member while the whole group is muted, gets MUTED and nothing is stored.
    */
-  async #mutate(
-    ctx: AppContext,
-    loaded: GroupRecord,
-    decide: (current: GroupRecord) => Promise<{ next: GroupRecord; change: MembershipChange } | null>,
-  ): Promise<GroupRecord> {
-    let current = loaded;
-    for (let attempt = 1; ; attempt++) {
-      const decided = await decide(current);
-      if (decided === null) return current;
-      const written: GroupRecord = { ...decided.next, version: current.version + 1, updatedAt: this.clock.now() };
-      if (await ctx.data.groups.replace(written, current.version, decided.change)) return written;
-      if (attempt === MAX_WRITE_ATTEMPTS) throw conflict(`group ${loaded.groupId} is changing too fast; try again`);
-      current = await this.require(ctx, loaded.groupId);
+  async requireSender(ctx: AppContext, groupId: string, userId: string): Promise<{ group: GroupRecord; memberIds: string[]; sender: MemberRecord }> {
+    const group = await this.require(ctx, groupId);
+    const sender = (await ctx.data.groups.getMembers(groupId, [userId])).get(userId);
+    if (!sender) throw notAMember('senderUserId', userId, groupId);
+    const mutedUntil = activeMute(sender, this.clock.now());
+    if (mutedUntil !== null) {
+      throw new AppError(ErrorCode.MUTED, `senderUserId: ${userId} is muted in group ${groupId} until ${new Date(mutedUntil).toISOString()}`, { mutedUntil });
     }
+    if (group.mutedAll && sender.role === GroupRole.MEMBER) {
+      throw new AppError(ErrorCode.MUTED, `senderUserId: group ${groupId} is muted: only its owner and admins may send`);
+    }
+    return { group, memberIds: await this.memberIds(ctx, groupId), sender };
   }
 
   #checkSize(ctx: AppContext, size: number, field: string): void {
@@ -223,23 +285,9 @@ export class GroupService {
   }
 }
 
-function toGroup(group: GroupRecord): Group {
-  return {
-    groupId: group.groupId,
-    name: group.name,
-    avatarUri: group.avatarUri,
-    ownerId: group.ownerId,
-    memberCount: group.memberCount,
-    createdAt: group.createdAt,
-  };
-}
-
-function notAMember(field: string, userId: string, groupId: string): AppError {
-  return forbidden(`${field}: user ${userId} is not a member of group ${groupId}`);
-}
-
-function groupNotFound(groupId: string): AppError {
-  return notFound(`group ${groupId} does not exist`);
+/** The answer to a change of several members. */
+export function changeResult(group: GroupRecord, changed: string[]): GroupMembersChangeResult {
+  return { groupId: group.groupId, changed, memberCount: group.memberCount, ownerId: group.ownerId, dismissed: false };
 }
 
 function unique(ids: readonly string[]): string[] {

@@ -3,10 +3,11 @@ import {
   Limits,
   type Message,
   type SendMessageRequest,
+  type SendUser,
   type SessionMessagesRequest,
 } from '@parley/sdk/protocol';
 import type { AppendResult } from '../../store/ports.js';
-import type { MessageRecord, SessionRecord, UserRecord } from '../../store/records.js';
+import type { MemberRecord, MessageRecord, SessionRecord, UserRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import type { Clock } from '../../clock.js';
 import type { PrivateChatPolicy } from '../contacts/private-chat-policy.js';
@@ -58,11 +59,14 @@ export class MessageService {
     return { ...message, sendSession: { sid: senderSession.sid, title: target.name, avatar: target.avatarUri } };
   }
 
-  /** Message to group `targetId`; the sender must be a member. Stored once for all members. */
+  /**
+   * Message to group `targetId`; the sender must be a member who may send now (not muted).
+   * Stored once for all members; the sender is shown by their group nickname when they have one.
+   */
   async sendGroup(ctx: AppContext, request: SendMessageRequest): Promise<Message> {
     const input = await this.#checked(ctx, request);
     const sender = await this.users.require(ctx, input.senderUserId, 'senderUserId');
-    const { group, memberIds } = await this.groups.requireMemberWithAll(ctx, input.targetId, sender.userId, 'senderUserId');
+    const { group, memberIds, sender: member } = await this.groups.requireSender(ctx, input.targetId, sender.userId);
     const conversationId = groupConversationId(group.groupId);
     await this.#refuseKeyFromElsewhere(ctx, input, conversationId);
     // Members got their session when they joined; recreate it only if it went missing.
@@ -70,7 +74,7 @@ export class MessageService {
       (await ctx.data.sessions.get(sender.userId, conversationId)) ??
       (await this.#openSession(ctx, sender.userId, conversationId, ConversationType.GROUP, group.groupId));
     const stored = await this.#append(ctx, input, conversationId, ConversationType.GROUP, senderSession);
-    const message = this.files.present(ctx, toMessage(stored.message, sendUserOf(sender, sender.userId)));
+    const message = this.files.present(ctx, toMessage(stored.message, asMember(sendUserOf(sender, sender.userId), member)));
     if (stored.created) this.#published(ctx, message, memberIds);
     return { ...message, sendSession: { sid: senderSession.sid, title: group.name, avatar: group.avatarUri } };
   }
@@ -78,7 +82,7 @@ export class MessageService {
   /** A page of one conversation as `userId` sees it, newest first, older than `lastmsgId`. */
   async history(ctx: AppContext, input: SessionMessagesRequest): Promise<Message[]> {
     const conversationId = await this.#conversationOf(ctx, input.userId, input.conversationType, input.targetId, 'userId');
-    return this.page(ctx, conversationId, input.limit, input.lastmsgId);
+    return this.page(ctx, conversationId, input.limit, input.lastmsgId, groupOf(input.conversationType, input.targetId));
   }
 
   /** Messages after `afterSeq`, oldest first, of a conversation of `userId` (gap fill after a reconnect). */
@@ -87,7 +91,7 @@ export class MessageService {
     input: { userId: string; conversationType: ConversationType; targetId: string; afterSeq: number; limit: number },
   ): Promise<Message[]> {
     const conversationId = await this.#conversationOf(ctx, input.userId, input.conversationType, input.targetId, 'targetId');
-    return this.#withSenders(ctx, await ctx.data.conversations.listAfter(conversationId, input.afterSeq, input.limit));
+    return this.#withSenders(ctx, await ctx.data.conversations.listAfter(conversationId, input.afterSeq, input.limit), groupOf(input.conversationType, input.targetId));
   }
 
   /**
@@ -104,8 +108,11 @@ export class MessageService {
     return conversationIdFor(type, userId, targetId);
   }
 
-  /** A page of a conversation the caller is known to belong to. */
-  async page(ctx: AppContext, conversationId: string, limit: number = Limits.MESSAGE_PAGE_DEFAULT, lastmsgId?: string): Promise<Message[]> {
+  /**
+   * A page of a conversation the caller is known to belong to; `groupId` names the group of a
+   * group conversation (its members are shown by their nicknames).
+   */
+  async page(ctx: AppContext, conversationId: string, limit: number = Limits.MESSAGE_PAGE_DEFAULT, lastmsgId?: string, groupId: string | null = null): Promise<Message[]> {
     let beforeSeq: number | undefined;
     if (lastmsgId !== undefined) {
       const anchor = isObjectId(lastmsgId) ? await ctx.data.conversations.getMessage(lastmsgId.toLowerCase()) : null;
@@ -115,7 +122,7 @@ export class MessageService {
       beforeSeq = anchor.seq;
     }
     const records = await ctx.data.conversations.listMessages(conversationId, { limit, ...(beforeSeq === undefined ? {} : { beforeSeq }) });
-    return this.#withSenders(ctx, records);
+    return this.#withSenders(ctx, records, groupId);
   }
 
   /** Delivery is told only about new messages: a resend of a known clientMsgId was delivered the first time. */
@@ -187,10 +194,24 @@ export class MessageService {
     });
   }
 
-  async #withSenders(ctx: AppContext, records: readonly MessageRecord[]): Promise<Message[]> {
-    const senders: Map<string, UserRecord> = await ctx.data.users.getMany([...new Set(records.map((r) => r.senderUserId))]);
-    return records.map((record) => this.files.present(ctx, toMessage(record, sendUserOf(senders.get(record.senderUserId), record.senderUserId))));
+  /** Messages with their senders as shown now: name and avatar, and in a group the nickname of those still members. */
+  async #withSenders(ctx: AppContext, records: readonly MessageRecord[], groupId: string | null): Promise<Message[]> {
+    const senderIds = [...new Set(records.map((r) => r.senderUserId).filter((id) => id !== ''))];
+    const senders: Map<string, UserRecord> = await ctx.data.users.getMany(senderIds);
+    const members = groupId === null ? new Map<string, MemberRecord>() : await ctx.data.groups.getMembers(groupId, senderIds);
+    return records.map((record) =>
+      this.files.present(ctx, toMessage(record, asMember(sendUserOf(senders.get(record.senderUserId), record.senderUserId), members.get(record.senderUserId)))),
+    );
   }
+}
+
+/** The sender as a group shows them: by their nickname there, when they have one. */
+function asMember(sendUser: SendUser, member: MemberRecord | undefined): SendUser {
+  return member && member.nickname !== '' ? { ...sendUser, name: member.nickname } : sendUser;
+}
+
+function groupOf(type: ConversationType, targetId: string): string | null {
+  return type === ConversationType.GROUP ? targetId : null;
 }
 
 function clientMsgIdTaken(clientMsgId: string | undefined) {

@@ -12,6 +12,8 @@ export const PLACEHOLDERS: Readonly<Record<MessageType, string>> = {
   [MessageType.LOCATION]: '[Location]',
   [MessageType.CUSTOM]: '[Message]',
   [MessageType.VIDEO]: '[Video]',
+  // Group events carry their sentence as `content`; this is only for one that has none.
+  [MessageType.GROUP_EVENT]: '[Group update]',
 };
 
 /** What a conversation list shows for a recalled message. */

@@ -1,4 +1,4 @@
-import { ConversationType, GroupRole, type Message } from '@parley/sdk/protocol';
+import { ConversationType, GroupRole, MessageType, type Message } from '@parley/sdk/protocol';
 import type { MessageRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import type { Clock } from '../../clock.js';
@@ -30,6 +30,8 @@ export class RecallService {
     const participants = await this.#participants(ctx, record);
     // A message of a conversation the actor is not in is reported as missing, not as forbidden.
     if (actor !== null && !participants.some((p) => p.userId === actor)) throw messageNotFound(msgId);
+    // The group's own record of what happened stays, whoever asks.
+    if (record.messageType === MessageType.GROUP_EVENT) throw forbidden('msgId: a group event cannot be recalled');
     if (record.recall !== null) return this.#view(ctx, record);
 
     const now = this.clock.now();

@@ -27,7 +27,7 @@ import {
 } from '../../schemas/open-api.js';
 import { signedRoute, type Route } from '../route.js';
 
-const { BLOCKED, CONFLICT, FORBIDDEN, NOT_FOUND, QUOTA_EXCEEDED } = ErrorCode;
+const { BLOCKED, CONFLICT, FORBIDDEN, MUTED, NOT_FOUND, QUOTA_EXCEEDED } = ErrorCode;
 
 /**
  * The signed open API (DESIGN §3.3): what a tenant's backend calls. The examples use the users
@@ -122,7 +122,7 @@ export function openApiRoutes(services: Services): Route[] {
       tag: 'Groups',
       summary: 'Create a group',
       description:
-        'Every user in `userIds` must exist. The owner is `ownerId` when given (added to the members if missing), else the first of `userIds`. More members than the app allows is a CONFLICT, as for `/group/join`.',
+        'Every user in `userIds` must exist. The owner is `ownerId` when given (added to the members if missing), else the first of `userIds`. `joinPolicy` (default `invite`) decides who may join later, and how. More members than the app allows is a CONFLICT, as for `/group/join`.',
       successMessage: 'group created',
       input: createGroupRequest,
       output: groupModel,
@@ -135,7 +135,7 @@ export function openApiRoutes(services: Services): Route[] {
       path: '/group/join',
       tag: 'Groups',
       summary: 'Add users to a group',
-      description: 'Users already in the group are skipped. New members start with nothing unread.',
+      description: "Users already in the group are skipped. Every member's devices get a `joined` group event (a `new-message` of type 8, stored in the group's history); new members start with everything up to it read.",
       successMessage: 'members added',
       input: groupMembersChangeRequest,
       output: groupMembersChangeModel,
@@ -149,7 +149,7 @@ export function openApiRoutes(services: Services): Route[] {
       tag: 'Groups',
       summary: 'Remove users from a group',
       description:
-        'Non-members are skipped. When the owner is removed, the earliest admin (else the earliest member) becomes owner; removing the last member dismisses the group.',
+        'Non-members are skipped. Every member\'s devices, and the removed users\', get a `removed` group event. When the owner is removed, the earliest admin (else the earliest member) becomes owner, with an `owner-changed` event; removing the last member dismisses the group.',
       successMessage: 'members removed',
       input: groupMembersChangeRequest,
       output: groupMembersChangeModel,
@@ -162,7 +162,7 @@ export function openApiRoutes(services: Services): Route[] {
       path: '/group/dismiss',
       tag: 'Groups',
       summary: 'Dismiss a group',
-      description: "Deletes the group, its members' sessions and its message history.",
+      description: "Every member's devices get a `dismissed` group event first; then the group, its members' sessions and its message history are deleted.",
       successMessage: 'group dismissed',
       input: groupIdRequest,
       output: null,
@@ -191,7 +191,7 @@ export function openApiRoutes(services: Services): Route[] {
       method: 'GET',
       path: '/group/info',
       tag: 'Groups',
-      summary: 'A group: name, avatar, owner, size',
+      summary: 'A group: name, avatar, owner, description, announcement, mute-all, join policy, size',
       successMessage: 'ok',
       input: groupIdRequest,
       output: groupModel,
@@ -219,11 +219,11 @@ export function openApiRoutes(services: Services): Route[] {
       tag: 'Messages',
       summary: 'Send a message to a group',
       description:
-        'The sender must be a member. The message is stored once for the whole group. `clientMsgId` works as for private messages.',
+        'The sender must be a member who is not muted: a muted member gets `MUTED` with `mutedUntil`, an ordinary member of a group muted as a whole `MUTED` without it, and nothing is stored. The message is stored once for the whole group; `sendUser.name` is the sender\'s nickname in the group when they have one. `clientMsgId` works as for private messages.',
       successMessage: 'message sent',
       input: sendMessageRequest,
       output: messageModel,
-      errors: [NOT_FOUND, FORBIDDEN, CONFLICT],
+      errors: [NOT_FOUND, FORBIDDEN, MUTED, CONFLICT],
       example: { senderUserId: 'alice', targetId: 'team', messageType: 1, content: { content: 'Hello team' } },
       handle: (input, app) => messages.sendGroup(app, input),
     }),

@@ -1,4 +1,4 @@
-import type { ContactList, Friend, FriendGroup, FriendRequest, LiveMessage, Message, PresenceState, Session, SessionReadState } from '@parley/sdk/protocol';
+import type { ContactList, Friend, FriendGroup, FriendRequest, Group, GroupMember, GroupMembersChangeResult, LiveMessage, Message, PresenceState, Session, SessionReadState } from '@parley/sdk/protocol';
 
 /** Sample values for the reference: one conversation between Alice and Bob, seen by Bob. */
 
@@ -92,3 +92,28 @@ export const exampleContactList: ContactList = {
   friendGroups: [exampleFriendGroup],
   friends: [{ ...exampleFriend, online: true, platforms: ['ios'], lastSeenAt: null }],
 };
+
+export const exampleGroup: Group = {
+  groupId: 'book-club',
+  name: 'Book club',
+  avatarUri: 'https://cdn.example.com/groups/book-club.png',
+  ownerId: 'alice',
+  description: 'One book a month',
+  announcement: { text: 'We meet on Friday at 7.', by: 'alice', at: 1795426000000 },
+  mutedAll: false,
+  joinPolicy: 'invite',
+  memberCount: 4,
+  createdAt: 1795420000000,
+};
+
+export const exampleGroupMember: GroupMember = {
+  userId: 'bob',
+  name: 'Bob',
+  avatarUri: 'https://cdn.example.com/avatars/bob.png',
+  role: 'admin',
+  joinedAt: 1795420000000,
+  nickname: 'Bob (host)',
+  mutedUntil: null,
+};
+
+export const exampleMembersChange: GroupMembersChangeResult = { groupId: 'book-club', changed: ['bob'], memberCount: 4, ownerId: 'alice', dismissed: false };

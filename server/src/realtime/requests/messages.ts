@@ -26,6 +26,15 @@ const SEND_ERRORS: readonly ErrorDoc[] = [
   { code: 'CONFLICT', when: '`clientMsgId: <key> was already used by this sender in another conversation`' },
 ];
 
+/** Only a group message can be refused by a mute. */
+const GROUP_SEND_ERRORS: readonly ErrorDoc[] = [
+  ...SEND_ERRORS,
+  {
+    code: 'MUTED',
+    when: '`senderUserId: <you> is muted in group <id> until …`, with `mutedUntil` in the ack; `senderUserId: group <id> is muted: only its owner and admins may send` (see [muting](../guides/groups.md#muting)); nothing was stored',
+  },
+];
+
 /** Only a private message can be refused by a block. */
 const PRIVATE_SEND_ERRORS: readonly ErrorDoc[] = [
   ...SEND_ERRORS,
@@ -69,7 +78,7 @@ export function messageRequests(services: Services) {
       description: SEND_DESCRIPTION,
       input: sendMessagePayload,
       output: messageModel,
-      errors: SEND_ERRORS,
+      errors: GROUP_SEND_ERRORS,
       rateLimit: 'send',
       example: {
         payload: { targetId: 'team', messageType: 1, content: { content: 'standup in 5' } },
@@ -91,7 +100,7 @@ export function messageRequests(services: Services) {
       example: { payload: { sid: '6b04082027b2d5031f2297f5', limit: 20, lastmsgId: '6b04082027b2d5031f2297f7' }, data: [exampleMessage] },
       handle: async (input, { ctx, userId }) => {
         const session = await sessions.require(ctx, userId, input.sid);
-        return messages.page(ctx, session.conversationId, input.limit, input.lastmsgId);
+        return messages.page(ctx, session.conversationId, input.limit, input.lastmsgId, session.conversationType === ConversationType.GROUP ? session.targetId : null);
       },
     }),
     socketRequest({

@@ -125,9 +125,8 @@ export class MemoryGroupRepo implements GroupRepo {
       if (!groups) this.#groupsOfUser.set(member.userId, (groups = new Set()));
       groups.add(groupId);
     }
-    for (const { userId, role } of change.roles ?? []) {
-      const member = members.get(userId);
-      if (member) members.set(userId, { ...member, role });
+    for (const member of change.update ?? []) {
+      if (members.has(member.userId)) members.set(member.userId, { ...member });
     }
   }
 }

@@ -1,3 +1,4 @@
+import { GroupJoinPolicy } from '@parley/sdk/protocol';
 import type {
   AppRecord,
   BlockRecord,
@@ -113,7 +114,10 @@ export interface PendingMembershipDoc {
   version: number;
   add: MemberRecord[];
   remove: string[];
-  roles: { userId: string; role: MemberRecord['role'] }[];
+  /** New records of members who stay (absent in changes written before it existed). */
+  update?: MemberRecord[];
+  /** Role changes, as changes written before `update` existed carry them. */
+  roles?: { userId: string; role: MemberRecord['role'] }[];
   /** Dismissal: every member leaves. */
   removeAll: boolean;
 }
@@ -254,8 +258,16 @@ export function toFile(doc: FileRecord): FileRecord {
   };
 }
 
+/** Documents written before group administration lack its fields: they read as the defaults. */
 export function toMember(doc: MemberRecord): MemberRecord {
-  return { userId: doc.userId, role: doc.role, joinedAt: doc.joinedAt, joinIndex: doc.joinIndex };
+  return {
+    userId: doc.userId,
+    role: doc.role,
+    joinedAt: doc.joinedAt,
+    joinIndex: doc.joinIndex,
+    nickname: doc.nickname ?? '',
+    mutedUntil: doc.mutedUntil ?? null,
+  };
 }
 
 export function toGroup(doc: GroupRecord): GroupRecord {
@@ -264,6 +276,12 @@ export function toGroup(doc: GroupRecord): GroupRecord {
     name: doc.name,
     avatarUri: doc.avatarUri,
     ownerId: doc.ownerId,
+    description: doc.description ?? '',
+    announcement: doc.announcement ?? '',
+    announcementBy: doc.announcementBy ?? null,
+    announcementAt: doc.announcementAt ?? null,
+    mutedAll: doc.mutedAll ?? false,
+    joinPolicy: doc.joinPolicy ?? GroupJoinPolicy.INVITE,
     memberCount: doc.memberCount,
     joinCount: doc.joinCount,
     version: doc.version,

@@ -78,7 +78,7 @@ export class MongoGroupRepo implements GroupRepo {
   }
 
   async replace(next: GroupRecord, expectedVersion: number, change: MembershipChange = {}): Promise<boolean> {
-    const touches = Boolean(change.add?.length || change.remove?.length || change.roles?.length);
+    const touches = Boolean(change.add?.length || change.remove?.length || change.update?.length);
     const doc: GroupDoc = { ...this.#document(next, next.version), ...(touches ? { pending: pendingOf(next.version, change) } : {}) };
     const result = await this.groups.replaceOne({ appId: this.appId, groupId: next.groupId, version: expectedVersion, dismissed: false }, doc);
     if (result.matchedCount === 0) return false;
@@ -96,7 +96,7 @@ export class MongoGroupRepo implements GroupRepo {
         ...this.#document(toGroup(current), version),
         memberCount: 0,
         dismissed: true,
-        pending: { version, add: [], remove: [], roles: [], removeAll: true },
+        pending: { version, add: [], remove: [], update: [], removeAll: true },
       };
       const result = await this.groups.replaceOne({ appId: this.appId, groupId, version: current.version, dismissed: false }, marker);
       if (result.matchedCount === 0) continue;
@@ -157,13 +157,12 @@ export class MongoGroupRepo implements GroupRepo {
     const writes: AnyBulkWriteOperation<MemberDoc>[] = [
       ...change.remove.map((userId) => ({ updateOne: { filter: key(userId), update: { $set: { active: false, v: change.version } } } })),
       ...change.add.map((member) => ({
-        updateOne: {
-          filter: key(member.userId),
-          update: { $set: { role: member.role, joinedAt: member.joinedAt, joinIndex: member.joinIndex, active: true, v: change.version } },
-          upsert: true,
-        },
+        updateOne: { filter: key(member.userId), update: { $set: { ...memberFields(member), active: true, v: change.version } }, upsert: true },
       })),
-      ...change.roles.map(({ userId, role }) => ({
+      ...(change.update ?? []).map((member) => ({
+        updateOne: { filter: { ...key(member.userId), active: true }, update: { $set: { ...memberFields(member), v: change.version } } },
+      })),
+      ...(change.roles ?? []).map(({ userId, role }) => ({
         updateOne: { filter: { ...key(userId), active: true }, update: { $set: { role, v: change.version } } },
       })),
     ];
@@ -181,16 +180,22 @@ export class MongoGroupRepo implements GroupRepo {
   }
 }
 
-/** A change as stored in the group document; a role change of a joining user goes into the join. */
+/** A change as stored in the group document; an update of a joining user goes into the join. */
 function pendingOf(version: number, change: MembershipChange): PendingMembershipDoc {
-  const roles = new Map((change.roles ?? []).map(({ userId, role }) => [userId, role]));
-  const add = (change.add ?? []).map((member) => ({ ...toMember(member), role: roles.get(member.userId) ?? member.role }));
+  const updates = new Map((change.update ?? []).map((member) => [member.userId, toMember(member)]));
+  const add = (change.add ?? []).map((member) => updates.get(member.userId) ?? toMember(member));
   const joining = new Set(add.map((member) => member.userId));
   return {
     version,
     add,
     remove: [...(change.remove ?? [])],
-    roles: [...roles].filter(([userId]) => !joining.has(userId)).map(([userId, role]) => ({ userId, role })),
+    update: [...updates.values()].filter((member) => !joining.has(member.userId)),
     removeAll: false,
   };
+}
+
+/** What a member document holds of a member besides its key. */
+function memberFields(member: MemberRecord): Omit<MemberRecord, 'userId'> {
+  const { userId: _key, ...fields } = toMember(member);
+  return fields;
 }

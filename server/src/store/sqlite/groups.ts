@@ -9,6 +9,10 @@ import { insertInto, upsertInto } from './columns.js';
 
 const INSERT_GROUP = insertInto('chat_groups');
 const UPSERT_MEMBER = upsertInto('group_members');
+/** A staying member's record replaced, never creating one (a member who left meanwhile stays gone). */
+const UPDATE_MEMBER = `UPDATE group_members SET role = @role, joined_at = @joinedAt, join_index = @joinIndex, nickname = @nickname,
+    muted_until = @mutedUntil
+  WHERE app_id = @appId AND group_id = @groupId AND user_id = @userId`;
 
 /**
  * Groups of one app, their members one row each. Every write (the group's compare-and-set on
@@ -54,7 +58,9 @@ export class SqliteGroupRepo implements GroupRepo {
   async replace(next: GroupRecord, expectedVersion: number, change: MembershipChange = {}): Promise<boolean> {
     return this.sql.transaction(() => {
       const changed = this.sql.run(
-        `UPDATE chat_groups SET name = @name, avatar_uri = @avatarUri, owner_id = @ownerId, member_count = @memberCount, join_count = @joinCount,
+        `UPDATE chat_groups SET name = @name, avatar_uri = @avatarUri, owner_id = @ownerId, description = @description,
+           announcement = @announcement, announcement_by = @announcementBy, announcement_at = @announcementAt, muted_all = @mutedAll,
+           join_policy = @joinPolicy, member_count = @memberCount, join_count = @joinCount,
            version = @version, created_at = @createdAt, updated_at = @updatedAt
          WHERE app_id = @appId AND group_id = @groupId AND version = @expectedVersion`,
         { appId: this.appId, ...groupParams(next), expectedVersion },
@@ -115,8 +121,8 @@ export class SqliteGroupRepo implements GroupRepo {
     for (const member of change.add ?? []) {
       this.sql.run(UPSERT_MEMBER, { ...key, ...member });
     }
-    for (const { userId, role } of change.roles ?? []) {
-      this.sql.run('UPDATE group_members SET role = @role WHERE app_id = @appId AND group_id = @groupId AND user_id = @userId', { ...key, userId, role });
+    for (const member of change.update ?? []) {
+      this.sql.run(UPDATE_MEMBER, { ...key, ...member });
     }
   }
 }

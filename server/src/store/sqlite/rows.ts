@@ -1,4 +1,4 @@
-import type { AppSettings, ConversationType, FileCategory, GroupRole, MessageContent, MessageType } from '@parley/sdk/protocol';
+import type { AppSettings, ConversationType, FileCategory, GroupJoinPolicy, GroupRole, MessageContent, MessageType } from '@parley/sdk/protocol';
 import type {
   AppRecord,
   BlockRecord,
@@ -227,6 +227,13 @@ export interface GroupRow {
   name: string;
   avatar_uri: string;
   owner_id: string;
+  description: string;
+  announcement: string;
+  announcement_by: string | null;
+  announcement_at: number | null;
+  /** 0 or 1. */
+  muted_all: number;
+  join_policy: string;
   member_count: number;
   join_count: number;
   version: number;
@@ -238,6 +245,12 @@ export const toGroup = (row: GroupRow): GroupRecord => ({
   name: row.name,
   avatarUri: row.avatar_uri,
   ownerId: row.owner_id,
+  description: row.description,
+  announcement: row.announcement,
+  announcementBy: row.announcement_by,
+  announcementAt: row.announcement_at,
+  mutedAll: row.muted_all !== 0,
+  joinPolicy: row.join_policy as GroupJoinPolicy,
   memberCount: row.member_count,
   joinCount: row.join_count,
   version: row.version,
@@ -249,6 +262,12 @@ export const groupParams = (group: GroupRecord) => ({
   name: group.name,
   avatarUri: group.avatarUri,
   ownerId: group.ownerId,
+  description: group.description,
+  announcement: group.announcement,
+  announcementBy: group.announcementBy,
+  announcementAt: group.announcementAt,
+  mutedAll: group.mutedAll ? 1 : 0,
+  joinPolicy: group.joinPolicy,
   memberCount: group.memberCount,
   joinCount: group.joinCount,
   version: group.version,
@@ -261,8 +280,17 @@ export interface MemberRow {
   role: string;
   joined_at: number;
   join_index: number;
+  nickname: string;
+  muted_until: number | null;
 }
-export const toMember = (row: MemberRow): MemberRecord => ({ userId: row.user_id, role: row.role as GroupRole, joinedAt: row.joined_at, joinIndex: row.join_index });
+export const toMember = (row: MemberRow): MemberRecord => ({
+  userId: row.user_id,
+  role: row.role as GroupRole,
+  joinedAt: row.joined_at,
+  joinIndex: row.join_index,
+  nickname: row.nickname,
+  mutedUntil: row.muted_until,
+});
 
 export interface ConversationRow {
   conversation_id: string;

@@ -230,6 +230,19 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX friend_requests_received ON friend_requests (app_id, to_user_id, created_at);
   CREATE INDEX friend_requests_sent ON friend_requests (app_id, from_user_id, created_at);
   `,
+  // 7: group administration: a description, an announcement (who set it and when), mute-all and
+  // the join policy on the group ('invite', what groups were before, for those written earlier);
+  // a nickname and a timed mute on each member (0 and 1 for the flag).
+  `
+  ALTER TABLE chat_groups ADD COLUMN description TEXT NOT NULL DEFAULT '';
+  ALTER TABLE chat_groups ADD COLUMN announcement TEXT NOT NULL DEFAULT '';
+  ALTER TABLE chat_groups ADD COLUMN announcement_by TEXT;
+  ALTER TABLE chat_groups ADD COLUMN announcement_at INTEGER;
+  ALTER TABLE chat_groups ADD COLUMN muted_all INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE chat_groups ADD COLUMN join_policy TEXT NOT NULL DEFAULT 'invite';
+  ALTER TABLE group_members ADD COLUMN nickname TEXT NOT NULL DEFAULT '';
+  ALTER TABLE group_members ADD COLUMN muted_until INTEGER;
+  `,
 ];
 
 /** The schema version this code writes. */

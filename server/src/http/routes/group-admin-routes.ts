@@ -1,0 +1,96 @@
+import { ErrorCode, Limits } from '@parley/sdk/protocol';
+import type { Services } from '../../domain/services.js';
+import { groupAdminsRequest, muteGroupMembersRequest, transferGroupRequest, updateGroupMemberRequest, updateGroupRequest } from '../../schemas/groups.js';
+import { groupMemberModel, groupMembersChangeModel, groupModel } from '../../schemas/models.js';
+import { signedRoute, type Route } from '../route.js';
+
+const { FORBIDDEN, NOT_FOUND } = ErrorCode;
+
+const OPERATOR =
+  "With `operatorId` the backend acts for that member: their role's rules apply (FORBIDDEN otherwise) and the group event names them; without it the backend acts as the app and may do anything.";
+const EVENT = (which: string) => `Every member's devices get the ${which} as a \`new-message\` of type 8 (\`GROUP_EVENT\`), stored in the group's history.`;
+
+/** The signed group administration routes (docs/guides/groups.md). */
+export function groupAdminRoutes(services: Services): Route[] {
+  const { groupAdmin } = services;
+  return [
+    signedRoute({
+      method: 'POST',
+      path: '/group/update',
+      tag: 'Groups',
+      summary: "Change a group's name, avatar, description, announcement, mute-all or join policy",
+      description: `Only the fields given change; \`clear\` empties the description or the announcement (an empty field counts as left out of a signed request). A request that changes nothing writes nothing and answers the group as it is. ${EVENT('`info-changed`, `announcement-changed` and `muted-all` events (one per kind of change)')} While \`mutedAll\` is true only the owner and admins may send; others get \`MUTED\`. ${OPERATOR}`,
+      successMessage: 'group updated',
+      input: updateGroupRequest,
+      output: groupModel,
+      errors: [NOT_FOUND, FORBIDDEN],
+      example: { groupId: 'team', announcement: 'Release on Friday', mutedAll: true },
+      handle: (input, app) => groupAdmin.update(app, input, input.operatorId ?? null),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/group/admins/add',
+      tag: 'Groups',
+      summary: 'Make members admins',
+      description: `Admins edit the group, remove and mute ordinary members and recall their messages. Members who are admins already are skipped; every user named must be a member and not the owner (FORBIDDEN). ${EVENT('`role-changed` event')} As \`operatorId\`, only the owner may. ${OPERATOR}`,
+      successMessage: 'admins added',
+      input: groupAdminsRequest,
+      output: groupMembersChangeModel,
+      errors: [NOT_FOUND, FORBIDDEN],
+      example: { groupId: 'team', userIds: ['bob'] },
+      handle: (input, app) => groupAdmin.setAdmins(app, input.groupId, input.userIds, true, input.operatorId ?? null),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/group/admins/remove',
+      tag: 'Groups',
+      summary: 'Make admins members again',
+      description: `Members who are not admins are skipped. ${EVENT('`role-changed` event')} As \`operatorId\`, only the owner may. ${OPERATOR}`,
+      successMessage: 'admins removed',
+      input: groupAdminsRequest,
+      output: groupMembersChangeModel,
+      errors: [NOT_FOUND, FORBIDDEN],
+      example: { groupId: 'team', userIds: ['bob'] },
+      handle: (input, app) => groupAdmin.setAdmins(app, input.groupId, input.userIds, false, input.operatorId ?? null),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/group/transfer',
+      tag: 'Groups',
+      summary: 'Hand a group to another member',
+      description: `\`ownerId\` (a member) becomes the owner and the owner before becomes an ordinary member; naming the current owner changes nothing. ${EVENT('`owner-changed` event')} As \`operatorId\`, only the owner may. ${OPERATOR}`,
+      successMessage: 'group transferred',
+      input: transferGroupRequest,
+      output: groupModel,
+      errors: [NOT_FOUND, FORBIDDEN],
+      example: { groupId: 'team', ownerId: 'bob' },
+      handle: (input, app) => groupAdmin.transfer(app, input.groupId, input.ownerId, input.operatorId ?? null),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/group/member/update',
+      tag: 'Groups',
+      summary: "Set a member's nickname in a group",
+      description: `The nickname ("group card", up to ${Limits.GROUP_NICKNAME_MAX} characters; left out to clear it) is shown as the member's name on their messages in that group, in history too. As \`operatorId\`, a member may set their own, and the owner and admins those of members below them. ${OPERATOR}`,
+      successMessage: 'member updated',
+      input: updateGroupMemberRequest,
+      output: groupMemberModel,
+      errors: [NOT_FOUND, FORBIDDEN],
+      example: { groupId: 'team', userId: 'bob', nickname: 'Bob (release manager)' },
+      handle: (input, app) => groupAdmin.setNickname(app, input.groupId, input.userId, input.nickname ?? '', input.operatorId ?? null),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/group/mute',
+      tag: 'Groups',
+      summary: 'Mute group members for a while, or lift their mute',
+      description: `Each user named (all members) may not send in the group for \`duration\` seconds (at most ${Limits.GROUP_MUTE_SECONDS_MAX}, 366 days): their sends get \`MUTED\` with \`mutedUntil\`, over REST as on their devices. The mute ends by itself; \`duration\` 0 lifts it (\`changed\` names those who were muted). Muting again starts the duration again. ${EVENT('`muted` or `unmuted` event')} As \`operatorId\`, the owner and admins may mute members below them. ${OPERATOR}`,
+      successMessage: 'members muted',
+      input: muteGroupMembersRequest,
+      output: groupMembersChangeModel,
+      errors: [NOT_FOUND, FORBIDDEN],
+      example: { groupId: 'team', userIds: ['carol'], duration: 600 },
+      handle: (input, app) => groupAdmin.mute(app, input.groupId, input.userIds, input.duration, input.operatorId ?? null),
+    }),
+  ];
+}
