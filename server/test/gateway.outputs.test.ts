@@ -54,6 +54,12 @@ describe('socket declarations', () => {
     await bob.ok('remove-group-members', { groupId: 'club', userIds: ['carol'] });
     await alice.ok('leave-group', { groupId: 'club' });
     await bob.ok('dismiss-group', { groupId: 'club' });
+    await world.app.api.createGroup({ groupId: 'readers', userIds: ['alice'], name: 'Readers', joinPolicy: 'approval' });
+    const carol = await world.device('carol');
+    const asked = await carol.ok('join-group', { groupId: 'readers', message: 'hi' });
+    await alice.ok('group-join-requests', { groupId: 'readers' });
+    await alice.ok('answer-join-request', { requestId: asked.request!.requestId, approve: true });
+    await alice.ok('invite-to-group', { groupId: 'readers', userIds: ['bob'] });
 
     const exercised: ClientRequestName[] = [
       'send-private-message',
@@ -92,6 +98,10 @@ describe('socket declarations', () => {
       'remove-group-members',
       'leave-group',
       'dismiss-group',
+      'join-group',
+      'group-join-requests',
+      'answer-join-request',
+      'invite-to-group',
     ];
     expect([...world.t.server.realtime.requests.keys()].sort()).toEqual(exercised.sort());
   });

@@ -4,7 +4,7 @@ import { domainSettings } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { newObjectId } from '../src/domain/ids.js';
 import { DuplicateKeyError, type Store } from '../src/store/ports.js';
-import type { AppRecord, BlockRecord, FileRecord, FriendGroupRecord, FriendRequestRecord, GroupRecord, MemberRecord } from '../src/store/records.js';
+import type { AppRecord, BlockRecord, FileRecord, FriendGroupRecord, FriendRequestRecord, GroupRecord, JoinRequestRecord, MemberRecord } from '../src/store/records.js';
 import { documentFileRecord, groupRecord, imageFileRecord, memberRecord, messageDraft } from './support/store-fixtures.js';
 
 /**
@@ -594,6 +594,20 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const results = await Promise.all(Array.from({ length: 8 }, () => scope.sessions.ensure(session('u', 'c1'))));
         expect(new Set(results.map((s) => s.sid)).size).toBe(1);
         expect(await scope.sessions.listForUser('u')).toEqual([results[0]]);
+      });
+
+      it('ensureMany creates the missing sessions of many users, leaves existing ones, and races safely with ensure', async () => {
+        const scope = store.forApp('app');
+        const kept = await scope.sessions.ensure(session('u1', 'g:big', 7));
+        const many = Array.from({ length: 300 }, (_, i) => session(`u${i}`, 'g:big', 2));
+        await Promise.all([scope.sessions.ensureMany(many), scope.sessions.ensure(session('u150', 'g:big', 2)), scope.sessions.ensureMany(many.slice(100, 200))]);
+        const seqs = await scope.sessions.readSeqs('g:big', many.map((s) => s.userId));
+        expect(seqs.size).toBe(300);
+        expect(seqs.get('u1')).toBe(7);
+        expect(seqs.get('u299')).toBe(2);
+        expect(await scope.sessions.get('u1', 'g:big')).toEqual(kept);
+        expect(await scope.sessions.listForUser('u150')).toHaveLength(1);
+        await scope.sessions.ensureMany([]);
       });
 
       it('read marks only move forward', async () => {
@@ -1202,6 +1216,199 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await scope.friends.countFriends('a')).toBe(1);
         expect(await scope.friends.countFriends('b')).toBe(1);
         expect(await scope.friends.befriend('a', 'b', 99)).toBe(false);
+      });
+    });
+
+    describe('join requests', () => {
+      const requestId = (n: number) => n.toString(16).padStart(24, '0');
+      const joinRequest = (n: number, groupId: string, userId: string, createdAt: number, overrides: Partial<JoinRequestRecord> = {}): JoinRequestRecord => ({
+        requestId: requestId(n),
+        groupId,
+        userId,
+        inviterId: null,
+        message: '',
+        status: 'pending',
+        createdAt,
+        decidedBy: null,
+        decidedAt: null,
+        ...overrides,
+      });
+      const requestIds = (records: readonly JoinRequestRecord[]) => records.map((record) => record.requestId);
+
+      it('stores a request whole, refuses a second with its id, and hands out copies', async () => {
+        const scope = store.forApp('app');
+        const invited = joinRequest(1, 'crew', 'u', 10, { inviterId: 'a', message: 'Let me in 😀 «please»' });
+        await scope.joinRequests.insert(invited);
+        expect(await scope.joinRequests.get(requestId(1))).toStrictEqual(invited);
+        expect(await scope.joinRequests.get(requestId(2))).toBeNull();
+        // The same id, even for another group and user.
+        await expect(scope.joinRequests.insert(joinRequest(1, 'other', 'v', 11))).rejects.toBeInstanceOf(DuplicateKeyError);
+        expect(await scope.joinRequests.get(requestId(1))).toStrictEqual(invited);
+        expect(await scope.joinRequests.pendingOf('other', 'v')).toBeNull();
+
+        const got = (await scope.joinRequests.get(requestId(1)))!;
+        got.message = 'changed';
+        got.status = 'approved';
+        const [listed] = await scope.joinRequests.listPending('crew', 10);
+        listed!.userId = 'changed';
+        expect(await scope.joinRequests.pendingOf('crew', 'u')).toStrictEqual(invited);
+      });
+
+      it('one pending request per group and user: another user, another group or a decided request of the same user does not conflict', async () => {
+        const scope = store.forApp('app');
+        await scope.joinRequests.insert(joinRequest(1, 'crew', 'u', 10));
+        await expect(scope.joinRequests.insert(joinRequest(2, 'crew', 'u', 11, { inviterId: 'a' }))).rejects.toBeInstanceOf(DuplicateKeyError);
+        expect(await scope.joinRequests.get(requestId(2))).toBeNull();
+        await scope.joinRequests.insert(joinRequest(3, 'crew', 'v', 12));
+        await scope.joinRequests.insert(joinRequest(4, 'other', 'u', 13));
+        expect(await scope.joinRequests.pendingOf('crew', 'u')).toStrictEqual(joinRequest(1, 'crew', 'u', 10));
+        expect(await scope.joinRequests.pendingOf('crew', 'v')).toStrictEqual(joinRequest(3, 'crew', 'v', 12));
+        expect(await scope.joinRequests.pendingOf('other', 'u')).toStrictEqual(joinRequest(4, 'other', 'u', 13));
+        expect(await scope.joinRequests.pendingOf('other', 'v')).toBeNull();
+        expect(await scope.joinRequests.pendingOf('nowhere', 'u')).toBeNull();
+
+        // Once decided, the user may ask again, and again after that: decided ones never conflict.
+        await scope.joinRequests.decide(requestId(1), { status: 'rejected', decidedBy: 'a', decidedAt: 20 });
+        expect(await scope.joinRequests.pendingOf('crew', 'u')).toBeNull();
+        await scope.joinRequests.insert(joinRequest(5, 'crew', 'u', 30));
+        expect(await scope.joinRequests.pendingOf('crew', 'u')).toStrictEqual(joinRequest(5, 'crew', 'u', 30));
+        await scope.joinRequests.decide(requestId(5), { status: 'approved', decidedBy: null, decidedAt: 31 });
+        await scope.joinRequests.insert(joinRequest(6, 'crew', 'u', 40));
+        await expect(scope.joinRequests.insert(joinRequest(7, 'crew', 'u', 41))).rejects.toBeInstanceOf(DuplicateKeyError);
+        expect(await scope.joinRequests.get(requestId(1))).toMatchObject({ status: 'rejected' });
+        expect(await scope.joinRequests.get(requestId(5))).toMatchObject({ status: 'approved' });
+        expect(await scope.joinRequests.pendingOf('crew', 'u')).toStrictEqual(joinRequest(6, 'crew', 'u', 40));
+        expect(requestIds(await scope.joinRequests.listPending('crew', 10))).toEqual([requestId(3), requestId(6)]);
+      });
+
+      it('a request stored already decided takes no pending place', async () => {
+        const scope = store.forApp('app');
+        const decided = joinRequest(1, 'crew', 'u', 10, { status: 'approved', decidedBy: 'a', decidedAt: 11 });
+        await scope.joinRequests.insert(decided);
+        await scope.joinRequests.insert(joinRequest(2, 'crew', 'u', 12, { status: 'rejected', decidedBy: null, decidedAt: 13 }));
+        expect(await scope.joinRequests.get(requestId(1))).toStrictEqual(decided);
+        expect(await scope.joinRequests.pendingOf('crew', 'u')).toBeNull();
+        expect(await scope.joinRequests.listPending('crew', 10)).toEqual([]);
+        expect(await scope.joinRequests.decide(requestId(1), { status: 'rejected', decidedBy: 'b', decidedAt: 14 })).toBeNull();
+        await scope.joinRequests.insert(joinRequest(3, 'crew', 'u', 15));
+        expect(requestIds(await scope.joinRequests.listPending('crew', 10))).toEqual([requestId(3)]);
+      });
+
+      it('concurrent pending requests of one user to one group store one of them', async () => {
+        const scope = store.forApp('app');
+        const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => scope.joinRequests.insert(joinRequest(1 + i, 'crew', 'u', 10 + i))));
+        expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+        for (const result of results) if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(DuplicateKeyError);
+        const pending = await scope.joinRequests.listPending('crew', 10);
+        expect(pending).toHaveLength(1);
+        expect(await scope.joinRequests.pendingOf('crew', 'u')).toStrictEqual(pending[0]);
+      });
+
+      it('listPending gives the group\'s pending requests oldest first (then by requestId), at most limit', async () => {
+        const scope = store.forApp('app');
+        await scope.joinRequests.insert(joinRequest(5, 'crew', 'm', 30));
+        await scope.joinRequests.insert(joinRequest(2, 'crew', 'z', 10));
+        await scope.joinRequests.insert(joinRequest(1, 'crew', 'b', 10, { inviterId: 'a', message: 'hi' }));
+        await scope.joinRequests.insert(joinRequest(3, 'crew', 'k', 20));
+        await scope.joinRequests.insert(joinRequest(4, 'crew', 'x', 5));
+        await scope.joinRequests.insert(joinRequest(6, 'other', 'b', 1));
+        await scope.joinRequests.insert(joinRequest(7, 'crew', 'y', 1, { status: 'approved', decidedBy: 'a', decidedAt: 2 }));
+        await scope.joinRequests.decide(requestId(4), { status: 'rejected', decidedBy: 'a', decidedAt: 6 });
+        expect(await scope.joinRequests.listPending('crew', 10)).toStrictEqual([
+          joinRequest(1, 'crew', 'b', 10, { inviterId: 'a', message: 'hi' }),
+          joinRequest(2, 'crew', 'z', 10),
+          joinRequest(3, 'crew', 'k', 20),
+          joinRequest(5, 'crew', 'm', 30),
+        ]);
+        expect(requestIds(await scope.joinRequests.listPending('crew', 3))).toEqual([requestId(1), requestId(2), requestId(3)]);
+        expect(requestIds(await scope.joinRequests.listPending('crew', 1))).toEqual([requestId(1)]);
+        expect(await scope.joinRequests.listPending('crew', 0)).toEqual([]);
+        expect(await scope.joinRequests.listPending('crew', -1)).toEqual([]);
+        expect(requestIds(await scope.joinRequests.listPending('other', 10))).toEqual([requestId(6)]);
+        expect(await scope.joinRequests.listPending('nowhere', 10)).toEqual([]);
+      });
+
+      it('decide answers a pending request once (compare-and-set), returning it decided', async () => {
+        const scope = store.forApp('app');
+        const asked = joinRequest(1, 'crew', 'u', 10, { inviterId: 'b', message: 'friend of b' });
+        await scope.joinRequests.insert(asked);
+        const approved = { ...asked, status: 'approved', decidedBy: 'a', decidedAt: 15 } as const;
+        expect(await scope.joinRequests.decide(requestId(1), { status: 'approved', decidedBy: 'a', decidedAt: 15 })).toStrictEqual(approved);
+        // The second answer finds it decided already: nothing changes.
+        expect(await scope.joinRequests.decide(requestId(1), { status: 'rejected', decidedBy: 'c', decidedAt: 16 })).toBeNull();
+        expect(await scope.joinRequests.decide(requestId(1), { status: 'approved', decidedBy: 'a', decidedAt: 17 })).toBeNull();
+        expect(await scope.joinRequests.get(requestId(1))).toStrictEqual(approved);
+        expect(await scope.joinRequests.pendingOf('crew', 'u')).toBeNull();
+        expect(await scope.joinRequests.listPending('crew', 10)).toEqual([]);
+        expect(await scope.joinRequests.decide(requestId(9), { status: 'approved', decidedBy: 'a', decidedAt: 18 })).toBeNull();
+        expect(await scope.joinRequests.get(requestId(9))).toBeNull();
+
+        // The tenant's backend decides with no decidedBy.
+        await scope.joinRequests.insert(joinRequest(2, 'crew', 'v', 20));
+        const rejected = { ...joinRequest(2, 'crew', 'v', 20), status: 'rejected', decidedBy: null, decidedAt: 21 } as const;
+        expect(await scope.joinRequests.decide(requestId(2), { status: 'rejected', decidedBy: null, decidedAt: 21 })).toStrictEqual(rejected);
+        expect(await scope.joinRequests.decide(requestId(2), { status: 'approved', decidedBy: 'a', decidedAt: 22 })).toBeNull();
+        expect(await scope.joinRequests.get(requestId(2))).toStrictEqual(rejected);
+      });
+
+      it('deleteForGroup removes every request of the group, pending or decided, and no other group\'s', async () => {
+        const scope = store.forApp('app');
+        await scope.joinRequests.insert(joinRequest(1, 'crew', 'u', 10));
+        await scope.joinRequests.insert(joinRequest(2, 'crew', 'v', 11));
+        await scope.joinRequests.insert(joinRequest(3, 'other', 'u', 12));
+        await scope.joinRequests.decide(requestId(2), { status: 'approved', decidedBy: 'a', decidedAt: 13 });
+        await scope.joinRequests.deleteForGroup('crew');
+        expect(await scope.joinRequests.get(requestId(1))).toBeNull();
+        expect(await scope.joinRequests.get(requestId(2))).toBeNull();
+        expect(await scope.joinRequests.pendingOf('crew', 'u')).toBeNull();
+        expect(await scope.joinRequests.listPending('crew', 10)).toEqual([]);
+        expect(await scope.joinRequests.get(requestId(3))).toStrictEqual(joinRequest(3, 'other', 'u', 12));
+        expect(requestIds(await scope.joinRequests.listPending('other', 10))).toEqual([requestId(3)]);
+        await scope.joinRequests.deleteForGroup('crew');
+        await scope.joinRequests.deleteForGroup('nowhere');
+        // A group created again under the id starts with no requests, and takes new ones.
+        await scope.joinRequests.insert(joinRequest(4, 'crew', 'u', 20));
+        expect(requestIds(await scope.joinRequests.listPending('crew', 10))).toEqual([requestId(4)]);
+      });
+
+      it('two apps never see each other\'s join requests, even with the same ids', async () => {
+        const a = store.forApp('appA');
+        const b = store.forApp('appB');
+        await a.joinRequests.insert(joinRequest(1, 'crew', 'u', 10));
+        await a.joinRequests.insert(joinRequest(2, 'crew', 'v', 11));
+        expect(await b.joinRequests.get(requestId(1))).toBeNull();
+        expect(await b.joinRequests.pendingOf('crew', 'u')).toBeNull();
+        expect(await b.joinRequests.listPending('crew', 10)).toEqual([]);
+        expect(await b.joinRequests.decide(requestId(1), { status: 'approved', decidedBy: 'a', decidedAt: 12 })).toBeNull();
+        await b.joinRequests.deleteForGroup('crew');
+        // The same ids, and the same user's pending request to the same group id, are free in the other app.
+        await b.joinRequests.insert(joinRequest(1, 'crew', 'u', 20, { message: 'in B' }));
+        expect(await b.joinRequests.decide(requestId(1), { status: 'rejected', decidedBy: 'x', decidedAt: 21 })).toMatchObject({ status: 'rejected', message: 'in B' });
+        expect(await a.joinRequests.get(requestId(1))).toStrictEqual(joinRequest(1, 'crew', 'u', 10));
+        expect(requestIds(await a.joinRequests.listPending('crew', 10))).toEqual([requestId(1), requestId(2)]);
+        await a.joinRequests.deleteForGroup('crew');
+        expect((await b.joinRequests.get(requestId(1)))?.status).toBe('rejected');
+      });
+
+      it('purge removes the app\'s join requests, and only its own', async () => {
+        const a = store.forApp('appA');
+        const b = store.forApp('appB');
+        for (const scope of [a, b]) {
+          await scope.joinRequests.insert(joinRequest(1, 'crew', 'u', 10));
+          await scope.joinRequests.insert(joinRequest(2, 'crew', 'v', 11));
+          await scope.joinRequests.decide(requestId(2), { status: 'approved', decidedBy: 'a', decidedAt: 12 });
+        }
+        await a.purge();
+        const fresh = store.forApp('appA');
+        expect(await fresh.joinRequests.get(requestId(1))).toBeNull();
+        expect(await fresh.joinRequests.get(requestId(2))).toBeNull();
+        expect(await fresh.joinRequests.pendingOf('crew', 'u')).toBeNull();
+        expect(await fresh.joinRequests.listPending('crew', 10)).toEqual([]);
+        expect(await b.joinRequests.pendingOf('crew', 'u')).toStrictEqual(joinRequest(1, 'crew', 'u', 10));
+        expect((await b.joinRequests.get(requestId(2)))?.status).toBe('approved');
+        // The ids and the pending place are free again.
+        await fresh.joinRequests.insert(joinRequest(1, 'crew', 'u', 20));
+        expect(requestIds(await fresh.joinRequests.listPending('crew', 10))).toEqual([requestId(1)]);
       });
     });
   });

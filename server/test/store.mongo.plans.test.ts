@@ -31,6 +31,7 @@ const APP_DATA = new Set<string>([
   COLLECTION_NAMES.friendRequests,
   COLLECTION_NAMES.friends,
   COLLECTION_NAMES.friendGroups,
+  COLLECTION_NAMES.joinRequests,
 ]);
 
 /** An uploaded image record with the fileId `n` makes. */
@@ -217,6 +218,23 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
         });
       }
     }
+    // Join requests to several groups, pending and decided, so that their indexes and a scan of the collection differ.
+    for (const groupId of ['crew', 'other0', 'other1']) {
+      for (let i = 0; i < 10; i++) {
+        const decided = i % 3 === 0;
+        await scope.joinRequests.insert({
+          requestId: newObjectId(),
+          groupId,
+          userId: `joinee${i}`,
+          inviterId: i % 2 ? 'b' : null,
+          message: '',
+          status: decided ? 'approved' : 'pending',
+          createdAt: 1 + i,
+          decidedBy: decided ? 'a' : null,
+          decidedAt: decided ? 2 + i : null,
+        });
+      }
+    }
     for (let i = 0; i < 30; i++) {
       for (const [conversationId, conversationType, targetId] of [['p:a:b', ConversationType.PRIVATE, 'b'], ['g:crew', ConversationType.GROUP, 'crew']] as const) {
         await scope.conversations.append({
@@ -351,6 +369,17 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
     ['incoming requests in any status', () => scope.friends.listRequests('a', 'incoming', 50)],
     ['outgoing requests in any status', () => scope.friends.listRequests('asker2', 'outgoing', 50)],
     ['pending between', () => scope.friends.pendingBetween('asker2', 'a')],
+    ['a group\'s pending join requests', () => scope.joinRequests.listPending('crew', 50)],
+    ['a user\'s pending join request', () => scope.joinRequests.pendingOf('crew', 'joinee2')],
+    [
+      'answer a join request',
+      async () => {
+        const [first] = await scope.joinRequests.listPending('other1', 1);
+        await scope.joinRequests.get(first!.requestId);
+        await scope.joinRequests.decide(first!.requestId, { status: 'rejected', decidedBy: 'b', decidedAt: 50 });
+      },
+    ],
+    ['a dismissed group\'s join requests', () => scope.joinRequests.deleteForGroup('other0')],
     ['connect (token and app)', () => Promise.all([scope.tokens.findByHash('hash-a'), store.apps.get('app')])],
     [
       'presence scope',
@@ -417,6 +446,13 @@ describe.skipIf(!url)(`MongoDB store: hot queries use indexes${url ? '' : ` — 
       await other.friends.updateFriend('x', 'y', { remark: 'Why', friendGroupId });
       await other.friends.deleteFriendGroup('x', friendGroupId);
       await other.friends.unfriend('y', 'x');
+      const joinRequestId = newObjectId();
+      await other.joinRequests.insert({ requestId: joinRequestId, groupId: 'g', userId: 'x', inviterId: null, message: '', status: 'pending', createdAt: 1, decidedBy: null, decidedAt: null });
+      await other.joinRequests.get(joinRequestId);
+      await other.joinRequests.pendingOf('g', 'x');
+      await other.joinRequests.listPending('g', 10);
+      await other.joinRequests.decide(joinRequestId, { status: 'approved', decidedBy: 'y', decidedAt: 2 });
+      await other.joinRequests.deleteForGroup('g');
       const crew = (await scope.groups.get('crew'))!;
       await scope.groups.replace({ ...crew, version: crew.version + 1 }, crew.version);
       await other.users.upsert({ userId: 'x', name: 'x', avatarUri: '' }, 1);

@@ -347,6 +347,42 @@ describe.skipIf(!url)(`MongoDB store (MONGODB_URL)${url ? '' : ` — ${SKIP_REAS
       );
     });
 
+    it('a join request document carries pendingKey \'pending\' while pending and d:<requestId> once decided; records carry neither', async () => {
+      const store = await freshStore();
+      const scope = store.forApp('app');
+      const raw = rawCollections(store);
+      const asked = { requestId: 'ab'.repeat(12), groupId: 'crew', userId: 'u', inviterId: null, message: '', status: 'pending', createdAt: 1, decidedBy: null, decidedAt: null } as const;
+      await scope.joinRequests.insert(asked);
+      expect(await raw.joinRequests.findOne({ requestId: asked.requestId }, { projection: { _id: 0 } })).toStrictEqual({ appId: 'app', ...asked, pendingKey: 'pending' });
+      const decided = await scope.joinRequests.decide(asked.requestId, { status: 'approved', decidedBy: 'a', decidedAt: 2 });
+      expect(decided).toStrictEqual({ ...asked, status: 'approved', decidedBy: 'a', decidedAt: 2 });
+      expect(await raw.joinRequests.findOne({ requestId: asked.requestId })).toMatchObject({ status: 'approved', pendingKey: `d:${asked.requestId}` });
+      expect(Object.keys((await scope.joinRequests.get(asked.requestId))!).sort()).toEqual(Object.keys(asked).sort());
+      // Decided requests of one user to one group each have a key of their own; the pending one shares it.
+      await scope.joinRequests.insert({ ...asked, requestId: 'cd'.repeat(12), status: 'rejected', decidedBy: null, decidedAt: 3 });
+      await scope.joinRequests.insert({ ...asked, requestId: 'ef'.repeat(12) });
+      expect((await raw.joinRequests.find({ groupId: 'crew', userId: 'u' }).sort({ requestId: 1 }).toArray()).map((doc) => doc.pendingKey)).toEqual([
+        `d:${'ab'.repeat(12)}`,
+        `d:${'cd'.repeat(12)}`,
+        'pending',
+      ]);
+    });
+
+    it.runIf(atomicUpdates)('two processes deciding one join request at once: one of them decides it (MongoDB only: FerretDB\'s updates are not atomic)', async () => {
+      const first = await freshStore();
+      const second = await sameDatabase(first);
+      const requestId = 'ab'.repeat(12);
+      await first.forApp('app').joinRequests.insert({ requestId, groupId: 'crew', userId: 'u', inviterId: null, message: '', status: 'pending', createdAt: 1, decidedBy: null, decidedAt: null });
+      const decisions = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          (i % 2 ? first : second).forApp('app').joinRequests.decide(requestId, { status: i % 3 ? 'approved' : 'rejected', decidedBy: `admin${i}`, decidedAt: 10 + i }),
+        ),
+      );
+      const decided = decisions.filter((decision) => decision !== null);
+      expect(decided).toHaveLength(1);
+      expect(await first.forApp('app').joinRequests.get(requestId)).toStrictEqual(decided[0]);
+    });
+
     it('a friend request document written before `dropped` existed reads as not dropped, in every read and export', async () => {
       const store = await freshStore();
       const scope = store.forApp('app');

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StoreUnavailableError } from '../src/store/ports.js';
+import { DuplicateKeyError, StoreUnavailableError } from '../src/store/ports.js';
 import { DataDirectoryInUseError } from '../src/store/sqlite/lock.js';
 import { SCHEMA_VERSION } from '../src/store/sqlite/schema.js';
 import { DataDirectoryError, openSqliteStore, type SqliteStore } from '../src/store/sqlite/sqlite-store.js';
@@ -33,6 +33,9 @@ const UNDO_MIGRATION_7 = ['description', 'announcement', 'announcement_by', 'ann
   .map((column) => `ALTER TABLE chat_groups DROP COLUMN ${column};`)
   .concat(['nickname', 'muted_until'].map((column) => `ALTER TABLE group_members DROP COLUMN ${column};`))
   .join(' ');
+
+/** Takes back migration 8 (join requests): its table, with its indexes. */
+const UNDO_MIGRATION_8 = 'DROP TABLE join_requests;';
 
 storeContract('sqlite', freshStore);
 transferContract('sqlite', freshStore);
@@ -76,6 +79,7 @@ describe('SQLite store', () => {
     const store = await freshStore();
     const { message } = await store.forApp('app').conversations.append(messageDraft({ clientMsgId: 'k' }));
     // What version 1 left: everything but the tables of later migrations, and their records.
+    store.db.exec(UNDO_MIGRATION_8);
     store.db.exec(UNDO_MIGRATION_7);
     store.db.exec('DROP TABLE files; DROP INDEX messages_time; DROP INDEX messages_conversation_time; DROP TABLE blocks; DROP TABLE friend_requests; DROP TABLE friends; DROP TABLE friend_groups; DELETE FROM schema_migrations WHERE version > 1');
     store.db.pragma('user_version = 1');
@@ -105,6 +109,7 @@ describe('SQLite store', () => {
   it('migrates a database of schema version 5 (before dropped friend requests): its requests read as not dropped', async () => {
     const store = await freshStore();
     // What version 5 left: friend requests without the dropped flag or the indexes of any status.
+    store.db.exec(UNDO_MIGRATION_8);
     store.db.exec(UNDO_MIGRATION_7);
     store.db.exec('DROP INDEX friend_requests_received; DROP INDEX friend_requests_sent; ALTER TABLE friend_requests DROP COLUMN dropped; DELETE FROM schema_migrations WHERE version > 5');
     store.db.pragma('user_version = 5');
@@ -134,6 +139,7 @@ describe('SQLite store', () => {
   it('migrates a database of schema version 6 (before group administration): its groups and members read with the defaults', async () => {
     const store = await freshStore();
     // What version 6 left: groups and members without the columns of migration 7, rows written then.
+    store.db.exec(UNDO_MIGRATION_8);
     store.db.exec(UNDO_MIGRATION_7);
     store.db.exec('DELETE FROM schema_migrations WHERE version > 6');
     store.db.pragma('user_version = 6');
@@ -174,6 +180,34 @@ describe('SQLite store', () => {
     expect(await scope.groups.replace(announced, 4, { update: [nicknamed] })).toBe(true);
     expect(await scope.groups.get('crew')).toStrictEqual(announced);
     expect(await scope.groups.listMembers('crew')).toStrictEqual([owner, nicknamed]);
+  });
+
+  it('migrates a database of schema version 7 (before join requests): it takes join requests, one pending per group and user', async () => {
+    const store = await freshStore();
+    const { message } = await store.forApp('app').conversations.append(messageDraft({ clientMsgId: 'k' }));
+    store.db.exec(UNDO_MIGRATION_8);
+    store.db.exec('DELETE FROM schema_migrations WHERE version > 7');
+    store.db.pragma('user_version = 7');
+    const { dataDir } = store;
+    await store.close();
+    opened.splice(0);
+    const migrated = await openSqliteStore(dataDir, { now: () => 42 });
+    opened.push({ store: migrated, dir: dataDir });
+    expect(migrated.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(migrated.db.prepare('SELECT version, applied_at FROM schema_migrations WHERE version > 7').all()).toEqual(
+      Array.from({ length: SCHEMA_VERSION - 7 }, (_, i) => ({ version: i + 8, applied_at: 42 })),
+    );
+    const scope = migrated.forApp('app');
+    expect(await scope.conversations.findByClientMsgId('a', 'k')).toEqual(message);
+    expect(await scope.joinRequests.listPending('crew', 10)).toEqual([]);
+    const asked = { requestId: 'ab'.repeat(12), groupId: 'crew', userId: 'u', inviterId: null, message: 'hi', status: 'pending', createdAt: 1, decidedBy: null, decidedAt: null } as const;
+    await scope.joinRequests.insert(asked);
+    await expect(scope.joinRequests.insert({ ...asked, requestId: 'cd'.repeat(12) })).rejects.toBeInstanceOf(DuplicateKeyError);
+    expect(await scope.joinRequests.pendingOf('crew', 'u')).toStrictEqual(asked);
+    // The table's CHECK refuses a status the port does not know, written behind the store's back.
+    expect(() =>
+      migrated.db.prepare(`INSERT INTO join_requests (app_id, request_id, group_id, user_id, message, status, created_at) VALUES ('app', 'ef', 'crew', 'v', '', 'maybe', 1)`).run(),
+    ).toThrow(/CHECK constraint failed/);
   });
 
   it('serves one process per data directory: a second store on it is refused, and may open once the first closed', async () => {
@@ -314,6 +348,15 @@ describe('SQLite store', () => {
     await scope.friends.updateFriend('a', 'b', { remark: 'Bee', friendGroupId: 'cd'.repeat(12) });
     await scope.friends.deleteFriendGroup('a', 'cd'.repeat(12));
     await scope.friends.unfriend('a', 'b');
+    // Join requests: by id, a user's pending one, a group's pending ones in order, the decision
+    // (by the primary key), and a dismissed group's removal.
+    const joinRequestId = 'ef'.repeat(12);
+    await scope.joinRequests.insert({ requestId: joinRequestId, groupId: 'g', userId: 'b', inviterId: 'a', message: '', status: 'pending', createdAt: 1, decidedBy: null, decidedAt: null });
+    await scope.joinRequests.get(joinRequestId);
+    await scope.joinRequests.pendingOf('g', 'b');
+    await scope.joinRequests.listPending('g', 50);
+    await scope.joinRequests.decide(joinRequestId, { status: 'approved', decidedBy: 'a', decidedAt: 2 });
+    await scope.joinRequests.deleteForGroup('g');
     // get, getMany, usage (the app's range of the key) and delete.
     expect(plans.filter((plan) => plan.startsWith('SEARCH files USING PRIMARY KEY (app_id=? AND file_id=?)'))).toHaveLength(3);
     expect(plans.filter((plan) => plan.startsWith('SEARCH files USING PRIMARY KEY (app_id=?)  <-  SELECT count(*)'))).toHaveLength(1);
@@ -330,6 +373,14 @@ describe('SQLite store', () => {
     // listFriendGroups: friend_groups_order, in its order; updateFriendGroup, deleteFriendGroup: the primary key.
     expect(plans.filter((plan) => /^SEARCH friend_groups USING (COVERING )?INDEX friend_groups_order \(app_id=\? AND user_id=\?\)/.test(plan))).toHaveLength(1);
     expect(plans.filter((plan) => plan.startsWith('SEARCH friend_groups USING PRIMARY KEY (app_id=? AND user_id=? AND friend_group_id=?)'))).toHaveLength(2);
+    // Join requests: get and decide by the primary key; pendingOf by the partial index of pending
+    // ones; listPending by join_requests_order, in its order; deleteForGroup the group's range of it.
+    expect(plans.filter((plan) => plan.startsWith('SEARCH join_requests USING PRIMARY KEY (app_id=? AND request_id=?)'))).toHaveLength(2);
+    expect(plans.filter((plan) => /^SEARCH join_requests USING INDEX join_requests_pending \(app_id=\? AND group_id=\? AND user_id=\?\)/.test(plan))).toHaveLength(1);
+    expect(
+      plans.filter((plan) => /^SEARCH join_requests USING (COVERING )?INDEX join_requests_order \(app_id=\? AND group_id=\? AND status=\?\)  <-  SELECT \* FROM join_requests/.test(plan)),
+    ).toHaveLength(1);
+    expect(plans.filter((plan) => /^SEARCH join_requests USING (COVERING )?INDEX join_requests_order \(app_id=\? AND group_id=\?\)  <-  DELETE/.test(plan))).toHaveLength(1);
     for (const index of ['messages_time', 'messages_conversation_time']) {
       expect(plans.some((plan) => plan.includes(`USING INDEX ${index} `) || plan.includes(`USING COVERING INDEX ${index} `))).toBe(true);
     }

@@ -5,7 +5,7 @@ import { loadConfig } from '../src/config.js';
 import { newObjectId } from '../src/domain/ids.js';
 import { previewOf, RECALLED_PREVIEW } from '../src/domain/messages/preview.js';
 import { DuplicateKeyError, type AppScope, type MessageDraft, type Store } from '../src/store/ports.js';
-import type { AppRecord, ConsoleTokenRecord, FileRecord, GroupRecord, TenantRecord } from '../src/store/records.js';
+import type { AppRecord, ConsoleTokenRecord, FileRecord, GroupRecord, JoinRequestRecord, TenantRecord } from '../src/store/records.js';
 import {
   TRANSFER_BATCH,
   TRANSFER_COLLECTIONS,
@@ -29,7 +29,7 @@ const tenantOne: TenantRecord = { tenantId: 't1', email: 'one@x.io', passwordHas
 const tenantTwo: TenantRecord = { tenantId: 't2', email: 'two@x.io', passwordHash: 'hash-2', createdAt: 2 };
 const consoleToken: ConsoleTokenRecord = { tokenHash: 'console-1', tenantId: 't1', createdAt: 10, expiresAt: 10_000_000 };
 /** The collections of app data, every row of which names its app. */
-const APP_DATA = ['users', 'userTokens', 'blocks', 'friendRequests', 'friendGroups', 'friends', 'files', 'groups', 'groupMembers', 'conversations', 'messages', 'sessions'] as const;
+const APP_DATA = ['users', 'userTokens', 'blocks', 'friendRequests', 'friendGroups', 'friends', 'files', 'groups', 'groupMembers', 'joinRequests', 'conversations', 'messages', 'sessions'] as const;
 const USERS = ['a', 'b', 'c'] as const;
 const CONVERSATIONS = ['p:a:b', 'g:crew'] as const;
 /** File ids of the fixture; the last one is never stored. */
@@ -37,6 +37,16 @@ const FILE_IDS = ['0a1b2c3d4e5f60718293a4b5c6d7e8f9', '1f0e2d3c4b5a69788796a5b4c
 /** Ids of friend requests and friend groups of the fixture. */
 const REQUEST_IDS = ['aaaaaaaaaaaaaaaaaaaaaaa1', 'aaaaaaaaaaaaaaaaaaaaaaa2', 'aaaaaaaaaaaaaaaaaaaaaaa3', 'aaaaaaaaaaaaaaaaaaaaaaa4'] as const;
 const FRIEND_GROUP_IDS = ['bbbbbbbbbbbbbbbbbbbbbbb1', 'bbbbbbbbbbbbbbbbbbbbbbb2'] as const;
+/** Ids of join requests of the fixture; the last one is never stored. */
+const JOIN_REQUEST_IDS = ['ccccccccccccccccccccccc1', 'ccccccccccccccccccccccc2', 'ccccccccccccccccccccccc3', 'ccccccccccccccccccccccc4'] as const;
+/** Who asks to join crew in the fixture (none of them a member). */
+const JOINERS = ['d', 'e'] as const;
+/** d asks to join crew (pending); e, invited by b, was approved by a; d's first request was rejected by the tenant's backend. */
+const joinRequests: readonly JoinRequestRecord[] = [
+  { requestId: JOIN_REQUEST_IDS[0], groupId: 'crew', userId: 'd', inviterId: null, message: 'Let me in «please» 😀', status: 'pending', createdAt: 332, decidedBy: null, decidedAt: null },
+  { requestId: JOIN_REQUEST_IDS[1], groupId: 'crew', userId: 'e', inviterId: 'b', message: '', status: 'approved', createdAt: 331, decidedBy: 'a', decidedAt: 341 },
+  { requestId: JOIN_REQUEST_IDS[2], groupId: 'crew', userId: 'd', inviterId: null, message: 'first try', status: 'rejected', createdAt: 325, decidedBy: null, decidedAt: 326 },
+];
 const photo = imageFileRecord(FILE_IDS[0], {
   uploaderUserId: 'b',
   name: 'cat.png',
@@ -88,6 +98,9 @@ export function transferContract(name: string, open: () => Promise<Store>): void
       // b's dropped request to c: b's, and not c's.
       expect(expected.appA.requestsIn.map((list) => list.map((request) => request.requestId))).toEqual([[REQUEST_IDS[1], REQUEST_IDS[0]], [REQUEST_IDS[2]], []]);
       expect(expected.appA.requestsOut[1]?.map((request) => [request.requestId, request.dropped])).toEqual([[REQUEST_IDS[3], true], [REQUEST_IDS[1], false]]);
+      expect(expected.appA.joinRequests).toStrictEqual([...joinRequests, null]);
+      expect(expected.appA.pendingJoinList).toStrictEqual([joinRequests[0]]);
+      expect(expected.appB.pendingJoins[0]).toMatchObject({ requestId: JOIN_REQUEST_IDS[0], userId: 'a' });
 
       const target = await open();
       // Rows in reverse: adapters read in their own order (by key, by join order), so a writer
@@ -191,6 +204,39 @@ export function transferContract(name: string, open: () => Promise<Store>): void
       expect(requestIdsOf(await scope.friends.listRequests('a', 'incoming', 10))).toEqual([REQUEST_IDS[1]]);
       expect(await readAll(target, 'friendRequests', EVERYTHING)).toEqual([{ ...older, dropped: false }]);
       expect(TRANSFER_SCHEMAS.friendRequests.safeParse({ ...older, dropped: 'yes' }).success).toBe(false);
+    });
+
+    it('reads join requests whole, pending and decided, each app\'s by key', async () => {
+      const rows = await readEverything(source, EVERYTHING);
+      expect(rows.joinRequests).toStrictEqual([
+        ...joinRequests.map((request) => ({ appId: 'appA', ...request })),
+        { appId: 'appB', ...joinRequests[0]!, userId: 'a', message: 'same id, other app' },
+      ]);
+      expect((await readEverything(source, APP_A)).joinRequests).toStrictEqual(rows.joinRequests.slice(0, 3));
+    });
+
+    it('an imported join request keeps its place: a pending one holds the user\'s pending place, a decided one frees it', async () => {
+      const target = await open();
+      await load(target, await readEverything(source, EVERYTHING));
+      const scope = target.forApp('appA');
+      const asked = { ...joinRequests[0]!, requestId: JOIN_REQUEST_IDS[3], createdAt: 900 };
+      // d's imported pending request is d's one pending request to crew, in the store and in a row.
+      await expect(scope.joinRequests.insert(asked)).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(target.transfer.write('joinRequests', [{ appId: 'appA', ...asked }])).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await scope.joinRequests.get(JOIN_REQUEST_IDS[3])).toBeNull();
+      expect(await scope.joinRequests.pendingOf('crew', 'd')).toStrictEqual(joinRequests[0]);
+      // e's request was approved: e may ask again.
+      await scope.joinRequests.insert({ ...asked, requestId: 'ccccccccccccccccccccccc5', userId: 'e' });
+      expect((await scope.joinRequests.listPending('crew', 10)).map((request) => request.userId)).toEqual(['d', 'e']);
+      // A row deciding the pending request (an import of a later export) frees d's place.
+      const decided = { ...joinRequests[0]!, status: 'rejected', decidedBy: 'a', decidedAt: 950 } as const;
+      await target.transfer.write('joinRequests', [{ appId: 'appA', ...decided }]);
+      expect(await scope.joinRequests.get(JOIN_REQUEST_IDS[0])).toStrictEqual(decided);
+      expect(await scope.joinRequests.pendingOf('crew', 'd')).toBeNull();
+      expect(await scope.joinRequests.decide(JOIN_REQUEST_IDS[0], { status: 'approved', decidedBy: 'b', decidedAt: 960 })).toBeNull();
+      await scope.joinRequests.insert(asked);
+      expect(await scope.joinRequests.pendingOf('crew', 'd')).toStrictEqual(asked);
+      expect(await target.forApp('appB').joinRequests.pendingOf('crew', 'a')).toMatchObject({ requestId: JOIN_REQUEST_IDS[0], status: 'pending' });
     });
 
     it('reads the group\'s administration and its members\' nicknames and mutes whole', async () => {
@@ -402,6 +448,14 @@ export async function fill(store: Store): Promise<void> {
     add: [memberRecord('c', 3, GroupRole.MEMBER, { joinedAt: 320, nickname: 'Cee' })],
     update: [memberRecord('b', 1, GroupRole.ADMIN, { joinedAt: 300, nickname: 'Bee «admin» 🐝', mutedUntil: 9_000_000 })],
   });
+  // d's first request to join crew is rejected, d asks again (pending); e, invited by b, is
+  // approved by a (inserted in this order, decided after: a read gives them in its own).
+  const [asked, invited, refused] = joinRequests as [JoinRequestRecord, JoinRequestRecord, JoinRequestRecord];
+  await scope.joinRequests.insert({ ...refused, status: 'pending', decidedBy: null, decidedAt: null });
+  await scope.joinRequests.decide(refused.requestId, { status: 'rejected', decidedBy: null, decidedAt: 326 });
+  await scope.joinRequests.insert({ ...invited, status: 'pending', decidedBy: null, decidedAt: null });
+  await scope.joinRequests.insert(asked);
+  await scope.joinRequests.decide(invited.requestId, { status: 'approved', decidedBy: 'a', decidedAt: 341 });
   await scope.groups.insert({ ...crew, groupId: 'gone', memberCount: 1, joinCount: 1 }, [memberRecord('a', 0, GroupRole.OWNER, { joinedAt: 300 })]);
   await scope.groups.delete('gone');
 
@@ -436,6 +490,7 @@ export async function fill(store: Store): Promise<void> {
   await other.users.upsert({ userId: 'a', name: 'Another a', avatarUri: '' }, 100);
   await other.blocks.add('a', ['b'], 100);
   await other.friends.befriend('a', 'b', 100);
+  await other.joinRequests.insert({ ...joinRequests[0]!, userId: 'a', message: 'same id, other app' });
   await send(other, { content: { content: 'in appB' } });
   await other.files.insert({ ...photo, uploaderUserId: 'a', name: 'same id, other app.png', size: 7 });
   await other.sessions.ensure({ sid: newObjectId(), userId: 'a', conversationId: 'p:a:b', conversationType: ConversationType.PRIVATE, targetId: 'b', initialReadSeq: 0, createdAt: 500 });
@@ -519,6 +574,10 @@ async function appView(scope: AppScope) {
     friendCounts: await Promise.all(USERS.map((userId) => scope.friends.countFriends(userId))),
     friendship: await Promise.all(USERS.flatMap((userId) => USERS.map((otherUserId) => scope.friends.getFriend(userId, otherUserId)))),
     friendGroups: await Promise.all(USERS.map((userId) => scope.friends.listFriendGroups(userId))),
+    joinRequests: await Promise.all(JOIN_REQUEST_IDS.map((requestId) => scope.joinRequests.get(requestId))),
+    pendingJoins: await Promise.all([...USERS, ...JOINERS].map((userId) => scope.joinRequests.pendingOf('crew', userId))),
+    pendingJoinList: await scope.joinRequests.listPending('crew', 10),
+    pendingJoinPage: await scope.joinRequests.listPending('crew', 1),
   };
 }
 
@@ -546,6 +605,7 @@ export async function readEverything(store: Store, scope: TransferScope): Promis
     files: await readAll(store, 'files', scope),
     groups: await readAll(store, 'groups', scope),
     groupMembers: await readAll(store, 'groupMembers', scope),
+    joinRequests: await readAll(store, 'joinRequests', scope),
     conversations: await readAll(store, 'conversations', scope),
     messages: await readAll(store, 'messages', scope),
     sessions: await readAll(store, 'sessions', scope),

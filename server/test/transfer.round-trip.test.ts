@@ -82,6 +82,10 @@ async function fill(store: Store, appId: string, tenantId: string): Promise<{ re
       update: [{ ...cat, role: GroupRole.ADMIN, nickname: 'Cat «admin»', mutedUntil: 4_102_444_800_000 }],
     },
   );
+  // eve asks to join (pending); fay, invited by ann, was approved by cat.
+  await scope.joinRequests.insert({ requestId: 'e1'.repeat(12), groupId: 'crew', userId: 'eve', inviterId: null, message: 'Hi «crew» 👋', status: 'pending', createdAt: 21, decidedBy: null, decidedAt: null });
+  await scope.joinRequests.insert({ requestId: 'f2'.repeat(12), groupId: 'crew', userId: 'fay', inviterId: 'ann', message: '', status: 'pending', createdAt: 22, decidedBy: null, decidedAt: null });
+  await scope.joinRequests.decide('f2'.repeat(12), { status: 'approved', decidedBy: 'cat', decidedAt: 23 });
   let recalledId = '';
   for (let i = 0; i < 7; i++) {
     const { message } = await scope.conversations.append(
@@ -130,7 +134,7 @@ describe(`export and import (embedded store -> ${mongoUrl ? 'MongoDB' : 'memory 
     await fill(source, 'app2', 't2');
     const first = join(scratch(), 'first');
     const manifest = await exportStore(source, first, {});
-    expect(manifest).toMatchObject({ format: 'parley-export', version: 1, store: 'sqlite', scope: {}, counts: { apps: 2, messages: 24, groupMembers: 6, files: 4 } });
+    expect(manifest).toMatchObject({ format: 'parley-export', version: 1, store: 'sqlite', scope: {}, counts: { apps: 2, messages: 24, groupMembers: 6, files: 4, joinRequests: 4 } });
 
     const there = await middle();
     await importStore(there, first);
@@ -170,6 +174,9 @@ describe(`export and import (embedded store -> ${mongoUrl ? 'MongoDB' : 'memory 
       expect(await scope.tokens.findByHash('token-dan')).toMatchObject({ revokedAt: 6 });
       expect(await scope.files.getMany(['a1'.repeat(16), '0b'.repeat(16)])).toEqual(await source.forApp('app1').files.getMany(['a1'.repeat(16), '0b'.repeat(16)]));
       expect(await scope.files.usage()).toEqual({ files: 2, bytes: 2048 + 512 + 100_000 });
+      expect(await scope.joinRequests.listPending('crew', 10)).toStrictEqual(await source.forApp('app1').joinRequests.listPending('crew', 10));
+      expect(await scope.joinRequests.get('f2'.repeat(12))).toMatchObject({ userId: 'fay', inviterId: 'ann', status: 'approved', decidedBy: 'cat', decidedAt: 23 });
+      expect(await scope.joinRequests.pendingOf('crew', 'eve')).toMatchObject({ requestId: 'e1'.repeat(12), message: 'Hi «crew» 👋' });
       // It goes on where it stopped: the next message is seq 8, a resend is recognised.
       expect((await scope.conversations.append(messageDraft({ conversationId: 'p:ann:ben', clientMsgId: 'c0', senderUserId: 'ann' }))).created).toBe(false);
       expect((await scope.conversations.append(messageDraft({ conversationId: 'p:ann:ben', timestamp: 300 }))).message.seq).toBe(8);
@@ -230,6 +237,29 @@ describe(`export and import (embedded store -> ${mongoUrl ? 'MongoDB' : 'memory 
     expect(await destination.tenants.getByEmail('t1@example.com')).toBeNull();
     await expect(exportStore(source, out, {})).rejects.toThrow(/is not empty/);
     await expect(exportStore(source, join(scratch(), 'none'), { appId: 'no-such-app' })).rejects.toThrow('there is no app no-such-app in this store');
+  });
+
+  it('imports an export made before join requests existed (no joinRequests.ndjson, no count)', async () => {
+    const source = await sqlite();
+    await fill(source, 'app1', 't1');
+    const old = join(scratch(), 'old');
+    await exportStore(source, old, {});
+    const manifestFile = join(old, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    rmSync(join(old, 'joinRequests.ndjson'));
+    writeFileSync(manifestFile, JSON.stringify({ ...manifest, counts: { ...manifest.counts, joinRequests: undefined } }));
+
+    const destination = await sqlite();
+    const imported = await importStore(destination, old);
+    expect(imported.counts.joinRequests).toBe(0);
+    const scope = destination.forApp('app1');
+    expect(await scope.users.count()).toBe(4);
+    expect(await scope.joinRequests.listPending('crew', 10)).toEqual([]);
+    expect(await scope.joinRequests.get('f2'.repeat(12))).toBeNull();
+    expect((await scope.groups.listMembers('crew')).map((member) => member.userId)).toEqual(['ann', 'cat', 'dan']);
+
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    await expect(importStore(await sqlite(), old)).rejects.toThrow(/joinRequests\.ndjson is missing/);
   });
 
   it('imports an export made before file records existed (no files.ndjson, no count, no file settings), and refuses one that lost a files.ndjson it counted', async () => {

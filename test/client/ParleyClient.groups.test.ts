@@ -1,7 +1,7 @@
-import { ErrorCode, GroupEventKind, MessageType, ParleyError, type GroupEventContent, type Message } from '@parley/sdk';
+import { ErrorCode, GroupEventKind, GroupJoinPolicy, MessageType, ParleyError, type GroupEventContent, type JoinRequest, type Message } from '@parley/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FlakyNetwork } from '../support/flaky-network.js';
-import { collect, eventually, startChatWorld, text, type ChatWorld } from '../support/parley.js';
+import { collect, eventually, nextEvent, startChatWorld, text, type ChatWorld } from '../support/parley.js';
 
 let world: ChatWorld;
 let network: FlakyNetwork | undefined;
@@ -82,5 +82,25 @@ describe('ParleyClient groups', () => {
     expect(await adam.groups.update('crew', { mutedAll: true })).toMatchObject({ mutedAll: true });
     await expect(mia.sendGroupMessage({ targetId: 'crew', ...text('still me') })).rejects.toMatchObject({ code: ErrorCode.MUTED, mutedUntil: undefined });
     expect((await adam.groups.info('crew')).mutedAll).toBe(true);
+  });
+
+  it('a user asks to join a group that needs approval; an admin is told, approves, and the user is told and can write', async () => {
+    const { api } = world.app;
+    await api.createGroup({ groupId: 'readers', userIds: ['olga', 'adam'], name: 'Readers', joinPolicy: GroupJoinPolicy.APPROVAL });
+    await api.addGroupAdmins({ groupId: 'readers', userIds: ['adam'] });
+    const adam = await world.connected('adam');
+    const sam = await world.connected('sam');
+    const told = nextEvent(adam, 'group-join-request');
+    const { joined, request } = await sam.groups.join('readers', 'May I?');
+    expect(joined).toBe(false);
+    expect(await told).toEqual(request);
+    expect((await adam.groups.joinRequests('readers')).map((r: JoinRequest) => r.user.userId)).toEqual(['sam']);
+
+    const answered = nextEvent(sam, 'group-join-request-answered');
+    const approved = await adam.groups.answerJoinRequest(request!.requestId, true);
+    expect(await answered).toEqual(approved);
+    expect(approved.status).toBe('approved');
+    expect((await sam.sendGroupMessage({ targetId: 'readers', ...text('thanks!') })).seq).toBe(3);
+    await expect(sam.groups.invite('readers', ['mia'])).resolves.toMatchObject({ added: [], requested: ['mia'] });
   });
 });

@@ -56,6 +56,10 @@ const EMIT: { readonly [K in ClientRequestName]: Emit<K> } = {
   'remove-group-members': emit,
   'leave-group': emit,
   'dismiss-group': emit,
+  'join-group': emit,
+  'invite-to-group': emit,
+  'group-join-requests': emit,
+  'answer-join-request': emit,
   'set-group-nickname': emit,
   'mute-group-members': emit,
 };

@@ -1,5 +1,5 @@
-import type { Group, GroupMember } from '../protocol/models.js';
-import type { GroupMembersChangeResult } from '../protocol/open-api.js';
+import type { Group, GroupMember, JoinRequest } from '../protocol/models.js';
+import type { GroupMembersChangeResult, InviteResult, JoinGroupResult } from '../protocol/open-api.js';
 import type { GroupMembersPayload, UpdateGroupPayload } from '../protocol/realtime.js';
 import type { Requests } from './requests.js';
 
@@ -77,6 +77,34 @@ export class ParleyGroups {
   /** Leaves a group; an owner who leaves hands it over, the last member dismisses it. */
   leave(groupId: string): Promise<GroupMembersChangeResult> {
     return this.#requests.request('leave-group', { groupId });
+  }
+
+  /**
+   * Joins a group whose join policy is `free` (`joined: true`), or asks to join one that needs
+   * `approval` (`request`, pending; its owner and admins get a `group-join-request` event, and you
+   * get `group-join-request-answered` when they decide). An `invite` group refuses with `FORBIDDEN`.
+   */
+  join(groupId: string, message = ''): Promise<JoinGroupResult> {
+    return this.#requests.request('join-group', { groupId, message });
+  }
+
+  /**
+   * Invites users to one of your groups. They are added at once (`added`), except when you are an
+   * ordinary member of an `approval` group: then each invitation waits for the owner or an admin
+   * (`requested`).
+   */
+  invite(groupId: string, userIds: string[]): Promise<InviteResult> {
+    return this.#requests.request('invite-to-group', { groupId, userIds });
+  }
+
+  /** Owner and admins: the group's pending join requests and invitations, oldest first. */
+  joinRequests(groupId: string): Promise<JoinRequest[]> {
+    return this.#requests.request('group-join-requests', { groupId });
+  }
+
+  /** Owner and admins: approves (adding the user) or rejects a join request. */
+  answerJoinRequest(requestId: string, approve: boolean): Promise<JoinRequest> {
+    return this.#requests.request('answer-join-request', { requestId, approve });
   }
 
   /** Owner: dismisses the group; every member gets a `dismissed` event, then its history is deleted. */

@@ -497,5 +497,7 @@ export class ParleyClient {
     socket.on('friend-removed', (event) => events.emit('friend-removed', event));
     socket.on('friend-updated', (friend) => events.emit('friend-updated', friend));
     socket.on('friend-groups-changed', (event) => events.emit('friend-groups-changed', event));
+    socket.on('group-join-request', (request) => events.emit('group-join-request', request));
+    socket.on('group-join-request-answered', (request) => events.emit('group-join-request-answered', request));
   }
 }

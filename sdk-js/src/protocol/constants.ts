@@ -176,3 +176,14 @@ export const FriendRequestStatus = {
   REJECTED: 'rejected',
 } as const;
 export type FriendRequestStatus = (typeof FriendRequestStatus)[keyof typeof FriendRequestStatus];
+
+/** Where a request to join a group stands. */
+export const JoinRequestStatus = {
+  /** Waiting for the group's owner or an admin. */
+  PENDING: 'pending',
+  /** The user was added to the group. */
+  APPROVED: 'approved',
+  /** The owner or an admin said no; the user may ask again. */
+  REJECTED: 'rejected',
+} as const;
+export type JoinRequestStatus = (typeof JoinRequestStatus)[keyof typeof JoinRequestStatus];

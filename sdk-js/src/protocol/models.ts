@@ -1,4 +1,4 @@
-import type { ConversationType, FileCategory, FriendRequestStatus, GroupJoinPolicy, GroupRole, MessageType, Platform } from './constants.js';
+import type { ConversationType, FileCategory, FriendRequestStatus, GroupJoinPolicy, GroupRole, JoinRequestStatus, MessageType, Platform } from './constants.js';
 import type { MessageContentMap } from './content.js';
 
 /** The sender as shown beside a message. */
@@ -116,6 +116,29 @@ export interface GroupMember extends User {
   nickname: string;
   /** Until when the member may not send (milliseconds since epoch); null when not muted (a mute that ended reads null). */
   mutedUntil: number | null;
+}
+
+/**
+ * A request to join a group that its owner or an admin decides: the user asked themselves (a
+ * group with the `approval` join policy), or an ordinary member invited them.
+ */
+export interface JoinRequest {
+  /** 24 hex characters. */
+  requestId: string;
+  groupId: string;
+  /** Who would join. */
+  user: User;
+  /** The member who invited them, or null when they asked themselves. */
+  inviter: User | null;
+  /** What the requester wrote; may be empty. */
+  message: string;
+  status: JoinRequestStatus;
+  /** Milliseconds since epoch. */
+  createdAt: number;
+  /** Who decided it (null for the tenant's backend, and while pending). */
+  decidedBy: string | null;
+  /** Milliseconds since epoch; null while pending. */
+  decidedAt: number | null;
 }
 
 /** A group's notice, and who set it when. */

@@ -1,6 +1,6 @@
 import type { ConversationType, GroupJoinPolicy, SendableMessageType } from './constants.js';
 import type { MessageContentMap } from './content.js';
-import type { BlockedUser, ContactList, Friend, FriendGroup, FriendRequest, FriendRequestList, Group, GroupMember, Message, Session } from './models.js';
+import type { BlockedUser, ContactList, Friend, FriendGroup, FriendRequest, FriendRequestList, Group, GroupMember, JoinRequest, Message, Session } from './models.js';
 
 /**
  * Request fields and response data of the signed open API (tenant backend -> Parley).
@@ -111,6 +111,36 @@ export interface UpdateGroupMemberRequest extends GroupOperator {
   userId: string;
   /** 1-64 characters; left out (or empty) clears it. */
   nickname?: string;
+}
+
+/** `GET /group/join/requests`: the group's pending join requests (owner and admins, as `operatorId`). */
+export interface GroupJoinRequestsRequest extends GroupOperator {
+  groupId: string;
+}
+
+/** `POST /group/join/approve` and `POST /group/join/reject`. */
+export interface JoinRequestIdRequest extends GroupOperator {
+  requestId: string;
+}
+
+/** What asking to join a group did. */
+export interface JoinGroupResult {
+  groupId: string;
+  /** True when the user is a member now (a `free` group, or they were one already). */
+  joined: boolean;
+  /** The pending request, for a group with the `approval` join policy; null when joined. */
+  request: JoinRequest | null;
+}
+
+/** What an invitation did. */
+export interface InviteResult {
+  groupId: string;
+  /** Users who are members now. */
+  added: string[];
+  /** Users whose invitation waits for the owner or an admin (an ordinary member's invitation to an `approval` group). */
+  requested: string[];
+  /** Group size after the change. */
+  memberCount: number;
 }
 
 /** `POST /group/mute`: mutes members for `duration` seconds; 0 lifts their mute. */
@@ -309,6 +339,9 @@ export interface OpenApiRoutes {
   '/group/transfer': { method: 'POST'; request: TransferGroupRequest; response: Group };
   '/group/member/update': { method: 'POST'; request: UpdateGroupMemberRequest; response: GroupMember };
   '/group/mute': { method: 'POST'; request: MuteGroupMembersRequest; response: GroupMembersChangeResult };
+  '/group/join/requests': { method: 'GET'; request: GroupJoinRequestsRequest; response: JoinRequest[] };
+  '/group/join/approve': { method: 'POST'; request: JoinRequestIdRequest; response: JoinRequest };
+  '/group/join/reject': { method: 'POST'; request: JoinRequestIdRequest; response: JoinRequest };
   '/private/send/message': { method: 'POST'; request: SendMessageRequest; response: Message };
   '/group/send/message': { method: 'POST'; request: SendMessageRequest; response: Message };
   '/session/messages': { method: 'GET'; request: SessionMessagesRequest; response: Message[] };
@@ -363,6 +396,9 @@ export const OpenApiRouteTable = {
   '/group/member/update': { method: 'POST', retrySafe: true },
   // A repeated mute starts its duration again from the second call.
   '/group/mute': { method: 'POST', retrySafe: false },
+  '/group/join/requests': { method: 'GET', retrySafe: true },
+  '/group/join/approve': { method: 'POST', retrySafe: true },
+  '/group/join/reject': { method: 'POST', retrySafe: true },
   '/private/send/message': { method: 'POST', retrySafe: true },
   '/group/send/message': { method: 'POST', retrySafe: true },
   '/session/messages': { method: 'GET', retrySafe: true },

@@ -1,8 +1,8 @@
 import type { ConversationType, Platform, SendableMessageType } from './constants.js';
 import type { MessageContentMap } from './content.js';
 import type { FailureEnvelope } from './errors.js';
-import type { BlockedUser, ContactList, Friend, FriendGroup, FriendRequest, FriendRequestList, Group, GroupMember, Message, Session } from './models.js';
-import type { BlockUsersResult, FriendsChangeResult, GroupMembersChangeResult, MuteGroupMembersRequest, TransferGroupRequest, UpdateGroupRequest } from './open-api.js';
+import type { BlockedUser, ContactList, Friend, FriendGroup, FriendRequest, FriendRequestList, Group, GroupMember, JoinRequest, Message, Session } from './models.js';
+import type { BlockUsersResult, FriendsChangeResult, GroupMembersChangeResult, InviteResult, JoinGroupResult, MuteGroupMembersRequest, TransferGroupRequest, UpdateGroupRequest } from './open-api.js';
 
 /**
  * The socket protocol between an end user's device and Parley (socket.io underneath).
@@ -136,6 +136,20 @@ export interface SetGroupNicknamePayload {
 
 /** `mute-group-members` (owner and admins, over members below them): `duration` seconds, 0 lifts. */
 export type MuteGroupMembersPayload = Omit<MuteGroupMembersRequest, 'operatorId'>;
+
+/** `join-group`: ask to join a group (joins at once when its policy is `free`). */
+export interface JoinGroupPayload {
+  groupId: string;
+  /** Up to 200 characters for the owner and admins; default empty. */
+  message?: string;
+}
+
+/** `answer-join-request` (owner and admins). */
+export interface AnswerJoinRequestPayload {
+  requestId: string;
+  /** True adds the user; false turns the request down. */
+  approve: boolean;
+}
 
 /** `block-users`, `unblock-users`: 1-500 other users of the app. */
 export interface BlockPayload {
@@ -284,6 +298,14 @@ export interface ClientRequests {
   'leave-group': { payload: GroupIdPayload; result: GroupMembersChangeResult };
   /** Owner: dismisses the group, deleting its history for everyone. */
   'dismiss-group': { payload: GroupIdPayload; result: null };
+  /** Joins a `free` group, or asks to join an `approval` one. */
+  'join-group': { payload: JoinGroupPayload; result: JoinGroupResult };
+  /** Invites users to one of your groups: added at once, or (an ordinary member, `approval` group) as requests. */
+  'invite-to-group': { payload: GroupUsersPayload; result: InviteResult };
+  /** Owner and admins: the group's pending join requests, oldest first. */
+  'group-join-requests': { payload: GroupIdPayload; result: JoinRequest[] };
+  /** Owner and admins: approves or rejects a join request. */
+  'answer-join-request': { payload: AnswerJoinRequestPayload; result: JoinRequest };
   /** Sets your nickname in a group, or (owner and admins) a member's below you. */
   'set-group-nickname': { payload: SetGroupNicknamePayload; result: GroupMember };
   /** Owner and admins: mutes members below them for `duration` seconds, or lifts it (0). */
@@ -363,6 +385,10 @@ export interface ServerEvents {
   'friend-updated': Friend;
   /** You changed your friend groups on another device. */
   'friend-groups-changed': FriendGroupsChangedEvent;
+  /** Someone asks to join (or was invited to) a group you own or administer. */
+  'group-join-request': JoinRequest;
+  /** Your request to join a group (or your invitation) was approved or rejected; also to the other owner and admins. */
+  'group-join-request-answered': JoinRequest;
   /** The server is closing this connection on purpose; the device is disconnected right after. */
   kicked: KickedEvent;
 }

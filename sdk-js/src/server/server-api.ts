@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type {
   GroupAdminsRequest,
+  GroupJoinRequestsRequest,
+  JoinRequestIdRequest,
   MuteGroupMembersRequest,
   TransferGroupRequest,
   UpdateGroupMemberRequest,
@@ -267,6 +269,21 @@ export class ParleyServerApi {
   /** Mutes members for `duration` seconds (0 lifts the mute); their sends get `MUTED` until then. */
   muteGroupMembers(request: MuteGroupMembersRequest) {
     return this.request('/group/mute', request);
+  }
+
+  /** A group's pending join requests and invitations, oldest first. */
+  getGroupJoinRequests(request: GroupJoinRequestsRequest) {
+    return this.request('/group/join/requests', request);
+  }
+
+  /** Approves a join request: the user is added to the group. */
+  approveJoinRequest(request: JoinRequestIdRequest) {
+    return this.request('/group/join/approve', request);
+  }
+
+  /** Rejects a join request; the user may ask again. */
+  rejectJoinRequest(request: JoinRequestIdRequest) {
+    return this.request('/group/join/reject', request);
   }
 
   /** Stores a one-to-one message from `senderUserId` to `targetId` and returns it. */

@@ -1,4 +1,4 @@
-import type { AppSettings, ConversationType, Friend, FriendGroup, FriendRequest, Message, PresenceState, SessionReadState } from '@parley/sdk/protocol';
+import type { AppSettings, ConversationType, Friend, FriendGroup, FriendRequest, JoinRequest, Message, PresenceState, SessionReadState } from '@parley/sdk/protocol';
 
 /**
  * What happened in the domain that connected devices need to hear about. Services publish after
@@ -41,6 +41,12 @@ export interface DomainEvents {
   'friend-updated': { appId: string; userId: string; friend: Friend; origin: string | undefined };
   /** A user's friend groups changed (created, renamed, sorted, deleted): the whole list, in order. */
   'friend-groups-changed': { appId: string; userId: string; friendGroups: readonly FriendGroup[]; origin: string | undefined };
+  /**
+   * Someone asked to join a group, or was invited pending approval (`answered` false; `audience`:
+   * the group's owner and admins, and the inviter); or such a request was decided (`answered`
+   * true; `audience`: the user, the inviter, the owner and admins).
+   */
+  'group-join-request': { appId: string; request: JoinRequest; answered: boolean; audience: readonly string[]; origin: string | undefined };
   /** A user came online (first device) or went offline (last device). */
   'presence-changed': { appId: string; state: PresenceState };
   /** Every token of the user was revoked: their connections must end. */

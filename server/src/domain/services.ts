@@ -15,6 +15,7 @@ import { FriendService } from './contacts/friend-service.js';
 import { PrivateChatPolicy } from './contacts/private-chat-policy.js';
 import { GroupAdminService } from './groups/group-admin.js';
 import { GroupEventLog } from './groups/group-events.js';
+import { GroupJoining } from './groups/group-joining.js';
 import { GroupService } from './groups/group-service.js';
 import { AppUsageReader, type LiveConnections } from './insights/app-usage.js';
 import { MessageInsights } from './insights/message-search.js';
@@ -53,6 +54,8 @@ export interface Services {
   groups: GroupService;
   /** Running a group: settings, admins, ownership, nicknames, mutes. */
   groupAdmin: GroupAdminService;
+  /** Joining by a group's policy: asking, invitations, requests the owner and admins decide. */
+  groupJoining: GroupJoining;
   /** Users' block lists. */
   blocks: BlockService;
   /** Friend requests and friendships. */
@@ -117,6 +120,7 @@ export function createServices(
     users,
     groups,
     groupAdmin: new GroupAdminService(clock, groups, groupEvents),
+    groupJoining: new GroupJoining(clock, users, groups, events),
     blocks,
     friends: new FriendService(clock, users, blocks, events),
     contacts: new ContactListService(clock, users, bus.presence, events),

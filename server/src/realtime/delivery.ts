@@ -58,6 +58,12 @@ export function deliverDomainEvents(io: GatewayServer, events: EventHub, metrics
       toUsers(appId, audience, origin).emit(event, request);
     }),
 
+    events.subscribe('group-join-request', ({ appId, request, answered, audience, origin }) => {
+      const event = answered ? 'group-join-request-answered' : 'group-join-request';
+      pushed(event);
+      toUsers(appId, audience, origin).emit(event, request);
+    }),
+
     events.subscribe('friends-added', ({ appId, sides, origin }) => {
       for (const { userId, friend } of sides) {
         pushed('friend-added');

@@ -9,11 +9,13 @@ import {
   typingEventModel,
 } from '../schemas/models.js';
 import { friendGroupsChangedEventModel, friendModel, friendRemovedEventModel, friendRequestModel } from '../schemas/contacts.js';
+import { joinRequestModel } from '../schemas/groups.js';
 import {
   exampleAcceptedRequest,
   exampleFriend,
   exampleFriendGroup,
   exampleFriendRequest,
+  exampleJoinRequest,
   exampleMessage,
   examplePresence,
   exampleReadState,
@@ -115,6 +117,22 @@ const declared = [
       "Who receives it: every device of the requester, and the recipient's other devices. An accepted request is followed by [`friend-added`](#friend-added) on both sides.",
     payload: friendRequestModel,
     example: exampleAcceptedRequest,
+  }),
+  socketPush({
+    name: 'group-join-request',
+    summary: 'Someone asks to join a group you own or administer, or an ordinary member invited someone to it. The payload is the [join request](#joinrequest), pending.',
+    description:
+      "Who receives it: every device of the group's owner and admins, and of the inviter. Devices that were offline find the group's pending requests with [`group-join-requests`](#group-join-requests). Answer with [`answer-join-request`](#answer-join-request).",
+    payload: joinRequestModel,
+    example: exampleJoinRequest,
+  }),
+  socketPush({
+    name: 'group-join-request-answered',
+    summary: 'A join request was approved or rejected; the payload is the request with its new `status`.',
+    description:
+      "Who receives it: every device of the user it is about, of the inviter, and of the group's owner and admins (but the device that answered). An approval is followed by the `joined` group event in the group's conversation.",
+    payload: joinRequestModel,
+    example: { ...exampleJoinRequest, status: 'approved', decidedBy: 'alice', decidedAt: 1795426100000 },
   }),
   socketPush({
     name: 'friend-added',

@@ -34,7 +34,7 @@ import { millis } from './models.js';
 
 /** Friends, friend requests and friend groups: the models both transports answer, and their inputs. */
 
-const userModel = z.object({ userId: z.string(), name: z.string(), avatarUri: z.string() }).meta({ id: 'User' }) satisfies z.ZodType<User>;
+export const userModel = z.object({ userId: z.string(), name: z.string(), avatarUri: z.string() }).meta({ id: 'User' }) satisfies z.ZodType<User>;
 
 export const friendRequestModel = z
   .object({

@@ -1,6 +1,14 @@
 import {
   GroupJoinPolicy,
+  JoinRequestStatus,
   Limits,
+  type AnswerJoinRequestPayload,
+  type GroupJoinRequestsRequest,
+  type InviteResult,
+  type JoinGroupPayload,
+  type JoinGroupResult,
+  type JoinRequest,
+  type JoinRequestIdRequest,
   type GroupAdminsRequest,
   type GroupIdPayload,
   type GroupMembersPayload,
@@ -15,7 +23,9 @@ import {
   type UpdateGroupRequest,
 } from '@parley/sdk/protocol';
 import { z } from 'zod';
-import { displayName, entityId, text, uri, userIdList } from './common.js';
+import { displayName, entityId, objectId, plainText, text, uri, userIdList } from './common.js';
+import { userModel } from './contacts.js';
+import { millis } from './models.js';
 
 /** Group administration's inputs, REST and socket: one field schema each, shared by both. */
 
@@ -84,3 +94,45 @@ export const groupMembersPayload = z.strictObject({
   offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('members to skip, in join order; default 0'),
   limit: z.number().int().min(1).max(Limits.GROUP_MEMBER_PAGE_MAX).optional().describe(`1-${Limits.GROUP_MEMBER_PAGE_MAX}; every member from \`offset\` when omitted`),
 }) satisfies z.ZodType<GroupMembersPayload>;
+
+export const joinGroupPayload = z.strictObject({
+  groupId: entityId,
+  message: plainText(0, 200).optional().describe('up to 200 characters for the owner and admins; default empty'),
+}) satisfies z.ZodType<JoinGroupPayload>;
+export const answerJoinRequestPayload = z.strictObject({
+  requestId: objectId,
+  approve: z.boolean().describe('true adds the user; false turns the request down'),
+}) satisfies z.ZodType<AnswerJoinRequestPayload>;
+export const groupJoinRequestsRequest = z.strictObject({ groupId: entityId, operatorId }) satisfies z.ZodType<GroupJoinRequestsRequest>;
+export const joinRequestIdRequest = z.strictObject({ requestId: objectId, operatorId }) satisfies z.ZodType<JoinRequestIdRequest>;
+
+export const joinRequestModel = z
+  .object({
+    requestId: z.string().describe('24 hex characters'),
+    groupId: z.string(),
+    user: userModel.describe('who would join'),
+    inviter: userModel.nullable().describe('the member who invited them; null when they asked themselves'),
+    message: z.string().describe('what the requester wrote; may be empty'),
+    status: z.enum(Object.values(JoinRequestStatus)),
+    createdAt: millis,
+    decidedBy: z.string().nullable().describe("who decided it; null for the tenant's backend, and while pending"),
+    decidedAt: millis.nullable().describe('when it was decided; null while pending'),
+  })
+  .meta({ id: 'JoinRequest' }) satisfies z.ZodType<JoinRequest>;
+
+export const joinGroupResultModel = z
+  .object({
+    groupId: z.string(),
+    joined: z.boolean().describe('true when the user is a member now'),
+    request: joinRequestModel.nullable().describe('the pending request, for a group that needs approval; null when joined'),
+  })
+  .meta({ id: 'JoinGroupResult' }) satisfies z.ZodType<JoinGroupResult>;
+
+export const inviteResultModel = z
+  .object({
+    groupId: z.string(),
+    added: z.array(z.string()).describe('users who are members now'),
+    requested: z.array(z.string()).describe('users whose invitation waits for the owner or an admin'),
+    memberCount: z.number().int(),
+  })
+  .meta({ id: 'InviteResult' }) satisfies z.ZodType<InviteResult>;

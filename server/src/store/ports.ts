@@ -9,6 +9,7 @@ import type {
   ConversationRecord,
   FileRecord,
   GroupRecord,
+  JoinRequestRecord,
   MemberRecord,
   MessageRecord,
   RecallRecord,
@@ -238,6 +239,12 @@ export interface SessionRepo {
    * missing. An existing session is returned unchanged.
    */
   ensure(session: Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number }): Promise<SessionRecord>;
+  /**
+   * {@link ensure} for many users of one conversation at once (members joining a group): each
+   * session in `sessions` that is missing is created; existing ones are left as they are. A few
+   * round trips whatever the number of users.
+   */
+  ensureMany(sessions: ReadonlyArray<Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number }>): Promise<void>;
   get(userId: string, conversationId: string): Promise<SessionRecord | null>;
   getBySid(userId: string, sid: string): Promise<SessionRecord | null>;
   /** The user's sessions, in no particular order; only those of one kind when `conversationType` is given. */
@@ -359,6 +366,28 @@ export interface FriendRepo {
 }
 
 /** Repositories already bound to one app: a handler cannot read or write another app's data. */
+/**
+ * Requests to join groups. At most one pending request per group and user: a second insert while
+ * one is pending fails with DuplicateKeyError.
+ */
+export interface JoinRequestRepo {
+  /** @throws DuplicateKeyError when the requestId is taken, or `userId` has a pending request to the group. */
+  insert(request: JoinRequestRecord): Promise<void>;
+  get(requestId: string): Promise<JoinRequestRecord | null>;
+  /** The pending request of `userId` to the group, if any. */
+  pendingOf(groupId: string, userId: string): Promise<JoinRequestRecord | null>;
+  /** The group's pending requests, oldest first (then by requestId), at most `limit`. */
+  listPending(groupId: string, limit: number): Promise<JoinRequestRecord[]>;
+  /**
+   * Moves a pending request to `approved` or `rejected`, only if it is still pending
+   * (compare-and-set: two admins answering at once decide it once). Returns the decided request,
+   * or null when it was not pending (or does not exist).
+   */
+  decide(requestId: string, decision: { status: 'approved' | 'rejected'; decidedBy: string | null; decidedAt: number }): Promise<JoinRequestRecord | null>;
+  /** Deletes every request to the group (it was dismissed). */
+  deleteForGroup(groupId: string): Promise<void>;
+}
+
 export interface AppScope {
   readonly appId: string;
   readonly users: UserRepo;
@@ -369,9 +398,10 @@ export interface AppScope {
   readonly files: FileRepo;
   readonly blocks: BlockRepo;
   readonly friends: FriendRepo;
+  readonly joinRequests: JoinRequestRepo;
   /**
-   * Deletes every record of this app (users, tokens, groups, conversations, sessions, file
-   * records, blocks, friend requests, friends and friend groups). The files' bytes are the file storage's: the domain deletes those itself.
+   * Deletes every record of this app (users, tokens, groups, join requests, conversations,
+   * sessions, file records, blocks, friend requests, friends and friend groups). The files' bytes are the file storage's: the domain deletes those itself.
    */
   purge(): Promise<void>;
 }

@@ -201,6 +201,27 @@ export interface FriendRequestRecord {
   dropped: boolean;
 }
 
+/**
+ * A request to join a group: by the user themselves (a group with the `approval` join policy), or
+ * an invitation by an ordinary member that the owner or an admin must approve.
+ */
+export interface JoinRequestRecord {
+  /** 24 hex characters. */
+  requestId: string;
+  groupId: string;
+  /** Who would join. */
+  userId: string;
+  /** The member who invited them; null when they asked themselves. */
+  inviterId: string | null;
+  /** What the requester wrote; may be empty. */
+  message: string;
+  status: 'pending' | 'approved' | 'rejected';
+  createdAt: number;
+  /** Who approved or rejected it (null for the tenant's backend), and when; null while pending. */
+  decidedBy: string | null;
+  decidedAt: number | null;
+}
+
 /** One side of a friendship: each friend keeps their own remark and friend group for the other. */
 export interface FriendRecord {
   userId: string;

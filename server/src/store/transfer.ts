@@ -8,6 +8,7 @@ import type {
   FriendRecord,
   FriendRequestRecord,
   GroupRecord,
+  JoinRequestRecord,
   MemberRecord,
   MessageRecord,
   SessionRecord,
@@ -40,6 +41,8 @@ export const TRANSFER_COLLECTIONS = [
   'files',
   'groups',
   'groupMembers',
+  // After the groups they ask to join.
+  'joinRequests',
   'conversations',
   'messages',
   'sessions',
@@ -65,6 +68,7 @@ export interface TransferRecords {
   files: FileRecord & InApp;
   groups: GroupRecord & InApp;
   groupMembers: MemberRecord & InApp & { groupId: string };
+  joinRequests: JoinRequestRecord & InApp;
   conversations: ConversationRecord & InApp;
   messages: MessageRecord & InApp;
   sessions: SessionRecord & InApp;

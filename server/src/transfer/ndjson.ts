@@ -31,7 +31,7 @@ const MAX_LINE_CHARS = 8 * 1024 * 1024;
  * Collections added to the format after its first release: an export made before one existed
  * has neither its file nor its count, and imports as holding none of its records.
  */
-const ADDED_LATER: ReadonlySet<TransferCollection> = new Set(['files', 'blocks', 'friendRequests', 'friendGroups', 'friends']);
+const ADDED_LATER: ReadonlySet<TransferCollection> = new Set(['files', 'blocks', 'friendRequests', 'friendGroups', 'friends', 'joinRequests']);
 
 const countSchema = z.number().int().nonnegative();
 /** Each collection's record count; 0 for a collection added after the export was made. */

@@ -116,6 +116,18 @@ export const TRANSFER_SCHEMAS: { [C in TransferCollection]: z.ZodType<TransferIn
     nickname: z.string().max(1000).default(''),
     mutedUntil: millis.nullable().default(null),
   }),
+  joinRequests: z.strictObject({
+    ...inApp,
+    requestId: id,
+    groupId: id,
+    userId: id,
+    inviterId: id.nullable(),
+    message: z.string().max(10_000),
+    status: z.enum(['pending', 'approved', 'rejected']),
+    createdAt: millis,
+    decidedBy: id.nullable(),
+    decidedAt: millis.nullable(),
+  }),
   conversations: z.strictObject({
     ...inApp,
     conversationId: id,

@@ -58,17 +58,17 @@ export function storeAdapters(): StoreAdapter[] {
 
 /**
  * A test server on a fresh store of `adapter` for the suite that calls it (started before its
- * tests, closed after them), with per-user limits above what raw test devices fire, and the
+ * tests, closed after them), with per-user limits above what raw test devices fire (and `env`), and the
  * devices tests open there (closed with it). `server()` is the running server.
  */
-export function serverOnAdapter(adapter: StoreAdapter): { server: () => TestServer; track: (device: RawDevice) => RawDevice } {
+export function serverOnAdapter(adapter: StoreAdapter, env: Record<string, string> = {}): { server: () => TestServer; track: (device: RawDevice) => RawDevice } {
   let t: TestServer | undefined;
   let cleanup: () => Promise<void> = async () => {};
   const open: RawDevice[] = [];
   beforeAll(async () => {
     const opened = await adapter.open();
     cleanup = opened.cleanup;
-    t = await startTestServer({ USER_SIGNALS_PER_SECOND: '1000', USER_SENDS_PER_SECOND: '1000' }, opened.store ? { store: opened.store } : {});
+    t = await startTestServer({ USER_SIGNALS_PER_SECOND: '1000', USER_SENDS_PER_SECOND: '1000', ...env }, opened.store ? { store: opened.store } : {});
   });
   afterAll(async () => {
     for (const device of open.splice(0)) device.close();

@@ -16,7 +16,7 @@ import type { Clock } from '../../clock.js';
 import { AppError, conflict, forbidden, invalidParams } from '../errors.js';
 import { newObjectId } from '../ids.js';
 import { groupConversationId } from '../messages/conversation-id.js';
-import { userNotFound } from '../users/user-service.js';
+import { requireUsers } from '../users/user-service.js';
 import type { GroupEventLog } from './group-events.js';
 import { requireOperator, requireOutranks, type Operator } from './group-roles.js';
 import { activeMute, newMember, toGroup, toGroupMember } from './group-views.js';
@@ -35,7 +35,7 @@ export class GroupService {
     if (ownerId === undefined) throw invalidParams('userIds', 'must name at least one user');
     const memberIds = unique([ownerId, ...input.userIds]);
     this.#checkSize(ctx, memberIds.length, 'userIds');
-    await this.#requireUsers(ctx, memberIds, input.ownerId === undefined ? 'userIds' : 'userIds/ownerId');
+    await requireUsers(ctx, memberIds, input.ownerId === undefined ? 'userIds' : 'userIds/ownerId');
     const groups = await ctx.data.groups.count();
     if (groups >= ctx.app.settings.maxGroups) {
       throw new AppError(ErrorCode.QUOTA_EXCEEDED, `app ${ctx.app.appId} has ${groups} groups, its limit (maxGroups); dismiss some or raise it in the console`);
@@ -78,7 +78,7 @@ export class GroupService {
     // A missing group is reported before missing users.
     const loaded = await this.require(ctx, groupId);
     const candidates = unique(userIds);
-    await this.#requireUsers(ctx, candidates, 'userIds');
+    await requireUsers(ctx, candidates, 'userIds');
     let added: string[] = [];
     const group = await writeGroup(ctx, this.clock, loaded, async (current) => {
       const present = await ctx.data.groups.getMembers(groupId, candidates);
@@ -190,6 +190,7 @@ export class GroupService {
     const conversationId = groupConversationId(groupId);
     await ctx.data.sessions.deleteForConversation(conversationId);
     await ctx.data.conversations.delete(conversationId);
+    await ctx.data.joinRequests.deleteForGroup(groupId);
   }
 
   /** The group; with `viewer`, only when they are a member. */
@@ -263,16 +264,10 @@ export class GroupService {
     if (size > max) throw conflict(`${field}: a group can have at most ${max} members, this one would have ${size}`);
   }
 
-  async #requireUsers(ctx: AppContext, userIds: readonly string[], field: string): Promise<void> {
-    const found = await ctx.data.users.getMany(userIds);
-    const missing = userIds.filter((userId) => !found.has(userId));
-    if (missing.length > 0) throw userNotFound(field, missing);
-  }
-
   async #openSessions(ctx: AppContext, groupId: string, userIds: readonly string[], readSeq: number): Promise<void> {
     const now = this.clock.now();
-    for (const userId of userIds) {
-      await ctx.data.sessions.ensure({
+    await ctx.data.sessions.ensureMany(
+      userIds.map((userId) => ({
         sid: newObjectId(),
         userId,
         conversationId: groupConversationId(groupId),
@@ -280,8 +275,8 @@ export class GroupService {
         targetId: groupId,
         initialReadSeq: readSeq,
         createdAt: now,
-      });
-    }
+      })),
+    );
   }
 }
 

@@ -81,6 +81,13 @@ export class UserService {
   }
 }
 
+/** Refuses with NOT_FOUND naming `field` and every id of `userIds` that is not a user of the app. */
+export async function requireUsers(ctx: AppContext, userIds: readonly string[], field: string): Promise<void> {
+  const found = await ctx.data.users.getMany(userIds);
+  const missing = userIds.filter((userId) => !found.has(userId));
+  if (missing.length > 0) throw userNotFound(field, missing);
+}
+
 /** NOT_FOUND for users that were never registered, saying how to register them. */
 export function userNotFound(field: string, userIds: readonly string[]) {
   const who = userIds.length === 1 ? `user ${userIds[0]} does not exist` : `users ${userIds.join(', ')} do not exist`;

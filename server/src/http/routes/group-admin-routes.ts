@@ -1,10 +1,21 @@
 import { ErrorCode, Limits } from '@parley/sdk/protocol';
 import type { Services } from '../../domain/services.js';
-import { groupAdminsRequest, muteGroupMembersRequest, transferGroupRequest, updateGroupMemberRequest, updateGroupRequest } from '../../schemas/groups.js';
+import { z } from 'zod';
+import { JOIN_REQUEST_LIST_MAX } from '../../domain/groups/group-joining.js';
+import {
+  groupAdminsRequest,
+  groupJoinRequestsRequest,
+  joinRequestIdRequest,
+  joinRequestModel,
+  muteGroupMembersRequest,
+  transferGroupRequest,
+  updateGroupMemberRequest,
+  updateGroupRequest,
+} from '../../schemas/groups.js';
 import { groupMemberModel, groupMembersChangeModel, groupModel } from '../../schemas/models.js';
 import { signedRoute, type Route } from '../route.js';
 
-const { FORBIDDEN, NOT_FOUND } = ErrorCode;
+const { CONFLICT, FORBIDDEN, NOT_FOUND } = ErrorCode;
 
 const OPERATOR =
   "With `operatorId` the backend acts for that member: their role's rules apply (FORBIDDEN otherwise) and the group event names them; without it the backend acts as the app and may do anything.";
@@ -12,7 +23,7 @@ const EVENT = (which: string) => `Every member's devices get the ${which} as a \
 
 /** The signed group administration routes (docs/guides/groups.md). */
 export function groupAdminRoutes(services: Services): Route[] {
-  const { groupAdmin } = services;
+  const { groupAdmin, groupJoining } = services;
   return [
     signedRoute({
       method: 'POST',
@@ -91,6 +102,45 @@ export function groupAdminRoutes(services: Services): Route[] {
       errors: [NOT_FOUND, FORBIDDEN],
       example: { groupId: 'team', userIds: ['carol'], duration: 600 },
       handle: (input, app) => groupAdmin.mute(app, input.groupId, input.userIds, input.duration, input.operatorId ?? null),
+    }),
+    signedRoute({
+      method: 'GET',
+      path: '/group/join/requests',
+      tag: 'Groups',
+      summary: "A group's pending join requests",
+      description: `Requests of users asking to join an \`approval\` group, and invitations by its ordinary members, oldest first (at most ${JOIN_REQUEST_LIST_MAX}). As \`operatorId\`, the owner and admins may. ${OPERATOR}`,
+      successMessage: 'ok',
+      input: groupJoinRequestsRequest,
+      output: z.array(joinRequestModel),
+      errors: [NOT_FOUND, FORBIDDEN],
+      example: { groupId: 'team' },
+      handle: (input, app) => groupJoining.pending(app, input.groupId, input.operatorId ?? null),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/group/join/approve',
+      tag: 'Groups',
+      summary: 'Approve a join request',
+      description: `Adds the user (a \`joined\` event) and marks the request approved; the user, the inviter and the group's owner and admins get \`group-join-request-answered\`. Approving again answers the same request; one that was rejected is a CONFLICT, as is a full group (the request then stays pending). ${OPERATOR}`,
+      successMessage: 'join request approved',
+      input: joinRequestIdRequest,
+      output: joinRequestModel,
+      errors: [NOT_FOUND, FORBIDDEN, CONFLICT],
+      example: { requestId: '6b04082027b2d5031f2298c1' },
+      handle: (input, app) => groupJoining.answer(app, input.requestId, true, input.operatorId ?? null),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/group/join/reject',
+      tag: 'Groups',
+      summary: 'Reject a join request',
+      description: `Marks the request rejected (the user may ask again); the user, the inviter and the group's owner and admins get \`group-join-request-answered\`. ${OPERATOR}`,
+      successMessage: 'join request rejected',
+      input: joinRequestIdRequest,
+      output: joinRequestModel,
+      errors: [NOT_FOUND, FORBIDDEN, CONFLICT],
+      example: { requestId: '6b04082027b2d5031f2298c1' },
+      handle: (input, app) => groupJoining.answer(app, input.requestId, false, input.operatorId ?? null),
     }),
   ];
 }

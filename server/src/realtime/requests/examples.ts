@@ -1,4 +1,4 @@
-import type { ContactList, Friend, FriendGroup, FriendRequest, Group, GroupMember, GroupMembersChangeResult, LiveMessage, Message, PresenceState, Session, SessionReadState } from '@parley/sdk/protocol';
+import type { ContactList, Friend, FriendGroup, FriendRequest, Group, GroupMember, GroupMembersChangeResult, JoinRequest, LiveMessage, Message, PresenceState, Session, SessionReadState } from '@parley/sdk/protocol';
 
 /** Sample values for the reference: one conversation between Alice and Bob, seen by Bob. */
 
@@ -117,3 +117,15 @@ export const exampleGroupMember: GroupMember = {
 };
 
 export const exampleMembersChange: GroupMembersChangeResult = { groupId: 'book-club', changed: ['bob'], memberCount: 4, ownerId: 'alice', dismissed: false };
+
+export const exampleJoinRequest: JoinRequest = {
+  requestId: '6b04082027b2d5031f2298c1',
+  groupId: 'book-club',
+  user: { userId: 'erin', name: 'Erin', avatarUri: 'https://cdn.example.com/avatars/erin.png' },
+  inviter: null,
+  message: 'I read the first one already',
+  status: 'pending',
+  createdAt: 1795426000000,
+  decidedBy: null,
+  decidedAt: null,
+};

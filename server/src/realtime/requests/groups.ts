@@ -1,8 +1,14 @@
 import { Limits } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import type { Services } from '../../domain/services.js';
+import { JOIN_REQUEST_LIST_MAX, MAX_PENDING_JOIN_REQUESTS } from '../../domain/groups/group-joining.js';
 import {
+  answerJoinRequestPayload,
   groupIdPayload,
+  inviteResultModel,
+  joinGroupPayload,
+  joinGroupResultModel,
+  joinRequestModel,
   groupMembersPayload,
   groupUsersPayload,
   muteGroupMembersPayload,
@@ -12,7 +18,7 @@ import {
 } from '../../schemas/groups.js';
 import { groupMemberModel, groupMembersChangeModel, groupModel } from '../../schemas/models.js';
 import { socketRequest } from '../socket-request.js';
-import { exampleGroup, exampleGroupMember, exampleMembersChange } from './examples.js';
+import { exampleGroup, exampleGroupMember, exampleJoinRequest, exampleMembersChange } from './examples.js';
 
 const GUIDE = 'See [group administration](../guides/groups.md).';
 const NOT_A_MEMBER = { code: 'FORBIDDEN', when: '`groupId: user <you> is not a member of group <id>`' } as const;
@@ -21,7 +27,7 @@ const events = (which: string) => `Every member's devices get the ${which} as a 
 
 /** A member's own view of their groups, and running them as owner or admin. */
 export function groupRequests(services: Services) {
-  const { groups, groupAdmin } = services;
+  const { groups, groupAdmin, groupJoining } = services;
   return [
     socketRequest({
       name: 'group-info',
@@ -147,6 +153,57 @@ export function groupRequests(services: Services) {
       ],
       example: { payload: { groupId: 'book-club', userIds: ['dave'], duration: 600 }, data: { ...exampleMembersChange, changed: ['dave'] } },
       handle: (input, { ctx, userId }) => groupAdmin.mute(ctx, input.groupId, input.userIds, input.duration, userId),
+    }),
+    socketRequest({
+      name: 'join-group',
+      summary: 'Joins a group whose join policy is `free`, or asks to join one that needs `approval`.',
+      description: `A \`free\` group adds you at once (a \`joined\` event): \`joined\` is true. An \`approval\` group answers your pending [join request](#joinrequest) (asking again answers the same one); its owner and admins get [\`group-join-request\`](#group-join-request), and you get [\`group-join-request-answered\`](#group-join-request-answered) when one of them decides. Already a member: \`joined\` true, nothing changes. A group holds at most ${MAX_PENDING_JOIN_REQUESTS} pending requests. ${GUIDE}`,
+      input: joinGroupPayload,
+      output: joinGroupResultModel,
+      errors: [
+        NO_GROUP,
+        { code: 'FORBIDDEN', when: '`groupId: group <id> takes members by invitation only` (join policy `invite`)' },
+        { code: 'CONFLICT', when: 'the group is full (`maxGroupMembers`)' },
+        { code: 'QUOTA_EXCEEDED', when: `the group has ${MAX_PENDING_JOIN_REQUESTS} requests waiting` },
+      ],
+      rateLimit: 'signal',
+      example: { payload: { groupId: 'book-club', message: 'I read the first one already' }, data: { groupId: 'book-club', joined: false, request: exampleJoinRequest } },
+      handle: (input, { ctx, userId }) => groupJoining.ask(ctx, input.groupId, userId, input.message ?? ''),
+    }),
+    socketRequest({
+      name: 'invite-to-group',
+      summary: 'Invites users to one of your groups.',
+      description: `They are added at once (\`added\`, with a \`joined\` event naming you), except when you are an ordinary member of an \`approval\` group: each invitation is then a join request for the owner and admins (\`requested\`). Members already in the group are skipped. ${GUIDE}`,
+      input: groupUsersPayload,
+      output: inviteResultModel,
+      errors: [NO_GROUP, NOT_A_MEMBER, { code: 'NOT_FOUND', when: '`userIds: user <id> does not exist; …`' }, { code: 'CONFLICT', when: 'the group would pass `maxGroupMembers`' }],
+      rateLimit: 'signal',
+      example: { payload: { groupId: 'book-club', userIds: ['erin'] }, data: { groupId: 'book-club', added: ['erin'], requested: [], memberCount: 5 } },
+      handle: (input, { ctx, userId }) => groupJoining.invite(ctx, input.groupId, userId, input.userIds),
+    }),
+    socketRequest({
+      name: 'group-join-requests',
+      summary: "Owner and admins: the group's pending join requests and invitations, oldest first.",
+      description: `At most ${JOIN_REQUEST_LIST_MAX}. ${GUIDE}`,
+      input: groupIdPayload,
+      output: z.array(joinRequestModel),
+      errors: [NO_GROUP, { code: 'FORBIDDEN', when: 'you are not the owner or an admin' }],
+      example: { payload: { groupId: 'book-club' }, data: [exampleJoinRequest] },
+      handle: (input, { ctx, userId }) => groupJoining.pending(ctx, input.groupId, userId),
+    }),
+    socketRequest({
+      name: 'answer-join-request',
+      summary: 'Owner and admins: approves (adding the user) or rejects a join request.',
+      description: `Approving adds the user with a \`joined\` event naming you. The user, the inviter and the group's owner and admins get [\`group-join-request-answered\`](#group-join-request-answered). Answering a request again the same way answers it as it is. ${GUIDE}`,
+      input: answerJoinRequestPayload,
+      output: joinRequestModel,
+      errors: [
+        { code: 'NOT_FOUND', when: '`requestId: no join request <id> to a group you run`' },
+        { code: 'FORBIDDEN', when: 'you are an ordinary member of its group' },
+        { code: 'CONFLICT', when: 'it was decided the other way already, or the group is full' },
+      ],
+      example: { payload: { requestId: exampleJoinRequest.requestId, approve: true }, data: { ...exampleJoinRequest, status: 'approved', decidedBy: 'alice', decidedAt: 1795426100000 } },
+      handle: (input, { ctx, userId }) => groupJoining.answer(ctx, input.requestId, input.approve, userId),
     }),
   ];
 }

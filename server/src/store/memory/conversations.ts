@@ -239,6 +239,10 @@ export class MemorySessionRepo implements SessionRepo {
     return copySession(session);
   }
 
+  async ensureMany(inputs: ReadonlyArray<Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number }>): Promise<void> {
+    for (const input of inputs) await this.ensure(input);
+  }
+
   async get(userId: string, conversationId: string): Promise<SessionRecord | null> {
     const session = this.#byUser.get(userId)?.get(conversationId);
     return session ? copySession(session) : null;

@@ -5,6 +5,7 @@ import { MemoryConversationRepo, MemorySessionRepo } from './conversations.js';
 import { MemoryFileRepo } from './files.js';
 import { MemoryFriendRepo } from './friends.js';
 import { MemoryGroupRepo } from './groups.js';
+import { MemoryJoinRequestRepo } from './join-requests.js';
 import { MemoryUserRepo, MemoryUserTokenRepo } from './people.js';
 import { MemoryStoreTransfer, type MemoryAppScope } from './transfer.js';
 
@@ -43,6 +44,7 @@ export class MemoryStore implements Store {
         files: new MemoryFileRepo(),
         blocks: new MemoryBlockRepo(),
         friends: new MemoryFriendRepo(),
+        joinRequests: new MemoryJoinRequestRepo(),
         purge: async () => {
           this.#scopes.delete(appId);
         },

@@ -14,6 +14,7 @@ import type { MemoryConversationRepo, MemorySessionRepo } from './conversations.
 import type { MemoryFileRepo } from './files.js';
 import type { MemoryFriendRepo } from './friends.js';
 import type { MemoryGroupRepo } from './groups.js';
+import type { MemoryJoinRequestRepo } from './join-requests.js';
 import type { MemoryUserRepo, MemoryUserTokenRepo } from './people.js';
 
 /** One app's repositories as the memory store keeps them: the transfer reads and writes them directly. */
@@ -26,6 +27,7 @@ export interface MemoryAppScope extends AppScope {
   readonly files: MemoryFileRepo;
   readonly blocks: MemoryBlockRepo;
   readonly friends: MemoryFriendRepo;
+  readonly joinRequests: MemoryJoinRequestRepo;
 }
 
 /** What the transfer needs of the memory store (passed in, so this module does not import the store). */
@@ -83,6 +85,7 @@ export class MemoryStoreTransfer implements StoreTransfer {
     files: (scope) => this.#inApps(scope, (app) => app.files.all()),
     groups: (scope) => this.#inApps(scope, (app) => app.groups.all()),
     groupMembers: (scope) => this.#inApps(scope, (app) => app.groups.allMembers()),
+    joinRequests: (scope) => this.#inApps(scope, (app) => app.joinRequests.all()),
     conversations: (scope) => this.#inApps(scope, (app) => app.conversations.all()),
     messages: (scope) => this.#inApps(scope, (app) => app.conversations.allMessages()),
     sessions: (scope) => this.#inApps(scope, (app) => app.sessions.all()),
@@ -111,6 +114,7 @@ export class MemoryStoreTransfer implements StoreTransfer {
       }
       for (const { appId, groupId, members } of byGroup.values()) this.#store.forApp(appId).groups.putMembers(groupId, members);
     },
+    joinRequests: (rows) => rows.forEach(({ appId, ...request }) => this.#store.forApp(appId).joinRequests.put(request)),
     conversations: (rows) => rows.forEach(({ appId, ...conversation }) => this.#store.forApp(appId).conversations.put(conversation)),
     messages: (rows) => rows.forEach(({ appId, preview, ...message }) => this.#store.forApp(appId).conversations.putMessage(message, preview)),
     sessions: (rows) => rows.forEach(({ appId, ...session }) => this.#store.forApp(appId).sessions.put(session)),

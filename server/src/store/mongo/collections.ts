@@ -9,6 +9,7 @@ import type {
   FriendGroupDoc,
   FriendRequestDoc,
   GroupDoc,
+  JoinRequestDoc,
   MemberDoc,
   MessageDoc,
   SessionDoc,
@@ -26,6 +27,7 @@ export interface Collections {
   readonly userTokens: Collection<UserTokenDoc>;
   readonly groups: Collection<GroupDoc>;
   readonly groupMembers: Collection<MemberDoc>;
+  readonly joinRequests: Collection<JoinRequestDoc>;
   readonly conversations: Collection<ConversationDoc>;
   readonly messages: Collection<MessageDoc>;
   readonly sessions: Collection<SessionDoc>;
@@ -45,6 +47,7 @@ export const COLLECTION_NAMES = {
   userTokens: 'user_tokens',
   groups: 'groups',
   groupMembers: 'group_members',
+  joinRequests: 'join_requests',
   conversations: 'conversations',
   messages: 'messages',
   sessions: 'sessions',
@@ -61,6 +64,7 @@ export const APP_COLLECTIONS = [
   'userTokens',
   'groups',
   'groupMembers',
+  'joinRequests',
   'conversations',
   'messages',
   'sessions',
@@ -80,6 +84,7 @@ export function collectionsOf(db: Db): Collections {
     userTokens: db.collection<UserTokenDoc>(COLLECTION_NAMES.userTokens),
     groups: db.collection<GroupDoc>(COLLECTION_NAMES.groups),
     groupMembers: db.collection<MemberDoc>(COLLECTION_NAMES.groupMembers),
+    joinRequests: db.collection<JoinRequestDoc>(COLLECTION_NAMES.joinRequests),
     conversations: db.collection<ConversationDoc>(COLLECTION_NAMES.conversations),
     messages: db.collection<MessageDoc>(COLLECTION_NAMES.messages),
     sessions: db.collection<SessionDoc>(COLLECTION_NAMES.sessions),

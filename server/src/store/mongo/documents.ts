@@ -9,6 +9,7 @@ import type {
   FriendRecord,
   FriendRequestRecord,
   GroupRecord,
+  JoinRequestRecord,
   LastMessageRecord,
   MemberRecord,
   MessageRecord,
@@ -83,6 +84,32 @@ export interface FriendDoc extends FriendRecord {
 /** One user's friend group, unique by (appId, userId, friendGroupId). */
 export interface FriendGroupDoc extends FriendGroupRecord {
   appId: string;
+}
+
+/** A request to join a group, unique by (appId, requestId). */
+export interface JoinRequestDoc extends JoinRequestRecord {
+  appId: string;
+  /**
+   * {@link PENDING_KEY} while the request is pending, `d:<requestId>` once decided, which no other
+   * request has. A plain unique index on (appId, groupId, userId, pendingKey) does what a partial
+   * unique index on (appId, groupId, userId) where `status` is pending would: at most one pending
+   * request per group and user, on servers without partial indexes too (FerretDB v1 answers
+   * `partialFilterExpression` with "not implemented yet"), as `MessageDoc.clientKey` does.
+   */
+  pendingKey: string;
+}
+
+/** The `pendingKey` of every pending join request (see JoinRequestDoc). */
+export const PENDING_KEY = 'pending';
+
+/** The `pendingKey` of a join request in `status` (see JoinRequestDoc). */
+export function pendingKeyOf(request: { requestId: string; status: JoinRequestRecord['status'] }): string {
+  return request.status === 'pending' ? PENDING_KEY : `d:${request.requestId}`;
+}
+
+/** The document `joinRequests.insert` writes for `request` (and an import writes for its row). */
+export function joinRequestDocOf(appId: string, request: JoinRequestRecord): JoinRequestDoc {
+  return { appId, ...toJoinRequest(request), pendingKey: pendingKeyOf(request) };
 }
 
 export interface FileDoc extends FileRecord {
@@ -240,6 +267,20 @@ export function toFriend(doc: FriendRecord): FriendRecord {
 
 export function toFriendGroup(doc: FriendGroupRecord): FriendGroupRecord {
   return { userId: doc.userId, friendGroupId: doc.friendGroupId, name: doc.name, order: doc.order, createdAt: doc.createdAt };
+}
+
+export function toJoinRequest(doc: JoinRequestRecord): JoinRequestRecord {
+  return {
+    requestId: doc.requestId,
+    groupId: doc.groupId,
+    userId: doc.userId,
+    inviterId: doc.inviterId ?? null,
+    message: doc.message,
+    status: doc.status,
+    createdAt: doc.createdAt,
+    decidedBy: doc.decidedBy ?? null,
+    decidedAt: doc.decidedAt ?? null,
+  };
 }
 
 export function toFile(doc: FileRecord): FileRecord {

@@ -49,6 +49,28 @@ export const INDEXES: readonly IndexSpec[] = [
   },
   { collection: 'groupMembers', name: 'group_members_user', key: { appId: 1, userId: 1, active: 1 }, serves: 'groups.groupIdsOf (a user\'s groups)' },
   {
+    collection: 'joinRequests',
+    name: 'join_requests_id',
+    key: { appId: 1, requestId: 1 },
+    unique: true,
+    serves: 'joinRequests.insert (a taken requestId fails here), get, decide; purge',
+  },
+  {
+    collection: 'joinRequests',
+    name: 'join_requests_pending',
+    // Stands in for a partial unique index on (appId, groupId, userId) where the status is pending,
+    // which FerretDB v1 does not implement: see JoinRequestDoc.pendingKey.
+    key: { appId: 1, groupId: 1, userId: 1, pendingKey: 1 },
+    unique: true,
+    serves: 'joinRequests.pendingOf, insert (one pending request per group and user: a second fails here), deleteForGroup',
+  },
+  {
+    collection: 'joinRequests',
+    name: 'join_requests_order',
+    key: { appId: 1, groupId: 1, status: 1, createdAt: 1, requestId: 1 },
+    serves: 'joinRequests.listPending (a group\'s pending requests, oldest first)',
+  },
+  {
     collection: 'conversations',
     name: 'conversations_id',
     key: { appId: 1, conversationId: 1 },

@@ -9,6 +9,7 @@ import { MongoFileRepo } from './files.js';
 import { MongoFriendRepo } from './friends.js';
 import { createIndexes } from './indexes.js';
 import { MongoGroupRepo } from './groups.js';
+import { MongoJoinRequestRepo } from './join-requests.js';
 import { MongoUserRepo, MongoUserTokenRepo } from './people.js';
 import { MongoSessionRepo } from './sessions.js';
 import { MongoStoreTransfer } from './transfer.js';
@@ -89,6 +90,7 @@ export class MongoStore implements Store {
       files: reportingUnavailable(new MongoFileRepo(appId, c.files)),
       blocks: reportingUnavailable(new MongoBlockRepo(appId, c.blocks)),
       friends: reportingUnavailable(new MongoFriendRepo(appId, c.friendRequests, c.friends, c.friendGroups)),
+      joinRequests: reportingUnavailable(new MongoJoinRequestRepo(appId, c.joinRequests)),
       purge: async () => {
         for (const name of APP_COLLECTIONS) await c[name].deleteMany({ appId });
       },

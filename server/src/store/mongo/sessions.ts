@@ -3,7 +3,7 @@ import type { Collection, Filter } from 'mongodb';
 import type { SessionRepo } from '../ports.js';
 import type { SessionRecord } from '../records.js';
 import { toSession, type SessionDoc } from './documents.js';
-import { isDuplicateKey } from './errors.js';
+import { failedOnDuplicateKeysOnly, isDuplicateKey } from './errors.js';
 
 /**
  * Users' sessions (read marks) of one app: one document per user and conversation, unique by
@@ -31,6 +31,28 @@ export class MongoSessionRepo implements SessionRepo {
       const winner = await this.get(input.userId, input.conversationId);
       if (!winner) throw error;
       return winner;
+    }
+  }
+
+  async ensureMany(inputs: ReadonlyArray<Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number }>): Promise<void> {
+    if (inputs.length === 0) return;
+    // One read for who has one already, one unordered insert for the rest; a duplicate key there
+    // is a session a concurrent ensure created first, which is the session.
+    const byConversation = new Map<string, string[]>();
+    for (const input of inputs) byConversation.set(input.conversationId, [...(byConversation.get(input.conversationId) ?? []), input.userId]);
+    const existing = new Set<string>();
+    for (const [conversationId, userIds] of byConversation) {
+      const docs = await this.sessions.find({ appId: this.appId, conversationId, userId: { $in: userIds } }, { projection: { _id: 0, userId: 1 } }).toArray();
+      for (const doc of docs) existing.add(`${conversationId}\u0000${doc.userId}`);
+    }
+    const missing = inputs
+      .filter((input) => !existing.has(`${input.conversationId}\u0000${input.userId}`))
+      .map(({ initialReadSeq, ...fields }) => ({ appId: this.appId, ...fields, readSeq: initialReadSeq }));
+    if (missing.length === 0) return;
+    try {
+      await this.sessions.insertMany(missing, { ordered: false });
+    } catch (error) {
+      if (!failedOnDuplicateKeysOnly(error)) throw error;
     }
   }
 

@@ -14,6 +14,7 @@ import {
   clientKeyOf,
   contentJsonOf,
   fileDocOf,
+  joinRequestDocOf,
   toApp,
   toBlock,
   toConsoleToken,
@@ -23,6 +24,7 @@ import {
   toFriendGroup,
   toFriendRequest,
   toGroup,
+  toJoinRequest,
   toMember,
   toMessage,
   toSession,
@@ -100,6 +102,8 @@ export class MongoStoreTransfer implements StoreTransfer {
     files: (scope) => mapped(this.#c.files.find(inApp(scope)).sort({ appId: 1, fileId: 1 }), (doc) => ({ appId: doc.appId, ...toFile(doc) })),
     groups: (scope) => this.#groups(scope),
     groupMembers: (scope) => this.#groupMembers(scope),
+    joinRequests: (scope) =>
+      mapped(this.#c.joinRequests.find(inApp(scope)).sort({ appId: 1, requestId: 1 }), (doc) => ({ appId: doc.appId, ...toJoinRequest(doc) })),
     conversations: (scope) => this.#conversations(scope),
     messages: (scope) =>
       mapped(this.#c.messages.find(inApp(scope)).sort({ appId: 1, conversationId: 1, seq: 1 }), (doc) => ({ appId: doc.appId, ...toMessage(doc) })),
@@ -192,6 +196,11 @@ export class MongoStoreTransfer implements StoreTransfer {
           .map((doc) => ({ filter: { appId: doc.appId, groupId: doc.groupId, userId: doc.userId }, document: doc, replacement: doc })),
       );
     },
+    joinRequests: (rows) =>
+      upsertAll(
+        this.#c.joinRequests,
+        rows.map((row) => joinRequestDocOf(row.appId, row)).map((doc) => ({ filter: { appId: doc.appId, requestId: doc.requestId }, document: doc, replacement: doc })),
+      ),
     conversations: (rows) =>
       upsertAll(
         this.#c.conversations,

@@ -9,6 +9,7 @@ import type {
   FriendRecord,
   FriendRequestRecord,
   GroupRecord,
+  JoinRequestRecord,
   MemberRecord,
   MessageRecord,
   SessionRecord,
@@ -174,6 +175,29 @@ export const toFriendGroup = (row: FriendGroupRow): FriendGroupRecord => ({
   name: row.name,
   order: row.sort_order,
   createdAt: row.created_at,
+});
+
+export interface JoinRequestRow {
+  request_id: string;
+  group_id: string;
+  user_id: string;
+  inviter_id: string | null;
+  message: string;
+  status: JoinRequestRecord['status'];
+  created_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+}
+export const toJoinRequest = (row: JoinRequestRow): JoinRequestRecord => ({
+  requestId: row.request_id,
+  groupId: row.group_id,
+  userId: row.user_id,
+  inviterId: row.inviter_id,
+  message: row.message,
+  status: row.status,
+  createdAt: row.created_at,
+  decidedBy: row.decided_by,
+  decidedAt: row.decided_at,
 });
 
 export interface FileRow {

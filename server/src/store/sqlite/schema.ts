@@ -243,6 +243,27 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE group_members ADD COLUMN nickname TEXT NOT NULL DEFAULT '';
   ALTER TABLE group_members ADD COLUMN muted_until INTEGER;
   `,
+  // 8: requests to join groups: who would join, who invited them (null when they asked
+  // themselves), and who decided when (null while pending, and decided_by null for the tenant's
+  // backend). At most one pending request per group and user (a partial unique index); a group's
+  // pending requests are read oldest first (request_id, the rest of the key, breaking ties).
+  `
+  CREATE TABLE join_requests (
+    app_id TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    group_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    inviter_id TEXT,
+    message TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+    created_at INTEGER NOT NULL,
+    decided_by TEXT,
+    decided_at INTEGER,
+    PRIMARY KEY (app_id, request_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE UNIQUE INDEX join_requests_pending ON join_requests (app_id, group_id, user_id) WHERE status = 'pending';
+  CREATE INDEX join_requests_order ON join_requests (app_id, group_id, status, created_at);
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -27,6 +27,23 @@ export class SqliteSessionRepo implements SessionRepo {
     return toSession(this.#get(params)!);
   }
 
+  async ensureMany(inputs: ReadonlyArray<Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number }>): Promise<void> {
+    this.sql.transaction(() => {
+      for (const input of inputs) {
+        this.sql.run(CREATE_SESSION, {
+          appId: this.appId,
+          userId: input.userId,
+          conversationId: input.conversationId,
+          sid: input.sid,
+          conversationType: input.conversationType,
+          targetId: input.targetId,
+          readSeq: input.initialReadSeq,
+          createdAt: input.createdAt,
+        });
+      }
+    });
+  }
+
   async get(userId: string, conversationId: string): Promise<SessionRecord | null> {
     const row = this.#get({ appId: this.appId, userId, conversationId });
     return row ? toSession(row) : null;

@@ -11,6 +11,7 @@ import { reportingUnavailable, SqliteOpenRefusal } from './errors.js';
 import { SqliteFileRepo } from './files.js';
 import { SqliteFriendRepo } from './friends.js';
 import { SqliteGroupRepo } from './groups.js';
+import { SqliteJoinRequestRepo } from './join-requests.js';
 import { lockDataDirectory, type DataDirectoryLock } from './lock.js';
 import { SqliteUserRepo, SqliteUserTokenRepo } from './people.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
@@ -48,6 +49,7 @@ const APP_TABLES: readonly { table: string; key: string }[] = [
   { table: 'user_tokens', key: 'token_hash' },
   { table: 'group_members', key: 'group_id, user_id' },
   { table: 'chat_groups', key: 'group_id' },
+  { table: 'join_requests', key: 'request_id' },
   { table: 'messages', key: 'conversation_id, seq' },
   { table: 'conversations', key: 'conversation_id' },
   { table: 'sessions', key: 'user_id, conversation_id' },
@@ -117,6 +119,7 @@ export class SqliteStore implements Store {
       files: reportingUnavailable(new SqliteFileRepo(appId, sql)),
       blocks: reportingUnavailable(new SqliteBlockRepo(appId, sql)),
       friends: reportingUnavailable(new SqliteFriendRepo(appId, sql)),
+      joinRequests: reportingUnavailable(new SqliteJoinRequestRepo(appId, sql)),
       purge: async () => {
         for (const { table, key } of APP_TABLES) {
           const statement = `DELETE FROM ${table} WHERE app_id = @appId AND (${key}) IN (SELECT ${key} FROM ${table} WHERE app_id = @appId LIMIT ${PURGE_BATCH})`;

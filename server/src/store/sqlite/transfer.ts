@@ -24,6 +24,7 @@ import {
   toFriendGroup,
   toFriendRequest,
   toGroup,
+  toJoinRequest,
   toMember,
   toMessage,
   toSession,
@@ -39,6 +40,7 @@ import {
   type FriendRequestRow,
   type FriendRow,
   type GroupRow,
+  type JoinRequestRow,
   type MemberRow,
   type MessageRow,
   type SessionRow,
@@ -164,6 +166,15 @@ const TABLES: { [C in TransferCollection]: TableOf<C> } = {
     toRecord: (raw) => {
       const row = raw as MemberRow & InApp & { group_id: string };
       return ({ appId: row.app_id, groupId: row.group_id, ...toMember(row) });
+    },
+    params: (record) => ({ ...record }),
+  },
+  joinRequests: {
+    table: 'join_requests',
+    inApp: APP_SCOPED,
+    toRecord: (raw) => {
+      const row = raw as JoinRequestRow & InApp;
+      return { appId: row.app_id, ...toJoinRequest(row) };
     },
     params: (record) => ({ ...record }),
   },
