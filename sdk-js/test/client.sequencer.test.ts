@@ -146,6 +146,7 @@ describe('reconcileSessions', () => {
     lastSeq,
     readSeq,
     updatedAt: 0,
+    doNotDisturb: false,
   });
 
   it('first list: unknown conversations start at lastSeq (their past is history)', () => {

@@ -239,11 +239,32 @@ describe.each(storeAdapters())('group administration on the $name store', (adapt
     // Signed requests drop empty fields: text is cleared with `clear`, a nickname by leaving it out.
     await app.api.updateGroup({ groupId: 'g', announcement: 'Soon', description: 'About' });
     expect(await app.api.updateGroup({ groupId: 'g', announcement: '', clear: ['announcement', 'description'] })).toMatchObject({ announcement: null, description: '' });
-    expect(await app.api.updateGroupMember({ groupId: 'g', userId: 'owner' })).toMatchObject({ nickname: '' });
+    expect(await app.api.updateGroupMember({ groupId: 'g', userId: 'owner' })).toMatchObject({ nickname: 'Founder' });
+    expect(await app.api.updateGroupMember({ groupId: 'g', userId: 'owner', clear: ['nickname'] })).toMatchObject({ nickname: '' });
     // A change that changes nothing writes no event.
     const before = (await app.api.getSessionMessages({ userId: 'owner', conversationType: 2, targetId: 'g' })).length;
     await app.api.updateGroup({ groupId: 'g', joinPolicy: 'approval' });
     await app.api.transferGroup({ groupId: 'g', ownerId: 'member' });
     expect((await app.api.getSessionMessages({ userId: 'owner', conversationType: 2, targetId: 'g' })).length).toBe(before);
+  });
+
+  it("do not disturb: a member's own flag, shown in their session list and told to their other devices", async () => {
+    const { app, device } = await world();
+    const phone = await device('member');
+    const laptop = await device('member');
+    const session = (await phone.ok('session-list')).find((s) => s.targetId === 'g')!;
+    expect(session.doNotDisturb).toBe(false);
+    expect(await phone.ok('set-do-not-disturb', { sid: session.sid, doNotDisturb: true })).toEqual({ sid: session.sid, conversationType: 2, targetId: 'g', doNotDisturb: true });
+    expect(await laptop.next('session-do-not-disturb')).toEqual({ sid: session.sid, conversationType: 2, targetId: 'g', doNotDisturb: true });
+    expect((await laptop.ok('session-list')).find((s) => s.targetId === 'g')!.doNotDisturb).toBe(true);
+    // Messages still arrive and count.
+    await app.api.sendGroupMessage({ senderUserId: 'owner', targetId: 'g', messageType: 1, content: { content: 'quiet please' } });
+    expect((await laptop.next('new-message')).content).toMatchObject({ content: 'quiet please' });
+    expect((await app.api.getUserSessions({ userId: 'member' })).find((s) => s.targetId === 'g')).toMatchObject({ doNotDisturb: true, unread: 2 });
+    // Another's flag is theirs alone, even for the owner; the app may set it.
+    await expect(app.api.updateGroupMember({ groupId: 'g', userId: 'member', doNotDisturb: false, operatorId: 'owner' })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    await app.api.updateGroupMember({ groupId: 'g', userId: 'member', doNotDisturb: false });
+    expect(await phone.next('session-do-not-disturb')).toMatchObject({ doNotDisturb: false });
+    expect(await phone.request('set-do-not-disturb', { sid: '0'.repeat(24), doNotDisturb: true })).toMatchObject({ status: 0, code: ErrorCode.NOT_FOUND });
   });
 });

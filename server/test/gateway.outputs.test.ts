@@ -21,6 +21,7 @@ describe('socket declarations', () => {
     const sid = sessions.find((s) => s.targetId === 'alice')!.sid;
     await bob.ok('session-message-list', { sid });
     await bob.ok('set-session-read', sid);
+    await bob.ok('set-do-not-disturb', { sid, doNotDisturb: true });
     await bob.ok('sync-messages', { conversationType: 1, targetId: 'alice', afterSeq: 0 });
     await alice.ok('recall-message', { msgId: sent.msgId });
     await alice.ok('typing', { conversationType: 2, targetId: 'crew' });
@@ -67,6 +68,7 @@ describe('socket declarations', () => {
       'session-list',
       'session-message-list',
       'set-session-read',
+      'set-do-not-disturb',
       'sync-messages',
       'recall-message',
       'typing',

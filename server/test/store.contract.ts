@@ -610,6 +610,22 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await scope.sessions.ensureMany([]);
       });
 
+      it('new sessions have notifications on; do not disturb is set per session and kept', async () => {
+        const scope = store.forApp('app');
+        const created = await scope.sessions.ensure(session('u', 'c1', 2));
+        expect(created.doNotDisturb).toBe(false);
+        await scope.sessions.ensure(session('u', 'c2'));
+        expect(await scope.sessions.setDoNotDisturb('u', 'c1', true)).toEqual({ ...created, doNotDisturb: true });
+        expect((await scope.sessions.get('u', 'c1'))?.doNotDisturb).toBe(true);
+        expect((await scope.sessions.get('u', 'c2'))?.doNotDisturb).toBe(false);
+        // The read mark and the flag are independent.
+        expect(await scope.sessions.advanceRead('u', 'c1', 5)).toMatchObject({ readSeq: 5, doNotDisturb: true });
+        expect(await scope.sessions.ensure(session('u', 'c1'))).toMatchObject({ readSeq: 5, doNotDisturb: true });
+        expect(await scope.sessions.setDoNotDisturb('u', 'missing', true)).toBeNull();
+        expect(await store.forApp('other').sessions.setDoNotDisturb('u', 'c1', false)).toBeNull();
+        expect((await scope.sessions.get('u', 'c1'))?.doNotDisturb).toBe(true);
+      });
+
       it('read marks only move forward', async () => {
         const scope = store.forApp('app');
         await scope.sessions.ensure(session('u', 'c1'));

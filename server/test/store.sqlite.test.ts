@@ -37,6 +37,33 @@ const UNDO_MIGRATION_7 = ['description', 'announcement', 'announcement_by', 'ann
 /** Takes back migration 8 (join requests): its table, with its indexes. */
 const UNDO_MIGRATION_8 = 'DROP TABLE join_requests;';
 
+/** How to take back the migrations after 6, for a test to make the database an older version wrote. */
+const UNDO: Readonly<Record<number, string>> = { 7: UNDO_MIGRATION_7, 8: UNDO_MIGRATION_8, 9: 'ALTER TABLE sessions DROP COLUMN do_not_disturb;' };
+
+/**
+ * Makes `store`'s database what schema `version` left: the migrations after it taken back, newest
+ * first (those up to 6 by `older`, the test's own SQL), and the records of them gone.
+ */
+function rewindTo(store: SqliteStore, version: number, older = ''): void {
+  for (let undone = SCHEMA_VERSION; undone > Math.max(version, 6); undone--) store.db.exec(UNDO[undone]!);
+  store.db.exec(`${older} DELETE FROM schema_migrations WHERE version > ${version}`);
+  store.db.pragma(`user_version = ${version}`);
+}
+
+/** Closes `store` and opens its directory again (at time 42): the migrations after `version` run, and are recorded. */
+async function reopened(store: SqliteStore, version: number): Promise<SqliteStore> {
+  const { dataDir } = store;
+  await store.close();
+  opened.splice(0);
+  const migrated = await openSqliteStore(dataDir, { now: () => 42 });
+  opened.push({ store: migrated, dir: dataDir });
+  expect(migrated.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+  expect(migrated.db.prepare(`SELECT version, applied_at FROM schema_migrations WHERE version > ${version}`).all()).toEqual(
+    Array.from({ length: SCHEMA_VERSION - version }, (_, i) => ({ version: i + version + 1, applied_at: 42 })),
+  );
+  return migrated;
+}
+
 storeContract('sqlite', freshStore);
 transferContract('sqlite', freshStore);
 
@@ -79,19 +106,8 @@ describe('SQLite store', () => {
     const store = await freshStore();
     const { message } = await store.forApp('app').conversations.append(messageDraft({ clientMsgId: 'k' }));
     // What version 1 left: everything but the tables of later migrations, and their records.
-    store.db.exec(UNDO_MIGRATION_8);
-    store.db.exec(UNDO_MIGRATION_7);
-    store.db.exec('DROP TABLE files; DROP INDEX messages_time; DROP INDEX messages_conversation_time; DROP TABLE blocks; DROP TABLE friend_requests; DROP TABLE friends; DROP TABLE friend_groups; DELETE FROM schema_migrations WHERE version > 1');
-    store.db.pragma('user_version = 1');
-    const { dataDir } = store;
-    await store.close();
-    opened.splice(0);
-    const migrated = await openSqliteStore(dataDir, { now: () => 42 });
-    opened.push({ store: migrated, dir: dataDir });
-    expect(migrated.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(migrated.db.prepare('SELECT version, applied_at FROM schema_migrations WHERE version > 1').all()).toEqual(
-      Array.from({ length: SCHEMA_VERSION - 1 }, (_, i) => ({ version: i + 2, applied_at: 42 })),
-    );
+    rewindTo(store, 1, 'DROP TABLE files; DROP INDEX messages_time; DROP INDEX messages_conversation_time; DROP TABLE blocks; DROP TABLE friend_requests; DROP TABLE friends; DROP TABLE friend_groups;');
+    const migrated = await reopened(store, 1);
     const scope = migrated.forApp('app');
     expect(await scope.conversations.findByClientMsgId('a', 'k')).toEqual(message);
     expect(await scope.files.usage()).toEqual({ files: 0, bytes: 0 });
@@ -109,23 +125,12 @@ describe('SQLite store', () => {
   it('migrates a database of schema version 5 (before dropped friend requests): its requests read as not dropped', async () => {
     const store = await freshStore();
     // What version 5 left: friend requests without the dropped flag or the indexes of any status.
-    store.db.exec(UNDO_MIGRATION_8);
-    store.db.exec(UNDO_MIGRATION_7);
-    store.db.exec('DROP INDEX friend_requests_received; DROP INDEX friend_requests_sent; ALTER TABLE friend_requests DROP COLUMN dropped; DELETE FROM schema_migrations WHERE version > 5');
-    store.db.pragma('user_version = 5');
+    rewindTo(store, 5, 'DROP INDEX friend_requests_received; DROP INDEX friend_requests_sent; ALTER TABLE friend_requests DROP COLUMN dropped;');
     const requestId = 'ab'.repeat(12);
     store.db
       .prepare(`INSERT INTO friend_requests (app_id, request_id, from_user_id, to_user_id, message, status, created_at, decided_at) VALUES ('app', ?, 'a', 'b', 'hi', 'pending', 10, NULL)`)
       .run(requestId);
-    const { dataDir } = store;
-    await store.close();
-    opened.splice(0);
-    const migrated = await openSqliteStore(dataDir, { now: () => 42 });
-    opened.push({ store: migrated, dir: dataDir });
-    expect(migrated.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(migrated.db.prepare('SELECT version, applied_at FROM schema_migrations WHERE version > 5').all()).toEqual(
-      Array.from({ length: SCHEMA_VERSION - 5 }, (_, i) => ({ version: i + 6, applied_at: 42 })),
-    );
+    const migrated = await reopened(store, 5);
     const scope = migrated.forApp('app');
     const stored = { requestId, fromUserId: 'a', toUserId: 'b', message: 'hi', status: 'pending', createdAt: 10, decidedAt: null, dropped: false } as const;
     expect(await scope.friends.getRequest(requestId)).toStrictEqual(stored);
@@ -139,25 +144,14 @@ describe('SQLite store', () => {
   it('migrates a database of schema version 6 (before group administration): its groups and members read with the defaults', async () => {
     const store = await freshStore();
     // What version 6 left: groups and members without the columns of migration 7, rows written then.
-    store.db.exec(UNDO_MIGRATION_8);
-    store.db.exec(UNDO_MIGRATION_7);
-    store.db.exec('DELETE FROM schema_migrations WHERE version > 6');
-    store.db.pragma('user_version = 6');
+    rewindTo(store, 6);
     store.db
       .prepare(`INSERT INTO chat_groups (app_id, group_id, name, avatar_uri, owner_id, member_count, join_count, version, created_at, updated_at) VALUES ('app', 'crew', 'Crew', 'https://x.io/crew.png', 'a', 2, 3, 4, 10, 20)`)
       .run();
     const insertMember = store.db.prepare(`INSERT INTO group_members (app_id, group_id, user_id, role, joined_at, join_index) VALUES ('app', 'crew', ?, ?, ?, ?)`);
     insertMember.run('a', GroupRole.OWNER, 10, 0);
     insertMember.run('c', GroupRole.ADMIN, 15, 2);
-    const { dataDir } = store;
-    await store.close();
-    opened.splice(0);
-    const migrated = await openSqliteStore(dataDir, { now: () => 42 });
-    opened.push({ store: migrated, dir: dataDir });
-    expect(migrated.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(migrated.db.prepare('SELECT version, applied_at FROM schema_migrations WHERE version > 6').all()).toEqual(
-      Array.from({ length: SCHEMA_VERSION - 6 }, (_, i) => ({ version: i + 7, applied_at: 42 })),
-    );
+    const migrated = await reopened(store, 6);
 
     const scope = migrated.forApp('app');
     const crew = groupRecord('crew', { name: 'Crew', avatarUri: 'https://x.io/crew.png', memberCount: 2, joinCount: 3, version: 4, createdAt: 10, updatedAt: 20 });
@@ -185,18 +179,8 @@ describe('SQLite store', () => {
   it('migrates a database of schema version 7 (before join requests): it takes join requests, one pending per group and user', async () => {
     const store = await freshStore();
     const { message } = await store.forApp('app').conversations.append(messageDraft({ clientMsgId: 'k' }));
-    store.db.exec(UNDO_MIGRATION_8);
-    store.db.exec('DELETE FROM schema_migrations WHERE version > 7');
-    store.db.pragma('user_version = 7');
-    const { dataDir } = store;
-    await store.close();
-    opened.splice(0);
-    const migrated = await openSqliteStore(dataDir, { now: () => 42 });
-    opened.push({ store: migrated, dir: dataDir });
-    expect(migrated.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(migrated.db.prepare('SELECT version, applied_at FROM schema_migrations WHERE version > 7').all()).toEqual(
-      Array.from({ length: SCHEMA_VERSION - 7 }, (_, i) => ({ version: i + 8, applied_at: 42 })),
-    );
+    rewindTo(store, 7);
+    const migrated = await reopened(store, 7);
     const scope = migrated.forApp('app');
     expect(await scope.conversations.findByClientMsgId('a', 'k')).toEqual(message);
     expect(await scope.joinRequests.listPending('crew', 10)).toEqual([]);
@@ -208,6 +192,18 @@ describe('SQLite store', () => {
     expect(() =>
       migrated.db.prepare(`INSERT INTO join_requests (app_id, request_id, group_id, user_id, message, status, created_at) VALUES ('app', 'ef', 'crew', 'v', '', 'maybe', 1)`).run(),
     ).toThrow(/CHECK constraint failed/);
+  });
+
+  it('migrates a database of schema version 8 (before do not disturb): its sessions read with notifications on', async () => {
+    const store = await freshStore();
+    rewindTo(store, 8);
+    store.db
+      .prepare(`INSERT INTO sessions (app_id, user_id, conversation_id, sid, conversation_type, target_id, read_seq, created_at) VALUES ('app', 'u', 'g:crew', ?, 2, 'crew', 3, 10)`)
+      .run('ab'.repeat(12));
+    const scope = (await reopened(store, 8)).forApp('app');
+    const before = { sid: 'ab'.repeat(12), userId: 'u', conversationId: 'g:crew', conversationType: 2, targetId: 'crew', readSeq: 3, doNotDisturb: false, createdAt: 10 };
+    expect(await scope.sessions.get('u', 'g:crew')).toStrictEqual(before);
+    expect(await scope.sessions.setDoNotDisturb('u', 'g:crew', true)).toStrictEqual({ ...before, doNotDisturb: true });
   });
 
   it('serves one process per data directory: a second store on it is refused, and may open once the first closed', async () => {

@@ -484,6 +484,8 @@ export async function fill(store: Store): Promise<void> {
   for (const userId of USERS) await session(userId, 'g:crew', 'crew');
   await scope.sessions.advanceRead('a', 'p:a:b', 3);
   await scope.sessions.advanceRead('c', 'g:crew', 2);
+  // Carol muted the crew's notifications: the flag travels with her session.
+  await scope.sessions.setDoNotDisturb('c', 'g:crew', true);
 
   // appB uses the same ids: only the app tells them apart.
   const other = store.forApp('appB');

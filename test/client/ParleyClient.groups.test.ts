@@ -103,4 +103,15 @@ describe('ParleyClient groups', () => {
     expect((await sam.sendGroupMessage({ targetId: 'readers', ...text('thanks!') })).seq).toBe(3);
     await expect(sam.groups.invite('readers', ['mia'])).resolves.toMatchObject({ added: [], requested: ['mia'] });
   });
+
+  it('do not disturb is set on one device, told to the others and shown in the session list', async () => {
+    await world.app.api.createGroup({ groupId: 'quiet', userIds: ['olga', 'mia'], name: 'Quiet' });
+    const phone = await world.connected('mia');
+    const laptop = await world.connected('mia');
+    const { sid } = (await phone.getSessions()).find((s) => s.targetId === 'quiet')!;
+    const told = nextEvent(laptop, 'session-do-not-disturb');
+    expect(await phone.setDoNotDisturb(sid, true)).toEqual({ sid, conversationType: 2, targetId: 'quiet', doNotDisturb: true });
+    expect(await told).toMatchObject({ sid, doNotDisturb: true });
+    expect((await laptop.getSessions()).find((s) => s.sid === sid)?.doNotDisturb).toBe(true);
+  });
 });

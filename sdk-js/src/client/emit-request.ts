@@ -28,6 +28,7 @@ const EMIT: { readonly [K in ClientRequestName]: Emit<K> } = {
   'send-group-message': emit,
   'set-session-read': emit,
   'sync-messages': emit,
+  'set-do-not-disturb': emit,
   'recall-message': emit,
   typing: emit,
   'presence-query': emit,

@@ -2,7 +2,7 @@ import { ClientErrorCode, ParleyError } from '../errors.js';
 import { ConversationType, Limits, MessageType, type SendableMessageType } from '../protocol/constants.js';
 import { ErrorCode } from '../protocol/errors.js';
 import type { BlockedUser, Message, Session, UploadedFile } from '../protocol/models.js';
-import type { PresenceState, SessionReadState, SyncMessagesPayload, TypingPayload } from '../protocol/realtime.js';
+import type { PresenceState, SessionDoNotDisturbState, SessionReadState, SyncMessagesPayload, TypingPayload } from '../protocol/realtime.js';
 import { Connection } from './connection.js';
 import { conversationKey } from './conversation.js';
 import { TypedEmitter } from './emitter.js';
@@ -276,6 +276,15 @@ export class ParleyClient {
   }
 
   /**
+   * Turns notifications of session `sid` off ("do not disturb", `true`) or on again. Its messages
+   * still arrive and count as unread; the session list shows the flag (`doNotDisturb`), your other
+   * devices get `session-do-not-disturb`, and push notifications honour it.
+   */
+  setDoNotDisturb(sid: string, doNotDisturb: boolean): Promise<SessionDoNotDisturbState> {
+    return this.#requests.request('set-do-not-disturb', { sid, doNotDisturb });
+  }
+
+  /**
    * Recalls a message (the sender within the recall window, or a group owner or admin). Resolves
    * with the message as it now reads; everyone in the conversation gets `message-recalled`.
    *
@@ -482,6 +491,7 @@ export class ParleyClient {
     socket.on('new-message', (message) => this.#inbox.receive(message));
     socket.on('message-recalled', (message) => events.emit('message-recalled', message));
     socket.on('session-read', (state) => events.emit('session-read', state));
+    socket.on('session-do-not-disturb', (state) => events.emit('session-do-not-disturb', state));
     socket.on('read-receipt', (receipt) => events.emit('read-receipt', receipt));
     socket.on('typing', (typing) => events.emit('typing', typing));
     socket.on('presence', (presence) => events.emit('presence', presence));

@@ -98,6 +98,12 @@ export interface Session {
   readSeq: number;
   /** Milliseconds since epoch of the last activity (newest message, or creation). */
   updatedAt: number;
+  /**
+   * The user asked not to be notified of this conversation ("do not disturb"): its messages are
+   * still delivered and counted unread; an app shows no alert or badge sound for them, and push
+   * notifications honour it.
+   */
+  doNotDisturb: boolean;
 }
 
 /** A user of an app, as the tenant's backend registered it with `/user/getToken`. */

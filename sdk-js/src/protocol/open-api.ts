@@ -105,12 +105,16 @@ export interface TransferGroupRequest extends GroupOperator {
   ownerId: string;
 }
 
-/** `POST /group/member/update`: a member's nickname in the group. */
+/** `POST /group/member/update`: a member's nickname in the group, and their do-not-disturb for it. */
 export interface UpdateGroupMemberRequest extends GroupOperator {
   groupId: string;
   userId: string;
-  /** 1-64 characters; left out (or empty) clears it. */
+  /** 1-64 characters; left out keeps it (`clear: ['nickname']` empties it). */
   nickname?: string;
+  /** The member's own notifications of the group off (true) or on; only they (or the app) may set it. */
+  doNotDisturb?: boolean;
+  /** Fields to empty: `nickname`. */
+  clear?: 'nickname'[];
 }
 
 /** `GET /group/join/requests`: the group's pending join requests (owner and admins, as `operatorId`). */

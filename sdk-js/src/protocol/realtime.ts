@@ -77,6 +77,18 @@ export interface SessionReadState extends ConversationRef {
   unread: number;
 }
 
+/** `set-do-not-disturb`: notifications of one of your sessions off (true) or on. */
+export interface SetDoNotDisturbPayload {
+  sid: string;
+  doNotDisturb: boolean;
+}
+
+/** A session's do-not-disturb flag, as `set-do-not-disturb` answers it and `session-do-not-disturb` pushes it. */
+export interface SessionDoNotDisturbState extends ConversationRef {
+  sid: string;
+  doNotDisturb: boolean;
+}
+
 /** `sync-messages`: messages after a seq, oldest first, to fill a gap after a reconnect. */
 export interface SyncMessagesPayload extends ConversationRef {
   /** The highest seq the device already has; 0 for everything. */
@@ -240,6 +252,8 @@ export interface ClientRequests {
   'send-group-message': { payload: SendMessagePayload; result: Message };
   /** Moves the user's read mark. */
   'set-session-read': { payload: SetSessionReadPayload | string; result: SessionReadState };
+  /** Turns a session's notifications off ("do not disturb") or on again; your other devices are told. */
+  'set-do-not-disturb': { payload: SetDoNotDisturbPayload; result: SessionDoNotDisturbState };
   /** Messages after `afterSeq`, oldest first (gap fill). */
   'sync-messages': { payload: SyncMessagesPayload; result: Message[] };
   /** Recalls a message; the ack is the message as it now reads (recalled). */
@@ -367,6 +381,8 @@ export interface ServerEvents {
   'message-recalled': Message;
   /** One of your other devices marked a session read. */
   'session-read': SessionReadState;
+  /** One of your other devices turned a session's do-not-disturb on or off. */
+  'session-do-not-disturb': SessionDoNotDisturbState;
   /** The other user of a private chat read your messages up to `readSeq`. */
   'read-receipt': ReadReceiptEvent;
   /** Someone is composing a message in one of your conversations. */

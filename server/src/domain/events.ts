@@ -1,4 +1,4 @@
-import type { AppSettings, ConversationType, Friend, FriendGroup, FriendRequest, JoinRequest, Message, PresenceState, SessionReadState } from '@parley/sdk/protocol';
+import type { AppSettings, ConversationType, Friend, FriendGroup, FriendRequest, JoinRequest, Message, PresenceState, SessionDoNotDisturbState, SessionReadState } from '@parley/sdk/protocol';
 
 /**
  * What happened in the domain that connected devices need to hear about. Services publish after
@@ -16,6 +16,8 @@ export interface DomainEvents {
   };
   /** A message was recalled. */
   'message-recalled': { appId: string; message: Message; participants: readonly string[]; origin: string | undefined };
+  /** A user turned a session's do-not-disturb on or off. */
+  'session-do-not-disturb': { appId: string; userId: string; state: SessionDoNotDisturbState; origin: string | undefined };
   /** A user's read mark moved forward. */
   'session-read': { appId: string; userId: string; state: SessionReadState; origin: string | undefined };
   /** A user is composing a message; `targetId` names the conversation from the typist's side. */

@@ -108,6 +108,7 @@ export function createServices(
   const images = new WorkQueue({ concurrency: settings.files.imageConcurrency, queue: 64, retryAfterMs: 2000, what: 'image processing' });
   const groupEvents = new GroupEventLog(clock, events);
   const groups = new GroupService(clock, groupEvents);
+  const sessions = new SessionService(users, events);
   const blocks = new BlockService(clock, users);
   const privateChats = new PrivateChatPolicy(blocks);
   return {
@@ -119,14 +120,14 @@ export function createServices(
     signatures: new RequestSignatureVerifier(apps, bus.nonces, clock, { windowSeconds: settings.signatureWindowSeconds }),
     users,
     groups,
-    groupAdmin: new GroupAdminService(clock, groups, groupEvents),
+    groupAdmin: new GroupAdminService(clock, groups, groupEvents, sessions),
     groupJoining: new GroupJoining(clock, users, groups, events),
     blocks,
     friends: new FriendService(clock, users, blocks, events),
     contacts: new ContactListService(clock, users, bus.presence, events),
     messages: new MessageService(clock, users, groups, fileLinks, privateChats, events, { maxContentBytes: settings.maxMessageBytes }),
     recalls: new RecallService(clock, events),
-    sessions: new SessionService(users, events),
+    sessions,
     typing: new TypingService(users, groups, privateChats, events),
     presence: new PresenceService(bus.presence, events),
     uploads: new UploadService(files.storage, files.media, fileLinks, images, clock, { maxBytes: settings.files.maxUploadBytes }),

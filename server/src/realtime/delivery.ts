@@ -30,6 +30,11 @@ export function deliverDomainEvents(io: GatewayServer, events: EventHub, metrics
       (origin === undefined ? io.to(rooms) : io.to(rooms).except(origin)).emit('message-recalled', message);
     }),
 
+    events.subscribe('session-do-not-disturb', ({ appId, userId, state, origin }) => {
+      pushed('session-do-not-disturb');
+      toUsers(appId, [userId], origin).emit('session-do-not-disturb', state);
+    }),
+
     events.subscribe('session-read', ({ appId, userId, state, origin }) => {
       const own = io.to(userRoom(appId, userId));
       pushed('session-read');

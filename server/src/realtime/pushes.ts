@@ -5,6 +5,7 @@ import {
   presenceStateModel,
   readReceiptEventModel,
   readyEventModel,
+  sessionDoNotDisturbStateModel,
   sessionReadStateModel,
   typingEventModel,
 } from '../schemas/models.js';
@@ -63,6 +64,13 @@ const declared = [
       "Sent only when the mark actually moved; never to the device that moved it. Use it to clear unread badges everywhere at once. Sending a message also moves the sender's read mark, without a `session-read`: the sender's other devices learn it from the `new-message` of their own user.",
     payload: sessionReadStateModel,
     example: exampleReadState,
+  }),
+  socketPush({
+    name: 'session-do-not-disturb',
+    summary: "One of the user's *other* devices turned a session's do-not-disturb on or off (`set-do-not-disturb`, or the backend's `/group/member/update`). The payload is the session's new flag.",
+    description: 'Sent only when the flag changed; never to the device that changed it.',
+    payload: sessionDoNotDisturbStateModel,
+    example: { sid: exampleReadState.sid, conversationType: 2, targetId: 'book-club', doNotDisturb: true },
   }),
   socketPush({
     name: 'read-receipt',

@@ -80,7 +80,9 @@ export const transferGroupPayload = z.strictObject({ groupId: entityId, ownerId:
 export const updateGroupMemberRequest = z.strictObject({
   groupId: entityId,
   userId: entityId,
-  nickname: nickname.optional().describe(`1-${Limits.GROUP_NICKNAME_MAX} characters; left out (or empty) clears it`),
+  nickname: nickname.optional().describe(`1-${Limits.GROUP_NICKNAME_MAX} characters; left out keeps it`),
+  doNotDisturb: z.boolean().optional().describe("the member's notifications of the group off (true) or on; only they (or the app) may set it"),
+  clear: z.array(z.literal('nickname')).max(1).optional().describe('`["nickname"]` empties the nickname (an empty field counts as left out of a signed request)'),
   operatorId,
 }) satisfies z.ZodType<UpdateGroupMemberRequest>;
 export const setGroupNicknamePayload = z.strictObject({ groupId: entityId, nickname, userId: entityId.optional() }) satisfies z.ZodType<SetGroupNicknamePayload>;

@@ -14,6 +14,7 @@ import {
   type PresenceState,
   type ReadReceiptEvent,
   type ReadyEvent,
+  type SessionDoNotDisturbState,
   type SessionReadState,
   type TypingEvent,
   type ConsoleApp,
@@ -120,6 +121,7 @@ export const sessionModel = z
     lastSeq: z.number().int().describe('`seq` of the newest message, 0 when there is none'),
     readSeq: z.number().int().describe('the highest `seq` this user has read'),
     updatedAt: millis.describe('ms since epoch of the newest message (or of the session\'s creation)'),
+    doNotDisturb: z.boolean().describe('the user turned notifications of this conversation off; messages still arrive and count unread'),
   })
   .meta({ id: 'Session' }) satisfies z.ZodType<Session>;
 
@@ -296,6 +298,10 @@ export const sessionReadStateModel = z
     unread: z.number().int().describe('unread messages left in the session'),
   })
   .meta({ id: 'SessionReadState' }) satisfies z.ZodType<SessionReadState>;
+
+export const sessionDoNotDisturbStateModel = z
+  .object({ sid: z.string(), ...conversationRef, doNotDisturb: z.boolean().describe('notifications of the session are off') })
+  .meta({ id: 'SessionDoNotDisturbState' }) satisfies z.ZodType<SessionDoNotDisturbState>;
 
 export const presenceStateModel = z
   .object({

@@ -1,4 +1,4 @@
-import { Limits, Platform, type BlockPayload } from '@parley/sdk/protocol';
+import { Limits, Platform, type BlockPayload, type SetDoNotDisturbPayload } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import { conversationType, entityId, objectId, pageLimit, userIdList } from './common.js';
 import { sendMessageSchema } from './open-api.js';
@@ -31,6 +31,11 @@ export const setSessionReadPayload = z.union([
     seq: z.number().int().min(0).optional().describe('read up to this seq; default the newest message'),
   }),
 ]);
+
+export const setDoNotDisturbPayload = z.strictObject({
+  sid: objectId,
+  doNotDisturb: z.boolean().describe('true turns notifications of the session off; false turns them on again'),
+}) satisfies z.ZodType<SetDoNotDisturbPayload>;
 
 export const syncMessagesPayload = z.strictObject({
   conversationType,

@@ -12,6 +12,7 @@ import type {
   JoinRequestRecord,
   MemberRecord,
   MessageRecord,
+  NewSession,
   RecallRecord,
   SessionRecord,
   TenantRecord,
@@ -238,13 +239,13 @@ export interface SessionRepo {
    * Returns the user's session for the conversation, creating it with `initialReadSeq` when
    * missing. An existing session is returned unchanged.
    */
-  ensure(session: Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number }): Promise<SessionRecord>;
+  ensure(session: NewSession): Promise<SessionRecord>;
   /**
    * {@link ensure} for many users of one conversation at once (members joining a group): each
    * session in `sessions` that is missing is created; existing ones are left as they are. A few
    * round trips whatever the number of users.
    */
-  ensureMany(sessions: ReadonlyArray<Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number }>): Promise<void>;
+  ensureMany(sessions: readonly NewSession[]): Promise<void>;
   get(userId: string, conversationId: string): Promise<SessionRecord | null>;
   getBySid(userId: string, sid: string): Promise<SessionRecord | null>;
   /** The user's sessions, in no particular order; only those of one kind when `conversationType` is given. */
@@ -259,6 +260,8 @@ export interface SessionRepo {
   readSeqs(conversationId: string, userIds: readonly string[]): Promise<Map<string, number>>;
   /** Moves `readSeq` up to `seq`; never moves it down. Returns the session, or null if missing. */
   advanceRead(userId: string, conversationId: string, seq: number): Promise<SessionRecord | null>;
+  /** Sets the session's do-not-disturb flag; returns the session after, or null when there is none. */
+  setDoNotDisturb(userId: string, conversationId: string, doNotDisturb: boolean): Promise<SessionRecord | null>;
   /** Removes the sessions of these users (all users when omitted) for the conversation. */
   deleteForConversation(conversationId: string, userIds?: readonly string[]): Promise<void>;
 }

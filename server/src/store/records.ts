@@ -149,8 +149,13 @@ export interface SessionRecord {
   /** The other user (private) or the group (group). */
   targetId: string;
   readSeq: number;
+  /** The user asked not to be notified of this conversation ("do not disturb"); messages are still delivered. */
+  doNotDisturb: boolean;
   createdAt: number;
 }
+
+/** A session to create when missing: read up to `initialReadSeq`, notifications on. */
+export type NewSession = Omit<SessionRecord, 'readSeq' | 'doNotDisturb'> & { initialReadSeq: number };
 
 /** An uploaded file: what it is; its bytes live in the file storage under (appId, fileId). */
 export interface FileRecord {

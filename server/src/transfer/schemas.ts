@@ -162,6 +162,8 @@ export const TRANSFER_SCHEMAS: { [C in TransferCollection]: z.ZodType<TransferIn
     conversationType,
     targetId: id,
     readSeq: seq,
+    // Exports made before do-not-disturb existed have none.
+    doNotDisturb: z.boolean().default(false),
     createdAt: millis,
   }),
 };

@@ -10,8 +10,16 @@ import type { GroupService } from './group-service.js';
 import { changeResult } from './group-service.js';
 import { activeMute, toGroup, toGroupMember } from './group-views.js';
 import { notAMember, writeGroup } from './group-writes.js';
+import { groupConversationId } from '../messages/conversation-id.js';
+import type { SessionService } from '../sessions/session-service.js';
 
 const MANAGERS = [GroupRole.OWNER, GroupRole.ADMIN] as const;
+
+/** What {@link GroupAdminService.updateMember} changes; a field left out stays. */
+export interface MemberChanges {
+  nickname?: string;
+  doNotDisturb?: boolean;
+}
 
 /**
  * Running a group: its name, avatar, description, announcement, mute-all and join policy; admins;
@@ -23,6 +31,7 @@ export class GroupAdminService {
     private readonly clock: Clock,
     private readonly groups: GroupService,
     private readonly log: GroupEventLog,
+    private readonly sessions: SessionService,
   ) {}
 
   /** Owner and admins (or the app): the fields given change; one event per kind of change that happened. */
@@ -88,17 +97,29 @@ export class GroupAdminService {
     return toGroup(group);
   }
 
-  /** A member's nickname: their own, or (owner and admins, or the app) a member's below them. */
-  async setNickname(ctx: AppContext, groupId: string, userId: string, nickname: string, operator: Operator): Promise<GroupMember> {
+  /**
+   * A member's nickname (their own, or as owner or admin, or the app, a member's below them) and
+   * do-not-disturb for the group (their own, or the app). Fields left out stay as they are.
+   */
+  async updateMember(ctx: AppContext, groupId: string, userId: string, changes: MemberChanges, operator: Operator): Promise<GroupMember> {
     const loaded = await this.groups.require(ctx, groupId);
-    const actor = operator === userId ? null : await requireOperator(ctx, groupId, operator, MANAGERS, "change another member's nickname");
+    if (changes.doNotDisturb !== undefined && operator !== null && operator !== userId) {
+      throw forbidden(`userId: only ${userId} may turn their notifications of group ${groupId} on or off`);
+    }
+    const actor = operator === userId || changes.nickname === undefined ? null : await requireOperator(ctx, groupId, operator, MANAGERS, "change another member's nickname");
     let member: MemberRecord | undefined;
     await writeGroup(ctx, this.clock, loaded, async (current) => {
       const [target] = await this.#requireMembers(ctx, groupId, [userId], 'userId');
+      member = target!;
+      if (changes.nickname === undefined || changes.nickname === target!.nickname) return null;
       requireOutranks(actor, target!, 'rename');
-      member = { ...target!, nickname };
-      return target!.nickname === nickname ? null : { next: current, change: { update: [member] } };
+      member = { ...target!, nickname: changes.nickname };
+      return { next: current, change: { update: [member] } };
     });
+    if (changes.doNotDisturb !== undefined) {
+      const session = await ctx.data.sessions.get(userId, groupConversationId(groupId));
+      if (session) await this.sessions.setDoNotDisturbOf(ctx, session, changes.doNotDisturb);
+    }
     return toGroupMember(member!, (await ctx.data.users.getMany([userId])).get(userId), this.clock.now());
   }
 

@@ -1,4 +1,4 @@
-import { ConversationType, type Session, type SessionReadState } from '@parley/sdk/protocol';
+import { ConversationType, type Session, type SessionDoNotDisturbState, type SessionReadState } from '@parley/sdk/protocol';
 import type { SessionRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import { notFound } from '../errors.js';
@@ -44,6 +44,7 @@ export class SessionService {
           lastSeq,
           readSeq: Math.min(session.readSeq, lastSeq),
           updatedAt: conversation?.updatedAt ?? session.createdAt,
+          doNotDisturb: session.doNotDisturb,
         };
       })
       .sort((a, b) => b.updatedAt - a.updatedAt || a.sid.localeCompare(b.sid));
@@ -71,6 +72,21 @@ export class SessionService {
       this.events.publish('session-read', { appId: ctx.app.appId, userId, state, origin: ctx.origin });
     }
     return state;
+  }
+
+  /** Turns the session's notifications off or on; the user's other devices are told when it changed. */
+  async setDoNotDisturb(ctx: AppContext, userId: string, sid: string, doNotDisturb: boolean): Promise<SessionDoNotDisturbState> {
+    const session = await this.require(ctx, userId, sid);
+    await this.setDoNotDisturbOf(ctx, session, doNotDisturb);
+    return { sid: session.sid, conversationType: session.conversationType, targetId: session.targetId, doNotDisturb };
+  }
+
+  /** The same for a session already read. */
+  async setDoNotDisturbOf(ctx: AppContext, session: SessionRecord, doNotDisturb: boolean): Promise<void> {
+    if (session.doNotDisturb === doNotDisturb) return;
+    await ctx.data.sessions.setDoNotDisturb(session.userId, session.conversationId, doNotDisturb);
+    const state = { sid: session.sid, conversationType: session.conversationType, targetId: session.targetId, doNotDisturb };
+    this.events.publish('session-do-not-disturb', { appId: ctx.app.appId, userId: session.userId, state, origin: ctx.origin });
   }
 
   /** One of the user's sessions, or NOT_FOUND (also for another user's sid). */

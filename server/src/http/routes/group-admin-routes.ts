@@ -81,14 +81,23 @@ export function groupAdminRoutes(services: Services): Route[] {
       method: 'POST',
       path: '/group/member/update',
       tag: 'Groups',
-      summary: "Set a member's nickname in a group",
-      description: `The nickname ("group card", up to ${Limits.GROUP_NICKNAME_MAX} characters; left out to clear it) is shown as the member's name on their messages in that group, in history too. As \`operatorId\`, a member may set their own, and the owner and admins those of members below them. ${OPERATOR}`,
+      summary: "Set a member's nickname or do-not-disturb in a group",
+      description: `The nickname ("group card", up to ${Limits.GROUP_NICKNAME_MAX} characters; \`clear: ["nickname"]\` empties it) is shown as the member's name on their messages in that group, in history too. As \`operatorId\`, a member may set their own, and the owner and admins those of members below them. \`doNotDisturb\` turns the member's notifications of the group off or on: it shows as \`doNotDisturb\` in their session list and their devices get \`session-do-not-disturb\`; only the member (or the app) may set it. Fields left out stay as they are. ${OPERATOR}`,
       successMessage: 'member updated',
       input: updateGroupMemberRequest,
       output: groupMemberModel,
       errors: [NOT_FOUND, FORBIDDEN],
       example: { groupId: 'team', userId: 'bob', nickname: 'Bob (release manager)' },
-      handle: (input, app) => groupAdmin.setNickname(app, input.groupId, input.userId, input.nickname ?? '', input.operatorId ?? null),
+      handle: (input, app) => {
+        const nickname = input.clear?.includes('nickname') ? '' : input.nickname;
+        return groupAdmin.updateMember(
+          app,
+          input.groupId,
+          input.userId,
+          { ...(nickname === undefined ? {} : { nickname }), ...(input.doNotDisturb === undefined ? {} : { doNotDisturb: input.doNotDisturb }) },
+          input.operatorId ?? null,
+        );
+      },
     }),
     signedRoute({
       method: 'POST',

@@ -21,6 +21,7 @@ export const exampleSession: Session = {
   lastSeq: 4,
   readSeq: 2,
   updatedAt: 1795426336270,
+  doNotDisturb: false,
 };
 
 export const exampleMessage: LiveMessage<1> = {

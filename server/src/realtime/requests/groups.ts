@@ -138,7 +138,7 @@ export function groupRequests(services: Services) {
         { code: 'FORBIDDEN', when: "you or `userId` is not a member; another member's nickname, when you do not outrank them" },
       ],
       example: { payload: { groupId: 'book-club', nickname: 'Bob (host)' }, data: exampleGroupMember },
-      handle: (input, { ctx, userId }) => groupAdmin.setNickname(ctx, input.groupId, input.userId ?? userId, input.nickname, userId),
+      handle: (input, { ctx, userId }) => groupAdmin.updateMember(ctx, input.groupId, input.userId ?? userId, { nickname: input.nickname }, userId),
     }),
     socketRequest({
       name: 'mute-group-members',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Services } from '../../domain/services.js';
-import { sessionModel, sessionReadStateModel } from '../../schemas/models.js';
-import { setSessionReadPayload } from '../../schemas/realtime.js';
+import { sessionDoNotDisturbStateModel, sessionModel, sessionReadStateModel } from '../../schemas/models.js';
+import { setDoNotDisturbPayload, setSessionReadPayload } from '../../schemas/realtime.js';
 import { socketRequest } from '../socket-request.js';
 import { exampleReadState, exampleSession } from './examples.js';
 
@@ -36,6 +36,17 @@ export function sessionRequests(services: Services) {
       example: { payload: { sid: exampleReadState.sid, seq: 4 }, data: exampleReadState },
       handle: (input, { ctx, userId }) =>
         typeof input === 'string' ? sessions.markRead(ctx, userId, input) : sessions.markRead(ctx, userId, input.sid, input.seq),
+    }),
+    socketRequest({
+      name: 'set-do-not-disturb',
+      summary: "Turns notifications of one of the user's sessions off (\"do not disturb\") or on again.",
+      description:
+        "The session's messages still arrive and count as unread; `session-list` shows the flag as `doNotDisturb`, and push notifications honour it. When it changed, the user's other devices get [`session-do-not-disturb`](#session-do-not-disturb). For a group, the tenant's backend sets it with `POST /group/member/update`.",
+      input: setDoNotDisturbPayload,
+      output: sessionDoNotDisturbStateModel,
+      errors: [{ code: 'NOT_FOUND', when: "`sid: session <sid> does not exist for user <you>`, also for another user's sid" }],
+      example: { payload: { sid: exampleReadState.sid, doNotDisturb: true }, data: { sid: exampleReadState.sid, conversationType: 2, targetId: 'book-club', doNotDisturb: true } },
+      handle: (input, { ctx, userId }) => sessions.setDoNotDisturb(ctx, userId, input.sid, input.doNotDisturb),
     }),
   ];
 }

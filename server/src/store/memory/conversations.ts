@@ -1,6 +1,6 @@
 import type { ConversationType } from '@parley/sdk/protocol';
 import { DuplicateKeyError, type AppendResult, type ConversationRepo, type MessageDraft, type MessagePage, type MessageScanFilter, type SessionRepo } from '../ports.js';
-import type { ConversationRecord, MessageRecord, RecallRecord, SessionRecord } from '../records.js';
+import type { ConversationRecord, MessageRecord, NewSession, RecallRecord, SessionRecord } from '../records.js';
 import { copyConversation, copyMessage, copySession, deepFrozen } from './clone.js';
 
 interface ConversationState {
@@ -226,20 +226,20 @@ export class MemorySessionRepo implements SessionRepo {
   readonly #bySid = new Map<string, SessionRecord>();
 
   async ensure(
-    input: Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number },
+    input: NewSession,
   ): Promise<SessionRecord> {
     let mine = this.#byUser.get(input.userId);
     if (!mine) this.#byUser.set(input.userId, (mine = new Map()));
     const existing = mine.get(input.conversationId);
     if (existing) return copySession(existing);
     const { initialReadSeq, ...fields } = input;
-    const session: SessionRecord = { ...fields, readSeq: initialReadSeq };
+    const session: SessionRecord = { ...fields, readSeq: initialReadSeq, doNotDisturb: false };
     mine.set(session.conversationId, session);
     this.#bySid.set(session.sid, session);
     return copySession(session);
   }
 
-  async ensureMany(inputs: ReadonlyArray<Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number }>): Promise<void> {
+  async ensureMany(inputs: readonly NewSession[]): Promise<void> {
     for (const input of inputs) await this.ensure(input);
   }
 
@@ -284,6 +284,13 @@ export class MemorySessionRepo implements SessionRepo {
     const session = this.#byUser.get(userId)?.get(conversationId);
     if (!session) return null;
     session.readSeq = Math.max(session.readSeq, seq);
+    return copySession(session);
+  }
+
+  async setDoNotDisturb(userId: string, conversationId: string, doNotDisturb: boolean): Promise<SessionRecord | null> {
+    const session = this.#byUser.get(userId)?.get(conversationId);
+    if (!session) return null;
+    session.doNotDisturb = doNotDisturb;
     return copySession(session);
   }
 

@@ -389,6 +389,8 @@ export function toSession(doc: SessionRecord): SessionRecord {
     conversationType: doc.conversationType,
     targetId: doc.targetId,
     readSeq: doc.readSeq,
+    // Sessions written before do-not-disturb existed have none.
+    doNotDisturb: doc.doNotDisturb ?? false,
     createdAt: doc.createdAt,
   };
 }

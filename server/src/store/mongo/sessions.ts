@@ -1,7 +1,7 @@
 import type { ConversationType } from '@parley/sdk/protocol';
 import type { Collection, Filter } from 'mongodb';
 import type { SessionRepo } from '../ports.js';
-import type { SessionRecord } from '../records.js';
+import type { NewSession, SessionRecord } from '../records.js';
 import { toSession, type SessionDoc } from './documents.js';
 import { failedOnDuplicateKeysOnly, isDuplicateKey } from './errors.js';
 
@@ -16,12 +16,12 @@ export class MongoSessionRepo implements SessionRepo {
     private readonly sessions: Collection<SessionDoc>,
   ) {}
 
-  async ensure(input: Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number }): Promise<SessionRecord> {
+  async ensure(input: NewSession): Promise<SessionRecord> {
     // Nearly every call finds the session (each private send ensures both sides): read first.
     const existing = await this.get(input.userId, input.conversationId);
     if (existing) return existing;
     const { initialReadSeq, ...fields } = input;
-    const session: SessionRecord = { ...fields, readSeq: initialReadSeq };
+    const session: SessionRecord = { ...fields, readSeq: initialReadSeq, doNotDisturb: false };
     try {
       await this.sessions.insertOne({ appId: this.appId, ...session });
       return toSession(session);
@@ -34,7 +34,7 @@ export class MongoSessionRepo implements SessionRepo {
     }
   }
 
-  async ensureMany(inputs: ReadonlyArray<Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number }>): Promise<void> {
+  async ensureMany(inputs: readonly NewSession[]): Promise<void> {
     if (inputs.length === 0) return;
     // One read for who has one already, one unordered insert for the rest; a duplicate key there
     // is a session a concurrent ensure created first, which is the session.
@@ -47,7 +47,7 @@ export class MongoSessionRepo implements SessionRepo {
     }
     const missing = inputs
       .filter((input) => !existing.has(`${input.conversationId}\u0000${input.userId}`))
-      .map(({ initialReadSeq, ...fields }) => ({ appId: this.appId, ...fields, readSeq: initialReadSeq }));
+      .map(({ initialReadSeq, ...fields }) => ({ appId: this.appId, ...fields, readSeq: initialReadSeq, doNotDisturb: false }));
     if (missing.length === 0) return;
     try {
       await this.sessions.insertMany(missing, { ordered: false });
@@ -97,6 +97,11 @@ export class MongoSessionRepo implements SessionRepo {
       { $max: { readSeq: seq } },
       { returnDocument: 'after' },
     );
+    return doc ? toSession(doc) : null;
+  }
+
+  async setDoNotDisturb(userId: string, conversationId: string, doNotDisturb: boolean): Promise<SessionRecord | null> {
+    const doc = await this.sessions.findOneAndUpdate({ appId: this.appId, userId, conversationId }, { $set: { doNotDisturb } }, { returnDocument: 'after' });
     return doc ? toSession(doc) : null;
   }
 

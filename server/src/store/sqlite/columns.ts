@@ -133,6 +133,7 @@ export const COLUMNS = {
     conversation_type: 'conversationType',
     target_id: 'targetId',
     read_seq: 'readSeq',
+    do_not_disturb: 'doNotDisturb',
     created_at: 'createdAt',
   },
 } as const satisfies Record<string, Record<string, string>>;

@@ -383,6 +383,8 @@ export interface SessionRow {
   conversation_type: number;
   target_id: string;
   read_seq: number;
+  /** 0 or 1. */
+  do_not_disturb: number;
   created_at: number;
 }
 export const toSession = (row: SessionRow): SessionRecord => ({
@@ -392,5 +394,8 @@ export const toSession = (row: SessionRow): SessionRecord => ({
   conversationType: row.conversation_type as ConversationType,
   targetId: row.target_id,
   readSeq: row.read_seq,
+  doNotDisturb: row.do_not_disturb !== 0,
   createdAt: row.created_at,
 });
+/** A session's columns (`doNotDisturb` as 0 or 1). */
+export const sessionParams = (session: SessionRecord) => ({ ...session, doNotDisturb: session.doNotDisturb ? 1 : 0 });

@@ -264,6 +264,10 @@ const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX join_requests_pending ON join_requests (app_id, group_id, user_id) WHERE status = 'pending';
   CREATE INDEX join_requests_order ON join_requests (app_id, group_id, status, created_at);
   `,
+  // 9: do not disturb per session (0 or 1; sessions written before read as 0).
+  `
+  ALTER TABLE sessions ADD COLUMN do_not_disturb INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** The schema version this code writes. */

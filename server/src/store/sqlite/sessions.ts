@@ -1,6 +1,6 @@
 import type { ConversationType } from '@parley/sdk/protocol';
 import type { SessionRepo } from '../ports.js';
-import type { SessionRecord } from '../records.js';
+import type { NewSession, SessionRecord } from '../records.js';
 import { toSession, type SessionRow } from './rows.js';
 import { jsonList, type Sql } from './sql.js';
 import { insertInto } from './columns.js';
@@ -15,19 +15,19 @@ export class SqliteSessionRepo implements SessionRepo {
     private readonly sql: Sql,
   ) {}
 
-  async ensure(input: Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number }): Promise<SessionRecord> {
+  async ensure(input: NewSession): Promise<SessionRecord> {
     const params = { appId: this.appId, userId: input.userId, conversationId: input.conversationId };
     // Nearly every call finds the session (each private send ensures both sides): read first.
     const existing = this.#get(params);
     if (existing) return toSession(existing);
     this.sql.run(
       CREATE_SESSION,
-      { ...params, sid: input.sid, conversationType: input.conversationType, targetId: input.targetId, readSeq: input.initialReadSeq, createdAt: input.createdAt },
+      { ...params, sid: input.sid, conversationType: input.conversationType, targetId: input.targetId, readSeq: input.initialReadSeq, doNotDisturb: 0, createdAt: input.createdAt },
     );
     return toSession(this.#get(params)!);
   }
 
-  async ensureMany(inputs: ReadonlyArray<Omit<SessionRecord, 'sid' | 'readSeq'> & { sid: string; initialReadSeq: number }>): Promise<void> {
+  async ensureMany(inputs: readonly NewSession[]): Promise<void> {
     this.sql.transaction(() => {
       for (const input of inputs) {
         this.sql.run(CREATE_SESSION, {
@@ -38,6 +38,7 @@ export class SqliteSessionRepo implements SessionRepo {
           conversationType: input.conversationType,
           targetId: input.targetId,
           readSeq: input.initialReadSeq,
+          doNotDisturb: 0,
           createdAt: input.createdAt,
         });
       }
@@ -85,6 +86,14 @@ export class SqliteSessionRepo implements SessionRepo {
     const row = this.sql.get<SessionRow>(
       'UPDATE sessions SET read_seq = max(read_seq, @seq) WHERE app_id = @appId AND user_id = @userId AND conversation_id = @conversationId RETURNING *',
       { appId: this.appId, userId, conversationId, seq },
+    );
+    return row ? toSession(row) : null;
+  }
+
+  async setDoNotDisturb(userId: string, conversationId: string, doNotDisturb: boolean): Promise<SessionRecord | null> {
+    const row = this.sql.get<SessionRow>(
+      'UPDATE sessions SET do_not_disturb = @flag WHERE app_id = @appId AND user_id = @userId AND conversation_id = @conversationId RETURNING *',
+      { appId: this.appId, userId, conversationId, flag: doNotDisturb ? 1 : 0 },
     );
     return row ? toSession(row) : null;
   }

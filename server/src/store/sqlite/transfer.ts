@@ -15,6 +15,7 @@ import {
   fileParams,
   friendRequestParams,
   groupParams,
+  sessionParams,
   toApp,
   toBlock,
   toConsoleToken,
@@ -224,7 +225,7 @@ const TABLES: { [C in TransferCollection]: TableOf<C> } = {
       const row = raw as SessionRow & InApp;
       return ({ appId: row.app_id, ...toSession(row) });
     },
-    params: (record) => ({ ...record }),
+    params: (record) => sessionParams(record),
   },
 };
 
