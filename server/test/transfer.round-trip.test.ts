@@ -239,14 +239,20 @@ describe(`export and import (embedded store -> ${mongoUrl ? 'MongoDB' : 'memory 
     await expect(exportStore(source, join(scratch(), 'none'), { appId: 'no-such-app' })).rejects.toThrow('there is no app no-such-app in this store');
   });
 
-  it('imports an export made before join requests existed (no joinRequests.ndjson, no count)', async () => {
+  /** An export of a filled SQLite store without `collection`'s file, as a version before that collection wrote it. */
+  async function olderExport(collection: string) {
     const source = await sqlite();
     await fill(source, 'app1', 't1');
     const old = join(scratch(), 'old');
     await exportStore(source, old, {});
     const manifestFile = join(old, 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
-    rmSync(join(old, 'joinRequests.ndjson'));
+    rmSync(join(old, `${collection}.ndjson`));
+    return { old, manifestFile, manifest };
+  }
+
+  it('imports an export made before join requests existed (no joinRequests.ndjson, no count)', async () => {
+    const { old, manifestFile, manifest } = await olderExport('joinRequests');
     writeFileSync(manifestFile, JSON.stringify({ ...manifest, counts: { ...manifest.counts, joinRequests: undefined } }));
 
     const destination = await sqlite();
@@ -263,13 +269,7 @@ describe(`export and import (embedded store -> ${mongoUrl ? 'MongoDB' : 'memory 
   });
 
   it('imports an export made before file records existed (no files.ndjson, no count, no file settings), and refuses one that lost a files.ndjson it counted', async () => {
-    const source = await sqlite();
-    await fill(source, 'app1', 't1');
-    const old = join(scratch(), 'old');
-    await exportStore(source, old, {});
-    const manifestFile = join(old, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
-    rmSync(join(old, 'files.ndjson'));
+    const { old, manifestFile, manifest } = await olderExport('files');
     const appsFile = join(old, 'apps.ndjson');
     const fileSettings = ['maxUploadBytes', 'uploadCategories', 'privateFiles', 'fileUrlTtlSeconds', 'userUploadsPerMinute', 'maxStorageBytes'];
     const olderApps = readFileSync(appsFile, 'utf8').trim().split('\n').map((line) => {
