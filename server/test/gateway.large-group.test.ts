@@ -5,17 +5,18 @@ import { serverOnAdapter, storeAdapters } from './support/stores.js';
 import { changeAppSettings, createApp } from './support/test-server.js';
 
 /**
- * 5,000 members, but 600 on the MongoDB adapter: CI runs it on FerretDB v1, whose SQLite backend
- * filters most queries by scanning the collection, so every read and write there grows with the
- * number of documents and thousands of users take minutes. On MongoDB itself the group's reads
- * and writes use indexes (store.mongo.plans.test.ts checks the plans).
+ * 5,000 members in requests of 500, but 300 in requests of 100 on the MongoDB adapter: CI runs it
+ * on FerretDB v1, whose SQLite backend filters most queries by scanning the collection, so every
+ * read and write there grows with the number of documents, and a request adding 500 members can
+ * pass the client's 10 s while the rest of the suite runs. On MongoDB itself the group's reads and
+ * writes use indexes (store.mongo.plans.test.ts checks the plans).
  */
-const sizeOn = (store: string) => (store === 'mongodb' ? 600 : 5_000);
+const shapeOn = (store: string) => (store === 'mongodb' ? { SIZE: 300, step: 100 } : { SIZE: 5_000, step: Limits.USER_IDS_PER_REQUEST_MAX });
 /** Registrations in flight at once (the app's API rate limit is raised for this suite). */
 const PARALLEL = 50;
 
 /**
- * A group of 5,000 members (see `sizeOn`) on every store adapter: created and filled in requests of at most
+ * A group of 5,000 members (see `shapeOn`) on every store adapter: created and filled in requests of at most
  * `USER_IDS_PER_REQUEST_MAX`, paged, joined past, messaged and administered, with the size limit
  * the app's setting. Speed is the benchmark's business; this checks that it works.
  */
@@ -23,7 +24,7 @@ describe.each(storeAdapters())('a large group on the $name store', (adapter) => 
   const { server, track } = serverOnAdapter(adapter, { API_REQUESTS_PER_SECOND: '100000' });
 
   it('is created, joined up to the app limit, paged, messaged and muted', { timeout: 120_000 }, async () => {
-    const SIZE = sizeOn(adapter.name);
+    const { SIZE, step } = shapeOn(adapter.name);
     const app = await createApp(server());
     await changeAppSettings(server(), app, { maxGroupMembers: SIZE });
     const userIds = Array.from({ length: SIZE + 1 }, (_, i) => `u${String(i).padStart(4, '0')}`);
@@ -34,7 +35,6 @@ describe.each(storeAdapters())('a large group on the $name store', (adapter) => 
       minted.forEach((result) => tokens.set(result.userId, result.token));
     }
 
-    const step = Limits.USER_IDS_PER_REQUEST_MAX;
     await app.api.createGroup({ groupId: 'town', userIds: userIds.slice(0, step), name: 'Town' });
     let joins = 0;
     for (let i = step; i < SIZE; i += step, joins++) {
