@@ -121,7 +121,7 @@ export function createServices(
     users,
     groups,
     groupAdmin: new GroupAdminService(clock, groups, groupEvents, sessions),
-    groupJoining: new GroupJoining(clock, users, groups, events),
+    groupJoining: new GroupJoining(clock, groups, events),
     blocks,
     friends: new FriendService(clock, users, blocks, events),
     contacts: new ContactListService(clock, users, bus.presence, events),

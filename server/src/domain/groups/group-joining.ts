@@ -6,7 +6,7 @@ import type { AppContext } from '../app-context.js';
 import { AppError, conflict, forbidden, notFound } from '../errors.js';
 import type { EventPublisher } from '../events.js';
 import { newObjectId, isObjectId } from '../ids.js';
-import { requireUsers, type UserService } from '../users/user-service.js';
+import { requireUsers } from '../users/user-service.js';
 import { userOf } from '../views.js';
 import { manages, requireOperator, type Operator } from './group-roles.js';
 import type { GroupService } from './group-service.js';
@@ -27,7 +27,6 @@ const MANAGERS = [GroupRole.OWNER, GroupRole.ADMIN] as const;
 export class GroupJoining {
   constructor(
     private readonly clock: Clock,
-    private readonly users: UserService,
     private readonly groups: GroupService,
     private readonly events: EventPublisher,
   ) {}
@@ -80,9 +79,10 @@ export class GroupJoining {
   async answer(ctx: AppContext, requestId: string, approve: boolean, operator: Operator): Promise<JoinRequest> {
     const request = isObjectId(requestId) ? await ctx.data.joinRequests.get(requestId.toLowerCase()) : null;
     if (!request) throw requestNotFound(requestId);
-    if (operator !== null && !(await ctx.data.groups.getMembers(request.groupId, [operator])).has(operator)) throw requestNotFound(requestId);
-    await this.groups.require(ctx, request.groupId);
-    await requireOperator(ctx, request.groupId, operator, MANAGERS, 'answer join requests');
+    // A request of a group the operator is not in is reported as missing, not as forbidden.
+    const member = operator === null ? null : (await ctx.data.groups.getMembers(request.groupId, [operator])).get(operator);
+    if (member === undefined) throw requestNotFound(requestId);
+    if (member !== null && !manages(member.role)) throw forbidden(`only the owner and admins may answer join requests; ${operator} is a member`);
     const status = approve ? 'approved' : 'rejected';
     if (request.status !== 'pending') {
       if (request.status === status) return (await this.#views(ctx, [request]))[0]!;
@@ -104,7 +104,6 @@ export class GroupJoining {
   /** Pending requests for `userIds` (the pending one of those who have one), pushed to the owner and admins. */
   async #requests(ctx: AppContext, groupId: string, userIds: readonly string[], inviterId: string | null, message: string): Promise<JoinRequest[]> {
     if (userIds.length === 0) return [];
-    if (inviterId === null) await this.users.require(ctx, userIds[0]!, 'userId');
     const waiting = await ctx.data.joinRequests.listPending(groupId, MAX_PENDING_JOIN_REQUESTS);
     const records: JoinRequestRecord[] = [];
     const created: JoinRequestRecord[] = [];

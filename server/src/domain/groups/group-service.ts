@@ -109,33 +109,33 @@ export class GroupService {
    * group is dismissed.
    */
   async remove(ctx: AppContext, groupId: string, userIds: readonly string[]): Promise<GroupMembersChangeResult> {
-    return this.#removeUsers(ctx, groupId, unique(userIds), null, GroupEventKind.REMOVED);
+    return this.#removeUsers(ctx, await this.require(ctx, groupId), unique(userIds), null, GroupEventKind.REMOVED);
   }
 
   /** Removes members as `operatorId`: the owner removes anyone else, an admin ordinary members. */
   async removeMembers(ctx: AppContext, groupId: string, operatorId: string, userIds: readonly string[]): Promise<GroupMembersChangeResult> {
-    await this.require(ctx, groupId);
+    const group = await this.require(ctx, groupId);
     if (userIds.includes(operatorId)) throw forbidden(`userIds: ${operatorId} cannot remove themselves; leave the group instead`);
     const operator = await requireOperator(ctx, groupId, operatorId, [GroupRole.OWNER, GroupRole.ADMIN], 'remove members');
-    return this.#removeUsers(ctx, groupId, unique(userIds), operator, GroupEventKind.REMOVED);
+    return this.#removeUsers(ctx, group, unique(userIds), operator, GroupEventKind.REMOVED);
   }
 
   /** `userId` leaves; an owner who leaves hands the group over, the last member dismisses it. */
   async leave(ctx: AppContext, groupId: string, userId: string): Promise<GroupMembersChangeResult> {
-    await this.requireMember(ctx, groupId, userId, 'groupId');
-    return this.#removeUsers(ctx, groupId, [userId], null, GroupEventKind.LEFT);
+    return this.#removeUsers(ctx, await this.requireMember(ctx, groupId, userId, 'groupId'), [userId], null, GroupEventKind.LEFT);
   }
 
+  /** Removes `userIds` from `before` (the group as just read). */
   async #removeUsers(
     ctx: AppContext,
-    groupId: string,
+    before: GroupRecord,
     userIds: readonly string[],
     operator: MemberRecord | null,
     kind: typeof GroupEventKind.REMOVED | typeof GroupEventKind.LEFT,
   ): Promise<GroupMembersChangeResult> {
     let removed: string[] = [];
     let emptied = false;
-    const before = await this.require(ctx, groupId);
+    const { groupId } = before;
     const group = await writeGroup(ctx, this.clock, before, async (current) => {
       const leaving = await ctx.data.groups.getMembers(groupId, userIds);
       for (const member of leaving.values()) requireOutranks(operator, member, 'remove');

@@ -76,17 +76,16 @@ export class SessionService {
 
   /** Turns the session's notifications off or on; the user's other devices are told when it changed. */
   async setDoNotDisturb(ctx: AppContext, userId: string, sid: string, doNotDisturb: boolean): Promise<SessionDoNotDisturbState> {
-    const session = await this.require(ctx, userId, sid);
-    await this.setDoNotDisturbOf(ctx, session, doNotDisturb);
-    return { sid: session.sid, conversationType: session.conversationType, targetId: session.targetId, doNotDisturb };
+    return this.setDoNotDisturbOf(ctx, await this.require(ctx, userId, sid), doNotDisturb);
   }
 
   /** The same for a session already read. */
-  async setDoNotDisturbOf(ctx: AppContext, session: SessionRecord, doNotDisturb: boolean): Promise<void> {
-    if (session.doNotDisturb === doNotDisturb) return;
-    await ctx.data.sessions.setDoNotDisturb(session.userId, session.conversationId, doNotDisturb);
+  async setDoNotDisturbOf(ctx: AppContext, session: SessionRecord, doNotDisturb: boolean): Promise<SessionDoNotDisturbState> {
     const state = { sid: session.sid, conversationType: session.conversationType, targetId: session.targetId, doNotDisturb };
+    if (session.doNotDisturb === doNotDisturb) return state;
+    await ctx.data.sessions.setDoNotDisturb(session.userId, session.conversationId, doNotDisturb);
     this.events.publish('session-do-not-disturb', { appId: ctx.app.appId, userId: session.userId, state, origin: ctx.origin });
+    return state;
   }
 
   /** One of the user's sessions, or NOT_FOUND (also for another user's sid). */

@@ -39,7 +39,11 @@ export class MongoSessionRepo implements SessionRepo {
     // One read for who has one already, one unordered insert for the rest; a duplicate key there
     // is a session a concurrent ensure created first, which is the session.
     const byConversation = new Map<string, string[]>();
-    for (const input of inputs) byConversation.set(input.conversationId, [...(byConversation.get(input.conversationId) ?? []), input.userId]);
+    for (const input of inputs) {
+      const userIds = byConversation.get(input.conversationId);
+      if (userIds) userIds.push(input.userId);
+      else byConversation.set(input.conversationId, [input.userId]);
+    }
     const existing = new Set<string>();
     for (const [conversationId, userIds] of byConversation) {
       const docs = await this.sessions.find({ appId: this.appId, conversationId, userId: { $in: userIds } }, { projection: { _id: 0, userId: 1 } }).toArray();
