@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { access, constants, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -42,13 +43,18 @@ export class LocalFileStorage implements FileStorage {
         done(size > options.maxBytes ? new FileTooLargeError(options.maxBytes) : null, chunk);
       },
     });
+    let writer: WriteStream | undefined;
     try {
       await mkdir(dirname(temporary), { recursive: true });
-      await pipeline(body, limit, createWriteStream(temporary, { flags: 'wx' }));
+      writer = createWriteStream(temporary, { flags: 'wx' });
+      await pipeline(body, limit, writer);
       await mkdir(dirname(destination), { recursive: true });
       await rename(temporary, destination);
       return { size };
     } catch (error) {
+      // A body that breaks off at once can end the pipeline while the file is still being opened:
+      // the destroyed stream then creates it as it closes. Remove it only once it is closed.
+      if (writer && !writer.closed) await once(writer, 'close').catch(() => undefined);
       await unlink(temporary).catch(() => undefined);
       throw error;
     }
