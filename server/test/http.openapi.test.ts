@@ -60,6 +60,14 @@ describe('GET /openapi.json', () => {
       expect(operation.operationId, where).toMatch(/^[A-Za-z0-9]+$/);
       expect(operation.responses['405']?.headers?.Allow, where).toMatchObject({ required: true });
       expect(operation.responses['500'], where).toBeDefined();
+      expect(operation.responses['503'], where).toBeDefined();
+      if (operation.parameters?.length || operation.requestBody) {
+        const examples = [
+          ...(operation.parameters ?? []).map((p) => p.example),
+          ...Object.values(operation.requestBody?.content ?? {}).map((media) => media.example),
+        ];
+        expect(examples.some((example) => example !== undefined), `${where} has an example`).toBe(true);
+      }
       const fields = [...(operation.parameters ?? []).map((p) => p.name), ...Object.keys(operation.requestBody?.content['application/json']?.schema.properties ?? {})];
       expect(fields, where).not.toEqual(expect.arrayContaining(['sign']));
       if (operation.requestBody) expect(operation.responses['415'], where).toBeDefined();
@@ -98,8 +106,8 @@ describe('GET /openapi.json', () => {
 interface Operation {
   operationId: string;
   security?: Record<string, unknown>[];
-  parameters?: { name: string }[];
-  requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
+  parameters?: { name: string; example?: unknown }[];
+  requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> }; example?: unknown }> };
   responses: Record<string, { headers?: Record<string, unknown>; content: Record<string, { schema: { properties: { code: { enum: string[] } } } }> }>;
 }
 

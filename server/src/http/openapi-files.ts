@@ -23,11 +23,13 @@ export function fileOperations(tools: OperationTools): Record<string, Record<str
   const { toJson, envelope } = tools;
   const failures = (codes: readonly ErrorCode[]) => tools.failures([...codes, ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.INTERNAL]);
   const hex = (length: number, description: string) => ({ type: 'string', pattern: `^[0-9a-f]{${length}}$`, description });
+  // The same illustrative ids as the other routes' examples; a file of them is not found.
+  const exampleAppId = '5f0c3a9e1b2d4c6f';
   const download = {
     tags: ['Files'],
     parameters: [
-      { name: 'appId', in: 'path', required: true, schema: hex(16, 'the app the file belongs to') },
-      { name: 'fileId', in: 'path', required: true, schema: hex(32, 'the id `/file/upload` answered') },
+      { name: 'appId', in: 'path', required: true, schema: hex(16, 'the app the file belongs to'), example: exampleAppId },
+      { name: 'fileId', in: 'path', required: true, schema: hex(32, 'the id `/file/upload` answered'), example: '9b1d3f5a7c9e0b2d4f6a8c0e1b3d5f7a' },
       { name: 'expires', in: 'query', required: false, schema: { type: 'string', pattern: EXPIRES_PATTERN.source, description: 'private files: Unix seconds the signed URL works until' } },
       { name: 'signature', in: 'query', required: false, schema: { type: 'string', pattern: SIGNATURE_PATTERN.source, description: 'private files: the URL signature' } },
       { name: 'Range', in: 'header', required: false, schema: { type: 'string', description: 'one byte range, e.g. `bytes=0-1023`; answered 206 with `Content-Range`' } },
@@ -57,8 +59,8 @@ export function fileOperations(tools: OperationTools): Record<string, Record<str
         ].join(' '),
         operationId: 'postFileUpload',
         parameters: [
-          { name: 'appId', in: 'query', required: false, description: 'the app of the user token (user uploads)', schema: hex(16, 'the app of the token') },
-          { name: 'token', in: 'query', required: false, description: 'the user token, or send it as `Authorization: Bearer <token>`', schema: { type: 'string', maxLength: 512 } },
+          { name: 'appId', in: 'query', required: false, description: 'the app of the user token (user uploads)', schema: hex(16, 'the app of the token'), example: exampleAppId },
+          { name: 'token', in: 'query', required: false, description: 'the user token, or send it as `Authorization: Bearer <token>`', schema: { type: 'string', maxLength: 512 }, example: 'a token from /user/getToken' },
         ],
         requestBody: {
           required: true,
@@ -70,6 +72,7 @@ export function fileOperations(tools: OperationTools): Record<string, Record<str
                 additionalProperties: false,
                 properties: { [UPLOAD_FIELD]: { type: 'string', contentMediaType: 'application/octet-stream', description: 'the file, with its name as the part\'s filename' } },
               },
+              example: { [UPLOAD_FIELD]: 'hello, file\n' },
             },
           },
         },

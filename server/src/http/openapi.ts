@@ -165,8 +165,10 @@ function failureCodes(route: Route): ErrorCode[] {
     codes.add(ErrorCode.PAYLOAD_TOO_LARGE);
     codes.add(ErrorCode.UNSUPPORTED_MEDIA_TYPE);
   }
-  // Another method on the same path; and the failure nobody plans for.
+  // Another method on the same path; a store or Redis that cannot be reached (even SQLite's disk can
+  // fail); and the failure nobody plans for.
   codes.add(ErrorCode.METHOD_NOT_ALLOWED);
+  codes.add(ErrorCode.UNAVAILABLE);
   codes.add(ErrorCode.INTERNAL);
   return [...codes];
 }

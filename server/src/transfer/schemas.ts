@@ -1,4 +1,4 @@
-import { ConversationType, FileCategory, GroupJoinPolicy, GroupRole, MessagePolicy, MessageType, type AppSettings, type MessageContent } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, FriendRequestStatus, GroupJoinPolicy, GroupRole, JoinRequestStatus, MessagePolicy, MessageType, type AppSettings, type MessageContent } from '@parley/sdk/protocol';
 import { z } from 'zod';
 import { text } from '../schemas/common.js';
 import { FILE_SETTING_DEFAULTS } from '../domain/files/file-settings.js';
@@ -65,7 +65,7 @@ export const TRANSFER_SCHEMAS: { [C in TransferCollection]: z.ZodType<TransferIn
     fromUserId: id,
     toUserId: id,
     message: z.string().max(10_000),
-    status: z.enum(['pending', 'accepted', 'rejected']),
+    status: z.enum(Object.values(FriendRequestStatus)),
     createdAt: millis,
     decidedAt: millis.nullable(),
     /** Missing from exports made before requests could be dropped: those were not. */
@@ -123,7 +123,7 @@ export const TRANSFER_SCHEMAS: { [C in TransferCollection]: z.ZodType<TransferIn
     userId: id,
     inviterId: id.nullable(),
     message: z.string().max(10_000),
-    status: z.enum(['pending', 'approved', 'rejected']),
+    status: z.enum(Object.values(JoinRequestStatus)),
     createdAt: millis,
     decidedBy: id.nullable(),
     decidedAt: millis.nullable(),
