@@ -5,6 +5,7 @@ import { ParleyClient } from '@parley/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, eventually, text } from '../support/parley.js';
 import { CuttableLink } from '../../server/test/support/cuttable-link.js';
+import { scrapeMetrics } from '../../server/test/support/metrics-scrape.js';
 import { serviceUrl } from '../../server/test/support/services.js';
 import { signUpWithApp, startProductionServer, type ProductionServer } from './support/processes.js';
 import { hasRedisServer, RedisServer } from './support/redis-server.js';
@@ -18,6 +19,7 @@ import { hasRedisServer, RedisServer } from './support/redis-server.js';
 
 const MONGODB_URL = serviceUrl('MONGODB_URL');
 const run = Boolean(MONGODB_URL) && (hasRedisServer() || process.env.PARLEY_REQUIRE_SERVICES === '1');
+const METRICS_TOKEN = 'faults-scrape-token-0123456789';
 
 describe.runIf(run)('faults under two server processes', () => {
   let redis: RedisServer;
@@ -37,7 +39,7 @@ describe.runIf(run)('faults under two server processes', () => {
     // A server is chosen within 1 s or the request answers UNAVAILABLE (the default waits 5 s).
     const mongoUrl = new URL(mongo.url);
     mongoUrl.searchParams.set('serverSelectionTimeoutMS', '1000');
-    const env = { MONGODB_URL: mongoUrl.toString(), REDIS_URL: redis.url };
+    const env = { MONGODB_URL: mongoUrl.toString(), REDIS_URL: redis.url, METRICS_TOKEN };
     [a, b] = await Promise.all([startProductionServer(20_000, env), startProductionServer(20_000, env)]);
     const app = await signUpWithApp(a.url, 'faults');
     appId = app.appId;
@@ -124,8 +126,9 @@ describe.runIf(run)('faults under two server processes', () => {
 
     let settled = false;
     const pending = cat.sendPrivateMessage({ targetId: 'dan', ...text('sent while MongoDB is away') }).finally(() => (settled = true));
-    // The outbox holds it through at least one refusal (1 s to choose a server, then retryAfterMs).
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // The outbox holds it through a refusal: the server has answered the send UNAVAILABLE, and the
+    // promise is still pending.
+    await eventually(async () => (await unavailableSends(a)) >= 1, 15_000, 'a send refused with UNAVAILABLE');
     expect(settled).toBe(false);
 
     // A device connecting now cannot have its token checked: it is told to come back after retryAfterMs.
@@ -142,3 +145,12 @@ describe.runIf(run)('faults under two server processes', () => {
     expect(received.filter((m) => m.msgId === message.msgId)).toHaveLength(1);
   });
 });
+
+/** How many `send-private-message` requests the process has answered UNAVAILABLE, from its /metrics. */
+async function unavailableSends(server: ProductionServer): Promise<number> {
+  const exposition = await scrapeMetrics(server.url, METRICS_TOKEN);
+  const line = exposition
+    .split('\n')
+    .find((candidate) => candidate.startsWith('parley_socket_ack_duration_seconds_count{') && candidate.includes('request="send-private-message"') && candidate.includes(`outcome="${ErrorCode.UNAVAILABLE}"`));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}

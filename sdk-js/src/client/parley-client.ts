@@ -11,6 +11,7 @@ import { ParleyGroups } from './groups.js';
 import { Inbox } from './inbox.js';
 import { Outbox, type SendEvent } from './outbox.js';
 import { PresenceWatch } from './presence-watch.js';
+import { forwardTo, listenToPushes } from './pushes.js';
 import { Requests } from './requests.js';
 import type { ParleySocket } from './socket.js';
 import type { ConnectionState, GetMessagesOptions, ParleyClientEvents, ParleyClientOptions, SendMessageInput } from './types.js';
@@ -488,26 +489,29 @@ export class ParleyClient {
   /** The server's pushes: messages go through the inbox, the rest straight to the app. */
   #listen(socket: ParleySocket): void {
     const events = this.#events;
-    socket.on('new-message', (message) => this.#inbox.receive(message));
-    socket.on('message-recalled', (message) => events.emit('message-recalled', message));
-    socket.on('session-read', (state) => events.emit('session-read', state));
-    socket.on('session-do-not-disturb', (state) => events.emit('session-do-not-disturb', state));
-    socket.on('read-receipt', (receipt) => events.emit('read-receipt', receipt));
-    socket.on('typing', (typing) => events.emit('typing', typing));
-    socket.on('presence', (presence) => events.emit('presence', presence));
-    socket.on('friend-request', (request) => events.emit('friend-request', request));
-    socket.on('friend-request-answered', (request) => events.emit('friend-request-answered', request));
-    socket.on('friend-added', (friend) => {
-      events.emit('friend-added', friend);
-      // Friends are watched from the next connection on; until then, follow the new one explicitly.
-      this.#presence.subscribe([friend.userId]).catch((error: unknown) => {
-        if (error instanceof ParleyError) events.emit('error', error);
-      });
+    const forward = forwardTo(events);
+    listenToPushes(socket, {
+      'new-message': (message) => this.#inbox.receive(message),
+      'message-recalled': forward('message-recalled'),
+      'session-read': forward('session-read'),
+      'session-do-not-disturb': forward('session-do-not-disturb'),
+      'read-receipt': forward('read-receipt'),
+      typing: forward('typing'),
+      presence: forward('presence'),
+      'friend-request': forward('friend-request'),
+      'friend-request-answered': forward('friend-request-answered'),
+      'friend-added': (friend) => {
+        events.emit('friend-added', friend);
+        // Friends are watched from the next connection on; until then, follow the new one explicitly.
+        this.#presence.subscribe([friend.userId]).catch((error: unknown) => {
+          if (error instanceof ParleyError) events.emit('error', error);
+        });
+      },
+      'friend-removed': forward('friend-removed'),
+      'friend-updated': forward('friend-updated'),
+      'friend-groups-changed': forward('friend-groups-changed'),
+      'group-join-request': forward('group-join-request'),
+      'group-join-request-answered': forward('group-join-request-answered'),
     });
-    socket.on('friend-removed', (event) => events.emit('friend-removed', event));
-    socket.on('friend-updated', (friend) => events.emit('friend-updated', friend));
-    socket.on('friend-groups-changed', (event) => events.emit('friend-groups-changed', event));
-    socket.on('group-join-request', (request) => events.emit('group-join-request', request));
-    socket.on('group-join-request-answered', (request) => events.emit('group-join-request-answered', request));
   }
 }
