@@ -28,10 +28,11 @@ describe.runIf(run)('two server processes on MongoDB and Redis', () => {
   let b: ProductionServer;
   let app: { consoleToken: string; appId: string; appSecret: string };
   let api: ParleyServerApi;
+  let env: Record<string, string>;
   const clients: ParleyClient[] = [];
 
   beforeAll(async () => {
-    const env = { MONGODB_URL: withDatabase(MONGODB_URL!, `parley_multi_${randomBytes(4).toString('hex')}`), REDIS_URL: REDIS_URL! };
+    env = { MONGODB_URL: withDatabase(MONGODB_URL!, `parley_multi_${randomBytes(4).toString('hex')}`), REDIS_URL: REDIS_URL! };
     [a, b] = await Promise.all([startProductionServer(20_000, env), startProductionServer(20_000, env)]);
     app = await signUpWithApp(a.url, 'two processes');
     api = new ParleyServerApi({ baseUrl: b.url, appId: app.appId, appSecret: app.appSecret, maxRetries: 0 });
@@ -137,6 +138,21 @@ describe.runIf(run)('two server processes on MongoDB and Redis', () => {
     expect(patch.status).toBe(200);
     // The change travels between the processes; recall is refused once it has arrived.
     await eventually(async () => (await cat.recall(message.msgId).then(() => 'recalled', (error: { code: string }) => error.code)) === ErrorCode.FORBIDDEN);
+  });
+
+  it('keeps serving new connections on one process right after another process died', async () => {
+    const doomed = await startProductionServer(20_000, env);
+    await connect('cat', doomed);
+    await doomed.kill();
+    const t0 = Date.now();
+    // The survivors still count the dead process as a peer for a while; a login must not wait on it.
+    const ann = await connect('ann', a);
+    const ben = await connect('ben', b);
+    const arrives = nextEvent(ben, 'new-message');
+    const sent = await ann.sendPrivateMessage({ targetId: 'ben', messageType: 1, content: { content: 'after the crash' } });
+    expect(((await arrives) as Message).msgId).toBe(sent.msgId);
+    expect(ann.state).toBe('connected');
+    console.log('DEBUG took', Date.now() - t0);
   });
 
   it('counts a rate limit across both processes', async () => {

@@ -1,7 +1,7 @@
 import { KickReason } from '@parley/sdk/protocol';
 import type { Clock } from '../clock.js';
 import type { AppContext } from '../domain/app-context.js';
-import { devicesReplacedBy } from '../domain/devices/login-policy.js';
+import { devicesReplacedBy, replacesDevices } from '../domain/devices/login-policy.js';
 import type { Services } from '../domain/services.js';
 import type { Logger } from '../logger.js';
 import { applyWatchChange, watchListOf } from './presence-watch.js';
@@ -60,6 +60,9 @@ export class ConnectionLifecycle {
   /** The app's login policy decides which of the user's other devices this login replaces. */
   async #replaceOlderDevices(socket: DeviceSocket, ctx: AppContext): Promise<void> {
     const { appId, userId, platform, connectedAt } = socket.data;
+    // Listing the user's devices asks every process; under a policy that replaces nothing, a login
+    // must not wait on (or fail with) a peer process that is slow or has just died.
+    if (!replacesDevices(ctx.app.settings.loginPolicy)) return;
     const devices = await this.io.in(userRoom(appId, userId)).fetchSockets();
     const replaced = devicesReplacedBy(
       ctx.app.settings.loginPolicy,

@@ -123,7 +123,13 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
           socket.conn.close();
           return;
         }
-        if (!(error instanceof AppError)) logger.error({ err: error, appId, userId }, 'could not set up connection');
+        if (!(error instanceof AppError)) {
+          // Not a refusal (a peer process that did not answer, a bug): the device must not take it
+          // as one and give up, so only the transport closes and it reconnects with its backoff.
+          logger.error({ err: error, appId, userId }, 'could not set up connection');
+          socket.conn.close();
+          return;
+        }
         socket.disconnect(true);
       }
     })();

@@ -8,6 +8,11 @@ export interface DeviceLogin {
   connectedAt: number;
 }
 
+/** Whether a login under this policy can replace another device at all. */
+export function replacesDevices(policy: LoginPolicy): boolean {
+  return policy === LoginPolicy.ONE_PER_PLATFORM;
+}
+
 /**
  * The devices of the same user that `login` replaces under the app's `policy`:
  * - `multi-device`: none;
@@ -16,7 +21,7 @@ export interface DeviceLogin {
  *   however the two connections learn of each other.
  */
 export function devicesReplacedBy(policy: LoginPolicy, login: DeviceLogin, devices: readonly DeviceLogin[]): DeviceLogin[] {
-  if (policy !== LoginPolicy.ONE_PER_PLATFORM) return [];
+  if (!replacesDevices(policy)) return [];
   return devices.filter(
     (device) =>
       device.connectionId !== login.connectionId &&
