@@ -3,7 +3,8 @@ import { ErrorCode, type Message } from '@parley/sdk/protocol';
 import { ParleyServerApi, toSignedFields } from '@parley/sdk/server';
 import { ParleyClient } from '@parley/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, nextEvent } from '../support/parley.js';
+import { io, type Socket } from 'socket.io-client';
+import { collect, eventually, nextEvent } from '../support/parley.js';
 import { serviceUrl } from '../../server/test/support/services.js';
 import { signUpWithApp, startProductionServer, type ProductionServer } from './support/processes.js';
 
@@ -30,6 +31,7 @@ describe.runIf(run)('two server processes on MongoDB and Redis', () => {
   let api: ParleyServerApi;
   let env: Record<string, string>;
   const clients: ParleyClient[] = [];
+  const sockets: Socket[] = [];
 
   beforeAll(async () => {
     env = { MONGODB_URL: withDatabase(MONGODB_URL!, `parley_multi_${randomBytes(4).toString('hex')}`), REDIS_URL: REDIS_URL! };
@@ -42,6 +44,7 @@ describe.runIf(run)('two server processes on MongoDB and Redis', () => {
 
   afterAll(async () => {
     for (const client of clients) client.disconnect();
+    for (const socket of sockets) socket.disconnect();
     await Promise.all([a?.stop(), b?.stop()]);
   });
 
@@ -153,6 +156,82 @@ describe.runIf(run)('two server processes on MongoDB and Redis', () => {
     expect(((await arrives) as Message).msgId).toBe(sent.msgId);
     expect(ann.state).toBe('connected');
     console.log('DEBUG took', Date.now() - t0);
+  });
+
+  it('pushes presence changes to a watcher on the other process, online and then offline', async () => {
+    for (const userId of ['dot', 'eli']) await api.getToken({ userId, name: userId });
+    await api.createGroup({ groupId: 'watchers', userIds: ['dot', 'eli'], name: 'Watchers' });
+    const eli = await connect('eli', b);
+    const seen = collect(eli, 'presence');
+    expect(await eli.subscribePresence(['dot'])).toEqual([expect.objectContaining({ userId: 'dot', online: false })]);
+    const dot = await connect('dot', a);
+    await eventually(() => seen.some((state) => state.userId === 'dot' && state.online), 10_000, 'dot online at eli');
+    dot.disconnect();
+    await eventually(() => seen.some((state) => state.userId === 'dot' && !state.online), 10_000, 'dot offline at eli');
+  });
+
+  describe('a second app, one device per platform and tight limits', () => {
+    let other: { consoleToken: string; appId: string; appSecret: string };
+    let otherApi: ParleyServerApi;
+
+    const configure = async (settings: Record<string, unknown>) => {
+      const patch = await fetch(`${b.url}/console/apps/${other.appId}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${other.consoleToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ settings }),
+      });
+      expect(patch.status).toBe(200);
+    };
+
+    beforeAll(async () => {
+      other = await signUpWithApp(b.url, 'second app');
+      await configure({ loginPolicy: 'one-per-platform', userSendsPerSecond: 3 });
+      otherApi = new ParleyServerApi({ baseUrl: a.url, appId: other.appId, appSecret: other.appSecret, maxRetries: 0 });
+      for (const userId of ['fay', 'gus']) await otherApi.getToken({ userId, name: userId });
+    });
+
+    const device = async (userId: string, server: ProductionServer): Promise<Socket> => {
+      const { token } = await otherApi.getToken({ userId, name: userId });
+      const socket = io(server.url, { auth: { appId: other.appId, token }, transports: ['websocket'], reconnection: false });
+      sockets.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('ready', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      return socket;
+    };
+
+    it('a login on one process replaces the same platform\'s device on the other', async () => {
+      const first = await device('fay', a);
+      const kicked = new Promise((resolve) => first.once('kicked', resolve));
+      await device('fay', b);
+      expect(await kicked).toMatchObject({ reason: 'LOGIN_ELSEWHERE' });
+    });
+
+    it('counts a user\'s socket sends across processes', async () => {
+      const onA = await device('gus', a);
+      // A second platform, so the login policy leaves the first device alone.
+      const { token } = await otherApi.getToken({ userId: 'gus', name: 'gus' });
+      const onB = io(b.url, { auth: { appId: other.appId, token, platform: 'ios' }, transports: ['websocket'], reconnection: false });
+      sockets.push(onB);
+      await new Promise((resolve) => onB.once('ready', resolve));
+      const send = (socket: Socket, n: number) =>
+        socket.timeout(5000).emitWithAck('send-private-message', { targetId: 'fay', messageType: 1, content: { content: `burst ${n}` } }) as Promise<{ status: number; code?: string }>;
+      const acks = await Promise.all([onA, onB, onA, onB, onA, onB].map((socket, n) => send(socket, n)));
+      // Six at once against three per second for the user: each process alone would have taken all six.
+      expect(acks.filter((ack) => ack.status === 1).length).toBeLessThanOrEqual(3 * 2);
+      expect(acks.filter((ack) => ack.code === ErrorCode.RATE_LIMITED).length).toBeGreaterThan(0);
+    });
+
+    it('refuses a flood from this app with 429 while the first app is served on both processes', async () => {
+      await configure({ apiRequestsPerSecond: 2 });
+      const flood = await Promise.all([a, b, a, b, a, b, a, b, a, b].map((server) => fetch(`${server.url}/user/sessions?${toSignedFields(otherApi.sign({ userId: 'fay' }))}`)));
+      expect(flood.filter((res) => res.status === 429).length).toBeGreaterThan(0);
+      for (const server of [a, b]) {
+        const res = await fetch(`${server.url}/user/sessions?${toSignedFields(api.sign({ userId: 'ann' }))}`);
+        expect(res.status).toBe(200);
+      }
+    });
   });
 
   it('counts a rate limit across both processes', async () => {
