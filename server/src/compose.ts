@@ -157,11 +157,12 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
     },
     close() {
       closing ??= (async () => {
+        // Stop accepting first: from here on /readyz answers "shutting down" on the connections
+        // still open, and the load balancer sends new ones elsewhere.
+        const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
         await realtime.close();
-        await new Promise<void>((resolve) => {
-          http.close(() => resolve());
-          http.closeIdleConnections();
-        });
+        http.closeIdleConnections();
+        await httpClosed;
         await overrides.fanOut?.close();
         await services.uploads.close();
         await bus.close();

@@ -68,6 +68,9 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
   const stopRelay = options.adapter === undefined ? () => {} : relayAppEvents(io, services.events, apps);
   const devices = countDevicesAcrossProcesses(io, options.adapter !== undefined);
 
+  // Requests being answered, so a shutdown can let them finish before it closes the transports.
+  const inFlight = new Set<Promise<void>>();
+
   io.use(authenticateHandshake({ services, clock, logger, metrics }));
 
   io.on('connection', (socket) => {
@@ -82,7 +85,9 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
       socket.on(request.name, (...args: unknown[]) => {
         const last = args.at(-1);
         const ack = typeof last === 'function' ? (args.pop(), (reply: Ack<unknown>) => void last(reply)) : undefined;
-        void answer(request, args[0], ack);
+        const answered = answer(request, args[0], ack);
+        inFlight.add(answered);
+        void answered.finally(() => inFlight.delete(answered));
       });
     }
 
@@ -145,6 +150,9 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
       devices.stop();
       lifecycle.stop();
       apps.stop();
+      // A request already being answered gets its ack (a send is then stored and acknowledged,
+      // not resent to another process), within a bound so a stuck store cannot hold the exit.
+      await settledWithin([...inFlight], SHUTDOWN_REQUEST_WAIT_MS);
       // A shutdown (a deploy, a scale-in) is not a kick: close the transports, not the socket.io
       // sessions, so every device sees a lost connection and reconnects (to another process
       // behind the load balancer) with its usual backoff, then syncs. Pending acks are flushed
@@ -155,6 +163,18 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
       });
     },
   };
+}
+
+/** How long a shutdown waits for socket requests being answered before it closes the transports. */
+const SHUTDOWN_REQUEST_WAIT_MS = 5_000;
+
+async function settledWithin(work: Promise<void>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([Promise.allSettled(work), bound]);
+  clearTimeout(timer);
 }
 
 /** An AppError is the caller's to fix; anything else is ours, logged with an id the caller can quote. */
