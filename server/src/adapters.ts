@@ -19,6 +19,8 @@ import { openSqliteStore, SqliteStore } from './store/sqlite/sqlite-store.js';
 /** How socket.io servers in several processes reach each other's sockets. */
 export interface SocketFanOut {
   adapter: ServerOptions['adapter'];
+  /** Calls `listener` each time the link to the other processes is back after it failed; returns its removal. */
+  onReconnected(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -117,12 +119,27 @@ export async function openAdapters(config: Config, clock: Clock, logger: Logger,
  */
 function redisFanOut(url: string, logger: Logger, metrics: Metrics | undefined): SocketFanOut {
   const client = new Redis(url, { maxRetriesPerRequest: 2, retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 3000) });
+  const reconnected = new Set<() => void>();
+  let lost = false;
   client.on('error', (error: Error) => {
+    lost = true;
     metrics?.busConnectionErrors.inc({ client: 'socket_adapter' });
     logger.warn({ err: error }, 'socket.io redis adapter: connection failed; retrying');
   });
+  client.on('close', () => (lost = true));
+  client.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    // What other processes relayed while the link was down may be gone (pushes published to a
+    // Redis that was not there): the gateway checks its connections again.
+    for (const listener of reconnected) listener();
+  });
   return {
     adapter: createAdapter(client, { streamName: 'parley:socket.io', maxLen: 100_000 }),
+    onReconnected: (listener) => {
+      reconnected.add(listener);
+      return () => reconnected.delete(listener);
+    },
     close: async () => {
       await client.quit().catch(() => client.disconnect());
     },

@@ -134,6 +134,7 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
     sendBufferMaxBytes: config.socketSendBufferMaxBytes,
     metrics,
     adapter: overrides.fanOut?.adapter,
+    onAdapterReconnected: overrides.fanOut?.onReconnected,
   });
 
   return {

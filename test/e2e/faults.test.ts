@@ -3,7 +3,7 @@ import { ErrorCode, type Message } from '@parley/sdk/protocol';
 import { ParleyServerApi, toSignedFields } from '@parley/sdk/server';
 import { ParleyClient } from '@parley/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, eventually, text } from '../support/parley.js';
+import { collect, eventually, nextEvent, text } from '../support/parley.js';
 import { CuttableLink } from '../../server/test/support/cuttable-link.js';
 import { scrapeMetrics } from '../../server/test/support/metrics-scrape.js';
 import { serviceUrl } from '../../server/test/support/services.js';
@@ -108,6 +108,40 @@ describe.runIf(run)('faults under two server processes', () => {
     expect((await fetch(`${a.url}/user/sessions?${query}`)).status).toBe(200);
     const replay = await fetch(`${b.url}/user/sessions?${query}`);
     expect(((await replay.json()) as { code: string }).code).toBe(ErrorCode.NONCE_REUSED);
+  });
+
+  it('applies a settings change and an app deletion made while Redis was away to devices on the other process', async () => {
+    const other = await signUpWithApp(a.url, 'changed during the outage');
+    const otherApi = new ParleyServerApi({ baseUrl: b.url, appId: other.appId, appSecret: other.appSecret, maxRetries: 0 });
+    await otherApi.getToken({ userId: 'lee', name: 'lee' });
+    const { token } = await otherApi.getToken({ userId: 'kim', name: 'kim' });
+    const kim = new ParleyClient({ url: b.url, appId: other.appId, token, socketOptions: { reconnectionDelay: 50, reconnectionDelayMax: 200, transports: ['websocket'] } });
+    clients.push(kim);
+    await kim.connect();
+    const message = await kim.sendPrivateMessage({ targetId: 'lee', ...text('to be recalled') });
+    const console = (method: string, body?: unknown) =>
+      fetch(`${a.url}/console/apps/${other.appId}`, {
+        method,
+        headers: { authorization: `Bearer ${other.consoleToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const bothReady = () => eventually(async () => (await ready(a)) && (await ready(b)), 20_000, 'both processes ready again');
+
+    // The change is stored, but its relay to process B has no Redis to travel through.
+    await redis.kill();
+    expect((await console('PATCH', { settings: { recallWindowSeconds: 0 } })).status).toBe(200);
+    const rechecked = (server: ProductionServer) => server.output().split('connections checked again').length - 1;
+    const rechecksBefore = rechecked(b);
+    await redis.restart();
+    await bothReady();
+    await eventually(() => rechecked(b) > rechecksBefore, 15_000, 'process B to check its connections again');
+    expect(await kim.recall(message.msgId).then(() => 'recalled', (error: { code: string }) => error.code)).toBe(ErrorCode.FORBIDDEN);
+
+    const kicked = nextEvent(kim, 'kicked', 20_000);
+    await redis.kill();
+    expect((await console('DELETE')).status).toBe(200);
+    await redis.restart();
+    expect(await kicked).toMatchObject({ reason: 'APP_DELETED' });
   });
 
   it('keeps a send the database refused in the SDK outbox and stores it once when MongoDB is back', async () => {

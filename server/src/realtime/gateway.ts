@@ -12,6 +12,7 @@ import { reportUnreachable } from '../metrics/unreachable.js';
 import { ConnectionLifecycle } from './connections.js';
 import { deliverDomainEvents } from './delivery.js';
 import { authenticateHandshake } from './handshake.js';
+import { recheckAfterOutage } from './outage-recheck.js';
 import { relayAppEvents } from './app-relay.js';
 import { countDevicesAcrossProcesses } from './device-count.js';
 import { LiveApps } from './live-apps.js';
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   metrics: Metrics;
   /** socket.io adapter that reaches other processes' sockets; default: this process only. */
   adapter?: ServerOptions['adapter'];
+  /** Registers a listener for the adapter's link coming back after an outage; returns its removal. */
+  onAdapterReconnected?: (listener: () => void) => () => void;
 }
 
 export interface RealtimeGateway {
@@ -67,6 +70,10 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
   // Only a cross-process adapter has other processes to tell (the in-process one logs an error).
   const stopRelay = options.adapter === undefined ? () => {} : relayAppEvents(io, services.events, apps);
   const devices = countDevicesAcrossProcesses(io, options.adapter !== undefined);
+  const stopRecheck =
+    options.onAdapterReconnected?.(() => {
+      recheckAfterOutage(io, apps, services, logger).catch((error: unknown) => logger.error({ err: error }, 'could not check connections again after the outage'));
+    }) ?? (() => {});
 
   // Requests being answered, so a shutdown can let them finish before it closes the transports.
   const inFlight = new Set<Promise<void>>();
@@ -147,6 +154,7 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
     async close() {
       stopDelivery();
       stopRelay();
+      stopRecheck();
       devices.stop();
       lifecycle.stop();
       apps.stop();

@@ -2,6 +2,7 @@ import { ErrorCode, type HandshakeErrorData } from '@parley/sdk/protocol';
 import type { ExtendedError } from 'socket.io';
 import type { Clock } from '../clock.js';
 import { AppError, knownFailure, TokenRefusedError } from '../domain/errors.js';
+import { hashBearerToken } from '../domain/ids.js';
 import type { Services } from '../domain/services.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -34,12 +35,14 @@ export function authenticateHandshake(deps: HandshakeDeps) {
       const given = { ...withoutUndefined(fromQuery), ...withoutUndefined(isRecord(auth) ? auth : {}) };
       const input = parseInput(handshakeAuth, given);
       const ctx = await deps.services.apps.open(input.appId);
-      const { user, expiresAt } = await deps.services.users.authenticate(ctx, input.token);
+      const tokenHash = hashBearerToken(input.token);
+      const { user, expiresAt } = await deps.services.users.authenticateHash(ctx, tokenHash);
       socket.data = {
         appId: ctx.app.appId,
         userId: user.userId,
         platform: input.platform,
         tokenExpiresAt: expiresAt,
+        tokenHash,
         connectedAt: deps.clock.now(),
       };
       next();

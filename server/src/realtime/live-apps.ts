@@ -42,6 +42,26 @@ export class LiveApps {
     if (entry) entry.deleted = true;
   }
 
+  /**
+   * Reads every held app again: after the link between processes was down, an `app-updated` or
+   * `app-deleted` relayed meanwhile may never have arrived. Returns the ids found deleted.
+   */
+  async reread(): Promise<string[]> {
+    const deleted: string[] = [];
+    for (const [appId, entry] of this.#entries) {
+      if (entry.deleted) continue;
+      try {
+        const { app } = await this.services.apps.open(appId);
+        this.settingsChanged(appId, app.settings);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== ErrorCode.UNKNOWN_APP) throw error;
+        this.deleted(appId);
+        deleted.push(appId);
+      }
+    }
+    return deleted;
+  }
+
   /** Holds app `appId` for one more connection. Rejects with `UNKNOWN_APP` when it does not exist. */
   async acquire(appId: string): Promise<AppContext> {
     let entry = this.#entries.get(appId);

@@ -8,6 +8,8 @@ export interface ConnectionData {
   platform: Platform;
   /** When the token used to connect expires (ms since epoch). */
   tokenExpiresAt: number;
+  /** The token's hash (never the token), to check it again after a cross-process outage. */
+  tokenHash: string;
   /** When the connection was accepted (ms since epoch); older devices are the ones a login policy replaces. */
   connectedAt: number;
 }

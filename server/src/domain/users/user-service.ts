@@ -50,7 +50,12 @@ export class UserService {
    * are all `TOKEN_INVALID`; the error's `reason` and message say which, and what to do.
    */
   async authenticate(ctx: AppContext, token: string): Promise<{ user: UserRecord; expiresAt: number }> {
-    const record = await ctx.data.tokens.findByHash(hashBearerToken(token));
+    return this.authenticateHash(ctx, hashBearerToken(token));
+  }
+
+  /** {@link authenticate} for a token known by its hash (a connection checked again later). */
+  async authenticateHash(ctx: AppContext, tokenHash: string): Promise<{ user: UserRecord; expiresAt: number }> {
+    const record = await ctx.data.tokens.findByHash(tokenHash);
     const user = record ? await ctx.data.users.get(record.userId) : null;
     if (!record || !user) {
       throw new TokenRefusedError(
