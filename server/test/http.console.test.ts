@@ -206,6 +206,21 @@ describe('apps', () => {
     expect(res.status).toBe(401);
   });
 
+  it('logs one line per request with its id and app, and never a user token or a signature', async () => {
+    const tenant = await signUpTenant(t.url);
+    const app = await createApp(t, tenant);
+    const params = signParams({ userId: 'logged', name: 'Logged' }, { appId: app.appId, secret: app.appSecret, now: t.clock.now() });
+    const issued = await sendSigned(t.url, '/user/getToken', params);
+    const { token } = (issued.body as { data: { token: string } }).data;
+    const usage = await call(`${t.url}/console/apps/${app.appId}/usage`, { headers: { ...tenant.auth, 'x-request-id': 'trace-usage-1' } });
+    expect(usage.status).toBe(200);
+
+    const requests = t.logs.lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['msg'] === 'request');
+    expect(requests.find((line) => line['path'] === '/user/getToken' && line['appId'] === app.appId)).toMatchObject({ requestId: expect.any(String), status: 200 });
+    expect(requests.find((line) => line['requestId'] === 'trace-usage-1')).toMatchObject({ path: `/console/apps/${app.appId}/usage`, appId: app.appId, status: 200 });
+    for (const secret of [token, String(params['sign']), String(params['nonce_str'])]) expect(t.logs.text).not.toContain(secret);
+  });
+
   it('never writes an app secret or a password to the logs', async () => {
     const tenant = await signUpTenant(t.url);
     const app = await createApp(t, tenant);

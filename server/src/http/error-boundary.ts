@@ -49,7 +49,7 @@ export function errorBoundary(logger: Logger, metrics: Metrics): Middleware {
         body = { status: 0, code, message: error.message };
       } else {
         const requestId = String(ctx.state.requestId ?? '');
-        logger.error({ err: error, requestId, method: ctx.method, path: ctx.path }, 'unhandled error');
+        logger.error({ err: error, requestId, method: ctx.method, path: ctx.path, ...(ctx.state.appId ? { appId: ctx.state.appId } : {}) }, 'unhandled error');
         metrics.internalErrors.inc({ transport: 'http' });
         body = { status: 0, code: ErrorCode.INTERNAL, message: `internal error; quote request id ${requestId} when reporting it` };
       }

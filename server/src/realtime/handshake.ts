@@ -47,20 +47,22 @@ export function authenticateHandshake(deps: HandshakeDeps) {
       };
       next();
     } catch (error) {
-      next(refusal(error, deps));
+      next(refusal(error, deps, textOf(socket.handshake.auth?.['appId']) ?? textOf(socket.handshake.query['appId'])));
     }
   };
 }
 
-function refusal(thrown: unknown, { logger, metrics }: HandshakeDeps): ExtendedError {
+function refusal(thrown: unknown, { logger, metrics }: HandshakeDeps, claimedAppId: string | undefined): ExtendedError {
   let data: HandshakeErrorData;
   const error = knownFailure(thrown) ?? thrown;
-  reportUnreachable(thrown, logger, metrics, { during: 'handshake' });
+  // The app the client named, for the log line only: unchecked, so cut to an app id's length.
+  const appId = claimedAppId?.slice(0, 16);
+  reportUnreachable(thrown, logger, metrics, { during: 'handshake', ...(appId ? { appId } : {}) });
   if (error instanceof TokenRefusedError) data = { code: error.code, message: error.message, reason: error.reason };
   else if (error instanceof AppError) {
     data = { code: error.code, message: error.message, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) };
   } else {
-    logger.error({ err: error }, 'handshake failed');
+    logger.error({ err: error, ...(appId ? { appId } : {}) }, 'handshake failed');
     data = { code: ErrorCode.INTERNAL, message: 'the server could not check this connection; try again later' };
   }
   return Object.assign(new Error(data.message), { data });
