@@ -12,7 +12,7 @@ import type { FileStorage } from './files/ports.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics/metrics.js';
 import { MemoryStore } from './store/memory/memory-store.js';
-import { openMongoStore } from './store/mongo/mongo-store.js';
+import { MongoStore, openMongoStore } from './store/mongo/mongo-store.js';
 import type { Store } from './store/ports.js';
 import { openSqliteStore, SqliteStore } from './store/sqlite/sqlite-store.js';
 
@@ -79,6 +79,12 @@ function redactedUrl(url: string): string {
  */
 export async function openAdapters(config: Config, clock: Clock, logger: Logger, metrics?: Metrics): Promise<OpenedAdapters> {
   const store = await openStore(config.store);
+  if (store instanceof MongoStore && store.ferretDbVersion !== null) {
+    logger.warn(
+      { ferretDbVersion: store.ferretDbVersion },
+      `MONGODB_URL is FerretDB (version ${store.ferretDbVersion}), not MongoDB: fine for development and tests, but its conditional updates are not atomic under concurrent writers (two answers to one join request can both pass); use MongoDB in production`,
+    );
+  }
   let files: FileStorage;
   try {
     files = await openFileStorage(config.files);

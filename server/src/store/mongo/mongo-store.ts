@@ -60,6 +60,8 @@ export class MongoStore implements Store {
   readonly transfer: MongoStoreTransfer;
   readonly #collections: Collections;
   readonly #db: Db;
+  /** The FerretDB version when the server is FerretDB rather than MongoDB (from `buildInfo`), else null. */
+  ferretDbVersion: string | null = null;
 
   constructor(
     private readonly client: MongoClient,
@@ -124,6 +126,8 @@ export async function openMongoStore(url: string, options: MongoStoreOptions = {
     // An undefined field (an optional one left out) is not written, rather than written as null.
     const db = client.db(options.dbName ?? databaseInUrl(url) ?? 'parley', { ignoreUndefined: true });
     const store = new MongoStore(client, db);
+    const build = await db.admin().command({ buildInfo: 1 });
+    store.ferretDbVersion = typeof build['ferretdbVersion'] === 'string' ? build['ferretdbVersion'] : null;
     await store.createIndexes();
     return store;
   } catch (error) {
