@@ -133,13 +133,16 @@ export class GatewayWorld {
     readonly t: TestServer,
     readonly app: TestApp,
     readonly tokens: Record<string, string>,
+    private readonly cleanup: () => Promise<void>,
   ) {}
 
-  static async start(userIds: string[], env: Record<string, string> = {}): Promise<GatewayWorld> {
+  /** A server (on a fresh store of `adapter`, memory by default) with an app and these users. */
+  static async start(userIds: string[], env: Record<string, string> = {}, adapter?: StoreAdapter): Promise<GatewayWorld> {
     // Raw devices do not pace themselves as the SDK does, and these tests fire requests faster
     // than any user: per-user limits well above that (gateway.rate-limits.test.ts sets its own).
-    const { t, app, tokens } = await startTestWorld(userIds, { USER_SENDS_PER_SECOND: '1000', USER_SIGNALS_PER_SECOND: '1000', ...env });
-    return new GatewayWorld(t, app, tokens);
+    const opened = adapter ? await adapter.open() : { store: undefined, cleanup: async () => {} };
+    const { t, app, tokens } = await startTestWorld(userIds, { USER_SENDS_PER_SECOND: '1000', USER_SIGNALS_PER_SECOND: '1000', ...env }, opened.store ? { store: opened.store } : {});
+    return new GatewayWorld(t, app, tokens, opened.cleanup);
   }
 
   /** A connected device of `userId` (of this world's app unless `appId` and `token` say otherwise). */
@@ -153,9 +156,10 @@ export class GatewayWorld {
     for (const device of this.#open.splice(0)) device.close();
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.closeDevices();
-    return this.t.close();
+    await this.t.close();
+    await this.cleanup();
   }
 }
 
