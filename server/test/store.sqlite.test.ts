@@ -1,5 +1,5 @@
 import { ConversationType, FileCategory, GroupJoinPolicy, GroupRole } from '@parley/sdk/protocol';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -224,6 +224,25 @@ describe('SQLite store', () => {
       await expect(openSqliteStore(join(parent, 'a-file', 'data'))).rejects.toBeInstanceOf(DataDirectoryError);
       await expect(openSqliteStore(join(parent, 'a-file', 'data'))).rejects.toThrow(/cannot be created or written.*set DATA_DIR/);
     } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('says so when the data directory exists but nothing can be written in it', async () => {
+    // Permission bits do not bind root, so as root a directory of sysfs (which takes no new files)
+    // stands in for a read-only one.
+    const asRoot = process.getuid?.() === 0;
+    const parent = mkdtempSync(join(tmpdir(), 'parley-sqlite-'));
+    const directory = asRoot ? '/sys/kernel' : join(parent, 'read-only');
+    if (!asRoot) {
+      mkdirSync(directory);
+      chmodSync(directory, 0o555);
+    }
+    try {
+      if (asRoot && !existsSync(directory)) return;
+      await expect(openSqliteStore(directory)).rejects.toThrow(new RegExp(`the data directory ${directory} cannot be created or written \\(.+\\); set DATA_DIR to a writable directory`));
+    } finally {
+      if (!asRoot) chmodSync(directory, 0o755);
       rmSync(parent, { recursive: true, force: true });
     }
   });

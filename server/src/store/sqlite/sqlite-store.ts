@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AppScope, Store } from '../ports.js';
@@ -241,7 +241,11 @@ export function openSqliteReader(dataDir: string): SqliteStore {
 function prepareDirectory(directory: string): void {
   try {
     mkdirSync(directory, { recursive: true });
-    accessSync(directory, constants.W_OK);
+    // A file made and removed, rather than access(W_OK): permission bits do not bind root, and a
+    // directory on a read-only or special file system (sysfs, a read-only mount) passes access().
+    const probe = join(directory, `.parley-write-probe-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new DataDirectoryError(`the data directory ${directory} cannot be created or written (${reason}); set DATA_DIR to a writable directory`, {
