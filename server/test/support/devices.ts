@@ -1,6 +1,7 @@
 import type { Ack, ClientRequestName, ClientRequests, PresenceState, ServerEventName, ServerEvents } from '@parley/sdk/protocol';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { socketPushes } from '../../src/realtime/pushes.js';
+import type { StoreAdapter } from './stores.js';
 import { startTestWorld, type TestApp, type TestServer } from './test-server.js';
 
 /**
