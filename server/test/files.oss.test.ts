@@ -4,7 +4,7 @@ import { buffer } from 'node:stream/consumers';
 import OSS from 'ali-oss';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OssError, OssFileStorage, type OssOptions } from '../src/files/oss/oss-files.js';
-import { FileTooLargeError, objectPath, type ByteRange, type FileStorage, type ObjectKey } from '../src/files/ports.js';
+import { FileTooLargeError, objectPath, type ByteRange, type FileStorage, type ObjectKey, type PutOptions } from '../src/files/ports.js';
 import { fileStorageContract } from './files.contract.js';
 import { startFakeOss, type FakeOss, type FakeOssOptions, type RecordedRequest } from './support/fake-oss.js';
 
@@ -57,7 +57,7 @@ class Tracked implements FileStorage {
   ) {
     this.kind = inner.kind;
   }
-  async put(key: ObjectKey, body: Readable, options: { maxBytes: number; contentType: string }) {
+  async put(key: ObjectKey, body: Readable, options: PutOptions) {
     const result = await this.inner.put(key, body, options);
     this.stored.add(`${this.prefix}${objectPath(key)}`);
     return result;

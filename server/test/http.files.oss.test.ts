@@ -61,6 +61,17 @@ describe('a server whose files are in OSS', () => {
     expect((await fake.fetch(location)).status).toBe(403);
   });
 
+  it('stores a file a browser could run as a download in the bucket, for buckets that serve objects themselves', async () => {
+    const { body } = await upload(Buffer.from('<html><script>alert(1)</script></html>'), 'page.html');
+    expect(body.data).toMatchObject({ category: 'file', name: 'page.html' });
+    const stored = fake.object(`${app.appId}/${body.data.fileId}`)!;
+    expect(stored.contentType).toBe('application/octet-stream');
+    expect(stored.contentDisposition).toBe(`attachment; filename="page.html"; filename*=UTF-8''page.html`);
+    // An image stays one to show.
+    const image = await upload(await png(20, 10), 'dot.png');
+    expect(fake.object(`${app.appId}/${image.body.data.fileId}`)).toMatchObject({ contentType: 'image/png', contentDisposition: null });
+  });
+
   it('signs the redirect of a private app, so a private bucket serves it with the right type', async () => {
     const secret = await createApp(t);
     const { ann } = await createUsers(secret, 'ann');

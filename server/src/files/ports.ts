@@ -54,15 +54,24 @@ export interface StoredObject {
   size: number;
 }
 
+/** How an object is stored: its size bound, its type, and whether it is a download. */
+export interface PutOptions {
+  maxBytes: number;
+  contentType: string;
+  downloadName?: string | null;
+}
+
 export interface FileStorage {
   /** Short name for logs and `/readyz`: `local`, `oss`. */
   readonly kind: string;
   /**
    * Stores `body` under `key`, replacing nothing (ids are new). A reader sees the whole object
    * or none of it; when `body` fails, is aborted, or passes `maxBytes` (then with
-   * `FileTooLargeError`), nothing is left behind.
+   * `FileTooLargeError`), nothing is left behind. `downloadName`, when set, is the name the file
+   * downloads under wherever the storage serves it itself (a bucket's own URL): it is then an
+   * attachment there, never a page the browser shows.
    */
-  put(key: ObjectKey, body: Readable, options: { maxBytes: number; contentType: string }): Promise<{ size: number }>;
+  put(key: ObjectKey, body: Readable, options: PutOptions): Promise<{ size: number }>;
   /** The object's bytes, or only `range` of them; null when there is no such object. */
   get(key: ObjectKey, range?: ByteRange): Promise<StoredObject | null>;
   /** Removes the object; nothing happens when there is none. */

@@ -62,6 +62,8 @@ export interface RecordedRequest {
 export interface StoredFakeObject {
   body: Buffer;
   contentType: string;
+  /** The `Content-Disposition` the object was stored with, served back as OSS does; null without one. */
+  contentDisposition: string | null;
   etag: string;
   lastModified: number;
 }
@@ -208,9 +210,9 @@ export async function startFakeOss(options: FakeOssOptions): Promise<FakeOss> {
   let held = 0;
   let port = 0;
 
-  function put(name: string, body: Buffer, contentType: string): StoredFakeObject {
+  function put(name: string, body: Buffer, contentType: string, contentDisposition: string | null = null): StoredFakeObject {
     const previous = store.get(name);
-    const object = { body, contentType, etag: `"${createHash('md5').update(body).digest('hex').toUpperCase()}"`, lastModified: now() };
+    const object = { body, contentType, contentDisposition, etag: `"${createHash('md5').update(body).digest('hex').toUpperCase()}"`, lastModified: now() };
     store.set(name, object);
     held += body.length - (previous?.body.length ?? 0);
     return object;
@@ -394,6 +396,7 @@ export async function startFakeOss(options: FakeOssOptions): Promise<FakeOss> {
       'Last-Modified': new Date(object.lastModified).toUTCString(),
       'Accept-Ranges': 'bytes',
       'x-oss-object-type': 'Normal',
+      ...(object.contentDisposition === null ? {} : { 'Content-Disposition': object.contentDisposition }),
     };
     // response-* override the answer's headers, on signed requests only.
     if (record.auth !== 'anonymous') {
@@ -465,7 +468,7 @@ export async function startFakeOss(options: FakeOssOptions): Promise<FakeOss> {
       switch (record.operation) {
         case 'PutObject': {
           if (header(req.headers, 'x-oss-copy-source') !== undefined) throw new Fault(501, 'NotImplemented', 'the fake OSS does not copy objects');
-          const object = put(key, received.body, header(req.headers, 'content-type') ?? 'application/octet-stream');
+          const object = put(key, received.body, header(req.headers, 'content-type') ?? 'application/octet-stream', header(req.headers, 'content-disposition') ?? null);
           send(res, record, 200, { ETag: object.etag, 'Content-Length': 0 });
           return;
         }

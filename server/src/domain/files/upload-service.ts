@@ -12,7 +12,7 @@ import type { FileRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import { AppError } from '../errors.js';
 import type { WorkQueue } from '../limits/hash-queue.js';
-import { categoryOf, displayNameOf, mismatchOf, UNKNOWN_TYPE } from './file-kinds.js';
+import { categoryOf, displayNameOf, mismatchOf, servedInline, servedType, UNKNOWN_TYPE } from './file-kinds.js';
 import type { FileLinks } from './file-links.js';
 
 export interface UploadServiceOptions {
@@ -163,7 +163,11 @@ export class UploadService {
     const original: ObjectKey = { appId: ctx.app.appId, fileId: record.fileId };
     const thumb: ObjectKey = { ...original, variant: 'thumb' };
     try {
-      await this.storage.put(original, createReadStream(path), { maxBytes: record.size, contentType: record.mimeType });
+      await this.storage.put(original, createReadStream(path), {
+        maxBytes: record.size,
+        contentType: servedType(record.mimeType),
+        downloadName: servedInline(record.category) ? null : record.name,
+      });
       if (image) await this.storage.put(thumb, Readable.from([image.thumb.bytes]), { maxBytes: image.thumb.bytes.length, contentType: 'image/webp' });
       await ctx.data.files.insert(record);
     } catch (error) {

@@ -5,7 +5,7 @@ import { access, constants, mkdir, rename, rm, stat, unlink } from 'node:fs/prom
 import { dirname, join, resolve } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FileTooLargeError, objectPath, type ByteRange, type FileStorage, type ObjectKey, type StoredObject } from '../ports.js';
+import { FileTooLargeError, objectPath, type ByteRange, type FileStorage, type ObjectKey, type PutOptions, type StoredObject } from '../ports.js';
 
 /** Where objects being written wait until they are whole (then renamed into place). */
 const INCOMING = '.incoming';
@@ -33,7 +33,7 @@ export class LocalFileStorage implements FileStorage {
     return this;
   }
 
-  async put(key: ObjectKey, body: Readable, options: { maxBytes: number; contentType: string }): Promise<{ size: number }> {
+  async put(key: ObjectKey, body: Readable, options: PutOptions): Promise<{ size: number }> {
     const destination = join(this.root, objectPath(key));
     const temporary = join(this.root, INCOMING, randomBytes(16).toString('hex'));
     let size = 0;

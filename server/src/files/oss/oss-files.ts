@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http';
 import { Transform, pipeline, type Readable } from 'node:stream';
 import OSS from 'ali-oss';
-import { FileTooLargeError, objectPath, type ByteRange, type FileStorage, type ObjectKey, type StoredObject } from '../ports.js';
+import { FileTooLargeError, objectPath, type ByteRange, type FileStorage, type ObjectKey, type PutOptions, type StoredObject } from '../ports.js';
 
 export interface OssOptions {
   /** Region id as ali-oss spells it, e.g. `oss-cn-hangzhou`. */
@@ -136,7 +136,7 @@ export class OssFileStorage implements FileStorage {
     return `${this.#prefix}${objectPath(key)}`;
   }
 
-  async put(key: ObjectKey, body: Readable, options: { maxBytes: number; contentType: string }): Promise<{ size: number }> {
+  async put(key: ObjectKey, body: Readable, options: PutOptions): Promise<{ size: number }> {
     const name = this.#name(key);
     let size = 0;
     // The first thing that went wrong on our side (the body failed, or went past the limit).
@@ -162,7 +162,8 @@ export class OssFileStorage implements FileStorage {
     try {
       await this.#client.putStream(name, counter, {
         mime: options.contentType,
-        headers: { 'Content-Type': options.contentType },
+        // A public bucket serves the object itself: a download there must be one too.
+        headers: { 'Content-Type': options.contentType, ...(options.downloadName ? { 'Content-Disposition': attachment(options.downloadName) } : {}) },
         timeout: UPLOAD_TIMEOUT_MS,
       } as OSS.PutStreamOptions);
     } catch (error) {
