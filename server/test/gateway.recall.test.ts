@@ -74,6 +74,19 @@ describe.each(storeAdapters())('recall on the $name store', (adapter) => {
       }
     });
 
+    it('an admin may not recall the owner\'s messages, the owner may recall the admin\'s', async () => {
+      const owner = await device('owner');
+      const admin = await device('admin');
+      const byOwner = await say(owner, 'from the owner');
+      const byAdmin = await say(admin, 'from the admin');
+      expect(await admin.request('recall-message', { msgId: byOwner.msgId })).toEqual({
+        status: 0,
+        code: 'FORBIDDEN',
+        message: "msgId: an admin may recall only ordinary members' messages; this one is by the group's owner",
+      });
+      expect(await owner.ok('recall-message', { msgId: byAdmin.msgId })).toMatchObject({ recall: { by: 'owner' } });
+    });
+
     it('a member may not recall what others wrote; an outsider gets NOT_FOUND', async () => {
       const owner = await device('owner');
       const member = await device('member');

@@ -6,6 +6,7 @@ import { forbidden, notFound } from '../errors.js';
 import type { EventPublisher } from '../events.js';
 import { isObjectId } from '../ids.js';
 import { sendUserOf, toMessage } from '../views.js';
+import { outranks } from '../groups/group-roles.js';
 import { groupConversationId, privateParticipants } from './conversation-id.js';
 import { RECALLED_PREVIEW } from './preview.js';
 
@@ -35,7 +36,7 @@ export class RecallService {
     if (record.recall !== null) return this.#view(ctx, record);
 
     const now = this.clock.now();
-    if (actor !== null) this.#checkAllowed(ctx, record, participants.find((p) => p.userId === actor)!, now);
+    if (actor !== null) this.#checkAllowed(ctx, record, participants.find((p) => p.userId === actor)!, participants, now);
     const recalled = await ctx.data.conversations.recall(record.msgId, { by: actor, at: now }, RECALLED_PREVIEW);
     if (!recalled) throw messageNotFound(msgId);
     const message = await this.#view(ctx, recalled);
@@ -48,11 +49,17 @@ export class RecallService {
     return message;
   }
 
-  #checkAllowed(ctx: AppContext, record: MessageRecord, actor: Participant, now: number): void {
+  #checkAllowed(ctx: AppContext, record: MessageRecord, actor: Participant, participants: readonly Participant[], now: number): void {
     const ageSeconds = (now - record.timestamp) / 1000;
     const { recallWindowSeconds, adminRecallWindowSeconds } = ctx.app.settings;
     if (actor.userId === record.senderUserId && ageSeconds <= recallWindowSeconds) return;
     if (actor.role === GroupRole.OWNER || actor.role === GroupRole.ADMIN) {
+      // The owner recalls anyone's message, an admin only ordinary members' (and a sender who
+      // left the group counts as one): an admin does not moderate the owner or another admin.
+      const senderRole = senderRoleAmong(participants, record.senderUserId);
+      if (actor.userId !== record.senderUserId && !outranks(actor.role, senderRole)) {
+        throw forbidden(`msgId: an admin may recall only ordinary members' messages; this one is by the group's ${senderRole}`);
+      }
       if (ageSeconds <= adminRecallWindowSeconds) return;
       throw forbidden(`msgId: group owners and admins may recall messages up to ${adminRecallWindowSeconds} s old`);
     }
@@ -83,4 +90,9 @@ interface Participant {
 
 function messageNotFound(msgId: string) {
   return notFound(`msgId: message ${msgId} does not exist`);
+}
+
+/** The sender's role in the group now; a sender who left counts as an ordinary member. */
+function senderRoleAmong(participants: readonly Participant[], senderUserId: string): GroupRole {
+  return participants.find((p) => p.userId === senderUserId)?.role ?? GroupRole.MEMBER;
 }
