@@ -138,6 +138,10 @@ describe.each(storeAdapters())('friends on the $name store', (adapter) => {
     expect(await ivan.request('send-private-message', { targetId: 'judy', ...text('still there?') })).toMatchObject({ status: 0, code: ErrorCode.NOT_FRIENDS });
     const history = await app.api.getSessionMessages({ userId: 'judy', targetId: 'ivan', conversationType: ConversationType.PRIVATE });
     expect(history.map((message) => message.content['content'])).toEqual(['now we are friends']);
+
+    // A block behind the friends rule stays invisible: a non-friend hears only NOT_FRIENDS.
+    await judy.ok('block-users', { userIds: ['ivan'] });
+    expect(await ivan.request('send-private-message', { targetId: 'judy', ...text('let me in') })).toMatchObject({ status: 0, code: ErrorCode.NOT_FRIENDS });
   });
 
   it('remarks and friend groups are the user\'s own, synced to their other devices', async () => {

@@ -18,10 +18,12 @@ export class PrivateChatPolicy {
 
   /** The refusal `senderId` gets writing to `recipientId`, or null when they may. Two indexed reads at most. */
   async refusal(ctx: AppContext, senderId: string, recipientId: string): Promise<AppError | null> {
-    if (await this.blocks.blocks(ctx, recipientId, senderId)) return BlockService.refusal(recipientId);
+    // Not a friend under `friends` is said first: the sender could learn that anyway, and a block
+    // stays invisible to someone who could not have written in the first place.
     if (messagePolicyOf(ctx) === MessagePolicy.FRIENDS && !(await ctx.data.friends.getFriend(senderId, recipientId))) {
       return new AppError(ErrorCode.NOT_FRIENDS, `targetId: user ${recipientId} accepts private messages from friends only; send a friend request first`);
     }
+    if (await this.blocks.blocks(ctx, recipientId, senderId)) return BlockService.refusal(recipientId);
     return null;
   }
 }
