@@ -85,5 +85,17 @@ describe.each(storeAdapters())('block lists on the $name store', (adapter) => {
       await expect(world.app.api.blockUsers({ userId: 'nobody', targetIds: ['carol'] })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, message: expect.stringMatching(/^userId: /) });
       carol.close();
     });
+
+    it('a request a block dropped does not outlive a friendship made the other way', async () => {
+      const carol = await device('carol');
+      const spammer = await device('spammer');
+      await carol.ok('block-users', { userIds: ['spammer'] });
+      await spammer.ok('send-friend-request', { userId: 'carol', message: 'hi' });
+      expect((await carol.ok('friend-requests')).incoming).toEqual([]);
+      const mine = await carol.ok('send-friend-request', { userId: 'spammer', message: 'fine, hello' });
+      await spammer.ok('accept-friend-request', { requestId: mine.requestId });
+      expect((await spammer.ok('friend-requests')).outgoing.filter((request) => request.status === 'pending')).toEqual([]);
+      await carol.ok('unblock-users', { userIds: ['spammer'] });
+    });
   });
 });

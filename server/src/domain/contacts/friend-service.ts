@@ -159,6 +159,10 @@ export class FriendService {
     // Whoever decided first, the friendship is made once: befriend is idempotent, and only the
     // call that answered the request tells anyone.
     await ctx.data.friends.befriend(request.fromUserId, request.toUserId, now);
+    // A request the other way (one a block dropped, unseen) would otherwise wait on as if they
+    // were still strangers.
+    const reverse = await ctx.data.friends.pendingBetween(request.toUserId, request.fromUserId);
+    if (reverse) await ctx.data.friends.decideRequest(reverse.requestId, FriendRequestStatus.ACCEPTED, now);
     const answered = decided ?? (await ctx.data.friends.getRequest(request.requestId)) ?? request;
     const [view] = await friendRequestsOf(ctx, [answered]);
     if (decided) {
