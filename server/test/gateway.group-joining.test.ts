@@ -105,8 +105,9 @@ describe.each(storeAdapters())('joining groups on the $name store', (adapter) =>
 
     const admin = await device('admin');
     expect(await admin.ok('invite-to-group', { groupId: 'g', userIds: ['finn'] })).toMatchObject({ added: ['finn'], requested: [] });
-    // Finn's own request is moot now: approving it finds him a member already.
-    expect(await admin.ok('answer-join-request', { requestId: second.requestId, approve: true })).toMatchObject({ status: 'approved' });
+    // Finn's own request no longer waits: the invitation decided it, by the admin who invited him.
+    expect((await admin.ok('group-join-requests', { groupId: 'g' })).map((request) => request.user.userId)).not.toContain('finn');
+    expect(await admin.ok('answer-join-request', { requestId: second.requestId, approve: true })).toMatchObject({ status: 'approved', decidedBy: 'admin' });
     const page = (await app.api.getSessionMessages({ userId: 'owner', conversationType: 2, targetId: 'g', limit: 100 })).reverse();
     expect(page.map((m) => (m.content as GroupEventContent).event)).toEqual(['role-changed', 'joined', 'joined']);
     // A dismissed group takes its requests with it.

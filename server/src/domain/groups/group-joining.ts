@@ -88,7 +88,7 @@ export class GroupJoining {
       if (request.status === status) return (await this.#views(ctx, [request]))[0]!;
       throw conflict(`requestId: request ${requestId} was ${request.status} already`);
     }
-    if (approve) await this.groups.join(ctx, request.groupId, [request.userId], operator);
+    if (approve) await this.groups.join(ctx, request.groupId, [request.userId], operator, request.requestId);
     const decided = await ctx.data.joinRequests.decide(request.requestId, { status, decidedBy: operator, decidedAt: this.clock.now() });
     // Someone else decided it meanwhile: answer it as it now stands.
     const current = decided ?? (await ctx.data.joinRequests.get(request.requestId))!;

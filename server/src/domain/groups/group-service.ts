@@ -4,6 +4,7 @@ import {
   GroupEventKind,
   GroupJoinPolicy,
   GroupRole,
+  JoinRequestStatus,
   type CreateGroupRequest,
   type Group,
   type GroupMember,
@@ -18,6 +19,7 @@ import { newObjectId } from '../ids.js';
 import { groupConversationId } from '../messages/conversation-id.js';
 import { requireUsers } from '../users/user-service.js';
 import type { GroupEventLog } from './group-events.js';
+import { MAX_PENDING_JOIN_REQUESTS } from './group-joining.js';
 import { requireOperator, requireOutranks, type Operator } from './group-roles.js';
 import { activeMute, newMember, toGroup, toGroupMember } from './group-views.js';
 import { groupNotFound, notAMember, writeGroup } from './group-writes.js';
@@ -72,9 +74,10 @@ export class GroupService {
 
   /**
    * Adds users; those already in the group are skipped. A `joined` event goes to every member;
-   * new members start with everything before it read (they were not there for it).
+   * new members start with everything before it read (they were not there for it). `answering`
+   * is the join request this join approves, if any.
    */
-  async join(ctx: AppContext, groupId: string, userIds: readonly string[], operator: Operator = null): Promise<GroupMembersChangeResult> {
+  async join(ctx: AppContext, groupId: string, userIds: readonly string[], operator: Operator = null, answering: string | null = null): Promise<GroupMembersChangeResult> {
     // A missing group is reported before missing users.
     const loaded = await this.require(ctx, groupId);
     const candidates = unique(userIds);
@@ -99,8 +102,23 @@ export class GroupService {
     if (added.length > 0) {
       const event = await this.log.record(ctx, groupId, { event: GroupEventKind.JOINED, operatorId: operator, userIds: added }, await this.memberIds(ctx, groupId));
       await this.#openSessions(ctx, groupId, added, event.seq);
+      await this.#settleJoinRequests(ctx, groupId, added, operator, answering);
     }
     return changeResult(group, added);
+  }
+
+  /**
+   * Users who joined by another way (invited, added by the app) no longer wait for an answer to
+   * their own request: it is decided as approved, by whoever added them. One read of the group's
+   * pending requests (a bounded list), not one per user. The request being answered, when this
+   * join is its approval, is left to its answer (which tells everyone).
+   */
+  async #settleJoinRequests(ctx: AppContext, groupId: string, joined: readonly string[], operator: Operator, answering: string | null): Promise<void> {
+    const members = new Set(joined);
+    const now = this.clock.now();
+    for (const request of await ctx.data.joinRequests.listPending(groupId, MAX_PENDING_JOIN_REQUESTS)) {
+      if (members.has(request.userId) && request.requestId !== answering) await ctx.data.joinRequests.decide(request.requestId, { status: JoinRequestStatus.APPROVED, decidedBy: operator, decidedAt: now });
+    }
   }
 
   /**
