@@ -269,6 +269,9 @@ describe.skipIf(!browserAvailable())('demo chat', () => {
     await add.getByRole('button', { name: 'Add members' }).click();
     await hidden(add);
     await shown(alice.getByText('Added Dave to Weekend trip'));
+    // The conversation list previews the event as the timeline says it, with no sender prefix.
+    await expect.poll(() => entry(alice, 'Weekend trip').textContent(), { timeout: 10_000 }).toContain('Dave joined the group');
+    expect(await entry(alice, 'Weekend trip').textContent()).not.toContain(': Dave');
     await docShot(alice, 'demo-group');
 
     // The network drops: the banner says so; a message written meanwhile goes out once it is back.

@@ -1,5 +1,5 @@
 import { reactive, computed } from 'vue';
-import { ConversationType, type Message, type ParleyClient, type Session, type SessionReadState } from '@parley/sdk';
+import { ConversationType, MessageType, type Message, type ParleyClient, type Session, type SessionReadState } from '@parley/sdk';
 import { previewOf, previewOfLast } from './format';
 
 /** One entry of the conversation list: a Parley session, or a chat started here that has no message yet. */
@@ -12,7 +12,8 @@ export interface Conversation {
   /** The user's session id; null until Parley has the session (a chat with no message yet). */
   sid: string | null;
   title: string;
-  lastMsg: { text: string; senderUserId: string; timestamp: number; seq: number } | null;
+  /** `event`: a group event ("Dave joined the group"), whose text says who did it. */
+  lastMsg: { text: string; senderUserId: string; timestamp: number; seq: number; event: boolean } | null;
   lastSeq: number;
   readSeq: number;
   updatedAt: number;
@@ -34,7 +35,9 @@ export function createConversations(client: ParleyClient, me: string) {
     const key = keyOf(session.conversationType, session.targetId);
     const known = byKey.get(key);
     const last = session.lastMsg;
-    const serverLast = last ? { text: previewOfLast(last.content), senderUserId: last.senderUserId, timestamp: last.timestamp, seq: last.seq } : null;
+    const serverLast = last
+      ? { text: previewOfLast(last.content), senderUserId: last.senderUserId, timestamp: last.timestamp, seq: last.seq, event: last.messageType === MessageType.GROUP_EVENT }
+      : null;
     if (!known) {
       byKey.set(key, {
         key,
@@ -103,7 +106,7 @@ export function createConversations(client: ParleyClient, me: string) {
     }
     if (sid) conversation.sid = sid;
     if (!conversation.lastMsg || message.seq >= conversation.lastMsg.seq) {
-      conversation.lastMsg = { text: previewOf(message), senderUserId: message.senderUserId, timestamp: message.timestamp, seq: message.seq };
+      conversation.lastMsg = { text: previewOf(message), senderUserId: message.senderUserId, timestamp: message.timestamp, seq: message.seq, event: message.messageType === MessageType.GROUP_EVENT };
     }
     conversation.lastSeq = Math.max(conversation.lastSeq, message.seq);
     // Writing in a conversation means having read it (the server moves the mark the same way).
