@@ -433,6 +433,18 @@ describe.skipIf(!browserAvailable())('tenant console', () => {
     await page.getByRole('heading', { name: 'Log in to the Parley console' }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Log in again' }).waitFor();
 
+    // Logging in again, then out with the button: the token this browser held no longer works.
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Log out' }).waitFor();
+    const held = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('parley.console.session') ?? '{}') as { token?: string }).token);
+    expect(held).toBeTruthy();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('status').filter({ hasText: 'You are logged out.' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('parley.console.session'))).toBeNull();
+    expect((await fetch(`${server.url}/console/apps`, { headers: { authorization: `Bearer ${held}` } })).status).toBe(401);
+
     expect(watch.errors).toEqual([]);
     await context.close();
   });
