@@ -317,6 +317,22 @@ describe.skipIf(!browserAvailable())('tenant console', () => {
       await page.getByLabel('Sent from').fill(local(tomorrow));
       await page.getByRole('button', { name: 'Search messages' }).click();
       await page.getByRole('status').filter({ hasText: '0 messages found' }).waitFor();
+
+      // By sender, a page at a time: 25 of Carol's, 20 per page, then the older ones.
+      for (let i = 1; i <= 25; i++) {
+        await backend.sendPrivateMessage({ senderUserId: 'carol', targetId: 'alice', messageType: MessageType.TEXT, content: { content: `note ${i}` } });
+      }
+      await page.getByLabel('Sent from').fill('');
+      await page.getByLabel('Conversation').selectOption({ label: 'Any conversation' });
+      await page.getByLabel('Sender user ID').fill('carol');
+      await page.getByRole('button', { name: 'Search messages' }).click();
+      await page.getByRole('button', { name: 'note 25', exact: true }).waitFor();
+      expect(await page.getByRole('button', { name: /^note \d+$/ }).count()).toBe(20);
+      await page.getByRole('button', { name: 'Load older messages' }).click();
+      await page.getByRole('button', { name: 'note 1', exact: true }).waitFor();
+      expect(await page.getByRole('button', { name: /^note \d+$/ }).count()).toBe(25);
+      // Bob's message is not Carol's.
+      expect(await page.getByRole('button', { name: 'lunch?' }).count()).toBe(0);
     } finally {
       bob.disconnect();
     }
