@@ -240,6 +240,15 @@ describe.skipIf(!browserAvailable())('demo chat', () => {
     await shown(messages(alice).getByRole('img', { name: 'Photo from Alice' }));
     await docShot(alice, 'demo-chat');
 
+    // A file that is not a picture: Bob gets a link that downloads the same bytes.
+    const notes = Buffer.from('Agenda: launch on Friday.\n');
+    await alice.getByLabel('Attach file').setInputFiles({ name: 'agenda.txt', mimeType: 'text/plain', buffer: notes });
+    const link = messages(bob).getByRole('link', { name: 'agenda.txt' });
+    await shown(link);
+    const href = await link.getAttribute('href');
+    expect(Buffer.from(await (await fetch(href!)).arrayBuffer()).equals(notes)).toBe(true);
+    await shown(entry(bob, 'Alice').getByText('File: agenda.txt'));
+
     // Alice makes a group with Bob and Carol and writes in it: Carol receives it.
     await alice.getByRole('button', { name: 'New group' }).click();
     const dialog = alice.getByRole('dialog', { name: 'New group' });
