@@ -48,6 +48,10 @@ export class PageWatch {
       if (message.type() === 'error' && !expectedNetworkError(message.text())) this.errors.push(`${label}: ${message.text()}`);
     });
     page.on('pageerror', (error) => this.errors.push(`${label}: ${error.message}`));
+    // Chromium's console line for a failed request is allowed above; a 5xx never is.
+    page.on('response', (response) => {
+      if (response.status() >= 500) this.errors.push(`${label}: ${response.status()} from ${response.request().method()} ${response.url()}`);
+    });
     return page;
   }
 }
@@ -60,8 +64,40 @@ function expectedNetworkError(text: string): boolean {
   return /Failed to load resource|net::ERR_|WebSocket connection to .* failed/.test(text);
 }
 
-/** Saves a docs screenshot named `name` when `npm run screenshots` runs the tests. */
+/**
+ * The form controls, buttons and links of the page that a screen reader could not name: no
+ * label, `aria-label`, `aria-labelledby`, `title`, text or image `alt`. Rendered elements only.
+ */
+export function unnamedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const named = (element: Element): boolean => {
+      if (element.getAttribute('aria-label')?.trim()) return true;
+      const labelledBy = element.getAttribute('aria-labelledby');
+      if (labelledBy && labelledBy.split(/\s+/).some((id) => document.getElementById(id)?.textContent?.trim())) return true;
+      if (element.getAttribute('title')?.trim()) return true;
+      const labels = (element as HTMLInputElement).labels;
+      if (labels && Array.from(labels).some((label) => label.textContent?.trim())) return true;
+      if (element.matches('button, a, [role=button]')) {
+        if (element.textContent?.trim()) return true;
+        if (Array.from(element.querySelectorAll('img[alt]')).some((img) => img.getAttribute('alt')?.trim())) return true;
+      }
+      return false;
+    };
+    const controls = Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a[href], [role=button]'));
+    return controls
+      .filter((element) => element.getClientRects().length > 0 && !named(element))
+      .map((element) => element.outerHTML.slice(0, 120));
+  });
+}
+
+/**
+ * At the moments the guides picture: every control of the page has a name (so screen readers,
+ * and tests using getByLabel/getByRole, find it), and when `npm run screenshots` runs the tests,
+ * the docs screenshot named `name` is saved.
+ */
 export async function docShot(page: Page, name: string): Promise<void> {
+  const unnamed = await unnamedControls(page);
+  if (unnamed.length > 0) throw new Error(`controls without an accessible name on "${name}":\n${unnamed.join('\n')}`);
   if (DOC_SHOTS === null) return;
   mkdirSync(DOC_SHOTS, { recursive: true });
   await page.screenshot({ path: join(DOC_SHOTS, `${name}.png`) });
