@@ -11,9 +11,10 @@ import { userOf } from '../views.js';
 import { manages, requireOperator, type Operator } from './group-roles.js';
 import type { GroupService } from './group-service.js';
 import { notAMember } from './group-writes.js';
+import { MAX_PENDING_JOIN_REQUESTS } from './join-request-limits.js';
 
-/** Most pending join requests a group holds; more are refused until some are answered. */
-export const MAX_PENDING_JOIN_REQUESTS = 500;
+export { MAX_PENDING_JOIN_REQUESTS };
+
 /** Largest page of `group-join-requests`. */
 export const JOIN_REQUEST_LIST_MAX = 100;
 

@@ -19,7 +19,7 @@ import { newObjectId } from '../ids.js';
 import { groupConversationId } from '../messages/conversation-id.js';
 import { requireUsers } from '../users/user-service.js';
 import type { GroupEventLog } from './group-events.js';
-import { MAX_PENDING_JOIN_REQUESTS } from './group-joining.js';
+import { MAX_PENDING_JOIN_REQUESTS } from './join-request-limits.js';
 import { requireOperator, requireOutranks, type Operator } from './group-roles.js';
 import { activeMute, newMember, toGroup, toGroupMember } from './group-views.js';
 import { groupNotFound, notAMember, writeGroup } from './group-writes.js';
