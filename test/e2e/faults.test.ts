@@ -5,7 +5,7 @@ import { ParleyClient } from '@parley/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, eventually, nextEvent, text } from '../support/parley.js';
 import { CuttableLink } from '../../server/test/support/cuttable-link.js';
-import { scrapeMetrics } from '../../server/test/support/metrics-scrape.js';
+import { scrapeMetrics, seriesValue } from '../../server/test/support/metrics-scrape.js';
 import { serviceUrl } from '../../server/test/support/services.js';
 import { signUpWithApp, startProductionServer, type ProductionServer } from './support/processes.js';
 import { hasRedisServer, RedisServer } from './support/redis-server.js';
@@ -183,8 +183,5 @@ describe.runIf(run)('faults under two server processes', () => {
 /** How many `send-private-message` requests the process has answered UNAVAILABLE, from its /metrics. */
 async function unavailableSends(server: ProductionServer): Promise<number> {
   const exposition = await scrapeMetrics(server.url, METRICS_TOKEN);
-  const line = exposition
-    .split('\n')
-    .find((candidate) => candidate.startsWith('parley_socket_ack_duration_seconds_count{') && candidate.includes('request="send-private-message"') && candidate.includes(`outcome="${ErrorCode.UNAVAILABLE}"`));
-  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+  return seriesValue(exposition, `parley_socket_ack_duration_seconds_count{request="send-private-message",outcome="${ErrorCode.UNAVAILABLE}"}`);
 }

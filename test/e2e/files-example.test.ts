@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { root } from './support/markdown.js';
-import { signUpWithApp, startProductionServer, type ProductionServer } from './support/processes.js';
+import { baseEnv, run, signUpWithApp, startProductionServer, type ProductionServer } from './support/processes.js';
 
 /** The files guide's runnable example prints what the guide says it prints, against `npm start`'s build. */
 describe('docs/examples/files.mjs', () => {
@@ -16,16 +15,11 @@ describe('docs/examples/files.mjs', () => {
 
   it('sends an image, a file and a voice note that arrive byte for byte, and shows a refused upload', async () => {
     const app = await signUpWithApp(server.url, 'files example');
-    const child = spawn(process.execPath, ['docs/examples/files.mjs'], {
-      cwd: root,
-      env: { ...process.env, PARLEY_URL: server.url, PARLEY_APP_ID: app.appId, PARLEY_APP_SECRET: app.appSecret },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { code, stdout: output, stderr } = await run(process.execPath, ['docs/examples/files.mjs'], {
+      env: baseEnv({ PARLEY_URL: server.url, PARLEY_APP_ID: app.appId, PARLEY_APP_SECRET: app.appSecret }),
+      timeoutMs: 20_000,
     });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code, output).toBe(0);
+    expect(code, `${output}${stderr}`).toBe(0);
 
     // The guide's sample, with the one figure that depends on the multipart boundary left open.
     const guide = readFileSync(`${root}docs/guides/files.md`, 'utf8');

@@ -1,6 +1,7 @@
 import type { SuccessEnvelope } from '@parley/sdk/protocol';
 import { ErrorCode } from '@parley/sdk/protocol';
 import type { Context } from 'koa';
+import { APP_ID_PATTERN } from '../domain/apps/app-service.js';
 import { SIGNATURE_PARAMS } from '../domain/apps/request-signature.js';
 import { AppError, invalidParams } from '../domain/errors.js';
 import type { Services } from '../domain/services.js';
@@ -58,14 +59,12 @@ async function runSigned(route: SignedRoute, ctx: Context, deps: DispatchDeps): 
   return route.execute(fieldsFor(route.input, withoutSignature(received)), app);
 }
 
-const CONSOLE_APP_ID = /^[0-9a-f]{16}$/;
-
 async function runConsole(route: ConsoleRoute, ctx: Context, deps: DispatchDeps): Promise<unknown> {
   const token = bearerToken(ctx);
   const tenantId = await deps.services.tenants.authenticate(token);
   // For the request's log line; the route itself checks that the app is the tenant's.
   const appId: unknown = ctx.params['appId'];
-  if (typeof appId === 'string' && CONSOLE_APP_ID.test(appId)) ctx.state.appId = appId;
+  if (typeof appId === 'string' && APP_ID_PATTERN.test(appId)) ctx.state.appId = appId;
   const fields = route.input ? fieldsFor(route.input, await receive(ctx, deps.maxBodyBytes, 'json', route.body)) : undefined;
   return route.execute(fields, { tenantId, token, ip: ctx.ip }, ctx.params);
 }

@@ -102,22 +102,28 @@ export function deliverDomainEvents(io: GatewayServer, events: EventHub, metrics
 
     events.subscribe('tokens-revoked', ({ appId, userId }) => {
       pushed('kicked');
-      kick(io, userRoom(appId, userId), {
-        reason: KickReason.TOKEN_REVOKED,
-        message: 'your tokens were revoked; sign in again',
-      });
+      kick(io, userRoom(appId, userId), KICKS.tokensRevoked);
     }),
 
     events.subscribe('app-deleted', ({ appId }) => {
       pushed('kicked');
-      kick(io, appRoom(appId), { reason: KickReason.APP_DELETED, message: 'this app no longer exists' });
+      kick(io, appRoom(appId), KICKS.appDeleted);
     }),
   ];
   return () => stops.forEach((stop) => stop());
 }
 
-/** Tells every device in `room` why, then closes them; they do not reconnect on their own. */
-export function kick(io: GatewayServer, room: string, event: KickedEvent): void {
-  io.to(room).emit('kicked', event);
-  io.in(room).disconnectSockets(true);
+/** Why devices are closed when their tokens are revoked or their app is deleted. */
+export const KICKS = {
+  tokensRevoked: { reason: KickReason.TOKEN_REVOKED, message: 'your tokens were revoked; sign in again' },
+  appDeleted: { reason: KickReason.APP_DELETED, message: 'this app no longer exists' },
+} as const satisfies Record<string, KickedEvent>;
+
+/**
+ * Tells every device in `room` why, then closes them; they do not reconnect on their own.
+ * `io.local` as the target reaches this process's devices only.
+ */
+export function kick(target: Pick<GatewayServer, 'to' | 'in'>, room: string, event: KickedEvent): void {
+  target.to(room).emit('kicked', event);
+  target.in(room).disconnectSockets(true);
 }

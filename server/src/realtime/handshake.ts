@@ -25,14 +25,14 @@ export interface HandshakeDeps {
  */
 export function authenticateHandshake(deps: HandshakeDeps) {
   return async (socket: DeviceSocket, next: (error?: ExtendedError) => void): Promise<void> => {
+    const { query, auth } = socket.handshake;
+    const fromQuery = {
+      appId: textOf(query['appId']),
+      token: textOf(query['token']),
+      platform: textOf(query['platform']),
+    };
+    const given: Record<string, unknown> = { ...withoutUndefined(fromQuery), ...withoutUndefined(isRecord(auth) ? auth : {}) };
     try {
-      const { query, auth } = socket.handshake;
-      const fromQuery = {
-        appId: textOf(query['appId']),
-        token: textOf(query['token']),
-        platform: textOf(query['platform']),
-      };
-      const given = { ...withoutUndefined(fromQuery), ...withoutUndefined(isRecord(auth) ? auth : {}) };
       const input = parseInput(handshakeAuth, given);
       const ctx = await deps.services.apps.open(input.appId);
       const tokenHash = hashBearerToken(input.token);
@@ -47,7 +47,7 @@ export function authenticateHandshake(deps: HandshakeDeps) {
       };
       next();
     } catch (error) {
-      next(refusal(error, deps, textOf(socket.handshake.auth?.['appId']) ?? textOf(socket.handshake.query['appId'])));
+      next(refusal(error, deps, textOf(given['appId'])));
     }
   };
 }

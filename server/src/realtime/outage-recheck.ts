@@ -1,7 +1,8 @@
-import { KickReason, TokenRefusal } from '@parley/sdk/protocol';
+import { TokenRefusal } from '@parley/sdk/protocol';
 import { TokenRefusedError } from '../domain/errors.js';
 import type { Services } from '../domain/services.js';
 import type { Logger } from '../logger.js';
+import { kick, KICKS } from './delivery.js';
 import type { LiveApps } from './live-apps.js';
 import { appRoom } from './rooms.js';
 import type { DeviceSocket, GatewayServer } from './types.js';
@@ -15,14 +16,12 @@ import type { DeviceSocket, GatewayServer } from './types.js';
  */
 export async function recheckAfterOutage(io: GatewayServer, apps: LiveApps, services: Services, logger: Logger): Promise<void> {
   for (const appId of await apps.reread()) {
-    const room = io.local.in(appRoom(appId));
-    room.emit('kicked', { reason: KickReason.APP_DELETED, message: 'this app no longer exists' });
-    room.disconnectSockets(true);
+    kick(io.local, appRoom(appId), KICKS.appDeleted);
   }
   let revoked = 0;
   for (const socket of [...io.sockets.sockets.values()]) {
     if (socket.connected && (await tokenRefused(socket, apps, services))) {
-      socket.emit('kicked', { reason: KickReason.TOKEN_REVOKED, message: 'your tokens were revoked; sign in again' });
+      socket.emit('kicked', KICKS.tokensRevoked);
       socket.disconnect(true);
       revoked++;
     }

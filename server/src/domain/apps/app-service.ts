@@ -19,7 +19,7 @@ export interface AppServiceOptions {
 
 /** 8 random bytes: short enough to type, and the store rejects the rare collision. */
 const APP_ID_BYTES = 8;
-const APP_ID_PATTERN = /^[0-9a-f]{16}$/;
+export const APP_ID_PATTERN = /^[0-9a-f]{16}$/;
 /** 20 random bytes = 160 bits, above the 128 the signature scheme needs. */
 const APP_SECRET_BYTES = 20;
 /** Enough of the secret to tell two apart, far too little to guess the rest (144 bits stay hidden). */

@@ -60,12 +60,11 @@ export class MongoStore implements Store {
   readonly transfer: MongoStoreTransfer;
   readonly #collections: Collections;
   readonly #db: Db;
-  /** The FerretDB version when the server is FerretDB rather than MongoDB (from `buildInfo`), else null. */
-  ferretDbVersion: string | null = null;
-
   constructor(
     private readonly client: MongoClient,
     db: Db,
+    /** The FerretDB version when the server is FerretDB rather than MongoDB (from `buildInfo`), else null. */
+    readonly ferretDbVersion: string | null = null,
   ) {
     this.#db = db;
     this.#collections = collectionsOf(db);
@@ -125,9 +124,8 @@ export async function openMongoStore(url: string, options: MongoStoreOptions = {
     await client.connect();
     // An undefined field (an optional one left out) is not written, rather than written as null.
     const db = client.db(options.dbName ?? databaseInUrl(url) ?? 'parley', { ignoreUndefined: true });
-    const store = new MongoStore(client, db);
     const build = await db.admin().command({ buildInfo: 1 });
-    store.ferretDbVersion = typeof build['ferretdbVersion'] === 'string' ? build['ferretdbVersion'] : null;
+    const store = new MongoStore(client, db, typeof build['ferretdbVersion'] === 'string' ? build['ferretdbVersion'] : null);
     await store.createIndexes();
     return store;
   } catch (error) {
