@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { ErrorCode, type Ack, type ClientRequestName } from '@parley/sdk/protocol';
 import { Server, type ServerOptions } from 'socket.io';
 import type { Clock } from '../clock.js';
+import type { AppContext } from '../domain/app-context.js';
 import { AppError, knownFailure } from '../domain/errors.js';
 import { newObjectId } from '../domain/ids.js';
 import { RateLimitedError } from '../domain/limits/rate-limits.js';
@@ -103,7 +104,8 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
       let reply: Ack<unknown>;
       try {
         await held;
-        const ctx = { ...(await apps.current(appId)), origin: socket.id };
+        const { app, data } = await apps.current(appId);
+        const ctx: AppContext = { app, data, origin: socket.id };
         // Counted per user over all devices, before validation, so a flood of malformed requests is limited too.
         if (request.rateLimit === 'send') await services.limits.userSend(ctx, userId);
         else if (request.rateLimit === 'signal') await services.limits.userSignal(ctx, userId);

@@ -3,6 +3,7 @@ import {
   Limits,
   type Message,
   type SendMessageRequest,
+  type SendSession,
   type SendUser,
   type SessionMessagesRequest,
 } from '@parley/sdk/protocol';
@@ -56,7 +57,7 @@ export class MessageService {
     const stored = await this.#append(ctx, input, conversationId, ConversationType.PRIVATE, senderSession);
     const message = this.files.present(ctx, toMessage(stored.message, sendUserOf(sender, sender.userId)));
     if (stored.created) this.#published(ctx, message, [sender.userId, target.userId]);
-    return { ...message, sendSession: { sid: senderSession.sid, title: target.name, avatar: target.avatarUri } };
+    return withSendSession(message, { sid: senderSession.sid, title: target.name, avatar: target.avatarUri });
   }
 
   /**
@@ -76,7 +77,7 @@ export class MessageService {
     const stored = await this.#append(ctx, input, conversationId, ConversationType.GROUP, senderSession);
     const message = this.files.present(ctx, toMessage(stored.message, asMember(sendUserOf(sender, sender.userId), member)));
     if (stored.created) this.#published(ctx, message, memberIds);
-    return { ...message, sendSession: { sid: senderSession.sid, title: group.name, avatar: group.avatarUri } };
+    return withSendSession(message, { sid: senderSession.sid, title: group.name, avatar: group.avatarUri });
   }
 
   /** A page of one conversation as `userId` sees it, newest first, older than `lastmsgId`. */
@@ -216,4 +217,12 @@ function groupOf(type: ConversationType, targetId: string): string | null {
 
 function clientMsgIdTaken(clientMsgId: string | undefined) {
   return conflict(`clientMsgId: ${clientMsgId} was already used by this sender in another conversation`);
+}
+
+/**
+ * The sent message with the sender's session. `Object.assign`, not a spread with `sendSession`
+ * added after it, which would cost a hidden class per send (see schemas/parse.ts).
+ */
+function withSendSession<M extends Message>(message: M, sendSession: SendSession): M & { sendSession: SendSession } {
+  return Object.assign({}, message, { sendSession });
 }

@@ -56,6 +56,9 @@ export function messageRequests(services: Services) {
     if (given !== undefined && given !== userId) throw forbidden(`senderUserId: must be the connected user ${userId}`);
     return userId;
   };
+  /** The payload with its sender. `Object.assign`, not a spread with a field added after it: see schemas/parse.ts. */
+  const sentBy = <T extends { senderUserId?: string | undefined }>(input: T, userId: string) =>
+    Object.assign({}, input, { senderUserId: sender(input.senderUserId, userId) });
 
   return [
     socketRequest({
@@ -70,7 +73,7 @@ export function messageRequests(services: Services) {
         payload: { targetId: 'bob', messageType: 1, content: { content: 'see you at 8' }, clientMsgId: '6f1c2e1e-8a4b-4c0e-9d55-5b1a3f2d7c10' },
         data: exampleSentMessage,
       },
-      handle: (input, { ctx, userId }) => messages.sendPrivate(ctx, { ...input, senderUserId: sender(input.senderUserId, userId) }),
+      handle: (input, { ctx, userId }) => messages.sendPrivate(ctx, sentBy(input, userId)),
     }),
     socketRequest({
       name: 'send-group-message',
@@ -84,7 +87,7 @@ export function messageRequests(services: Services) {
         payload: { targetId: 'team', messageType: 1, content: { content: 'standup in 5' } },
         data: { ...exampleSentMessage, conversationType: 2, targetId: 'team', content: { content: 'standup in 5' }, clientMsgId: null },
       },
-      handle: (input, { ctx, userId }) => messages.sendGroup(ctx, { ...input, senderUserId: sender(input.senderUserId, userId) }),
+      handle: (input, { ctx, userId }) => messages.sendGroup(ctx, sentBy(input, userId)),
     }),
     socketRequest({
       name: 'session-message-list',

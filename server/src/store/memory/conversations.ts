@@ -41,12 +41,25 @@ export class MemoryConversationRepo implements ConversationRepo {
       this.#conversations.set(draft.conversationId, state);
     }
 
-    const { preview, ...fields } = draft;
-    const message: MessageRecord = { ...fields, content: deepFrozen(structuredClone(fields.content)), seq: state.record.lastSeq + 1, recall: null };
+    // Every field listed: a rest-and-spread record would get a hidden class of its own, kept as
+    // long as the message (see schemas/parse.ts).
+    const message: MessageRecord = {
+      msgId: draft.msgId,
+      conversationId: draft.conversationId,
+      seq: state.record.lastSeq + 1,
+      conversationType: draft.conversationType,
+      senderUserId: draft.senderUserId,
+      targetId: draft.targetId,
+      messageType: draft.messageType,
+      content: deepFrozen(structuredClone(draft.content)),
+      clientMsgId: draft.clientMsgId,
+      timestamp: draft.timestamp,
+      recall: null,
+    };
     state.messages.push(message);
     this.#messagesById.set(message.msgId, message);
     if (idempotencyKey !== null) this.#clientMsgIds.set(idempotencyKey, message.msgId);
-    summarise(state.record, message, preview);
+    summarise(state.record, message, draft.preview);
     return { message: copyMessage(message), created: true };
   }
 
@@ -232,8 +245,17 @@ export class MemorySessionRepo implements SessionRepo {
     if (!mine) this.#byUser.set(input.userId, (mine = new Map()));
     const existing = mine.get(input.conversationId);
     if (existing) return copySession(existing);
-    const { initialReadSeq, ...fields } = input;
-    const session: SessionRecord = { ...fields, readSeq: initialReadSeq, doNotDisturb: false };
+    // Listed, not spread, for the reason append gives.
+    const session: SessionRecord = {
+      sid: input.sid,
+      userId: input.userId,
+      conversationId: input.conversationId,
+      conversationType: input.conversationType,
+      targetId: input.targetId,
+      readSeq: input.initialReadSeq,
+      doNotDisturb: false,
+      createdAt: input.createdAt,
+    };
     mine.set(session.conversationId, session);
     this.#bySid.set(session.sid, session);
     return copySession(session);
