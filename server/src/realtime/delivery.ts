@@ -8,9 +8,16 @@ import type { GatewayServer } from './types.js';
  * Turns what happened in the domain into pushes. Everything goes to user rooms, so every device
  * of every participant hears it, except the device that caused it (it has the ack).
  *
+ * `singleProcess` (no cross-process adapter): a new message for participants none of whose devices
+ * is connected is not emitted at all, since socket.io encodes a packet before it looks for the
+ * sockets of its rooms (a send to an offline user, the common case of a backend's send, paid for an
+ * encoding nobody received). With several processes the adapter must see every emit: the
+ * participants may be connected to another process.
+ *
  * Returns a function that stops listening.
  */
-export function deliverDomainEvents(io: GatewayServer, events: EventHub, metrics: Metrics): () => void {
+export function deliverDomainEvents(io: GatewayServer, events: EventHub, metrics: Metrics, singleProcess: boolean): () => void {
+  const localRooms = io.of('/').adapter.rooms;
   const pushed = (event: ServerEventName) => metrics.pushes.inc({ event });
   /** Every device of these users, but the one the change came from. */
   const toUsers = (appId: string, userIds: readonly string[], origin: string | undefined) => {
@@ -20,6 +27,7 @@ export function deliverDomainEvents(io: GatewayServer, events: EventHub, metrics
   const stops = [
     events.subscribe('message-stored', ({ appId, message, participants, origin }) => {
       const rooms = participants.map((userId) => userRoom(appId, userId));
+      if (singleProcess && !rooms.some((room) => localRooms.has(room))) return;
       pushed('new-message');
       (origin === undefined ? io.to(rooms) : io.to(rooms).except(origin)).emit('new-message', message);
     }),

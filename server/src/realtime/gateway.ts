@@ -67,7 +67,7 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
   const lifecycle = new ConnectionLifecycle(io, services, clock, logger);
   const throttle = new TypingThrottle(clock);
   const requests = socketRequests(services, throttle);
-  const stopDelivery = deliverDomainEvents(io, services.events, metrics);
+  const stopDelivery = deliverDomainEvents(io, services.events, metrics, options.adapter === undefined);
   // Only a cross-process adapter has other processes to tell (the in-process one logs an error).
   const stopRelay = options.adapter === undefined ? () => {} : relayAppEvents(io, services.events, apps);
   const devices = countDevicesAcrossProcesses(io, options.adapter !== undefined);
