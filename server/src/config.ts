@@ -44,7 +44,7 @@ export const envSchema = z.object({
     .enum(LOG_LEVELS)
     .default('info')
     .describe(
-      `${oneOf(LOG_LEVELS)}. Logs are JSON lines on stdout: one per request (method, path, status, time, app, request id; never query strings, bodies or headers)`,
+      `${oneOf(LOG_LEVELS)}. Logs are JSON lines on stdout: one per request (method, path, status, time, app, request id; never query strings, bodies or headers). They are written in batches (up to 32 KiB, at least every 200 ms, and at exit), so a line may appear up to 200 ms after its event; while stdout cannot keep up, at most 16 MiB wait and later lines are dropped`,
     ),
   STORE: z
     .enum(STORE_KINDS)

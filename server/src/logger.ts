@@ -15,10 +15,12 @@ const LOG_FLUSH_MS = 200;
 
 /**
  * JSON logs on stdout, written asynchronously and in batches: lines are queued and handed to the
- * kernel a few KiB at a time, or within {@link LOG_FLUSH_MS} when fewer come, instead of one
- * blocking `write` per line on the event loop (one per request: about 6 % of a signed request's
- * time). Lines still queued are written synchronously when the process exits. Secrets are redacted by key wherever they appear in a logged object, as a
- * second line of defence: code never logs request bodies or headers in the first place.
+ * kernel up to {@link LOG_BATCH_BYTES} at a time, or within {@link LOG_FLUSH_MS} when fewer come,
+ * instead of one blocking `write` per line on the event loop (one per request: about 6 % of a
+ * signed request's time). Lines still queued are written synchronously when the process exits.
+ *
+ * Secrets are redacted by key wherever they appear in a logged object, as a second line of
+ * defence: code never logs request bodies or headers in the first place.
  */
 export function createLogger(level: string): Logger {
   const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES, maxWrite: 2 * LOG_BATCH_BYTES, maxLength: LOG_BUFFER_MAX_BYTES });
