@@ -58,11 +58,42 @@ export class SqliteConversationRepo implements ConversationRepo {
         appId: this.appId,
         conversationId: draft.conversationId,
       });
-      const { preview, content, ...fields } = draft;
-      const row = { appId: this.appId, ...fields, seq: (last?.last_seq ?? 0) + 1, contentJson: JSON.stringify(content), recalledAt: null, recalledBy: null };
+      const seq = (last?.last_seq ?? 0) + 1;
+      const contentJson = JSON.stringify(draft.content);
+      // One parameter object for both statements (each reads the names it has), every field
+      // listed: a spread with fields added after it costs a hidden class per message (see
+      // schemas/parse.ts).
+      const row = {
+        appId: this.appId,
+        msgId: draft.msgId,
+        conversationId: draft.conversationId,
+        conversationType: draft.conversationType,
+        senderUserId: draft.senderUserId,
+        targetId: draft.targetId,
+        messageType: draft.messageType,
+        clientMsgId: draft.clientMsgId,
+        timestamp: draft.timestamp,
+        seq,
+        contentJson,
+        recalledAt: null,
+        recalledBy: null,
+        preview: draft.preview,
+      };
       this.sql.run(INSERT_MESSAGE, row);
-      this.sql.run(RAISE_SUMMARY, { ...row, preview });
-      const message: MessageRecord = { ...fields, seq: row.seq, content: JSON.parse(row.contentJson) as MessageRecord['content'], recall: null };
+      this.sql.run(RAISE_SUMMARY, row);
+      const message: MessageRecord = {
+        msgId: draft.msgId,
+        conversationId: draft.conversationId,
+        seq,
+        conversationType: draft.conversationType,
+        senderUserId: draft.senderUserId,
+        targetId: draft.targetId,
+        messageType: draft.messageType,
+        content: JSON.parse(contentJson) as MessageRecord['content'],
+        clientMsgId: draft.clientMsgId,
+        timestamp: draft.timestamp,
+        recall: null,
+      };
       return { message, created: true };
     });
   }

