@@ -217,7 +217,8 @@ function chatSpec(sizes: Sizes, endpoint: ChatEndpoint, peers: readonly Peer[], 
     rates: sizes.rates,
     stepMs: sizes.stepMs,
     drainMs: sizes.drainMs,
-    warmUpMs: QUICK ? 1_000 : 5_000,
+    warmUpMs: QUICK ? 500 : 5_000,
+    leadInMs: QUICK ? 250 : 1_000,
     p99BudgetMs: P99_BUDGET_MS,
   };
 }

@@ -17,11 +17,10 @@ export interface ChatSpec {
   drainMs: number;
   /** How long to send at the lowest rate first, unmeasured (JIT, caches and pools settle). */
   warmUpMs: number;
+  /** How long each rate runs, unmeasured, before its measured step. */
+  leadInMs: number;
   p99BudgetMs: number;
 }
-
-/** How long each rate runs before its measured step. */
-const STEP_LEAD_IN_MS = 1_000;
 
 /** Filler so a message is a realistic short chat line, not a few bytes. */
 const TEXT = 'a short chat line of about forty characters';
@@ -30,8 +29,8 @@ const TEXT = 'a short chat line of about forty characters';
  * 1:1 chat, open loop: for each step, messages leave on a fixed schedule at the offered rate,
  * round-robin over the pairs, whatever the server's answers, and each one's latency is measured
  * from its scheduled send time to its arrival at the receiver (so a stalled server is charged for
- * the sends it delayed, not only for the ones it answered). Every rate runs a second before it is
- * measured. Stops after the first step that is not sustained.
+ * the sends it delayed, not only for the ones it answered). Every rate runs `leadInMs` (a second in
+ * a full run) before it is measured. Stops after the first step that is not sustained.
  */
 export async function runChat(spec: ChatSpec): Promise<RateStep[]> {
   const senders = await connectAll(spec.endpoint, spec.senders);
@@ -55,8 +54,8 @@ export async function runChat(spec: ChatSpec): Promise<RateStep[]> {
     for (const [index, rate] of spec.rates.entries()) {
       latencies[index] = [];
       arrived[index] = 0;
-      // Each rate first runs a second unmeasured, so a step measures that rate, not the change to it.
-      await step(spec, senders, rate, STEP_LEAD_IN_MS, -1);
+      // Each rate first runs unmeasured, so a step measures that rate, not the change to it.
+      await step(spec, senders, rate, spec.leadInMs, -1);
       const lags: number[] = [];
       const sent = await step(spec, senders, rate, spec.stepMs, index, lags);
       await until(() => arrived[index]! >= sent, spec.drainMs);
