@@ -121,7 +121,7 @@ function reportUnexpectedExit(child: ChildProcess, what: string): void {
 }
 
 /** Limits raised so the run measures the server, not its rate limiter or quotas. */
-const UNLIMITED = {
+export const UNLIMITED = {
   PASSWORD_SCRYPT_COST: '16384',
   API_REQUESTS_PER_SECOND: '100000',
   USER_SENDS_PER_SECOND: '10000',
