@@ -23,17 +23,11 @@ const LOG_FLUSH_MS = 200;
  * defence: code never logs request bodies or headers in the first place.
  */
 export function createLogger(level: string): Logger {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES, maxWrite: 2 * LOG_BATCH_BYTES, maxLength: LOG_BUFFER_MAX_BYTES });
-  let unwritten = false;
-  setInterval(() => {
-    if (!unwritten) return;
-    unwritten = false;
-    destination.flush();
-  }, LOG_FLUSH_MS).unref();
+  const { destination, noteLine } = stdoutDestination();
   return pino({
     hooks: {
       streamWrite: (line) => {
-        unwritten = true;
+        noteLine();
         return line;
       },
     },
@@ -58,4 +52,30 @@ export function createLogger(level: string): Logger {
       censor: '[redacted]',
     },
   }, destination);
+}
+
+interface StdoutDestination {
+  destination: ReturnType<typeof pino.destination>;
+  /** Tells the flush timer that a line is waiting. */
+  noteLine(): void;
+}
+
+let stdout: StdoutDestination | undefined;
+
+/**
+ * One batching writer for the process, whatever number of loggers share it (tests compose many
+ * servers in one process): two writers on the same descriptor could split a line between their
+ * batches, and each would keep a timer.
+ */
+function stdoutDestination(): StdoutDestination {
+  if (stdout) return stdout;
+  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES, maxWrite: 2 * LOG_BATCH_BYTES, maxLength: LOG_BUFFER_MAX_BYTES });
+  let unwritten = false;
+  setInterval(() => {
+    if (!unwritten) return;
+    unwritten = false;
+    destination.flush();
+  }, LOG_FLUSH_MS).unref();
+  stdout = { destination, noteLine: () => (unwritten = true) };
+  return stdout;
 }
