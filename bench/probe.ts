@@ -10,20 +10,14 @@
  *                          "--trace-gc", "--log-maps --logfile=v8.log --no-logfile-per-isolate"
  *   --server-log FILE      where the server's stdout goes (its log, `--trace-gc` lines)
  *
- * The server runs on core 0 and the load generator (bench/load/worker.ts) on core 1, as in the
+ * The server runs on one core and the load generator (bench/load/worker.ts) on another, as in the
  * bench. Prints each step as JSON. A CPU profile (`.cpuprofile`) opens in Chrome's DevTools.
  */
-import { fork, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ParleyServerApi } from '@parley/sdk/server';
-import { signUpWithApp } from '../test/e2e/support/processes.js';
+import { parleyApp, runJob } from './jobs.js';
 import type { ChatEndpoint, Peer } from './load/endpoints.js';
-import { pool } from './load/stats.js';
 import type { Job } from './load/worker.js';
-import { pin, placement, root, UNLIMITED } from './processes.js';
+import { placement, startBaseline, startParley, stopAllChildren, withTemporaryDirectory, type ServerProcess, type StartOptions } from './processes.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -38,32 +32,37 @@ const { values: options } = parseArgs({
 });
 const PAIRS = 100;
 const where = placement();
-
-const dataDir = options.store === 'sqlite' ? mkdtempSync(join(tmpdir(), 'parley-probe-')) : null;
-const serverArgs = [
-  ...options['node-flags'].split(' ').filter(Boolean),
-  ...(options.target === 'parley' ? ['server/dist/main.js'] : ['--import', 'tsx', `bench/baselines/${options.target === 'koa' ? 'koa-hmac' : 'relay'}.ts`]),
-];
-const [command, argv] = where.serverCpu === null ? [process.execPath, serverArgs] : ['taskset', ['-c', String(where.serverCpu), process.execPath, ...serverArgs]];
-const store = dataDir === null ? { STORE: 'memory' } : { STORE: 'sqlite', DATA_DIR: dataDir, SQLITE_SYNCHRONOUS: 'normal' };
-const server = spawn(command, argv, { cwd: root, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...UNLIMITED, ...store }, stdio: ['ignore', 'pipe', 'inherit'] });
-if (options['server-log']) server.stdout.pipe(createWriteStream(options['server-log']));
-const url = await new Promise<string>((resolve, reject) => {
-  let output = '';
-  server.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
-  server.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    const match = /listening on (http:\/\/\S+)/.exec(output);
-    if (match) resolve(match[1]!);
-  });
-});
+const look: StartOptions = {
+  nodeFlags: options['node-flags'].split(' ').filter(Boolean),
+  ...(options['server-log'] ? { stdoutFile: options['server-log'] } : {}),
+};
 
 try {
-  const { endpoint, peers, appSecret } = await usersOn(url);
+  if (options.target !== 'parley') {
+    const server = await startBaseline(options.target === 'koa' ? 'koa-hmac' : 'relay', where.serverCpu, look);
+    const peers = Array.from({ length: PAIRS * 2 }, (_, i) => ({ userId: `u${i}` }));
+    await probe(server, { kind: 'relay', url: server.url }, peers);
+  } else if (options.store === 'sqlite') {
+    await withTemporaryDirectory('parley-probe-', async (dataDir) => {
+      const server = await startParley(where.serverCpu, { STORE: 'sqlite', DATA_DIR: dataDir, SQLITE_SYNCHRONOUS: 'normal' }, look);
+      const { endpoint, peers, appSecret } = await parleyApp(server, PAIRS * 2);
+      await probe(server, endpoint, peers, appSecret);
+    });
+  } else {
+    const server = await startParley(where.serverCpu, { STORE: 'memory' }, look);
+    const { endpoint, peers, appSecret } = await parleyApp(server, PAIRS * 2);
+    await probe(server, endpoint, peers, appSecret);
+  }
+} finally {
+  stopAllChildren();
+}
+
+/** Runs the scenario, prints its result, and stops the server (SIGTERM: a CPU profile is written on the way out). */
+async function probe(server: ServerProcess, endpoint: ChatEndpoint, peers: Peer[], appSecret?: string): Promise<void> {
   const pairs = Array.from({ length: PAIRS }, (_, i) => ({ senderUserId: peers[i]!.userId, targetId: peers[i + PAIRS]!.userId }));
   const job: Job =
     options.scenario === 'rest'
-      ? { scenario: 'rest', spec: { kind: options.target === 'parley' ? 'parley' : 'koa-hmac', url, ...(endpoint.appId ? { appId: endpoint.appId, appSecret } : {}), pairs, concurrency: 32, durationMs: 5_000 } }
+      ? { scenario: 'rest', spec: { kind: endpoint.kind === 'parley' ? 'parley' : 'koa-hmac', url: server.url, ...(endpoint.appId && appSecret ? { appId: endpoint.appId, appSecret } : {}), pairs, concurrency: 32, durationMs: 5_000 } }
       : {
           scenario: 'chat',
           spec: {
@@ -80,34 +79,6 @@ try {
             p99BudgetMs: 1e9,
           },
         };
-  console.log(JSON.stringify(await runJob(job), null, 2));
-} finally {
-  // SIGINT lets the server write its CPU profile on the way out.
-  await new Promise((resolve) => {
-    server.once('exit', resolve);
-    server.kill('SIGINT');
-  });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}
-
-/** Users and tokens on Parley (or plain names on a baseline). */
-async function usersOn(target: string): Promise<{ endpoint: ChatEndpoint; peers: Peer[]; appSecret?: string }> {
-  const names = Array.from({ length: PAIRS * 2 }, (_, i) => `u${i}`);
-  if (options.target !== 'parley') return { endpoint: { kind: 'relay', url: target }, peers: names.map((userId) => ({ userId })) };
-  const { appId, appSecret } = await signUpWithApp(target, 'probe');
-  const api = new ParleyServerApi({ baseUrl: target, appId, appSecret, maxRetries: 0 });
-  const peers: Peer[] = new Array(names.length);
-  await pool(names.length, 16, async (i) => {
-    peers[i] = { userId: names[i]!, token: (await api.getToken({ userId: names[i]!, name: names[i]! })).token };
-  });
-  return { endpoint: { kind: 'parley', url: target, appId }, peers, appSecret };
-}
-
-function runJob(job: Job): Promise<unknown> {
-  const child = fork(`${root}bench/load/worker.ts`, [], { execArgv: ['--import', 'tsx', '--conditions=@parley/source'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  pin(child.pid!, where.loadCpu);
-  return new Promise((resolve, reject) => {
-    child.once('message', (reply: { ok: boolean; result?: unknown; error?: string }) => (reply.ok ? resolve(reply.result) : reject(new Error(reply.error))));
-    child.send(job);
-  });
+  console.log(JSON.stringify(await runJob(job, where), null, 2));
+  await server.stop();
 }

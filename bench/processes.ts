@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,12 @@ export function pin(pid: number, cpu: number | null): void {
   execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
 }
 
+/** How `bench:probe` looks inside a server: flags for its node, and a file for all it prints. */
+export interface StartOptions {
+  nodeFlags?: readonly string[];
+  stdoutFile?: string;
+}
+
 export interface ServerProcess {
   url: string;
   pid: number;
@@ -62,10 +68,12 @@ export interface ServerProcess {
  * Starts `args` under `command` on `cpu` and resolves with the URL of its `listening on <url>`
  * line (Parley's server and the baselines print the same line).
  */
-function startListening(command: string, args: string[], cpu: number | null, env: Record<string, string>, what: string): Promise<ServerProcess> {
-  const [file, argv] = cpu === null ? [command, args] : ['taskset', ['-c', String(cpu), command, ...args]];
+function startListening(command: string, args: string[], cpu: number | null, env: Record<string, string>, what: string, options: StartOptions): Promise<ServerProcess> {
+  const nodeArgs = [...(options.nodeFlags ?? []), ...args];
+  const [file, argv] = cpu === null ? [command, nodeArgs] : ['taskset', ['-c', String(cpu), command, ...nodeArgs]];
   const child = spawn(file, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
+  if (options.stdoutFile) child.stdout!.pipe(createWriteStream(options.stdoutFile));
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(`printed no listening line within 60 s`), 60_000);
@@ -121,7 +129,7 @@ function reportUnexpectedExit(child: ChildProcess, what: string): void {
 }
 
 /** Limits raised so the run measures the server, not its rate limiter or quotas. */
-export const UNLIMITED = {
+const UNLIMITED = {
   PASSWORD_SCRYPT_COST: '16384',
   API_REQUESTS_PER_SECOND: '100000',
   USER_SENDS_PER_SECOND: '10000',
@@ -146,9 +154,9 @@ const NO_INHERITED_STORE = { STORE: '', DATA_DIR: '', SQLITE_SYNCHRONOUS: '', MO
  * The production build (`node server/dist/main.js`, as `npm start` runs it), with default settings
  * but the limits, on the store of `store` alone.
  */
-export function startParley(cpu: number | null, store: StoreEnv): Promise<ServerProcess> {
+export function startParley(cpu: number | null, store: StoreEnv, options: StartOptions = {}): Promise<ServerProcess> {
   const env = { PORT: '0', HOST: '127.0.0.1', ...UNLIMITED, ...NO_INHERITED_STORE, ...store };
-  return startListening(process.execPath, ['server/dist/main.js'], cpu, env, 'the Parley server');
+  return startListening(process.execPath, ['server/dist/main.js'], cpu, env, 'the Parley server', options);
 }
 
 /** `url` with a database of its own (named `<prefix>_<time>`), so that runs never share data. */
@@ -162,8 +170,8 @@ export function freshDatabase(url: string, prefix: string): string {
  * A baseline server of `bench/baselines/`, in this very node process (tsx as a loader, not its
  * CLI, which would run it in a child: the PID whose memory is read must be the server's).
  */
-export function startBaseline(name: 'relay' | 'koa-hmac', cpu: number | null): Promise<ServerProcess> {
-  return startListening(process.execPath, ['--import', 'tsx', `bench/baselines/${name}.ts`], cpu, {}, `the ${name} baseline`);
+export function startBaseline(name: 'relay' | 'koa-hmac', cpu: number | null, options: StartOptions = {}): Promise<ServerProcess> {
+  return startListening(process.execPath, ['--import', 'tsx', `bench/baselines/${name}.ts`], cpu, {}, `the ${name} baseline`, options);
 }
 
 export function buildServer(): void {

@@ -7,13 +7,14 @@
  * orchestrator only starts things, mints tokens and writes results. Figures: stdout (a table),
  * `bench/results/<date>-<commit>.json`, and for a full run `docs/benchmarks.md` with its chart.
  */
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Limits } from '@parley/sdk/protocol';
 import { ParleyServerApi } from '@parley/sdk/server';
 import { renderLatencyChart } from './chart.js';
+import { parleyApp, runJob } from './jobs.js';
 import type { ChatEndpoint, Peer } from './load/endpoints.js';
 import type { Job } from './load/worker.js';
 import type { FanOutResult } from './load/fanout.js';
@@ -22,7 +23,6 @@ import type { IdleResult } from './load/idle.js';
 import type { ReadsResult } from './load/reads.js';
 import type { RestResult } from './load/rest.js';
 import type { StormResult } from './load/storm.js';
-import { signUpWithApp } from '../test/e2e/support/processes.js';
 import { pool } from './load/stats.js';
 import {
   buildServer,
@@ -36,7 +36,6 @@ import {
   stopAllChildren,
   withTemporaryDirectory,
   type Placement,
-  type ServerProcess,
   type StoreEnv,
 } from './processes.js';
 import { formatMarkdown, formatTable, spliceGenerated } from './report.js';
@@ -110,33 +109,6 @@ interface RunShape {
   sizes: Sizes;
   /** Receivers, group members and storm devices connect to the second process when there is one. */
   processes: 1 | 2;
-}
-
-/** Runs one job in a fresh load-generator process on the load core. */
-function runJob<T>(job: Job, where: Placement): Promise<T> {
-  const child = fork(`${root}bench/load/worker.ts`, [], {
-    execArgv: ['--import', 'tsx', '--conditions=@parley/source'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  pin(child.pid!, where.loadCpu);
-  return new Promise((resolve, reject) => {
-    child.once('message', (reply: { ok: boolean; result?: T; error?: string }) => (reply.ok ? resolve(reply.result!) : reject(new Error(reply.error))));
-    child.once('exit', (code) => code !== 0 && reject(new Error(`the ${job.scenario} load generator exited with ${code}`)));
-    child.send(job);
-  });
-}
-
-/** A tenant, an app and `count` users with tokens on a running Parley server (signed up as the e2e tests do). */
-async function parleyApp(server: ServerProcess, count: number): Promise<{ endpoint: ChatEndpoint; api: ParleyServerApi; appSecret: string; peers: Peer[] }> {
-  const { appId, appSecret } = await signUpWithApp(server.url, 'bench');
-  // A slow backend may take long over a group of a thousand; the bench waits rather than retries.
-  const api = new ParleyServerApi({ baseUrl: server.url, appId, appSecret, maxRetries: 0, timeoutMs: 120_000 });
-  const peers: Peer[] = new Array(count);
-  await pool(count, 16, async (i) => {
-    const userId = `u${i}`;
-    peers[i] = { userId, token: (await api.getToken({ userId, name: userId })).token };
-  });
-  return { endpoint: { kind: 'parley', url: server.url, appId }, api, appSecret, peers };
 }
 
 const relayPeers = (count: number): Peer[] => Array.from({ length: count }, (_, i) => ({ userId: `u${i}` }));
