@@ -14,6 +14,7 @@ import type { SocketFanOut } from './adapters.js';
 import type { Bus } from './bus/ports.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
+import type { LiveConnections } from './domain/insights/live-connections.js';
 import { createServices, type DomainSettings, type Services } from './domain/services.js';
 import { createHttpApp } from './http/app.js';
 import { answerClientErrors } from './http/client-errors.js';
@@ -101,7 +102,10 @@ export function composeServer(config: Config, overrides: ComposeOverrides = {}):
   const metrics = overrides.metrics ?? new Metrics({ processMetrics: config.metricsToken !== null });
   let closing: Promise<void> | undefined;
   // The gateway is attached to the HTTP server made from these services, so the services reach it through this late reference.
-  const live = { countDevices: (appId: string) => realtime.countDevices(appId) };
+  const live: LiveConnections = {
+    countDevices: (appId) => realtime.countDevices(appId),
+    deviceSpans: (appId, userIds) => realtime.deviceSpans(appId, userIds),
+  };
   const services = createServices(store, bus, { storage: files, media: libraryMediaInspector }, clock, domainSettings(config), live, (error, event) => logger.error({ err: error, event }, 'domain event listener failed'));
   countDomainEvents(services, metrics);
   const app = createHttpApp({

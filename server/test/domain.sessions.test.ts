@@ -23,7 +23,7 @@ beforeEach(async () => {
   filesDir = mkdtempSync(join(tmpdir(), 'parley-files-'));
   const store = new MemoryStore();
   const config = loadConfig({ PASSWORD_SCRYPT_COST: '1024', MAX_GROUP_MEMBERS: '100', TOKEN_TTL_SECONDS: '3600' });
-  services = createServices(store, new MemoryBus(systemClock), { storage: new LocalFileStorage(filesDir), media: libraryMediaInspector }, systemClock, domainSettings(config), { countDevices: async () => 0 });
+  services = createServices(store, new MemoryBus(systemClock), { storage: new LocalFileStorage(filesDir), media: libraryMediaInspector }, systemClock, domainSettings(config), { countDevices: async () => 0, deviceSpans: async () => ({ spans: [], knownSince: 0 }) });
   const { appId } = await services.apps.create('tenant', { appName: 'a', description: '' });
   ctx = { app: (await store.apps.get(appId))!, data: store.forApp(appId) };
   for (const userId of ['a', 'b', 'c']) await services.users.getToken(ctx, { userId, name: userId });

@@ -135,10 +135,23 @@ describe('console message search', () => {
     expect(res.body.message).toMatch(message);
   });
 
-  it('a message\'s detail: stored, the conversation\'s last seq, and each recipient\'s read mark and devices online', async () => {
+  it('a message\'s detail: stored, the conversation\'s last seq, each recipient\'s read mark, the devices it was pushed to and those online', async () => {
     const tokens = await createUsers(app, 'bob');
+    // A device that came and went before the message: it was not there to be pushed to.
+    const gone = await connectDevice(t, app.appId, tokens['bob']!, { platform: 'ios' });
+    gone.close();
+    await expect.poll(async () => (await get<AppUsage>(app, '/usage')).body.data.socketsOnline).toBe(0);
+    t.clock.advance(1000);
     const bob = await connectDevice(t, app.appId, tokens['bob']!, { platform: 'web' });
+    t.clock.advance(1);
+    const tablet = await connectDevice(t, app.appId, tokens['bob']!, { platform: 'android' });
+    t.clock.advance(1000);
     const sent = await app.api.sendGroupMessage(text('alice', 'crew', 'read me'));
+    await tablet.next('new-message');
+    t.clock.advance(1000);
+    // One that ended after the message was stored (it was pushed to), one that came after (it was not).
+    tablet.close();
+    const late = await connectDevice(t, app.appId, tokens['bob']!, { platform: 'desktop' });
     const sessions = await bob.request('session-list');
     const crew = (sessions.status === 1 ? sessions.data : []).find((session) => session.targetId === 'crew')!;
     await bob.request('set-session-read', { sid: crew.sid });
@@ -149,11 +162,29 @@ describe('console message search', () => {
     expect(body.data.lastSeq).toBe(sent.seq);
     expect(body.data.recipientCount).toBe(2);
     expect(body.data.recipients).toEqual([
-      { userId: 'bob', name: 'BOB', readSeq: sent.seq, read: true, online: true, platforms: ['web'] },
-      // Carol has read up to her own earlier message, not this one.
-      { userId: 'carol', name: 'CAROL', readSeq: sent.seq - 1, read: false, online: false, platforms: [] },
+      {
+        userId: 'bob',
+        name: 'BOB',
+        readSeq: sent.seq,
+        read: true,
+        online: true,
+        platforms: expect.arrayContaining(['web', 'desktop']),
+        pushedTo: [
+          { platform: 'web', connectedAt: expect.any(Number), disconnectedAt: null },
+          { platform: 'android', connectedAt: expect.any(Number), disconnectedAt: expect.any(Number) },
+        ],
+      },
+      // Carol has read up to her own earlier message, not this one, and had no device connected.
+      { userId: 'carol', name: 'CAROL', readSeq: sent.seq - 1, read: false, online: false, platforms: [], pushedTo: [] },
     ]);
+    const [web, android] = body.data.recipients[0]!.pushedTo;
+    expect(web!.connectedAt).toBeLessThan(sent.timestamp);
+    expect(android!.connectedAt).toBeLessThan(sent.timestamp);
+    expect(android!.disconnectedAt).toBeGreaterThanOrEqual(sent.timestamp + 1000);
+    // This process started before any of it, and remembers every connection that ended since.
+    expect(body.data.devicesKnownSince).toBeLessThan(web!.connectedAt);
     bob.close();
+    late.close();
     const missing = await get(app, `/messages/${'0'.repeat(24)}`);
     expect([missing.status, missing.body.code]).toEqual([404, 'NOT_FOUND']);
   });

@@ -96,6 +96,25 @@ async function login(page: Page, url: string, userId: string): Promise<void> {
   await hidden(banner(page));
 }
 
+/**
+ * Presses Tab (Shift+Tab when `backwards`) until `target` has the focus, at most 60 times, and
+ * checks that the focus shows: keyboard users must see where they are.
+ */
+async function tabTo(page: Page, target: Locator, backwards = false): Promise<void> {
+  for (let presses = 0; presses < 60; presses++) {
+    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
+    const focused = await target.evaluate((element) => element === document.activeElement).catch(() => false);
+    if (!focused) continue;
+    const ring = await target.evaluate((element) => {
+      const style = getComputedStyle(element);
+      return element.matches(':focus-visible') && (style.outlineStyle !== 'none' || style.boxShadow !== 'none');
+    });
+    expect(ring, 'the focused control shows a focus ring').toBe(true);
+    return;
+  }
+  throw new Error(`${String(target)} was not reached with the keyboard`);
+}
+
 async function send(page: Page, text: string): Promise<void> {
   await composer(page).fill(text);
   await composer(page).press('Enter');
@@ -336,6 +355,105 @@ describe.skipIf(!browserAvailable())('demo chat', () => {
     await messages(grace).getByRole('button', { name: 'Load older messages' }).dispatchEvent('click');
     await shown(messages(grace).getByText('Note number 1', { exact: true }));
     await shown(messages(grace).getByText('Start of the conversation'));
+    expect(watch.errors).toEqual([]);
+  }, 60_000);
+
+  it('can be used with the keyboard alone, every control showing where the focus is', async () => {
+    const watch = new PageWatch();
+    const erin = await watch.open(await browser.newContext({ viewport: { width: 1280, height: 800 } }), 'erin-keyboard');
+    const frank = await watch.open(await browser.newContext({ viewport: { width: 1280, height: 800 } }), 'frank');
+    await erin.goto(demo.url);
+    await shown(erin.getByRole('button', { name: 'Log in' }));
+
+    // Log in as a user of one's own choosing.
+    await tabTo(erin, erin.getByLabel('Or another user id'));
+    await erin.keyboard.type('erin');
+    await tabTo(erin, erin.getByRole('button', { name: 'Log in' }));
+    await erin.keyboard.press('Enter');
+    await shown(erin.getByText('Signed in as'));
+    await hidden(banner(erin));
+
+    // Start a chat and write in it, an emoji from the picker included.
+    await tabTo(erin, conversations(erin).getByLabel('New chat with user id'));
+    await erin.keyboard.type('frank');
+    await erin.keyboard.press('Enter');
+    await shown(erin.getByRole('heading', { name: 'frank' }));
+    await tabTo(erin, composer(erin));
+    await erin.keyboard.type('Hello from the keyboard ');
+    await tabTo(erin, erin.getByRole('button', { name: /emoji/i }));
+    await erin.keyboard.press('Enter');
+    // The picker takes the focus; arrows move through it, Enter picks one and gives the focus back.
+    await erin.keyboard.press('ArrowRight');
+    await erin.keyboard.press('Enter');
+    await expect.poll(() => composer(erin).evaluate((element) => element === document.activeElement)).toBe(true);
+    expect(await composer(erin).inputValue()).toMatch(/^Hello from the keyboard \p{Extended_Pictographic}/u);
+    await erin.keyboard.press('Enter');
+    const sent = messages(erin).getByRole('listitem').filter({ hasText: 'Hello from the keyboard' });
+    await shown(sent);
+
+    // A reply arrives in another conversation: reached from the list with the keyboard.
+    await frank.goto(demo.url);
+    await frank.getByLabel('Or another user id').fill('frank');
+    await frank.getByRole('button', { name: 'Log in' }).click();
+    await shown(frank.getByText('Signed in as'));
+    await entry(frank, 'erin').click();
+    await send(frank, 'Got it, Erin');
+    await tabTo(erin, entry(erin, 'frank'), true);
+    await erin.keyboard.press('Enter');
+    await shown(messages(erin).getByText('Got it, Erin'));
+
+    // Recall by keyboard: the message goes on both sides.
+    await tabTo(erin, sent.getByRole('button', { name: /^Recall/ }));
+    await erin.keyboard.press('Enter');
+    await shown(messages(erin).getByText('This message was recalled'));
+    await shown(messages(frank).getByText('This message was recalled'));
+
+    // A dialog keeps the focus inside, closes on Escape, and gives the focus back to its opener.
+    const newGroup = erin.getByRole('button', { name: 'New group' });
+    await tabTo(erin, newGroup, true);
+    await erin.keyboard.press('Enter');
+    const dialog = erin.getByRole('dialog');
+    await shown(dialog);
+    // The page behind is inert: Tab goes round the dialog's controls and out to the browser's own
+    // (the document then has no focused element), never to a control of the page behind it.
+    for (let i = 0; i < 12; i++) {
+      await erin.keyboard.press('Tab');
+      expect(await dialog.evaluate((element) => element.contains(document.activeElement) || document.activeElement === document.body)).toBe(true);
+    }
+    await erin.keyboard.press('Escape');
+    await hidden(dialog);
+    expect(await newGroup.evaluate((element) => element === document.activeElement)).toBe(true);
+    expect(watch.errors).toEqual([]);
+  }, 60_000);
+
+  it('offers Recall only inside the recall window the app\'s settings give', async () => {
+    const { email, password, appId } = JSON.parse(readFileSync(join(dir, 'demo-app.json'), 'utf8')) as { email: string; password: string; appId: string };
+    const consoleCall = async (path: string, init: RequestInit & { token?: string } = {}) => {
+      const res = await fetch(`${server.url}${path}`, {
+        ...init,
+        headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { data: unknown }).data;
+    };
+    const { token } = (await consoleCall('/console/login', { method: 'POST', body: JSON.stringify({ email, password }) })) as { token: string };
+    const setWindow = (recallWindowSeconds: number) =>
+      consoleCall(`/console/apps/${appId}`, { method: 'PATCH', token, body: JSON.stringify({ settings: { recallWindowSeconds } }) });
+    const watch = new PageWatch();
+    const page = await watch.open(await browser.newContext({ viewport: { width: 1280, height: 800 } }), 'carol-no-recall');
+    await setWindow(0);
+    try {
+      await login(page, demo.url, 'carol');
+      await conversations(page).getByLabel('New chat with user id').fill('dave');
+      await conversations(page).getByRole('button', { name: 'Start chat' }).click();
+      await send(page, 'This one stays');
+      const message = messages(page).getByRole('listitem').filter({ hasText: 'This one stays' });
+      await shown(message.getByText('Sent', { exact: true }));
+      // The default window would still offer it for two minutes; this app allows none.
+      expect(await message.getByRole('button', { name: /^Recall/ }).count()).toBe(0);
+    } finally {
+      await setWindow(120);
+    }
     expect(watch.errors).toEqual([]);
   }, 60_000);
 

@@ -33,6 +33,8 @@ export function createChatSession({ config, login, users }: ChatSessionOptions) 
   const scope = effectScope();
   const offs: (() => void)[] = [];
   const state = ref<ConnectionState>(client.state);
+  /** The app's recall windows, as the server announced them on connecting. */
+  const recallWindows = ref(client.recallWindows);
   const stopped = ref<string | null>(null);
   const conversations = createConversations(client, me);
   const threads = createThreads(client, conversations);
@@ -63,6 +65,7 @@ export function createChatSession({ config, login, users }: ChatSessionOptions) 
     client.on('state', ({ state: now, previous }) => {
       state.value = now;
       if (now !== 'connected') return;
+      recallWindows.value = client.recallWindows;
       // Recalls of messages already shown are not replayed after a drop: fetch the shown pages again.
       if (previous === 'reconnecting') threads.markStale();
       void refresh().then(() => {
@@ -193,6 +196,7 @@ export function createChatSession({ config, login, users }: ChatSessionOptions) 
     myName: login.name,
     client,
     state,
+    recallWindows,
     stopped,
     conversations,
     threads,

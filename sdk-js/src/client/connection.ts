@@ -2,7 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import { ClientErrorCode, ParleyError, toParleyError } from '../errors.js';
 import type { Platform } from '../protocol/constants.js';
 import { ErrorCode } from '../protocol/errors.js';
-import { KickReason, type HandshakeAuth, type HandshakeErrorData, type KickedEvent, type ReadyEvent } from '../protocol/realtime.js';
+import { KickReason, RecallWindow, type HandshakeAuth, type HandshakeErrorData, type KickedEvent, type ReadyEvent, type RecallWindows } from '../protocol/realtime.js';
 import { ConnectionGate } from './connection-gate.js';
 import type { TypedEmitter } from './emitter.js';
 import type { RequestLink } from './requests.js';
@@ -59,6 +59,7 @@ export class Connection implements RequestLink {
   #socket: ParleySocket | undefined;
   #state: ConnectionState = 'idle';
   #userId: string | null = null;
+  #recallWindows: RecallWindows = { senderSeconds: RecallWindow.SENDER_SECONDS, groupAdminSeconds: RecallWindow.GROUP_ADMIN_SECONDS };
   /** Counts `ready`s: names the current connection. */
   #connectionId = 0;
   /** Counts stops: async work started before a stop sees the change and gives up. */
@@ -91,6 +92,11 @@ export class Connection implements RequestLink {
   /** The user of the latest `ready`; null before the first. */
   get userId(): string | null {
     return this.#userId;
+  }
+
+  /** The app's recall windows from the latest `ready`; the defaults before the first. */
+  get recallWindows(): RecallWindows {
+    return this.#recallWindows;
   }
 
   /**
@@ -207,6 +213,8 @@ export class Connection implements RequestLink {
     clearTimeout(this.#connectTimer);
     this.#connectTimer = undefined;
     this.#userId = ready.userId;
+    // A server from before recall windows were announced leaves the ones already known.
+    if (ready.recallWindows !== undefined) this.#recallWindows = { ...ready.recallWindows };
     this.#tokenRetried = false;
     this.#connectionId++;
     const lifetime = this.#lifetime;

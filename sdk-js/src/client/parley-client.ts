@@ -2,7 +2,7 @@ import { ClientErrorCode, ParleyError } from '../errors.js';
 import { ConversationType, Limits, MessageType, type SendableMessageType } from '../protocol/constants.js';
 import { ErrorCode } from '../protocol/errors.js';
 import type { BlockedUser, Message, Session, UploadedFile } from '../protocol/models.js';
-import type { PresenceState, SessionDoNotDisturbState, SessionReadState, SyncMessagesPayload, TypingPayload } from '../protocol/realtime.js';
+import type { PresenceState, RecallWindow, RecallWindows, SessionDoNotDisturbState, SessionReadState, SyncMessagesPayload, TypingPayload } from '../protocol/realtime.js';
 import { Connection } from './connection.js';
 import { conversationKey } from './conversation.js';
 import { TypedEmitter } from './emitter.js';
@@ -134,6 +134,17 @@ export class ParleyClient {
   /** The connected user, from the server's `ready`; null until the first connection. */
   get userId(): string | null {
     return this.#connection.userId;
+  }
+
+  /**
+   * How long this app lets a message be recalled: by its sender, and by a group's owner or admin.
+   * The server says so in every `ready`, as the app's settings stood then; before the first
+   * connection these are the defaults ({@link RecallWindow}). Offer Recall only while
+   * `Date.now() - message.timestamp` is inside the window (a recall outside it is refused
+   * `FORBIDDEN`).
+   */
+  get recallWindows(): RecallWindows {
+    return { ...this.#connection.recallWindows };
   }
 
   /**

@@ -204,6 +204,22 @@ export interface MessageRecipient {
   /** Connected right now, and on which platforms. */
   online: boolean;
   platforms: string[];
+  /**
+   * The user's devices that were connected when the message was stored, so its push was written
+   * to them, oldest connection first. A device still connected holds it; one that disconnected
+   * later may have lost the push in its last moments and then fetched it by seq on reconnecting.
+   * A device that was offline is not here: it fetched, or will fetch, the message from history.
+   */
+  pushedTo: PushedDevice[];
+}
+
+/** A device connection that a message's push was written to. */
+export interface PushedDevice {
+  platform: string;
+  /** When the connection was accepted (ms since epoch). */
+  connectedAt: number;
+  /** When it ended (ms since epoch), or null while it is still connected. */
+  disconnectedAt: number | null;
 }
 
 /** `GET /console/apps/:appId/messages/:msgId`. */
@@ -215,4 +231,10 @@ export interface MessageDetail {
   recipients: MessageRecipient[];
   /** How many there are in all (group members now, or 1 for a private message). */
   recipientCount: number;
+  /**
+   * Since when `pushedTo` is complete (ms since epoch). Each server process remembers the
+   * connections that ended since it started, the most recent 10,000 of them; a device that
+   * disconnected before this moment is missing from `pushedTo`.
+   */
+  devicesKnownSince: number;
 }

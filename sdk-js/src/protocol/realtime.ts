@@ -334,6 +334,16 @@ export interface ReadyEvent {
   platform: Platform;
   /** Server time in milliseconds since epoch, to correct a device clock. */
   serverTime: number;
+  /** How long this app lets messages be recalled, as its settings stood when the device connected. */
+  recallWindows: RecallWindows;
+}
+
+/** An app's recall windows, in seconds ({@link RecallWindow} holds the defaults). */
+export interface RecallWindows {
+  /** The sender, for their own message. */
+  senderSeconds: number;
+  /** A group owner or admin, for a member's message. */
+  groupAdminSeconds: number;
 }
 
 /** `read-receipt`: the other user of a private chat has read up to `readSeq`. */

@@ -17,7 +17,8 @@ import { GroupAdminService } from './groups/group-admin.js';
 import { GroupEventLog } from './groups/group-events.js';
 import { GroupJoining } from './groups/group-joining.js';
 import { GroupService } from './groups/group-service.js';
-import { AppUsageReader, type LiveConnections } from './insights/app-usage.js';
+import { AppUsageReader } from './insights/app-usage.js';
+import type { LiveConnections } from './insights/live-connections.js';
 import { MessageInsights } from './insights/message-search.js';
 import { WorkQueue } from './limits/hash-queue.js';
 import { RateLimits, type ConsoleAuthLimits } from './limits/rate-limits.js';
@@ -135,7 +136,7 @@ export function createServices(
     fileLinks,
     limits,
     usage: new AppUsageReader(clock, live),
-    messageInsights: new MessageInsights(bus.presence, fileLinks),
+    messageInsights: new MessageInsights(bus.presence, live, fileLinks),
     events,
   };
 }

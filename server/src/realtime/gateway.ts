@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { AppContext } from '../domain/app-context.js';
 import { AppError, knownFailure } from '../domain/errors.js';
 import { newObjectId } from '../domain/ids.js';
+import type { LiveConnections } from '../domain/insights/live-connections.js';
 import { RateLimitedError } from '../domain/limits/rate-limits.js';
 import type { Services } from '../domain/services.js';
 import type { Logger } from '../logger.js';
@@ -15,7 +16,7 @@ import { deliverDomainEvents } from './delivery.js';
 import { authenticateHandshake } from './handshake.js';
 import { recheckAfterOutage } from './outage-recheck.js';
 import { relayAppEvents } from './app-relay.js';
-import { countDevicesAcrossProcesses } from './device-count.js';
+import { LiveDevices } from './live-devices.js';
 import { LiveApps } from './live-apps.js';
 import { socketRequests } from './requests/index.js';
 import { guardSendBuffer } from './send-buffer-guard.js';
@@ -41,12 +42,11 @@ export interface GatewayOptions {
   onAdapterReconnected?: (listener: () => void) => () => void;
 }
 
-export interface RealtimeGateway {
+/** Besides serving devices, the gateway tells the console about them, over every process. */
+export interface RealtimeGateway extends LiveConnections {
   readonly io: GatewayServer;
   /** The declared requests, by name (the reference and the tests read them). */
   readonly requests: ReadonlyMap<ClientRequestName, SocketRequest>;
-  /** Devices of an app connected now, over every process. */
-  countDevices(appId: string): Promise<number>;
   /** Disconnects every device and stops listening. */
   close(): Promise<void>;
 }
@@ -70,7 +70,7 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
   const stopDelivery = deliverDomainEvents(io, services.events, metrics, options.adapter === undefined);
   // Only a cross-process adapter has other processes to tell (the in-process one logs an error).
   const stopRelay = options.adapter === undefined ? () => {} : relayAppEvents(io, services.events, apps);
-  const devices = countDevicesAcrossProcesses(io, options.adapter !== undefined);
+  const devices = new LiveDevices(io, clock, options.adapter !== undefined);
   const stopRecheck =
     options.onAdapterReconnected?.(() => {
       recheckAfterOutage(io, apps, services, logger).catch((error: unknown) => logger.error({ err: error }, 'could not check connections again after the outage'));
@@ -119,6 +119,7 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
 
     socket.on('disconnect', () => {
       metrics.sockets.dec();
+      devices.ended(socket.data);
       throttle.forget(socket.id);
       lifecycle
         .closed(socket)
@@ -128,8 +129,11 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
 
     void (async () => {
       try {
-        await lifecycle.opened(socket, await held);
-        if (socket.connected) socket.emit('ready', { appId, userId, platform: socket.data.platform, serverTime: clock.now() });
+        const ctx = await held;
+        await lifecycle.opened(socket, ctx);
+        const { recallWindowSeconds, adminRecallWindowSeconds } = (await apps.current(appId)).app.settings;
+        const recallWindows = { senderSeconds: recallWindowSeconds, groupAdminSeconds: adminRecallWindowSeconds };
+        if (socket.connected) socket.emit('ready', { appId, userId, platform: socket.data.platform, serverTime: clock.now(), recallWindows });
       } catch (error) {
         if (reportUnreachable(error, logger, metrics, { appId, userId, during: 'connection set-up' })) {
           // The store or Redis is away for now: drop the transport rather than the session, so
@@ -153,6 +157,7 @@ export function attachRealtimeGateway(http: HttpServer, options: GatewayOptions)
     io,
     requests,
     countDevices: (appId) => devices.countDevices(appId),
+    deviceSpans: (appId, userIds) => devices.deviceSpans(appId, userIds),
     async close() {
       stopDelivery();
       stopRelay();

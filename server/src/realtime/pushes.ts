@@ -33,9 +33,9 @@ const declared = [
     name: 'ready',
     summary: 'The first event of every connection, right after the handshake is accepted (see [connecting](#accepted)).',
     description:
-      "`serverTime` is the server's clock in ms since epoch; use it to correct a device clock that is off when you show relative times. `ready` comes again after every reconnection: the place to [catch up](#sync-after-a-reconnect).",
+      "`serverTime` is the server's clock in ms since epoch; use it to correct a device clock that is off when you show relative times. `recallWindows` says how long the app lets a message be recalled, so an app offers Recall only while it can work. `ready` comes again after every reconnection: the place to [catch up](#sync-after-a-reconnect).",
     payload: readyEventModel,
-    example: { appId: 'd6b43090a32351f9', userId: 'bob', platform: 'ios', serverTime: 1795426336270 },
+    example: { appId: 'd6b43090a32351f9', userId: 'bob', platform: 'ios', serverTime: 1795426336270, recallWindows: { senderSeconds: 120, groupAdminSeconds: 7200 } },
   }),
   socketPush({
     name: 'new-message',

@@ -1,5 +1,6 @@
 import type { AppSettings, ClientToServerEvents, Platform, ServerToClientEvents } from '@parley/sdk/protocol';
 import type { Server, Socket } from 'socket.io';
+import type { DeviceSpans } from '../domain/insights/live-connections.js';
 
 /** What the handshake learned about a connection. */
 export interface ConnectionData {
@@ -23,6 +24,8 @@ export interface InterServerEvents {
   'app-deleted': (event: { appId: string }) => void;
   /** How many devices of the app this process holds (the console's "sockets online"). */
   'count-devices': (appId: string, answer: (count: number) => void) => void;
+  /** This process's connections of these users, open and ended (the console's "pushed to"). */
+  'device-spans': (query: { appId: string; userIds: string[] }, answer: (spans: DeviceSpans) => void) => void;
 }
 
 /**

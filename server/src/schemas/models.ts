@@ -279,10 +279,24 @@ export const messageDetailModel = z
           read: z.boolean().describe('`readSeq` is at or past the message'),
           online: z.boolean().describe('connected now'),
           platforms: z.array(z.string()).describe('platforms of the devices connected now'),
+          pushedTo: z
+            .array(
+              z.object({
+                platform: z.string(),
+                connectedAt: millis.describe('when the connection was accepted'),
+                disconnectedAt: millis.nullable().describe('when it ended; null while still connected'),
+              }),
+            )
+            .describe(
+              'devices connected when the message was stored, so its push was written to them, oldest connection first. One still connected holds it; one that disconnected later may have lost it in its last moments and fetched it by seq on reconnecting. Devices that were offline fetch it from history',
+            ),
         }),
       )
       .describe('up to 200 recipients (the other user, or group members other than the sender, in join order)'),
     recipientCount: count.describe('recipients in all'),
+    devicesKnownSince: millis.describe(
+      'since when `pushedTo` is complete: each server process remembers the connections that ended since it started, the most recent 10,000; a device that disconnected before this is not listed',
+    ),
   })
   .meta({ id: 'MessageDetail' }) satisfies z.ZodType<MessageDetail>;
 
@@ -318,6 +332,12 @@ export const readyEventModel = z
     userId: z.string().describe('the user the token belongs to'),
     platform: z.enum(Object.values(Platform)),
     serverTime: millis.describe("the server's clock, to correct a device clock"),
+    recallWindows: z
+      .object({
+        senderSeconds: count.describe('the sender may recall their own message this long after it was stored'),
+        groupAdminSeconds: count.describe("a group's owner or admin may recall a member's message this long"),
+      })
+      .describe("the app's recall windows as its settings stood when the device connected (a change reaches a device when it next connects)"),
   })
   .meta({ id: 'ReadyEvent' }) satisfies z.ZodType<ReadyEvent>;
 

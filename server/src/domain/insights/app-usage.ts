@@ -1,11 +1,7 @@
 import type { AppUsage, DailyCount } from '@parley/sdk/protocol';
 import type { Clock } from '../../clock.js';
 import type { AppContext } from '../app-context.js';
-
-/** Devices connected now, over every server process: the realtime gateway knows them, the store does not. */
-export interface LiveConnections {
-  countDevices(appId: string): Promise<number>;
-}
+import type { LiveConnections } from './live-connections.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Days of the console's message chart, today included. */

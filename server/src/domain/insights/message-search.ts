@@ -1,9 +1,18 @@
-import { ConversationType, type ConsoleMessage, type MessageDetail, type MessageRecipient, type MessageSearchPage, type MessageSearchQuery } from '@parley/sdk/protocol';
+import {
+  ConversationType,
+  type ConsoleMessage,
+  type MessageDetail,
+  type MessageRecipient,
+  type MessageSearchPage,
+  type MessageSearchQuery,
+  type PushedDevice,
+} from '@parley/sdk/protocol';
 import type { PresenceRegistry } from '../../bus/ports.js';
 import type { MessageRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import { notFound } from '../errors.js';
 import type { FileLinks } from '../files/file-links.js';
+import type { DeviceSpan, LiveConnections } from './live-connections.js';
 import { privateConversationId, privateParticipants } from '../messages/conversation-id.js';
 import { sendUserOf, toMessage } from '../views.js';
 
@@ -34,6 +43,7 @@ export const SEARCH_CURSOR_PATTERN = /^(\d{1,16})\.([0-9a-f]{24})$/;
 export class MessageInsights {
   constructor(
     private readonly presence: PresenceRegistry,
+    private readonly live: LiveConnections,
     private readonly fileLinks: FileLinks,
   ) {}
 
@@ -68,10 +78,11 @@ export class MessageInsights {
   }
 
   /**
-   * The message, its conversation's newest seq, and its recipients with their read marks and
-   * devices online now. Per-device delivery is not recorded (a push goes to every device online
-   * at the time, and a device that was offline fills the gap from `seq` when it reconnects), so
-   * "reached" is what the read marks and presence say.
+   * The message, its conversation's newest seq, and its recipients with their read marks, the
+   * devices its push was written to, and the devices online now. No receipt is written per
+   * device and push: the gateway remembers each connection's span, and a push reaches every
+   * connection open when the message is stored, so the devices it went to are the spans that
+   * cover its timestamp. A device that was offline fills the gap from `seq` when it reconnects.
    */
   async detail(ctx: AppContext, msgId: string): Promise<MessageDetail> {
     const { data, app } = ctx;
@@ -91,17 +102,27 @@ export class MessageInsights {
       const senderIsMember = members.length > others.length;
       recipientCount = group ? group.memberCount - (senderIsMember ? 1 : 0) : recipientIds.length;
     }
-    const [users, readSeqs, presence] = await Promise.all([
+    const [users, readSeqs, presence, devices] = await Promise.all([
       data.users.getMany(recipientIds),
       data.sessions.readSeqs(record.conversationId, recipientIds),
       this.presence.query(app.appId, recipientIds),
+      this.live.deviceSpans(app.appId, recipientIds),
     ]);
+    const pushed = pushedDevices(devices.spans, record.timestamp);
     const recipients: MessageRecipient[] = recipientIds.map((userId, i) => {
       const readSeq = readSeqs.get(userId) ?? 0;
       const state = presence[i]!;
-      return { userId, name: users.get(userId)?.name ?? null, readSeq, read: readSeq >= record.seq, online: state.online, platforms: [...state.platforms] };
+      return {
+        userId,
+        name: users.get(userId)?.name ?? null,
+        readSeq,
+        read: readSeq >= record.seq,
+        online: state.online,
+        platforms: [...state.platforms],
+        pushedTo: pushed.get(userId) ?? [],
+      };
     });
-    return { message: this.#view(ctx, record), lastSeq: conversation?.lastSeq ?? record.seq, recipients, recipientCount };
+    return { message: this.#view(ctx, record), lastSeq: conversation?.lastSeq ?? record.seq, recipients, recipientCount, devicesKnownSince: devices.knownSince };
   }
 
   #page(ctx: AppContext, found: readonly MessageRecord[], next: { timestamp: number; msgId: string } | null, examined: number): MessageSearchPage {
@@ -125,6 +146,18 @@ export class MessageInsights {
       recall: record.recall === null ? null : { ...record.recall },
     };
   }
+}
+
+/** Per user, the connections that were open at `storedAt`: the ones the message's push was written to. */
+function pushedDevices(spans: readonly DeviceSpan[], storedAt: number): Map<string, PushedDevice[]> {
+  const byUser = new Map<string, PushedDevice[]>();
+  for (const span of spans) {
+    if (span.connectedAt > storedAt || (span.disconnectedAt !== null && span.disconnectedAt < storedAt)) continue;
+    const devices = byUser.get(span.userId) ?? [];
+    devices.push({ platform: span.platform, connectedAt: span.connectedAt, disconnectedAt: span.disconnectedAt });
+    byUser.set(span.userId, devices);
+  }
+  return byUser;
 }
 
 /** `p:b:a` names the same conversation as `p:a:b`: the store keeps the ids sorted. */
