@@ -76,6 +76,25 @@ describe.each(storeAdapters())('block lists on the $name store', (adapter) => {
       bob.close();
     });
 
+    it('keeps the blocker\'s other devices told (blocks-changed), from a device or the backend, and never the users blocked', async () => {
+      const phone = await device('carol');
+      const laptop = await device('carol');
+      const blocked = await device('spammer');
+      await phone.ok('block-users', { userIds: ['spammer', 'bob'] });
+      expect(await laptop.next('blocks-changed')).toEqual({ blocked: ['spammer', 'bob'], unblocked: [] });
+      await world.app.api.unblockUsers({ userId: 'carol', targetIds: ['bob', 'alice'] });
+      // The backend's change has no device of origin: every device hears it.
+      expect(await phone.next('blocks-changed')).toEqual({ blocked: [], unblocked: ['bob'] });
+      expect(await laptop.next('blocks-changed')).toEqual({ blocked: [], unblocked: ['bob'] });
+      // Nothing changed: nothing to tell.
+      await phone.ok('block-users', { userIds: ['spammer'] });
+      await phone.ok('unblock-users', { userIds: ['spammer'] });
+      expect(await laptop.next('blocks-changed')).toEqual({ blocked: [], unblocked: ['spammer'] });
+      expect(phone.all('blocks-changed')).toHaveLength(1);
+      expect(blocked.all('blocks-changed')).toEqual([]);
+      for (const open of [phone, laptop, blocked]) open.close();
+    });
+
     it('refuses blocking oneself or a user that does not exist, and says which field is wrong', async () => {
       const carol = await device('carol');
       expect(await carol.request('block-users', { userIds: ['carol'] })).toMatchObject({ status: 0, code: ErrorCode.FORBIDDEN, message: 'userIds: must not include the user themselves' });

@@ -154,6 +154,13 @@ describe.each(storeAdapters())('group administration on the $name store', (adapt
     expect(await member.ok('set-group-nickname', { groupId: 'g', nickname: '  Mia  ' })).toMatchObject({ userId: 'member', name: 'MEMBER', nickname: 'Mia' });
     expect(await member.request('set-group-nickname', { groupId: 'g', nickname: 'Boss', userId: 'admin' })).toMatchObject({ status: 0, code: ErrorCode.FORBIDDEN });
     expect(await admin.ok('set-group-nickname', { groupId: 'g', nickname: 'Otto', userId: 'other' })).toMatchObject({ userId: 'other', nickname: 'Otto' });
+    // Every member hears of a new name at once, but the device that set it.
+    expect(await other.next('group-member-updated')).toMatchObject({ groupId: 'g', member: { userId: 'member', nickname: 'Mia' } });
+    expect(await other.next('group-member-updated')).toMatchObject({ groupId: 'g', member: { userId: 'other', nickname: 'Otto' } });
+    expect(await member.next('group-member-updated')).toMatchObject({ groupId: 'g', member: { userId: 'other', nickname: 'Otto' } });
+    expect(admin.all('group-member-updated').map((event) => event.member.userId)).toEqual(['member']);
+    // The same name again changes nothing and tells nobody.
+    await member.ok('set-group-nickname', { groupId: 'g', nickname: 'Mia' });
 
     const sent = await member.ok('send-group-message', { targetId: 'g', ...text('hello') });
     expect(sent.sendUser.name).toBe('Mia');
@@ -168,6 +175,7 @@ describe.each(storeAdapters())('group administration on the $name store', (adapt
       ['member', 'Mia'],
       ['other', 'Otto'],
     ]);
+    expect(other.all('group-member-updated')).toHaveLength(2);
   });
 
   it('a timed mute refuses sends with MUTED and its end, on both transports, and lapses by itself; mute-all leaves only owner and admins', async () => {

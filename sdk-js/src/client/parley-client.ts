@@ -521,6 +521,8 @@ export class ParleyClient {
       'friend-removed': forward('friend-removed'),
       'friend-updated': forward('friend-updated'),
       'friend-groups-changed': forward('friend-groups-changed'),
+      'blocks-changed': forward('blocks-changed'),
+      'group-member-updated': forward('group-member-updated'),
       'group-join-request': forward('group-join-request'),
       'group-join-request-answered': forward('group-join-request-answered'),
     });

@@ -221,6 +221,21 @@ export interface FriendRemovedEvent {
   userId: string;
 }
 
+/** `blocks-changed`: you blocked or unblocked users on another device, or the app did for you. */
+export interface BlocksChangedEvent {
+  /** Newly blocked. */
+  blocked: string[];
+  /** No longer blocked. */
+  unblocked: string[];
+}
+
+/** `group-member-updated`: a member of one of your groups has a new group nickname. */
+export interface GroupMemberUpdatedEvent {
+  groupId: string;
+  /** The member as they now are. */
+  member: GroupMember;
+}
+
 /** `friend-groups-changed`: your friend groups, in their new order. */
 export interface FriendGroupsChangedEvent {
   friendGroups: FriendGroup[];
@@ -411,6 +426,10 @@ export interface ServerEvents {
   'friend-updated': Friend;
   /** You changed your friend groups on another device. */
   'friend-groups-changed': FriendGroupsChangedEvent;
+  /** Your block list changed on another device, or through the app's backend. Never sent to the users blocked. */
+  'blocks-changed': BlocksChangedEvent;
+  /** A member of one of your groups changed their group nickname (or had it changed). */
+  'group-member-updated': GroupMemberUpdatedEvent;
   /** Someone asks to join (or was invited to) a group you own or administer. */
   'group-join-request': JoinRequest;
   /** Your request to join a group (or your invitation) was approved or rejected; also to the other owner and admins. */

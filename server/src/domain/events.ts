@@ -1,4 +1,4 @@
-import type { AppSettings, ConversationType, Friend, FriendGroup, FriendRequest, JoinRequest, Message, PresenceState, SessionDoNotDisturbState, SessionReadState } from '@parley/sdk/protocol';
+import type { AppSettings, ConversationType, Friend, FriendGroup, FriendRequest, GroupMember, JoinRequest, Message, PresenceState, SessionDoNotDisturbState, SessionReadState } from '@parley/sdk/protocol';
 
 /**
  * What happened in the domain that connected devices need to hear about. Services publish after
@@ -49,6 +49,10 @@ export interface DomainEvents {
    * true; `audience`: the user, the inviter, the owner and admins).
    */
   'group-join-request': { appId: string; request: JoinRequest; answered: boolean; audience: readonly string[]; origin: string | undefined };
+  /** A user blocked or unblocked users: told to their own devices only. */
+  'blocks-changed': { appId: string; userId: string; blocked: readonly string[]; unblocked: readonly string[]; origin: string | undefined };
+  /** A group member's nickname changed: told to every member. */
+  'group-member-updated': { appId: string; groupId: string; member: GroupMember; members: readonly string[]; origin: string | undefined };
   /** A user came online (first device) or went offline (last device). */
   'presence-changed': { appId: string; state: PresenceState };
   /** Every token of the user was revoked: their connections must end. */

@@ -110,7 +110,7 @@ export function createServices(
   const groupEvents = new GroupEventLog(clock, events);
   const groups = new GroupService(clock, groupEvents);
   const sessions = new SessionService(users, events);
-  const blocks = new BlockService(clock, users);
+  const blocks = new BlockService(clock, users, events);
   const privateChats = new PrivateChatPolicy(blocks);
   return {
     tenants: new TenantService(store, clock, limits, passwordHashing, {
@@ -121,7 +121,7 @@ export function createServices(
     signatures: new RequestSignatureVerifier(apps, bus.nonces, clock, { windowSeconds: settings.signatureWindowSeconds }),
     users,
     groups,
-    groupAdmin: new GroupAdminService(clock, groups, groupEvents, sessions),
+    groupAdmin: new GroupAdminService(clock, groups, groupEvents, sessions, events),
     groupJoining: new GroupJoining(clock, groups, events),
     blocks,
     friends: new FriendService(clock, users, blocks, events),

@@ -93,6 +93,14 @@ export function deliverDomainEvents(io: GatewayServer, events: EventHub, metrics
       toUsers(appId, [userId], origin, 'friend-groups-changed')?.emit('friend-groups-changed', { friendGroups: [...friendGroups] });
     }),
 
+    events.subscribe('blocks-changed', ({ appId, userId, blocked, unblocked, origin }) => {
+      toUsers(appId, [userId], origin, 'blocks-changed')?.emit('blocks-changed', { blocked: [...blocked], unblocked: [...unblocked] });
+    }),
+
+    events.subscribe('group-member-updated', ({ appId, groupId, member, members, origin }) => {
+      toUsers(appId, members, origin, 'group-member-updated')?.emit('group-member-updated', { groupId, member });
+    }),
+
     events.subscribe('presence-changed', ({ appId, state }) => {
       reach([presenceRoom(appId, state.userId)], undefined, 'presence')?.emit('presence', state);
     }),

@@ -9,13 +9,14 @@ import {
   sessionReadStateModel,
   typingEventModel,
 } from '../schemas/models.js';
-import { friendGroupsChangedEventModel, friendModel, friendRemovedEventModel, friendRequestModel } from '../schemas/contacts.js';
-import { joinRequestModel } from '../schemas/groups.js';
+import { blocksChangedEventModel, friendGroupsChangedEventModel, friendModel, friendRemovedEventModel, friendRequestModel } from '../schemas/contacts.js';
+import { groupMemberUpdatedEventModel, joinRequestModel } from '../schemas/groups.js';
 import {
   exampleAcceptedRequest,
   exampleFriend,
   exampleFriendGroup,
   exampleFriendRequest,
+  exampleGroupMember,
   exampleJoinRequest,
   exampleMessage,
   examplePresence,
@@ -125,6 +126,22 @@ const declared = [
       "Who receives it: every device of the requester, and the recipient's other devices. An accepted request is followed by [`friend-added`](#friend-added) on both sides.",
     payload: friendRequestModel,
     example: exampleAcceptedRequest,
+  }),
+  socketPush({
+    name: 'blocks-changed',
+    summary: "The user's block list changed on another of their devices, or through the app's backend (`POST /user/block`, `/user/unblock`).",
+    description:
+      "Only the user's own devices receive it, except the device that made the change: the users blocked are never told (see [blocking](#block-users-request)). Only ids whose state changed are listed; read the whole list with [`block-list`](#block-list-request).",
+    payload: blocksChangedEventModel,
+    example: { blocked: ['spammer42'], unblocked: [] },
+  }),
+  socketPush({
+    name: 'group-member-updated',
+    summary: "A member of one of the user's groups has a new group nickname: the payload is the group and the [member](#groupmember) as they now are.",
+    description:
+      'Who receives it: every device of every member of the group, except the device that made the change. The nickname is `sendUser.name` of all the member\'s messages in the group, earlier ones included, when they are pushed or read from history; use this push to rename the ones already shown.',
+    payload: groupMemberUpdatedEventModel,
+    example: { groupId: 'book-club', member: exampleGroupMember },
   }),
   socketPush({
     name: 'group-join-request',

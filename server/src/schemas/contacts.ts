@@ -11,6 +11,7 @@ import {
   type FriendGroupIdPayload,
   type FriendGroupIdRequest,
   type FriendGroupsChangedEvent,
+  type BlocksChangedEvent,
   type FriendRemovedEvent,
   type FriendRequest,
   type FriendRequestIdPayload,
@@ -88,6 +89,11 @@ export const friendsChangeResultModel = z
   .meta({ id: 'FriendsChangeResult' }) satisfies z.ZodType<FriendsChangeResult>;
 
 export const friendRemovedEventModel = z.object({ userId: z.string().describe('the former friend') }) satisfies z.ZodType<FriendRemovedEvent>;
+
+export const blocksChangedEventModel = z.object({
+  blocked: z.array(z.string()).describe('users newly blocked'),
+  unblocked: z.array(z.string()).describe('users no longer blocked'),
+}) satisfies z.ZodType<BlocksChangedEvent>;
 
 export const friendGroupsChangedEventModel = z.object({ friendGroups: z.array(friendGroupModel).describe('in order') }) satisfies z.ZodType<FriendGroupsChangedEvent>;
 

@@ -12,6 +12,7 @@ import {
   type GroupAdminsRequest,
   type GroupIdPayload,
   type GroupMembersPayload,
+  type GroupMemberUpdatedEvent,
   type GroupUsersPayload,
   type MuteGroupMembersPayload,
   type MuteGroupMembersRequest,
@@ -25,7 +26,7 @@ import {
 import { z } from 'zod';
 import { displayName, entityId, objectId, plainText, text, uri, userIdList } from './common.js';
 import { userModel } from './contacts.js';
-import { millis } from './models.js';
+import { groupMemberModel, millis } from './models.js';
 
 /** Group administration's inputs, REST and socket: one field schema each, shared by both. */
 
@@ -107,6 +108,11 @@ export const answerJoinRequestPayload = z.strictObject({
 }) satisfies z.ZodType<AnswerJoinRequestPayload>;
 export const groupJoinRequestsRequest = z.strictObject({ groupId: entityId, operatorId }) satisfies z.ZodType<GroupJoinRequestsRequest>;
 export const joinRequestIdRequest = z.strictObject({ requestId: objectId, operatorId }) satisfies z.ZodType<JoinRequestIdRequest>;
+
+export const groupMemberUpdatedEventModel = z.object({
+  groupId: z.string(),
+  member: groupMemberModel.describe('the member as they now are'),
+}) satisfies z.ZodType<GroupMemberUpdatedEvent>;
 
 export const joinRequestModel = z
   .object({

@@ -11,6 +11,7 @@ import { activeMute, toGroup, toGroupMember } from './group-views.js';
 import { notAMember, writeGroup } from './group-writes.js';
 import { groupConversationId } from '../messages/conversation-id.js';
 import type { SessionService } from '../sessions/session-service.js';
+import type { EventPublisher } from '../events.js';
 
 const MANAGERS = [GroupRole.OWNER, GroupRole.ADMIN] as const;
 
@@ -23,7 +24,8 @@ export interface MemberChanges {
 /**
  * Running a group: its name, avatar, description, announcement, mute-all and join policy; admins;
  * ownership; nicknames; timed mutes. Every change is one compare-and-set on the group, then a
- * group event in its conversation (nicknames excepted: they show on the member's next message).
+ * group event in its conversation (nicknames excepted: members are told with `group-member-updated`,
+ * and the member's next message carries it).
  */
 export class GroupAdminService {
   constructor(
@@ -31,6 +33,7 @@ export class GroupAdminService {
     private readonly groups: GroupService,
     private readonly log: GroupEventLog,
     private readonly sessions: SessionService,
+    private readonly events: EventPublisher,
   ) {}
 
   /** Owner and admins (or the app): the fields given change; one event per kind of change that happened. */
@@ -107,19 +110,25 @@ export class GroupAdminService {
     }
     const actor = operator === userId || changes.nickname === undefined ? null : await requireOperator(ctx, groupId, operator, MANAGERS, "change another member's nickname");
     let member: MemberRecord | undefined;
+    let renamed = false;
     await writeGroup(ctx, this.clock, loaded, async (current) => {
       const [target] = await this.#requireMembers(ctx, groupId, [userId], 'userId');
       member = target!;
       if (changes.nickname === undefined || changes.nickname === target!.nickname) return null;
       requireOutranks(actor, target!, 'rename');
       member = { ...target!, nickname: changes.nickname };
+      renamed = true;
       return { next: current, change: { update: [member] } };
     });
     if (changes.doNotDisturb !== undefined) {
       const session = await ctx.data.sessions.get(userId, groupConversationId(groupId));
       if (session) await this.sessions.setDoNotDisturbOf(ctx, session, changes.doNotDisturb);
     }
-    return toGroupMember(member!, (await ctx.data.users.getMany([userId])).get(userId), this.clock.now());
+    const view = toGroupMember(member!, (await ctx.data.users.getMany([userId])).get(userId), this.clock.now());
+    // Every member shows the new name at once (the member list, a typing line); no event in the
+    // conversation: the next message carries it.
+    if (renamed) this.events.publish('group-member-updated', { appId: ctx.app.appId, groupId, member: view, members: await this.groups.memberIds(ctx, groupId), origin: ctx.origin });
+    return view;
   }
 
   /**
