@@ -41,6 +41,34 @@ describe.each(storeAdapters())('joining groups on the $name store', (adapter) =>
     expect(await member.request('invite-to-group', { groupId: 'g', userIds: ['nobody'] })).toMatchObject({ status: 0, code: ErrorCode.NOT_FOUND });
   });
 
+  it('the backend invites, removes and dismisses as a member (operatorId), under that member\'s rules, and the events name them', async () => {
+    const { app, device } = await world(GroupJoinPolicy.APPROVAL);
+    const owner = await device('owner');
+    // An ordinary member's invitation into an approval group waits for the owner and admins.
+    expect(await app.api.inviteToGroup({ groupId: 'g', operatorId: 'member', userIds: ['erin'] })).toEqual({ groupId: 'g', added: [], requested: ['erin'], memberCount: 3 });
+    expect(await owner.next('group-join-request')).toMatchObject({ user: { userId: 'erin' }, inviter: { userId: 'member' } });
+    // An admin's is a join, named after them.
+    expect(await app.api.inviteToGroup({ groupId: 'g', operatorId: 'admin', userIds: ['finn'] })).toMatchObject({ added: ['finn'], requested: [] });
+    expect((await owner.next('new-message')).content).toMatchObject({ event: 'joined', operatorId: 'admin', userIds: ['finn'] });
+    await expect(app.api.inviteToGroup({ groupId: 'g', operatorId: 'erin', userIds: ['finn'] })).rejects.toMatchObject({
+      code: ErrorCode.FORBIDDEN,
+      message: 'operatorId: user erin is not a member of group g',
+    });
+
+    // Removing: an admin may not remove the owner; may remove an ordinary member.
+    await expect(app.api.removeGroupMembers({ groupId: 'g', operatorId: 'admin', userIds: ['owner'] })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    await expect(app.api.removeGroupMembers({ groupId: 'g', operatorId: 'member', userIds: ['finn'] })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    expect(await app.api.removeGroupMembers({ groupId: 'g', operatorId: 'admin', userIds: ['finn'] })).toMatchObject({ changed: ['finn'] });
+    expect((await owner.next('new-message')).content).toMatchObject({ event: 'removed', operatorId: 'admin', userIds: ['finn'], content: 'ADMIN removed FINN' });
+
+    // Dismissing: only the owner.
+    await expect(app.api.dismissGroup({ groupId: 'g', operatorId: 'admin' })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    expect((await app.api.getGroupInfo({ groupId: 'g' })).memberCount).toBe(3);
+    await app.api.dismissGroup({ groupId: 'g', operatorId: 'owner' });
+    expect((await owner.next('new-message')).content).toMatchObject({ event: 'dismissed', operatorId: 'owner' });
+    await expect(app.api.getGroupInfo({ groupId: 'g' })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+  });
+
   it('approval: a request reaches the owner and admins, an admin approves it, and the user is told and added', async () => {
     const { app, device } = await world(GroupJoinPolicy.APPROVAL);
     const owner = await device('owner');

@@ -155,16 +155,28 @@ export interface MuteGroupMembersRequest extends GroupOperator {
   duration: number;
 }
 
-/** `POST /group/join` and `POST /group/remove`. */
+/** `POST /group/join`: adds users as the app. */
 export interface GroupMembersChangeRequest {
   groupId: string;
   userIds: string[];
 }
 
-/** `POST /group/dismiss`, `GET /group/members`, `GET /group/info`. */
+/** `POST /group/remove`: as the app, or as `operatorId` (the owner removes anyone else, an admin ordinary members). */
+export interface RemoveGroupMembersRequest extends GroupMembersChangeRequest, GroupOperator {}
+
+/** `POST /group/invite`: `operatorId` invites, as that member could from a device. */
+export interface InviteToGroupRequest extends GroupMembersChangeRequest {
+  /** The member who invites (required: the app adds users with `/group/join`). */
+  operatorId: string;
+}
+
+/** `GET /group/members`, `GET /group/info`. */
 export interface GroupIdRequest {
   groupId: string;
 }
+
+/** `POST /group/dismiss`: as the app, or as `operatorId` (only the owner may). */
+export interface DismissGroupRequest extends GroupIdRequest, GroupOperator {}
 
 /** `/group/members`: the whole list, or a page of it in join order. */
 export interface GroupMembersRequest extends GroupIdRequest {
@@ -333,8 +345,9 @@ export interface OpenApiRoutes {
   '/friend/group/delete': { method: 'POST'; request: FriendGroupIdRequest; response: null };
   '/group/create': { method: 'POST'; request: CreateGroupRequest; response: Group };
   '/group/join': { method: 'POST'; request: GroupMembersChangeRequest; response: GroupMembersChangeResult };
-  '/group/remove': { method: 'POST'; request: GroupMembersChangeRequest; response: GroupMembersChangeResult };
-  '/group/dismiss': { method: 'POST'; request: GroupIdRequest; response: null };
+  '/group/remove': { method: 'POST'; request: RemoveGroupMembersRequest; response: GroupMembersChangeResult };
+  '/group/invite': { method: 'POST'; request: InviteToGroupRequest; response: InviteResult };
+  '/group/dismiss': { method: 'POST'; request: DismissGroupRequest; response: null };
   '/group/members': { method: 'GET'; request: GroupMembersRequest; response: GroupMember[] };
   '/group/info': { method: 'GET'; request: GroupIdRequest; response: Group };
   '/group/update': { method: 'POST'; request: UpdateGroupRequest; response: Group };
@@ -390,6 +403,8 @@ export const OpenApiRouteTable = {
   '/group/create': { method: 'POST', retrySafe: false },
   '/group/join': { method: 'POST', retrySafe: true },
   '/group/remove': { method: 'POST', retrySafe: true },
+  // Into an approval group an ordinary member's invitation is a request; a second one would ask again.
+  '/group/invite': { method: 'POST', retrySafe: false },
   '/group/dismiss': { method: 'POST', retrySafe: false },
   '/group/members': { method: 'GET', retrySafe: true },
   '/group/info': { method: 'GET', retrySafe: true },

@@ -22,6 +22,9 @@ import type {
   GetTokenRequest,
   GroupIdRequest,
   GroupMembersChangeRequest,
+  DismissGroupRequest,
+  InviteToGroupRequest,
+  RemoveGroupMembersRequest,
   GroupMembersRequest,
   OpenApiPath,
   OpenApiRoutes,
@@ -215,13 +218,29 @@ export class ParleyServerApi {
     return this.request('/group/join', request);
   }
 
-  /** Removes users from a group; removing the owner hands the group to the next admin or member. */
-  removeGroupMembers(request: GroupMembersChangeRequest) {
+  /**
+   * Removes users from a group; removing the owner hands the group to the next admin or member.
+   * With `operatorId`, as that member: the owner removes anyone else, an admin ordinary members.
+   */
+  removeGroupMembers(request: RemoveGroupMembersRequest) {
     return this.request('/group/remove', request);
   }
 
-  /** Deletes a group with its members' sessions and its history. */
-  dismissGroup(request: GroupIdRequest) {
+  /**
+   * `operatorId` invites users as from their device: they join at once, or, when an ordinary
+   * member invites into an `approval` group, wait as join requests (`requested`).
+   *
+   * @example
+   * ```ts
+   * const { added, requested } = await api.inviteToGroup({ groupId: 'team', operatorId: 'alice', userIds: ['dave'] });
+   * ```
+   */
+  inviteToGroup(request: InviteToGroupRequest) {
+    return this.request('/group/invite', request);
+  }
+
+  /** Deletes a group with its members' sessions and its history; with `operatorId`, only as its owner. */
+  dismissGroup(request: DismissGroupRequest) {
     return this.request('/group/dismiss', request);
   }
 

@@ -50,7 +50,7 @@ const duration = z
   .max(Limits.GROUP_MUTE_SECONDS_MAX)
   .describe(`seconds, 0-${Limits.GROUP_MUTE_SECONDS_MAX} (366 days); 0 lifts the mute`);
 
-const operatorId = entityId
+export const operatorId = entityId
   .optional()
   .describe("the member the backend acts for: their role's rules apply and group events name them; without it the backend acts as the app, which may do anything");
 

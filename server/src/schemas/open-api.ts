@@ -1,8 +1,17 @@
-import { Limits, MessageType, type BlockUsersRequest, type GroupMembersRequest, type SendableMessageType } from '@parley/sdk/protocol';
+import {
+  Limits,
+  MessageType,
+  type BlockUsersRequest,
+  type DismissGroupRequest,
+  type GroupMembersRequest,
+  type InviteToGroupRequest,
+  type RemoveGroupMembersRequest,
+  type SendableMessageType,
+} from '@parley/sdk/protocol';
 import { z } from 'zod';
 import { clientMsgId, conversationType, displayName, entityId, SENDABLE_MESSAGE_TYPE_NAMES, objectId, pageLimit, uri, userIdList } from './common.js';
 import { contentSchemas } from './content.js';
-import { groupMembersPayload, groupText, joinPolicy } from './groups.js';
+import { groupMembersPayload, groupText, joinPolicy, operatorId } from './groups.js';
 
 /** Request fields of every open-API route (the signature parameters are checked separately). */
 
@@ -28,7 +37,17 @@ export const createGroupRequest = z.strictObject({
 
 export const groupMembersChangeRequest = z.strictObject({ groupId: entityId, userIds: userIdList });
 
+export const removeGroupMembersRequest = z.strictObject({ groupId: entityId, userIds: userIdList, operatorId }) satisfies z.ZodType<RemoveGroupMembersRequest>;
+
+export const inviteToGroupRequest = z.strictObject({
+  groupId: entityId,
+  userIds: userIdList,
+  operatorId: entityId.describe('the member who invites; the invitation follows the group\'s join policy as it would from their device'),
+}) satisfies z.ZodType<InviteToGroupRequest>;
+
 export const groupIdRequest = z.strictObject({ groupId: entityId });
+
+export const dismissGroupRequest = z.strictObject({ groupId: entityId, operatorId }) satisfies z.ZodType<DismissGroupRequest>;
 
 /** The same page on both transports. */
 export const groupMembersRequest = groupMembersPayload satisfies z.ZodType<GroupMembersRequest>;

@@ -49,10 +49,10 @@ export class GroupJoining {
    * Member `inviterId` invites users: added at once, unless the group needs approval and the
    * inviter is an ordinary member, when each invitation is a request for the owner and admins.
    */
-  async invite(ctx: AppContext, groupId: string, inviterId: string, userIds: readonly string[]): Promise<InviteResult> {
+  async invite(ctx: AppContext, groupId: string, inviterId: string, userIds: readonly string[], blame = 'groupId'): Promise<InviteResult> {
     const group = await this.groups.require(ctx, groupId);
     const inviter = (await ctx.data.groups.getMembers(groupId, [inviterId])).get(inviterId);
-    if (!inviter) throw notAMember('groupId', inviterId, groupId);
+    if (!inviter) throw notAMember(blame, inviterId, groupId);
     const candidates = [...new Set(userIds)];
     await requireUsers(ctx, candidates, 'userIds');
     const present = await ctx.data.groups.getMembers(groupId, candidates);

@@ -5,6 +5,7 @@ import { JOIN_REQUEST_LIST_MAX } from '../../domain/groups/group-joining.js';
 import {
   groupAdminsRequest,
   groupJoinRequestsRequest,
+  inviteResultModel,
   joinRequestIdRequest,
   joinRequestModel,
   muteGroupMembersRequest,
@@ -13,6 +14,7 @@ import {
   updateGroupRequest,
 } from '../../schemas/groups.js';
 import { groupMemberModel, groupMembersChangeModel, groupModel } from '../../schemas/models.js';
+import { inviteToGroupRequest } from '../../schemas/open-api.js';
 import { signedRoute, type Route } from '../route.js';
 
 const { CONFLICT, FORBIDDEN, NOT_FOUND } = ErrorCode;
@@ -111,6 +113,19 @@ export function groupAdminRoutes(services: Services): Route[] {
       errors: [NOT_FOUND, FORBIDDEN],
       example: { groupId: 'team', userIds: ['carol'], duration: 600 },
       handle: (input, app) => groupAdmin.mute(app, input.groupId, input.userIds, input.duration, input.operatorId ?? null),
+    }),
+    signedRoute({
+      method: 'POST',
+      path: '/group/invite',
+      tag: 'Groups',
+      summary: 'A member invites users, as from their device',
+      description: `\`operatorId\` invites \`userIds\` under the group's join policy: users join at once (a \`joined\` event naming the inviter), or, when an ordinary member invites into an \`approval\` group, each invitation becomes a join request that the owner and admins decide (\`requested\`). Users already in the group are skipped. The operator must be a member (FORBIDDEN otherwise). To add users as the app, whatever the policy, use \`/group/join\`.`,
+      successMessage: 'ok',
+      input: inviteToGroupRequest,
+      output: inviteResultModel,
+      errors: [NOT_FOUND, FORBIDDEN, CONFLICT],
+      example: { groupId: 'team', userIds: ['carol'], operatorId: 'alice' },
+      handle: (input, app) => groupJoining.invite(app, input.groupId, input.operatorId, input.userIds, 'operatorId'),
     }),
     signedRoute({
       method: 'GET',

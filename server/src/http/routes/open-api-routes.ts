@@ -16,11 +16,13 @@ import {
 import {
   blockUsersRequest,
   createGroupRequest,
+  dismissGroupRequest,
   getTokenRequest,
   groupIdRequest,
   groupMembersRequest,
   groupMembersChangeRequest,
   recallMessageRequest,
+  removeGroupMembersRequest,
   sendMessageRequest,
   sessionMessagesRequest,
   userIdRequest,
@@ -149,27 +151,29 @@ export function openApiRoutes(services: Services): Route[] {
       tag: 'Groups',
       summary: 'Remove users from a group',
       description:
-        'Non-members are skipped. Every member\'s devices, and the removed users\', get a `removed` group event. When the owner is removed, the earliest admin (else the earliest member) becomes owner, with an `owner-changed` event; removing the last member dismisses the group.',
+        'Non-members are skipped. Every member\'s devices, and the removed users\', get a `removed` group event. When the owner is removed, the earliest admin (else the earliest member) becomes owner, with an `owner-changed` event; removing the last member dismisses the group. With `operatorId` the backend acts for that member, as `remove-group-members` from their device: the owner removes anyone else, an admin ordinary members (FORBIDDEN otherwise, and for removing oneself: that is leaving), and the event names them.',
       successMessage: 'members removed',
-      input: groupMembersChangeRequest,
+      input: removeGroupMembersRequest,
       output: groupMembersChangeModel,
-      errors: [NOT_FOUND, CONFLICT],
+      errors: [NOT_FOUND, FORBIDDEN, CONFLICT],
       example: { groupId: 'team', userIds: ['carol'] },
-      handle: (input, app) => groups.remove(app, input.groupId, input.userIds),
+      handle: (input, app) =>
+        input.operatorId === undefined ? groups.remove(app, input.groupId, input.userIds) : groups.removeMembers(app, input.groupId, input.operatorId, input.userIds),
     }),
     signedRoute({
       method: 'POST',
       path: '/group/dismiss',
       tag: 'Groups',
       summary: 'Dismiss a group',
-      description: "Every member's devices get a `dismissed` group event first; then the group, its members' sessions and its message history are deleted.",
+      description:
+        "Every member's devices get a `dismissed` group event first; then the group, its members' sessions and its message history are deleted. With `operatorId` the backend acts for that member, who must be the owner (FORBIDDEN otherwise), and the event names them.",
       successMessage: 'group dismissed',
-      input: groupIdRequest,
+      input: dismissGroupRequest,
       output: null,
-      errors: [NOT_FOUND],
+      errors: [NOT_FOUND, FORBIDDEN],
       example: { groupId: 'book-club' },
       handle: async (input, app) => {
-        await groups.dismiss(app, input.groupId);
+        await groups.dismiss(app, input.groupId, input.operatorId ?? null);
         return null;
       },
     }),
