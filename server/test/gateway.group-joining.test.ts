@@ -69,6 +69,36 @@ describe.each(storeAdapters())('joining groups on the $name store', (adapter) =>
     await expect(app.api.getGroupInfo({ groupId: 'g' })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
   });
 
+  it('pending requests are read a page at a time by the owner and admins, and by each user their own', async () => {
+    const { app, device } = await world(GroupJoinPolicy.APPROVAL);
+    const extra = ['u1', 'u2', 'u3', 'u4', 'u5'];
+    const tokens = await createUsers(app, ...extra);
+    for (const userId of extra) {
+      const asker = await connectDevice(server(), app.appId, tokens[userId]!);
+      await asker.ok('join-group', { groupId: 'g' });
+      asker.close();
+    }
+    const admin = await device('admin');
+    const users = (requests: JoinRequest[]) => requests.map((request) => request.user.userId);
+    expect(users(await admin.ok('group-join-requests', { groupId: 'g', limit: 2 }))).toEqual(['u1', 'u2']);
+    expect(users(await admin.ok('group-join-requests', { groupId: 'g', offset: 2, limit: 2 }))).toEqual(['u3', 'u4']);
+    expect(users(await admin.ok('group-join-requests', { groupId: 'g', offset: 4 }))).toEqual(['u5']);
+    expect(users(await app.api.getGroupJoinRequests({ groupId: 'g', offset: 1, limit: 3 }))).toEqual(['u2', 'u3', 'u4']);
+    expect(await admin.request('group-join-requests', { groupId: 'g', limit: 101 })).toMatchObject({ status: 0, code: ErrorCode.INVALID_PARAMS });
+
+    // Each user sees what of theirs is still undecided: asked, or invited by an ordinary member.
+    const member = await device('member');
+    await member.ok('invite-to-group', { groupId: 'g', userIds: ['erin'] });
+    const erin = await device('erin');
+    expect(await erin.ok('my-join-requests')).toMatchObject([{ groupId: 'g', user: { userId: 'erin' }, inviter: { userId: 'member' }, status: 'pending' }]);
+    const [u1Request] = await app.api.getUserJoinRequests({ userId: 'u1' });
+    expect(u1Request).toMatchObject({ groupId: 'g', user: { userId: 'u1' }, inviter: null });
+    await admin.ok('answer-join-request', { requestId: u1Request!.requestId, approve: false });
+    expect(await app.api.getUserJoinRequests({ userId: 'u1' })).toEqual([]);
+    expect(await admin.ok('my-join-requests')).toEqual([]);
+    await expect(app.api.getUserJoinRequests({ userId: 'nobody' })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+  });
+
   it('approval: a request reaches the owner and admins, an admin approves it, and the user is told and added', async () => {
     const { app, device } = await world(GroupJoinPolicy.APPROVAL);
     const owner = await device('owner');

@@ -59,6 +59,7 @@ describe('socket declarations', () => {
     const carol = await world.device('carol');
     const asked = await carol.ok('join-group', { groupId: 'readers', message: 'hi' });
     await alice.ok('group-join-requests', { groupId: 'readers' });
+    expect(await carol.ok('my-join-requests')).toHaveLength(1);
     await alice.ok('answer-join-request', { requestId: asked.request!.requestId, approve: true });
     await alice.ok('invite-to-group', { groupId: 'readers', userIds: ['bob'] });
 
@@ -102,6 +103,7 @@ describe('socket declarations', () => {
       'dismiss-group',
       'join-group',
       'group-join-requests',
+      'my-join-requests',
       'answer-join-request',
       'invite-to-group',
     ];

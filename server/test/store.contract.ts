@@ -1342,6 +1342,33 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await scope.joinRequests.listPending('crew', -1)).toEqual([]);
         expect(requestIds(await scope.joinRequests.listPending('other', 10))).toEqual([requestId(6)]);
         expect(await scope.joinRequests.listPending('nowhere', 10)).toEqual([]);
+        // Pages: `limit` after skipping `offset`, in the same order.
+        expect(requestIds(await scope.joinRequests.listPending('crew', 2, 1))).toEqual([requestId(2), requestId(3)]);
+        expect(requestIds(await scope.joinRequests.listPending('crew', 10, 3))).toEqual([requestId(5)]);
+        expect(await scope.joinRequests.listPending('crew', 10, 4)).toEqual([]);
+      });
+
+      it('listPendingOfUser gives a user\'s own pending requests over every group, oldest first, at most limit', async () => {
+        const scope = store.forApp('app');
+        await scope.joinRequests.insert(joinRequest(3, 'crew', 'u', 30));
+        await scope.joinRequests.insert(joinRequest(1, 'band', 'u', 10, { inviterId: 'a' }));
+        await scope.joinRequests.insert(joinRequest(2, 'club', 'u', 10));
+        await scope.joinRequests.insert(joinRequest(4, 'crew', 'v', 5));
+        await scope.joinRequests.insert(joinRequest(5, 'team', 'u', 1, { status: 'approved', decidedBy: 'a', decidedAt: 2 }));
+        await scope.joinRequests.insert(joinRequest(6, 'gone', 'u', 40));
+        await scope.joinRequests.decide(requestId(6), { status: 'rejected', decidedBy: null, decidedAt: 41 });
+        expect(await scope.joinRequests.listPendingOfUser('u', 10)).toStrictEqual([
+          joinRequest(1, 'band', 'u', 10, { inviterId: 'a' }),
+          joinRequest(2, 'club', 'u', 10),
+          joinRequest(3, 'crew', 'u', 30),
+        ]);
+        expect(requestIds(await scope.joinRequests.listPendingOfUser('u', 2))).toEqual([requestId(1), requestId(2)]);
+        expect(await scope.joinRequests.listPendingOfUser('u', 0)).toEqual([]);
+        expect(requestIds(await scope.joinRequests.listPendingOfUser('v', 10))).toEqual([requestId(4)]);
+        // A dismissed group's requests go with it; another app's are not this app's.
+        await scope.joinRequests.deleteForGroup('club');
+        expect(requestIds(await scope.joinRequests.listPendingOfUser('u', 10))).toEqual([requestId(1), requestId(3)]);
+        expect(await store.forApp('other-app').joinRequests.listPendingOfUser('u', 10)).toEqual([]);
       });
 
       it('decide answers a pending request once (compare-and-set), returning it decided', async () => {

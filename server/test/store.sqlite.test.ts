@@ -38,7 +38,12 @@ const UNDO_MIGRATION_7 = ['description', 'announcement', 'announcement_by', 'ann
 const UNDO_MIGRATION_8 = 'DROP TABLE join_requests;';
 
 /** How to take back the migrations after 6, for a test to make the database an older version wrote. */
-const UNDO: Readonly<Record<number, string>> = { 7: UNDO_MIGRATION_7, 8: UNDO_MIGRATION_8, 9: 'ALTER TABLE sessions DROP COLUMN do_not_disturb;' };
+const UNDO: Readonly<Record<number, string>> = {
+  7: UNDO_MIGRATION_7,
+  8: UNDO_MIGRATION_8,
+  9: 'ALTER TABLE sessions DROP COLUMN do_not_disturb;',
+  10: 'DROP INDEX join_requests_of_user;',
+};
 
 /**
  * Makes `store`'s database what schema `version` left: the migrations after it taken back, newest

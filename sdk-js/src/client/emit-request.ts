@@ -60,6 +60,7 @@ const EMIT: { readonly [K in ClientRequestName]: Emit<K> } = {
   'join-group': emit,
   'invite-to-group': emit,
   'group-join-requests': emit,
+  'my-join-requests': emit,
   'answer-join-request': emit,
   'set-group-nickname': emit,
   'mute-group-members': emit,

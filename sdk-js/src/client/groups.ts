@@ -97,9 +97,21 @@ export class ParleyGroups {
     return this.#requests.request('invite-to-group', { groupId, userIds });
   }
 
-  /** Owner and admins: the group's pending join requests and invitations, oldest first. */
-  joinRequests(groupId: string): Promise<JoinRequest[]> {
-    return this.#requests.request('group-join-requests', { groupId });
+  /**
+   * Owner and admins: the group's pending join requests and invitations, oldest first; a page of
+   * at most `Limits.JOIN_REQUEST_PAGE_MAX` (100, the default `limit`) after skipping `offset`.
+   */
+  joinRequests(groupId: string, page: { offset?: number; limit?: number } = {}): Promise<JoinRequest[]> {
+    return this.#requests.request('group-join-requests', { groupId, ...page });
+  }
+
+  /**
+   * Your own requests to join groups that are still undecided, and invitations of you waiting for
+   * approval, oldest first. A request that is no longer listed was answered (a device that was
+   * offline then missed `group-join-request-answered`): you are in the group, or were turned down.
+   */
+  myJoinRequests(): Promise<JoinRequest[]> {
+    return this.#requests.request('my-join-requests');
   }
 
   /** Owner and admins: approves (adding the user) or rejects a join request. */

@@ -93,6 +93,8 @@ export const Limits = {
   USER_IDS_PER_REQUEST_MAX: 500,
   /** Largest page of `/group/members` (`limit`). */
   GROUP_MEMBER_PAGE_MAX: 1000,
+  /** Largest page of a group's pending join requests (`limit`), and most of a user's own listed. */
+  JOIN_REQUEST_PAGE_MAX: 100,
   /** Longest mute of a group member (`duration` of `/group/mute`), in seconds: 366 days. */
   GROUP_MUTE_SECONDS_MAX: 366 * 24 * 3600,
   /** Longest group nickname, in characters. */

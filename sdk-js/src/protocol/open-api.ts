@@ -120,6 +120,10 @@ export interface UpdateGroupMemberRequest extends GroupOperator {
 /** `GET /group/join/requests`: the group's pending join requests (owner and admins, as `operatorId`). */
 export interface GroupJoinRequestsRequest extends GroupOperator {
   groupId: string;
+  /** Requests to skip; default 0. */
+  offset?: number;
+  /** 1 to `Limits.JOIN_REQUEST_PAGE_MAX`; default (and most) `Limits.JOIN_REQUEST_PAGE_MAX`. */
+  limit?: number;
 }
 
 /** `POST /group/join/approve` and `POST /group/join/reject`. */
@@ -257,6 +261,11 @@ export interface BlockListRequest {
   userId: string;
 }
 
+/** `GET /user/join/requests`: `userId`'s own pending requests to join groups, oldest first. */
+export interface UserJoinRequestsRequest {
+  userId: string;
+}
+
 /** `POST /friend/request`: `userId` asks `targetId` to become friends. */
 export interface SendFriendRequestRequest {
   userId: string;
@@ -357,6 +366,7 @@ export interface OpenApiRoutes {
   '/group/member/update': { method: 'POST'; request: UpdateGroupMemberRequest; response: GroupMember };
   '/group/mute': { method: 'POST'; request: MuteGroupMembersRequest; response: GroupMembersChangeResult };
   '/group/join/requests': { method: 'GET'; request: GroupJoinRequestsRequest; response: JoinRequest[] };
+  '/user/join/requests': { method: 'GET'; request: UserJoinRequestsRequest; response: JoinRequest[] };
   '/group/join/approve': { method: 'POST'; request: JoinRequestIdRequest; response: JoinRequest };
   '/group/join/reject': { method: 'POST'; request: JoinRequestIdRequest; response: JoinRequest };
   '/private/send/message': { method: 'POST'; request: SendMessageRequest; response: Message };
@@ -416,6 +426,7 @@ export const OpenApiRouteTable = {
   // A repeated mute starts its duration again from the second call.
   '/group/mute': { method: 'POST', retrySafe: false },
   '/group/join/requests': { method: 'GET', retrySafe: true },
+  '/user/join/requests': { method: 'GET', retrySafe: true },
   '/group/join/approve': { method: 'POST', retrySafe: true },
   '/group/join/reject': { method: 'POST', retrySafe: true },
   '/private/send/message': { method: 'POST', retrySafe: true },

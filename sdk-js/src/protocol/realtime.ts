@@ -125,6 +125,15 @@ export interface GroupMembersPayload {
   limit?: number;
 }
 
+/** `group-join-requests`: a page of the group's pending requests, oldest first. */
+export interface GroupJoinRequestsPayload {
+  groupId: string;
+  /** Requests to skip; default 0. */
+  offset?: number;
+  /** 1 to `Limits.JOIN_REQUEST_PAGE_MAX`; default (and most) `Limits.JOIN_REQUEST_PAGE_MAX`. */
+  limit?: number;
+}
+
 /** `update-group` (owner and admins): the fields given change; without any, nothing changes. */
 export type UpdateGroupPayload = Omit<UpdateGroupRequest, 'operatorId'>;
 
@@ -332,7 +341,9 @@ export interface ClientRequests {
   /** Invites users to one of your groups: added at once, or (an ordinary member, `approval` group) as requests. */
   'invite-to-group': { payload: GroupUsersPayload; result: InviteResult };
   /** Owner and admins: the group's pending join requests, oldest first. */
-  'group-join-requests': { payload: GroupIdPayload; result: JoinRequest[] };
+  'group-join-requests': { payload: GroupJoinRequestsPayload; result: JoinRequest[] };
+  /** Your own pending requests to join groups, and invitations of you waiting for approval, oldest first. */
+  'my-join-requests': { payload: void; result: JoinRequest[] };
   /** Owner and admins: approves or rejects a join request. */
   'answer-join-request': { payload: AnswerJoinRequestPayload; result: JoinRequest };
   /** Sets your nickname in a group, or (owner and admins) a member's below you. */

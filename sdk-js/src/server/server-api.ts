@@ -22,6 +22,7 @@ import type {
   GetTokenRequest,
   GroupIdRequest,
   GroupMembersChangeRequest,
+  UserJoinRequestsRequest,
   DismissGroupRequest,
   InviteToGroupRequest,
   RemoveGroupMembersRequest,
@@ -290,9 +291,14 @@ export class ParleyServerApi {
     return this.request('/group/mute', request);
   }
 
-  /** A group's pending join requests and invitations, oldest first. */
+  /** A page of a group's pending join requests and invitations, oldest first (`offset`, `limit` up to 100). */
   getGroupJoinRequests(request: GroupJoinRequestsRequest) {
     return this.request('/group/join/requests', request);
+  }
+
+  /** A user's own pending join requests (and invitations of them waiting for approval), oldest first. */
+  getUserJoinRequests(request: UserJoinRequestsRequest) {
+    return this.request('/user/join/requests', request);
   }
 
   /** Approves a join request: the user is added to the group. */

@@ -3,6 +3,7 @@ import {
   JoinRequestStatus,
   Limits,
   type AnswerJoinRequestPayload,
+  type GroupJoinRequestsPayload,
   type GroupJoinRequestsRequest,
   type InviteResult,
   type JoinGroupPayload,
@@ -27,6 +28,7 @@ import { z } from 'zod';
 import { displayName, entityId, objectId, plainText, text, uri, userIdList } from './common.js';
 import { userModel } from './contacts.js';
 import { groupMemberModel, millis } from './models.js';
+import { MAX_PENDING_JOIN_REQUESTS } from '../domain/groups/join-request-limits.js';
 
 /** Group administration's inputs, REST and socket: one field schema each, shared by both. */
 
@@ -106,7 +108,12 @@ export const answerJoinRequestPayload = z.strictObject({
   requestId: objectId,
   approve: z.boolean().describe('true adds the user; false turns the request down'),
 }) satisfies z.ZodType<AnswerJoinRequestPayload>;
-export const groupJoinRequestsRequest = z.strictObject({ groupId: entityId, operatorId }) satisfies z.ZodType<GroupJoinRequestsRequest>;
+const joinRequestPage = {
+  offset: z.number().int().min(0).max(MAX_PENDING_JOIN_REQUESTS).optional().describe('requests to skip, oldest first; default 0'),
+  limit: z.number().int().min(1).max(Limits.JOIN_REQUEST_PAGE_MAX).optional().describe(`1-${Limits.JOIN_REQUEST_PAGE_MAX}; default ${Limits.JOIN_REQUEST_PAGE_MAX}`),
+};
+export const groupJoinRequestsPayload = z.strictObject({ groupId: entityId, ...joinRequestPage }) satisfies z.ZodType<GroupJoinRequestsPayload>;
+export const groupJoinRequestsRequest = z.strictObject({ groupId: entityId, operatorId, ...joinRequestPage }) satisfies z.ZodType<GroupJoinRequestsRequest>;
 export const joinRequestIdRequest = z.strictObject({ requestId: objectId, operatorId }) satisfies z.ZodType<JoinRequestIdRequest>;
 
 export const groupMemberUpdatedEventModel = z.object({

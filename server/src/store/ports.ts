@@ -379,8 +379,10 @@ export interface JoinRequestRepo {
   get(requestId: string): Promise<JoinRequestRecord | null>;
   /** The pending request of `userId` to the group, if any. */
   pendingOf(groupId: string, userId: string): Promise<JoinRequestRecord | null>;
-  /** The group's pending requests, oldest first (then by requestId), at most `limit`. */
-  listPending(groupId: string, limit: number): Promise<JoinRequestRecord[]>;
+  /** The group's pending requests, oldest first (then by requestId): `limit` of them after skipping `offset`. */
+  listPending(groupId: string, limit: number, offset?: number): Promise<JoinRequestRecord[]>;
+  /** The pending requests for `userId` to join groups (asked or invited), oldest first (then by requestId), at most `limit`. */
+  listPendingOfUser(userId: string, limit: number): Promise<JoinRequestRecord[]>;
   /**
    * Moves a pending request to `approved` or `rejected`, only if it is still pending
    * (compare-and-set: two admins answering at once decide it once). Returns the decided request,

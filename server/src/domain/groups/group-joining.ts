@@ -1,4 +1,4 @@
-import { ErrorCode, GroupJoinPolicy, GroupRole, type InviteResult, type JoinGroupResult, type JoinRequest } from '@parley/sdk/protocol';
+import { ErrorCode, GroupJoinPolicy, GroupRole, Limits, type InviteResult, type JoinGroupResult, type JoinRequest } from '@parley/sdk/protocol';
 import type { Clock } from '../../clock.js';
 import { DuplicateKeyError } from '../../store/ports.js';
 import type { JoinRequestRecord } from '../../store/records.js';
@@ -15,8 +15,8 @@ import { MAX_PENDING_JOIN_REQUESTS } from './join-request-limits.js';
 
 export { MAX_PENDING_JOIN_REQUESTS };
 
-/** Largest page of `group-join-requests`. */
-export const JOIN_REQUEST_LIST_MAX = 100;
+/** Largest page of `group-join-requests`, and most of a user's own requests listed. */
+export const JOIN_REQUEST_LIST_MAX = Limits.JOIN_REQUEST_PAGE_MAX;
 
 const MANAGERS = [GroupRole.OWNER, GroupRole.ADMIN] as const;
 
@@ -65,11 +65,20 @@ export class GroupJoining {
     return { groupId, added: joined.changed, requested: [], memberCount: joined.memberCount };
   }
 
-  /** The group's pending requests, oldest first: for its owner and admins (and the app). */
-  async pending(ctx: AppContext, groupId: string, operator: Operator): Promise<JoinRequest[]> {
+  /** A page of the group's pending requests, oldest first: for its owner and admins (and the app). */
+  async pending(ctx: AppContext, groupId: string, operator: Operator, page: { offset?: number; limit?: number } = {}): Promise<JoinRequest[]> {
     await this.groups.require(ctx, groupId);
     await requireOperator(ctx, groupId, operator, MANAGERS, 'see join requests');
-    return this.#views(ctx, await ctx.data.joinRequests.listPending(groupId, JOIN_REQUEST_LIST_MAX));
+    return this.#views(ctx, await ctx.data.joinRequests.listPending(groupId, Math.min(page.limit ?? JOIN_REQUEST_LIST_MAX, JOIN_REQUEST_LIST_MAX), page.offset ?? 0));
+  }
+
+  /**
+   * `userId`'s own pending requests, oldest first: those they made and invitations of them that
+   * wait for approval, so a device that was offline shows what is still undecided.
+   */
+  async mine(ctx: AppContext, userId: string): Promise<JoinRequest[]> {
+    await requireUsers(ctx, [userId], 'userId');
+    return this.#views(ctx, await ctx.data.joinRequests.listPendingOfUser(userId, JOIN_REQUEST_LIST_MAX));
   }
 
   /**

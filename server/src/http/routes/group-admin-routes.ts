@@ -1,7 +1,7 @@
 import { ErrorCode, Limits } from '@parley/sdk/protocol';
 import type { Services } from '../../domain/services.js';
 import { z } from 'zod';
-import { JOIN_REQUEST_LIST_MAX } from '../../domain/groups/group-joining.js';
+import { JOIN_REQUEST_LIST_MAX, MAX_PENDING_JOIN_REQUESTS } from '../../domain/groups/group-joining.js';
 import {
   groupAdminsRequest,
   groupJoinRequestsRequest,
@@ -14,7 +14,7 @@ import {
   updateGroupRequest,
 } from '../../schemas/groups.js';
 import { groupMemberModel, groupMembersChangeModel, groupModel } from '../../schemas/models.js';
-import { inviteToGroupRequest } from '../../schemas/open-api.js';
+import { inviteToGroupRequest, userIdRequest } from '../../schemas/open-api.js';
 import { signedRoute, type Route } from '../route.js';
 
 const { CONFLICT, FORBIDDEN, NOT_FOUND } = ErrorCode;
@@ -132,13 +132,26 @@ export function groupAdminRoutes(services: Services): Route[] {
       path: '/group/join/requests',
       tag: 'Groups',
       summary: "A group's pending join requests",
-      description: `Requests of users asking to join an \`approval\` group, and invitations by its ordinary members, oldest first (at most ${JOIN_REQUEST_LIST_MAX}). As \`operatorId\`, the owner and admins may. ${OPERATOR}`,
+      description: `Requests of users asking to join an \`approval\` group, and invitations by its ordinary members, oldest first: a page of at most ${JOIN_REQUEST_LIST_MAX} (\`limit\`, the default) after skipping \`offset\`; a group holds at most ${MAX_PENDING_JOIN_REQUESTS} pending. As \`operatorId\`, the owner and admins may. ${OPERATOR}`,
       successMessage: 'ok',
       input: groupJoinRequestsRequest,
       output: z.array(joinRequestModel),
       errors: [NOT_FOUND, FORBIDDEN],
-      example: { groupId: 'team' },
-      handle: (input, app) => groupJoining.pending(app, input.groupId, input.operatorId ?? null),
+      example: { groupId: 'team', offset: 0, limit: 50 },
+      handle: (input, app) => groupJoining.pending(app, input.groupId, input.operatorId ?? null, input),
+    }),
+    signedRoute({
+      method: 'GET',
+      path: '/user/join/requests',
+      tag: 'Groups',
+      summary: "A user's own pending join requests",
+      description: `The requests \`userId\` made to join groups and invitations of them that wait for approval, oldest first (at most ${JOIN_REQUEST_LIST_MAX}). Decided requests are not listed: the user is in the group, or was turned down.`,
+      successMessage: 'ok',
+      input: userIdRequest,
+      output: z.array(joinRequestModel),
+      errors: [NOT_FOUND],
+      example: { userId: 'alice' },
+      handle: (input, app) => groupJoining.mine(app, input.userId),
     }),
     signedRoute({
       method: 'POST',

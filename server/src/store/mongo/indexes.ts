@@ -71,6 +71,12 @@ export const INDEXES: readonly IndexSpec[] = [
     serves: 'joinRequests.listPending (a group\'s pending requests, oldest first)',
   },
   {
+    collection: 'joinRequests',
+    name: 'join_requests_of_user',
+    key: { appId: 1, userId: 1, status: 1, createdAt: 1, requestId: 1 },
+    serves: 'joinRequests.listPendingOfUser (a user\'s own pending requests, oldest first)',
+  },
+  {
     collection: 'conversations',
     name: 'conversations_id',
     key: { appId: 1, conversationId: 1 },

@@ -35,10 +35,21 @@ export class MongoJoinRequestRepo implements JoinRequestRepo {
     return doc ? toJoinRequest(doc) : null;
   }
 
-  async listPending(groupId: string, limit: number): Promise<JoinRequestRecord[]> {
+  async listPending(groupId: string, limit: number, offset = 0): Promise<JoinRequestRecord[]> {
     if (limit <= 0) return [];
     const docs = await this.requests
       .find({ appId: this.appId, groupId, status: 'pending' })
+      .sort({ createdAt: 1, requestId: 1 })
+      .skip(Math.max(0, offset))
+      .limit(limit)
+      .toArray();
+    return docs.map(toJoinRequest);
+  }
+
+  async listPendingOfUser(userId: string, limit: number): Promise<JoinRequestRecord[]> {
+    if (limit <= 0) return [];
+    const docs = await this.requests
+      .find({ appId: this.appId, userId, status: 'pending' })
       .sort({ createdAt: 1, requestId: 1 })
       .limit(limit)
       .toArray();

@@ -45,11 +45,20 @@ export class SqliteJoinRequestRepo implements JoinRequestRepo {
     return row ? toJoinRequest(row) : null;
   }
 
-  async listPending(groupId: string, limit: number): Promise<JoinRequestRecord[]> {
+  async listPending(groupId: string, limit: number, offset = 0): Promise<JoinRequestRecord[]> {
     if (limit <= 0) return [];
     const rows = this.sql.all<JoinRequestRow>(
-      `SELECT * FROM join_requests WHERE app_id = @appId AND group_id = @groupId AND status = 'pending' ORDER BY created_at, request_id LIMIT @limit`,
-      { appId: this.appId, groupId, limit },
+      `SELECT * FROM join_requests WHERE app_id = @appId AND group_id = @groupId AND status = 'pending' ORDER BY created_at, request_id LIMIT @limit OFFSET @offset`,
+      { appId: this.appId, groupId, limit, offset: Math.max(0, offset) },
+    );
+    return rows.map(toJoinRequest);
+  }
+
+  async listPendingOfUser(userId: string, limit: number): Promise<JoinRequestRecord[]> {
+    if (limit <= 0) return [];
+    const rows = this.sql.all<JoinRequestRow>(
+      `SELECT * FROM join_requests INDEXED BY join_requests_of_user WHERE app_id = @appId AND user_id = @userId AND status = 'pending' ORDER BY created_at, request_id LIMIT @limit`,
+      { appId: this.appId, userId, limit },
     );
     return rows.map(toJoinRequest);
   }

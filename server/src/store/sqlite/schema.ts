@@ -268,6 +268,10 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE sessions ADD COLUMN do_not_disturb INTEGER NOT NULL DEFAULT 0;
   `,
+  // 10: a user's own pending join requests, over every group, oldest first.
+  `
+  CREATE INDEX join_requests_of_user ON join_requests (app_id, user_id, created_at, request_id) WHERE status = 'pending';
+  `,
 ];
 
 /** The schema version this code writes. */
