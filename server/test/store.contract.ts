@@ -626,6 +626,37 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await scope.sessions.get('u', 'c1'))?.doNotDisturb).toBe(true);
       });
 
+      it('a session ends once, at the event that ended it, and opens again when its user is back', async () => {
+        const scope = store.forApp('app');
+        const members = ['a', 'b', 'c'].map((userId) => session(userId, 'g:club', 1));
+        await scope.sessions.ensureMany(members);
+        expect((await scope.sessions.get('a', 'g:club'))?.ended).toBeNull();
+        const removed = { msgId: 'a'.repeat(24), seq: 4, senderUserId: 'owner', preview: 'OWNER removed B', timestamp: 400 };
+        await scope.sessions.end('g:club', removed, ['b', 'nobody']);
+        expect((await scope.sessions.get('b', 'g:club'))?.ended).toEqual(removed);
+        expect((await scope.sessions.get('a', 'g:club'))?.ended).toBeNull();
+        // Everyone's ends at a dismissal, but B's stays where B left.
+        const dismissed = { msgId: 'b'.repeat(24), seq: 9, senderUserId: '', preview: 'The group was dismissed', timestamp: 900 };
+        await scope.sessions.end('g:club', dismissed);
+        expect((await scope.sessions.get('a', 'g:club'))?.ended).toEqual(dismissed);
+        expect((await scope.sessions.get('b', 'g:club'))?.ended).toEqual(removed);
+        expect((await scope.sessions.listForUser('c')).map((one) => one.ended)).toEqual([dismissed]);
+        await scope.sessions.end('g:club', dismissed, []);
+        // Back in the group: open again, read up to the join (never back), notifications as set.
+        await scope.sessions.setDoNotDisturb('b', 'g:club', true);
+        await scope.sessions.advanceRead('a', 'g:club', 12);
+        await scope.sessions.ensureMany([session('b', 'g:club', 10), session('a', 'g:club', 10), session('d', 'g:club', 10)]);
+        expect(await scope.sessions.get('b', 'g:club')).toMatchObject({ ended: null, readSeq: 10, doNotDisturb: true });
+        expect(await scope.sessions.get('a', 'g:club')).toMatchObject({ ended: null, readSeq: 12 });
+        expect(await scope.sessions.get('d', 'g:club')).toMatchObject({ ended: null, readSeq: 10 });
+        // A session in use is left as it is.
+        await scope.sessions.ensureMany([session('d', 'g:club', 11)]);
+        expect((await scope.sessions.get('d', 'g:club'))?.readSeq).toBe(10);
+        // Another app's sessions are not this app's.
+        await store.forApp('other').sessions.end('g:club', dismissed);
+        expect((await scope.sessions.get('d', 'g:club'))?.ended).toBeNull();
+      });
+
       it('read marks only move forward', async () => {
         const scope = store.forApp('app');
         await scope.sessions.ensure(session('u', 'c1'));

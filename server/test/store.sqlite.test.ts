@@ -43,6 +43,7 @@ const UNDO: Readonly<Record<number, string>> = {
   8: UNDO_MIGRATION_8,
   9: 'ALTER TABLE sessions DROP COLUMN do_not_disturb;',
   10: 'DROP INDEX join_requests_of_user;',
+  11: ['ended_msg_id', 'ended_seq', 'ended_sender', 'ended_preview', 'ended_at'].map((column) => `ALTER TABLE sessions DROP COLUMN ${column};`).join(' '),
 };
 
 /**
@@ -199,14 +200,14 @@ describe('SQLite store', () => {
     ).toThrow(/CHECK constraint failed/);
   });
 
-  it('migrates a database of schema version 8 (before do not disturb): its sessions read with notifications on', async () => {
+  it('migrates a database of schema version 8 (before do not disturb and ended sessions): its sessions read with notifications on, not ended', async () => {
     const store = await freshStore();
     rewindTo(store, 8);
     store.db
       .prepare(`INSERT INTO sessions (app_id, user_id, conversation_id, sid, conversation_type, target_id, read_seq, created_at) VALUES ('app', 'u', 'g:crew', ?, 2, 'crew', 3, 10)`)
       .run('ab'.repeat(12));
     const scope = (await reopened(store, 8)).forApp('app');
-    const before = { sid: 'ab'.repeat(12), userId: 'u', conversationId: 'g:crew', conversationType: 2, targetId: 'crew', readSeq: 3, doNotDisturb: false, createdAt: 10 };
+    const before = { sid: 'ab'.repeat(12), userId: 'u', conversationId: 'g:crew', conversationType: 2, targetId: 'crew', readSeq: 3, doNotDisturb: false, createdAt: 10, ended: null };
     expect(await scope.sessions.get('u', 'g:crew')).toStrictEqual(before);
     expect(await scope.sessions.setDoNotDisturb('u', 'g:crew', true)).toStrictEqual({ ...before, doNotDisturb: true });
   });

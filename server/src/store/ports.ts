@@ -14,6 +14,7 @@ import type {
   MessageRecord,
   NewSession,
   RecallRecord,
+  SessionEnd,
   SessionRecord,
   TenantRecord,
   UserRecord,
@@ -242,10 +243,16 @@ export interface SessionRepo {
   ensure(session: NewSession): Promise<SessionRecord>;
   /**
    * {@link ensure} for many users of one conversation at once (members joining a group): each
-   * session in `sessions` that is missing is created; existing ones are left as they are. A few
-   * round trips whatever the number of users.
+   * session in `sessions` that is missing is created; an ended one is opened again (not ended,
+   * read up to `initialReadSeq` when that is further); others are left as they are. A few round
+   * trips whatever the number of users.
    */
   ensureMany(sessions: readonly NewSession[]): Promise<void>;
+  /**
+   * Ends the sessions of these users (all users when omitted) for the conversation at `end`,
+   * those not ended already (an earlier end stays: that is where the user left).
+   */
+  end(conversationId: string, end: SessionEnd, userIds?: readonly string[]): Promise<void>;
   get(userId: string, conversationId: string): Promise<SessionRecord | null>;
   getBySid(userId: string, sid: string): Promise<SessionRecord | null>;
   /** The user's sessions, in no particular order; only those of one kind when `conversationType` is given. */

@@ -152,10 +152,27 @@ export interface SessionRecord {
   /** The user asked not to be notified of this conversation ("do not disturb"); messages are still delivered. */
   doNotDisturb: boolean;
   createdAt: number;
+  /**
+   * Set when the user stopped being in the conversation's group (left, removed, or the group was
+   * dismissed): the group event that ended it. The session stays, so a device that was offline
+   * still finds the conversation and reads it up to that event, and no further. Null while in it.
+   */
+  ended: SessionEnd | null;
 }
 
-/** A session to create when missing: read up to `initialReadSeq`, notifications on. */
-export type NewSession = Omit<SessionRecord, 'readSeq' | 'doNotDisturb'> & { initialReadSeq: number };
+/** The group event (a `GROUP_EVENT` message) that ended a user's session: where the conversation stops for them. */
+export interface SessionEnd {
+  msgId: string;
+  seq: number;
+  /** Who did it ('' for the tenant's backend or the server). */
+  senderUserId: string;
+  /** The event's text, as the session list shows it. */
+  preview: string;
+  timestamp: number;
+}
+
+/** A session to create when missing: read up to `initialReadSeq`, notifications on, not ended. */
+export type NewSession = Omit<SessionRecord, 'readSeq' | 'doNotDisturb' | 'ended'> & { initialReadSeq: number };
 
 /** An uploaded file: what it is; its bytes live in the file storage under (appId, fileId). */
 export interface FileRecord {

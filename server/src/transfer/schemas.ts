@@ -165,5 +165,10 @@ export const TRANSFER_SCHEMAS: { [C in TransferCollection]: z.ZodType<TransferIn
     // Exports made before do-not-disturb existed have none.
     doNotDisturb: z.boolean().default(false),
     createdAt: millis,
+    // Exports made before sessions could end have no end.
+    ended: z
+      .strictObject({ msgId: id, seq, senderUserId: z.string().max(256), preview: z.string().max(10_000), timestamp: millis })
+      .nullable()
+      .default(null),
   }),
 };

@@ -37,8 +37,9 @@ export function copyConversation(conversation: ConversationRecord): Conversation
   return { ...conversation, lastMessage: conversation.lastMessage && { ...conversation.lastMessage } };
 }
 
+/** A session holds scalars and its end's, so one level more is a full copy. */
 export function copySession(session: SessionRecord): SessionRecord {
-  return { ...session };
+  return { ...session, ended: session.ended && { ...session.ended } };
 }
 
 /** A file record holds scalars and its thumbnail's, so one level more is a full copy. */

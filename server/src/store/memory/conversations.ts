@@ -1,6 +1,6 @@
 import type { ConversationType } from '@parley/sdk/protocol';
 import { DuplicateKeyError, type AppendResult, type ConversationRepo, type MessageDraft, type MessagePage, type MessageScanFilter, type SessionRepo } from '../ports.js';
-import type { ConversationRecord, MessageRecord, NewSession, RecallRecord, SessionRecord } from '../records.js';
+import type { ConversationRecord, MessageRecord, NewSession, RecallRecord, SessionEnd, SessionRecord } from '../records.js';
 import { copyConversation, copyMessage, copySession, deepFrozen } from './clone.js';
 
 interface ConversationState {
@@ -255,6 +255,7 @@ export class MemorySessionRepo implements SessionRepo {
       readSeq: input.initialReadSeq,
       doNotDisturb: false,
       createdAt: input.createdAt,
+      ended: null,
     };
     mine.set(session.conversationId, session);
     this.#bySid.set(session.sid, session);
@@ -262,7 +263,21 @@ export class MemorySessionRepo implements SessionRepo {
   }
 
   async ensureMany(inputs: readonly NewSession[]): Promise<void> {
-    for (const input of inputs) await this.ensure(input);
+    for (const input of inputs) {
+      const existing = this.#byUser.get(input.userId)?.get(input.conversationId);
+      if (!existing) await this.ensure(input);
+      else if (existing.ended !== null) {
+        existing.ended = null;
+        existing.readSeq = Math.max(existing.readSeq, input.initialReadSeq);
+      }
+    }
+  }
+
+  async end(conversationId: string, end: SessionEnd, userIds?: readonly string[]): Promise<void> {
+    for (const userId of userIds ?? [...this.#byUser.keys()]) {
+      const session = this.#byUser.get(userId)?.get(conversationId);
+      if (session && session.ended === null) session.ended = { msgId: end.msgId, seq: end.seq, senderUserId: end.senderUserId, preview: end.preview, timestamp: end.timestamp };
+    }
   }
 
   async get(userId: string, conversationId: string): Promise<SessionRecord | null> {

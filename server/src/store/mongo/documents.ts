@@ -389,8 +389,11 @@ export function toSession(doc: SessionRecord): SessionRecord {
     conversationType: doc.conversationType,
     targetId: doc.targetId,
     readSeq: doc.readSeq,
-    // Sessions written before do-not-disturb existed have none.
+    // Sessions written before do-not-disturb existed have none; before sessions could end, no end.
     doNotDisturb: doc.doNotDisturb ?? false,
     createdAt: doc.createdAt,
+    ended: doc.ended
+      ? { msgId: doc.ended.msgId, seq: doc.ended.seq, senderUserId: doc.ended.senderUserId, preview: doc.ended.preview, timestamp: doc.ended.timestamp }
+      : null,
   };
 }

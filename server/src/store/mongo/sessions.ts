@@ -1,7 +1,7 @@
 import type { ConversationType } from '@parley/sdk/protocol';
 import type { Collection, Filter } from 'mongodb';
 import type { SessionRepo } from '../ports.js';
-import type { NewSession, SessionRecord } from '../records.js';
+import type { NewSession, SessionEnd, SessionRecord } from '../records.js';
 import { toSession, type SessionDoc } from './documents.js';
 import { failedOnDuplicateKeysOnly, isDuplicateKey } from './errors.js';
 
@@ -21,7 +21,7 @@ export class MongoSessionRepo implements SessionRepo {
     const existing = await this.get(input.userId, input.conversationId);
     if (existing) return existing;
     const { initialReadSeq, ...fields } = input;
-    const session: SessionRecord = { ...fields, readSeq: initialReadSeq, doNotDisturb: false };
+    const session: SessionRecord = { ...fields, readSeq: initialReadSeq, doNotDisturb: false, ended: null };
     try {
       await this.sessions.insertOne({ appId: this.appId, ...session });
       return toSession(session);
@@ -46,12 +46,20 @@ export class MongoSessionRepo implements SessionRepo {
     }
     const existing = new Set<string>();
     for (const [conversationId, userIds] of byConversation) {
-      const docs = await this.sessions.find({ appId: this.appId, conversationId, userId: { $in: userIds } }, { projection: { _id: 0, userId: 1 } }).toArray();
+      const docs = await this.sessions.find({ appId: this.appId, conversationId, userId: { $in: userIds } }, { projection: { _id: 0, userId: 1, ended: 1 } }).toArray();
       for (const doc of docs) existing.add(`${conversationId}\u0000${doc.userId}`);
+      // Users back in the group: their ended sessions open again.
+      const back = docs.filter((doc) => doc.ended).map((doc) => doc.userId);
+      for (const input of inputs.filter((one) => one.conversationId === conversationId && back.includes(one.userId))) {
+        await this.sessions.updateOne(
+          { appId: this.appId, conversationId, userId: input.userId, ended: { $ne: null } },
+          { $set: { ended: null }, $max: { readSeq: input.initialReadSeq } },
+        );
+      }
     }
     const missing = inputs
       .filter((input) => !existing.has(`${input.conversationId}\u0000${input.userId}`))
-      .map(({ initialReadSeq, ...fields }) => ({ appId: this.appId, ...fields, readSeq: initialReadSeq, doNotDisturb: false }));
+      .map(({ initialReadSeq, ...fields }) => ({ appId: this.appId, ...fields, readSeq: initialReadSeq, doNotDisturb: false, ended: null }));
     if (missing.length === 0) return;
     try {
       await this.sessions.insertMany(missing, { ordered: false });
@@ -107,6 +115,16 @@ export class MongoSessionRepo implements SessionRepo {
   async setDoNotDisturb(userId: string, conversationId: string, doNotDisturb: boolean): Promise<SessionRecord | null> {
     const doc = await this.sessions.findOneAndUpdate({ appId: this.appId, userId, conversationId }, { $set: { doNotDisturb } }, { returnDocument: 'after' });
     return doc ? toSession(doc) : null;
+  }
+
+  async end(conversationId: string, end: SessionEnd, userIds?: readonly string[]): Promise<void> {
+    // `ended` may be absent (sessions written before sessions could end) or null.
+    const filter: Filter<SessionDoc> = { appId: this.appId, conversationId, ended: null };
+    if (userIds !== undefined) {
+      if (userIds.length === 0) return;
+      filter.userId = { $in: [...new Set(userIds)] };
+    }
+    await this.sessions.updateMany(filter, { $set: { ended: { msgId: end.msgId, seq: end.seq, senderUserId: end.senderUserId, preview: end.preview, timestamp: end.timestamp } } });
   }
 
   async deleteForConversation(conversationId: string, userIds?: readonly string[]): Promise<void> {

@@ -135,6 +135,11 @@ export const COLUMNS = {
     read_seq: 'readSeq',
     do_not_disturb: 'doNotDisturb',
     created_at: 'createdAt',
+    ended_msg_id: 'endedMsgId',
+    ended_seq: 'endedSeq',
+    ended_sender: 'endedSender',
+    ended_preview: 'endedPreview',
+    ended_at: 'endedAt',
   },
 } as const satisfies Record<string, Record<string, string>>;
 

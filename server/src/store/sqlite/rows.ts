@@ -386,6 +386,12 @@ export interface SessionRow {
   /** 0 or 1. */
   do_not_disturb: number;
   created_at: number;
+  /** All five set, or all null (not ended). */
+  ended_msg_id: string | null;
+  ended_seq: number | null;
+  ended_sender: string | null;
+  ended_preview: string | null;
+  ended_at: number | null;
 }
 export const toSession = (row: SessionRow): SessionRecord => ({
   sid: row.sid,
@@ -396,6 +402,18 @@ export const toSession = (row: SessionRow): SessionRecord => ({
   readSeq: row.read_seq,
   doNotDisturb: row.do_not_disturb !== 0,
   createdAt: row.created_at,
+  ended:
+    row.ended_seq === null
+      ? null
+      : { msgId: row.ended_msg_id ?? '', seq: row.ended_seq, senderUserId: row.ended_sender ?? '', preview: row.ended_preview ?? '', timestamp: row.ended_at ?? 0 },
 });
-/** A session's columns (`doNotDisturb` as 0 or 1). */
-export const sessionParams = (session: SessionRecord) => ({ ...session, doNotDisturb: session.doNotDisturb ? 1 : 0 });
+/** A session's columns (`doNotDisturb` as 0 or 1, `ended` as its five columns). */
+export const sessionParams = ({ ended, ...session }: SessionRecord) => ({
+  ...session,
+  doNotDisturb: session.doNotDisturb ? 1 : 0,
+  endedMsgId: ended?.msgId ?? null,
+  endedSeq: ended?.seq ?? null,
+  endedSender: ended?.senderUserId ?? null,
+  endedPreview: ended?.preview ?? null,
+  endedAt: ended?.timestamp ?? null,
+});

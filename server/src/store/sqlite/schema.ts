@@ -272,6 +272,15 @@ const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX join_requests_of_user ON join_requests (app_id, user_id, created_at, request_id) WHERE status = 'pending';
   `,
+  // 11: where a session ended (the user left or was removed, or the group was dismissed): that
+  // group event's id, seq, operator, text and time; all null while the user is in the group.
+  `
+  ALTER TABLE sessions ADD COLUMN ended_msg_id TEXT;
+  ALTER TABLE sessions ADD COLUMN ended_seq INTEGER;
+  ALTER TABLE sessions ADD COLUMN ended_sender TEXT;
+  ALTER TABLE sessions ADD COLUMN ended_preview TEXT;
+  ALTER TABLE sessions ADD COLUMN ended_at INTEGER;
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -1,12 +1,17 @@
 import type { ConversationType } from '@parley/sdk/protocol';
 import type { SessionRepo } from '../ports.js';
-import type { NewSession, SessionRecord } from '../records.js';
+import type { NewSession, SessionEnd, SessionRecord } from '../records.js';
 import { toSession, type SessionRow } from './rows.js';
 import { jsonList, type Sql } from './sql.js';
 import { insertInto } from './columns.js';
 
 /** A new session, unless a concurrent call created it first. */
 const CREATE_SESSION = `${insertInto('sessions')} ON CONFLICT (app_id, user_id, conversation_id) DO NOTHING`;
+/** A new session, or an ended one opened again (a user back in a group); one in use stays as it is. */
+const CREATE_OR_REOPEN_SESSION = `${insertInto('sessions')} ON CONFLICT (app_id, user_id, conversation_id) DO UPDATE
+  SET ended_msg_id = NULL, ended_seq = NULL, ended_sender = NULL, ended_preview = NULL, ended_at = NULL, read_seq = max(read_seq, excluded.read_seq)
+  WHERE ended_seq IS NOT NULL`;
+const NOT_ENDED = { endedMsgId: null, endedSeq: null, endedSender: null, endedPreview: null, endedAt: null };
 
 /** Users' sessions (read marks) of one app: one row per user and conversation. */
 export class SqliteSessionRepo implements SessionRepo {
@@ -22,7 +27,7 @@ export class SqliteSessionRepo implements SessionRepo {
     if (existing) return toSession(existing);
     this.sql.run(
       CREATE_SESSION,
-      { ...params, sid: input.sid, conversationType: input.conversationType, targetId: input.targetId, readSeq: input.initialReadSeq, doNotDisturb: 0, createdAt: input.createdAt },
+      { ...params, sid: input.sid, conversationType: input.conversationType, targetId: input.targetId, readSeq: input.initialReadSeq, doNotDisturb: 0, createdAt: input.createdAt, ...NOT_ENDED },
     );
     return toSession(this.#get(params)!);
   }
@@ -30,7 +35,7 @@ export class SqliteSessionRepo implements SessionRepo {
   async ensureMany(inputs: readonly NewSession[]): Promise<void> {
     this.sql.transaction(() => {
       for (const input of inputs) {
-        this.sql.run(CREATE_SESSION, {
+        this.sql.run(CREATE_OR_REOPEN_SESSION, {
           appId: this.appId,
           userId: input.userId,
           conversationId: input.conversationId,
@@ -40,9 +45,29 @@ export class SqliteSessionRepo implements SessionRepo {
           readSeq: input.initialReadSeq,
           doNotDisturb: 0,
           createdAt: input.createdAt,
+          ...NOT_ENDED,
         });
       }
     });
+  }
+
+  async end(conversationId: string, end: SessionEnd, userIds?: readonly string[]): Promise<void> {
+    if (userIds?.length === 0) return;
+    this.sql.run(
+      `UPDATE sessions SET ended_msg_id = @msgId, ended_seq = @seq, ended_sender = @senderUserId, ended_preview = @preview, ended_at = @timestamp
+       WHERE app_id = @appId AND conversation_id = @conversationId AND ended_seq IS NULL
+         AND (@userIds IS NULL OR user_id IN (SELECT value FROM json_each(@userIds)))`,
+      {
+        appId: this.appId,
+        conversationId,
+        msgId: end.msgId,
+        seq: end.seq,
+        senderUserId: end.senderUserId,
+        preview: end.preview,
+        timestamp: end.timestamp,
+        userIds: userIds === undefined ? null : jsonList(userIds),
+      },
+    );
   }
 
   async get(userId: string, conversationId: string): Promise<SessionRecord | null> {
