@@ -147,6 +147,7 @@ describe('reconcileSessions', () => {
     readSeq,
     updatedAt: 0,
     doNotDisturb: false,
+    ended: false,
   });
 
   it('first list: unknown conversations start at lastSeq (their past is history)', () => {

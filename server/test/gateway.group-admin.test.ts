@@ -134,16 +134,50 @@ describe.each(storeAdapters())('group administration on the $name store', (adapt
     await expect(app.api.getGroupInfo({ groupId: 'g' })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
   });
 
-  it('only the owner dismisses a group from a device; every member hears of it before its history goes', async () => {
+  it('only the owner dismisses a group from a device; members online hear it, and one offline finds it on connecting', async () => {
     const { app, device } = await world();
     const admin = await device('admin');
     const owner = await device('owner');
+    await owner.ok('send-group-message', { targetId: 'g', ...text('last words') });
+    expect((await admin.next('new-message')).content).toEqual({ content: 'last words' });
     expect(await admin.request('dismiss-group', { groupId: 'g' })).toMatchObject({ status: 0, code: ErrorCode.FORBIDDEN });
     expect(await owner.ok('dismiss-group', { groupId: 'g' })).toBeNull();
     const pushed = await admin.next('new-message');
     expect(pushed.content).toMatchObject({ event: 'dismissed', operatorId: 'owner', content: 'OWNER dismissed the group' });
-    expect((await app.api.getUserSessions({ userId: 'admin' })).some((s) => s.targetId === 'g')).toBe(false);
     await expect(app.api.getGroupInfo({ groupId: 'g' })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+
+    // A member who was offline connects: the group is in the list, ended at the dismissal, and
+    // its history (by sid, and by seq after what the device had) reads up to it.
+    const member = await device('member');
+    const session = (await member.ok('session-list')).find((one) => one.targetId === 'g')!;
+    expect(session).toMatchObject({ ended: true, lastSeq: pushed.seq, lastMsg: { msgId: pushed.msgId, content: 'OWNER dismissed the group' } });
+    expect((await member.ok('session-message-list', { sid: session.sid })).map((message) => message.msgId)[0]).toBe(pushed.msgId);
+    const missed = await member.ok('sync-messages', { conversationType: 2, targetId: 'g', afterSeq: pushed.seq - 2 });
+    expect(missed.map((message) => message.content['content'])).toEqual(['last words', 'OWNER dismissed the group']);
+    expect(await member.ok('sync-messages', { conversationType: 2, targetId: 'g', afterSeq: pushed.seq })).toEqual([]);
+    expect(await member.ok('set-session-read', { sid: session.sid })).toMatchObject({ readSeq: pushed.seq, unread: 0 });
+    expect(await member.request('send-group-message', { targetId: 'g', ...text('anyone?') })).toMatchObject({ status: 0, code: ErrorCode.NOT_FOUND });
+  });
+
+  it('a member removed while offline finds on connecting that they were removed, and nothing said after it', async () => {
+    const { app, device } = await world();
+    const owner = await device('owner');
+    const removal = await app.api.removeGroupMembers({ groupId: 'g', userIds: ['other'], operatorId: 'admin' });
+    expect(removal.changed).toEqual(['other']);
+    const event = await owner.next('new-message');
+    await owner.ok('send-group-message', { targetId: 'g', ...text('now that they are gone') });
+
+    const other = await device('other');
+    const session = (await other.ok('session-list')).find((one) => one.targetId === 'g')!;
+    expect(session).toMatchObject({ ended: true, lastSeq: event.seq, lastMsg: { content: 'ADMIN removed OTHER' } });
+    const page = await other.ok('session-message-list', { sid: session.sid });
+    expect(page[0]!.msgId).toBe(event.msgId);
+    expect(page.some((message) => message.content['content'] === 'now that they are gone')).toBe(false);
+    expect(await other.ok('sync-messages', { conversationType: 2, targetId: 'g', afterSeq: event.seq - 1, limit: 100 })).toMatchObject([{ msgId: event.msgId }]);
+    // No longer a member: nothing more is pushed to them, and they are not told who is online there.
+    await owner.ok('send-group-message', { targetId: 'g', ...text('and again') });
+    await owner.ok('session-list');
+    expect(other.all('new-message')).toEqual([]);
   });
 
   it('a nickname is the sender name in that group, in pushes and history; only its member or someone above sets it', async () => {

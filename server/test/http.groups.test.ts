@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MessageType } from '@parley/sdk/protocol';
 import { startTestWorld, type TestApp, type TestServer } from './support/test-server.js';
 
 let t: TestServer;
@@ -100,14 +101,26 @@ describe('POST /group/join', () => {
 });
 
 describe('POST /group/remove', () => {
-  it('removes members, skips non-members, and takes the group out of their session list', async () => {
+  it('removes members, skips non-members; the removed keep the conversation up to their removal, and no further', async () => {
     await app.api.createGroup({ groupId: 'g-rm', userIds: ['u1', 'u2', 'u3'], name: 'Rm' });
+    await app.api.sendGroupMessage({ senderUserId: 'u1', targetId: 'g-rm', messageType: 1, content: { content: 'before' } });
     const result = await app.api.removeGroupMembers({ groupId: 'g-rm', userIds: ['u3', 'u7'] });
     expect(result).toEqual({ groupId: 'g-rm', changed: ['u3'], memberCount: 2, ownerId: 'u1', dismissed: false });
-    expect((await app.api.getUserSessions({ userId: 'u3' })).some((s) => s.targetId === 'g-rm')).toBe(false);
+    await app.api.sendGroupMessage({ senderUserId: 'u1', targetId: 'g-rm', messageType: 1, content: { content: 'after' } });
+
+    const session = (await app.api.getUserSessions({ userId: 'u3' })).find((s) => s.targetId === 'g-rm');
+    expect(session).toMatchObject({ ended: true, lastSeq: 2, unread: 2, lastMsg: { seq: 2, messageType: MessageType.GROUP_EVENT, content: 'U3 was removed' } });
+    const history = await app.api.getSessionMessages({ userId: 'u3', targetId: 'g-rm', conversationType: 2 });
+    expect(history.map((message) => message.seq)).toEqual([2, 1]);
+    expect((await app.api.getUserSessions({ userId: 'u2' })).find((s) => s.targetId === 'g-rm')).toMatchObject({ ended: false, lastSeq: 3 });
     await expect(
       app.api.sendGroupMessage({ senderUserId: 'u3', targetId: 'g-rm', messageType: 1, content: { content: 'still here?' } }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN', status: 403 });
+
+    // Back in the group: the session opens again, read up to the join, and reads on.
+    await app.api.joinGroup({ groupId: 'g-rm', userIds: ['u3'] });
+    expect((await app.api.getUserSessions({ userId: 'u3' })).find((s) => s.targetId === 'g-rm')).toMatchObject({ ended: false, lastSeq: 4, unread: 0, readSeq: 4 });
+    expect((await app.api.getSessionMessages({ userId: 'u3', targetId: 'g-rm', conversationType: 2 })).map((message) => message.seq)).toEqual([4, 3, 2, 1]);
   });
 
   it('when the owner leaves, the earliest member becomes owner', async () => {
@@ -130,15 +143,24 @@ describe('POST /group/remove', () => {
 });
 
 describe('POST /group/dismiss', () => {
-  it('deletes the group, its sessions and its history; the id can be used again', async () => {
+  it('deletes the group; its former members keep the conversation, ended at the dismissal; the id can be used again, afresh', async () => {
     await app.api.createGroup({ groupId: 'g-dismiss', userIds: ['u1', 'u2'], name: 'Dismiss' });
     await app.api.sendGroupMessage({ senderUserId: 'u1', targetId: 'g-dismiss', messageType: 1, content: { content: 'bye' } });
     expect(await app.api.dismissGroup({ groupId: 'g-dismiss' })).toBeNull();
-    expect((await app.api.getUserSessions({ userId: 'u2' })).some((s) => s.targetId === 'g-dismiss')).toBe(false);
+    const session = (await app.api.getUserSessions({ userId: 'u2' })).find((s) => s.targetId === 'g-dismiss');
+    expect(session).toMatchObject({ ended: true, lastSeq: 2, unread: 2, lastMsg: { messageType: MessageType.GROUP_EVENT, content: 'The group was dismissed' } });
+    expect((await app.api.getSessionMessages({ userId: 'u2', targetId: 'g-dismiss', conversationType: 2 })).map((message) => message.content['content'])).toEqual([
+      'The group was dismissed',
+      'bye',
+    ]);
     await expect(app.api.dismissGroup({ groupId: 'g-dismiss' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(app.api.getSessionMessages({ userId: 'u3', targetId: 'g-dismiss', conversationType: 2 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
-    await app.api.createGroup({ groupId: 'g-dismiss', userIds: ['u1', 'u2'], name: 'Again' });
-    expect(await app.api.getSessionMessages({ userId: 'u2', targetId: 'g-dismiss', conversationType: 2 })).toEqual([]);
+    // A new group under the id starts afresh: nobody reads the old one's history any more.
+    await app.api.createGroup({ groupId: 'g-dismiss', userIds: ['u1', 'u3'], name: 'Again' });
+    expect(await app.api.getSessionMessages({ userId: 'u3', targetId: 'g-dismiss', conversationType: 2 })).toEqual([]);
+    expect((await app.api.getUserSessions({ userId: 'u2' })).some((s) => s.targetId === 'g-dismiss')).toBe(false);
+    await expect(app.api.getSessionMessages({ userId: 'u2', targetId: 'g-dismiss', conversationType: 2 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });
 

@@ -688,6 +688,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect([...found].sort()).toEqual(['v', 'w']);
         expect(await scope.sessions.usersWithSessionIn([], ['v'])).toEqual(new Set());
         expect(await scope.sessions.usersWithSessionIn(['g:crew'], [])).toEqual(new Set());
+        // A session that ended (w left the group) shares the conversation no more.
+        await scope.sessions.ensure(session('x', 'g:crew'));
+        await scope.sessions.end('g:crew', { msgId: 'c'.repeat(24), seq: 3, senderUserId: 'x', preview: 'X left the group', timestamp: 30 }, ['x']);
+        expect([...(await scope.sessions.usersWithSessionIn(['g:crew'], ['w', 'x']))]).toEqual(['w']);
         await scope.sessions.deleteForConversation('g:crew', ['w']);
         expect(await scope.sessions.usersWithSessionIn(['g:crew'], ['w'])).toEqual(new Set());
       });

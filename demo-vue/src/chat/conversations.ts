@@ -1,5 +1,5 @@
 import { reactive, computed } from 'vue';
-import { ConversationType, MessageType, type Message, type ParleyClient, type Session, type SessionReadState } from '@parley/sdk';
+import { ConversationType, GroupEventKind, MessageType, type Message, type ParleyClient, type Session, type SessionReadState } from '@parley/sdk';
 import { previewOf, previewOfLast } from './format';
 
 /** One entry of the conversation list: a Parley session, or a chat started here that has no message yet. */
@@ -17,6 +17,8 @@ export interface Conversation {
   lastSeq: number;
   readSeq: number;
   updatedAt: number;
+  /** A group the user is no longer in (left, removed, dismissed): readable, not writable. */
+  ended: boolean;
 }
 
 export const keyOf = (conversationType: ConversationType, targetId: string) => `${conversationType}:${targetId}`;
@@ -49,9 +51,11 @@ export function createConversations(client: ParleyClient, me: string) {
         lastSeq: session.lastSeq,
         readSeq: session.readSeq,
         updatedAt: session.updatedAt,
+        ended: session.ended,
       });
       return;
     }
+    known.ended = session.ended;
     known.sid = session.sid;
     known.title = session.title || known.title;
     if (serverLast && (!known.lastMsg || serverLast.seq >= known.lastMsg.seq)) known.lastMsg = serverLast;
@@ -86,7 +90,7 @@ export function createConversations(client: ParleyClient, me: string) {
     const key = keyOf(conversationType, targetId);
     let conversation = byKey.get(key);
     if (!conversation) {
-      byKey.set(key, { key, conversationType, targetId, sid: null, title, lastMsg: null, lastSeq: 0, readSeq: 0, updatedAt: Date.now() });
+      byKey.set(key, { key, conversationType, targetId, sid: null, title, lastMsg: null, lastSeq: 0, readSeq: 0, updatedAt: Date.now(), ended: false });
       conversation = byKey.get(key)!;
     }
     return conversation;
@@ -112,6 +116,8 @@ export function createConversations(client: ParleyClient, me: string) {
     // Writing in a conversation means having read it (the server moves the mark the same way).
     if (message.senderUserId === me) conversation.readSeq = Math.max(conversation.readSeq, message.seq);
     conversation.updatedAt = Math.max(conversation.updatedAt, message.timestamp);
+    if (endsMembership(message, me)) conversation.ended = true;
+    else if (message.messageType === MessageType.GROUP_EVENT && message.content.event === GroupEventKind.JOINED && message.content.userIds.includes(me)) conversation.ended = false;
     return isNew;
   }
 
@@ -146,3 +152,10 @@ export function createConversations(client: ParleyClient, me: string) {
 }
 
 export type Conversations = ReturnType<typeof createConversations>;
+
+/** A group event that takes `me` out of the group: I left or was removed, or it was dismissed. */
+function endsMembership(message: Message, me: string): boolean {
+  if (message.messageType !== MessageType.GROUP_EVENT) return false;
+  const { event, userIds } = message.content;
+  return event === GroupEventKind.DISMISSED || ((event === GroupEventKind.LEFT || event === GroupEventKind.REMOVED) && userIds.includes(me));
+}

@@ -119,7 +119,10 @@ export class ParleyGroups {
     return this.#requests.request('answer-join-request', { requestId, approve });
   }
 
-  /** Owner: dismisses the group; every member gets a `dismissed` event, then its history is deleted. */
+  /**
+   * Owner: dismisses the group. Every member gets a `dismissed` event, and their session of it
+   * ends there (`ended: true`): the history stays readable up to it.
+   */
   async dismiss(groupId: string): Promise<void> {
     await this.#requests.request('dismiss-group', { groupId });
   }

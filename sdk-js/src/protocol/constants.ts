@@ -57,7 +57,7 @@ export const GroupEventKind = {
   INFO_CHANGED: 'info-changed',
   /** `operatorId` set the announcement to `announcement` ('' when it was cleared). */
   ANNOUNCEMENT_CHANGED: 'announcement-changed',
-  /** `operatorId` dismissed the group: the last message of its history, delivered before the history is deleted. */
+  /** `operatorId` dismissed the group: the last message of its history; every member's session ends at it. */
   DISMISSED: 'dismissed',
 } as const;
 export type GroupEventKind = (typeof GroupEventKind)[keyof typeof GroupEventKind];

@@ -104,6 +104,12 @@ export interface Session {
    * notifications honour it.
    */
   doNotDisturb: boolean;
+  /**
+   * Groups: you are no longer in it (you left or were removed, or it was dismissed). The
+   * conversation stops for you at the event that says so: it is `lastMsg`, `lastSeq` is its seq,
+   * and history reads up to it. Always false for private chats.
+   */
+  ended: boolean;
 }
 
 /** A user of an app, as the tenant's backend registered it with `/user/getToken`. */

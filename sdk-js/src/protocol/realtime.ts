@@ -334,7 +334,7 @@ export interface ClientRequests {
   'remove-group-members': { payload: GroupUsersPayload; result: GroupMembersChangeResult };
   /** Leaves a group; an owner who leaves hands it over (to the earliest admin, else the earliest member). */
   'leave-group': { payload: GroupIdPayload; result: GroupMembersChangeResult };
-  /** Owner: dismisses the group, deleting its history for everyone. */
+  /** Owner: dismisses the group; every member's session ends at the `dismissed` event. */
   'dismiss-group': { payload: GroupIdPayload; result: null };
   /** Joins a `free` group, or asks to join an `approval` one. */
   'join-group': { payload: JoinGroupPayload; result: JoinGroupResult };

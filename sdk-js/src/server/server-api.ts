@@ -240,7 +240,10 @@ export class ParleyServerApi {
     return this.request('/group/invite', request);
   }
 
-  /** Deletes a group with its members' sessions and its history; with `operatorId`, only as its owner. */
+  /**
+   * Dismisses a group; with `operatorId`, only as its owner. Its former members keep the
+   * conversation, ended at the `dismissed` event, until a group is created again under the id.
+   */
   dismissGroup(request: DismissGroupRequest) {
     return this.request('/group/dismiss', request);
   }

@@ -122,6 +122,9 @@ export const sessionModel = z
     readSeq: z.number().int().describe('the highest `seq` this user has read'),
     updatedAt: millis.describe('ms since epoch of the newest message (or of the session\'s creation)'),
     doNotDisturb: z.boolean().describe('the user turned notifications of this conversation off; messages still arrive and count unread'),
+    ended: z
+      .boolean()
+      .describe('groups: the user is no longer in it (left, removed, or the group was dismissed); the conversation stops for them at that event, which is `lastMsg` and `lastSeq`, and history reads up to it'),
   })
   .meta({ id: 'Session' }) satisfies z.ZodType<Session>;
 

@@ -258,7 +258,7 @@ export interface SessionRepo {
   /** The user's sessions, in no particular order; only those of one kind when `conversationType` is given. */
   listForUser(userId: string, conversationType?: ConversationType): Promise<SessionRecord[]>;
   /**
-   * Which of `userIds` have a session in at least one of `conversationIds`. One read whatever the
+   * Which of `userIds` have a session, not ended, in at least one of `conversationIds`. One read whatever the
    * number of ids: the domain asks about a few hundred users against their private conversations
    * with one user plus that user's groups (presence scope), never once per id.
    */

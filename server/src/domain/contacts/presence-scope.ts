@@ -41,7 +41,9 @@ export async function sharingAConversation(ctx: AppContext, userId: string, othe
   const groups = await ctx.data.sessions.listForUser(userId, ConversationType.GROUP);
   // Only `other` and `userId` can have a session in their private conversation, so asking every
   // candidate about every one of these keys finds exactly the private partners and co-members.
-  const conversationIds = [...candidates.map((other) => privateConversationId(userId, other)), ...groups.map((session) => session.conversationId)];
+  // Groups the user is no longer in (an ended session) are shared with nobody.
+  const inGroups = groups.filter((session) => session.ended === null).map((session) => session.conversationId);
+  const conversationIds = [...candidates.map((other) => privateConversationId(userId, other)), ...inGroups];
   const sharing = await ctx.data.sessions.usersWithSessionIn(conversationIds, candidates);
   const rest = candidates.filter((other) => !sharing.has(other));
   for (const friend of await friendsAmong(ctx, userId, rest)) sharing.add(friend);

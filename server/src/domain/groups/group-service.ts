@@ -9,9 +9,10 @@ import {
   type Group,
   type GroupMember,
   type GroupMembersChangeResult,
+  type Message,
 } from '@parley/sdk/protocol';
 import { DuplicateKeyError, type MemberPage } from '../../store/ports.js';
-import type { GroupRecord, MemberRecord } from '../../store/records.js';
+import type { GroupRecord, MemberRecord, SessionEnd } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import type { Clock } from '../../clock.js';
 import { AppError, conflict, forbidden, invalidParams } from '../errors.js';
@@ -68,6 +69,11 @@ export class GroupService {
       if (error instanceof DuplicateKeyError) throw conflict(`groupId: group ${input.groupId} already exists`);
       throw error;
     }
+    // A group dismissed under this id left its conversation for its former members: a new group
+    // starts afresh, so its members never read the earlier one's history.
+    const conversationId = groupConversationId(group.groupId);
+    await ctx.data.sessions.deleteForConversation(conversationId);
+    await ctx.data.conversations.delete(conversationId);
     await this.#openSessions(ctx, group.groupId, memberIds, 0);
     return toGroup(group);
   }
@@ -170,14 +176,19 @@ export class GroupService {
         change: { remove: removed, update: heir.map((member) => ({ ...member, role: GroupRole.OWNER })) },
       };
     });
+    const operatorId = kind === GroupEventKind.LEFT ? (removed[0] ?? null) : (operator?.userId ?? null);
     if (emptied) {
-      await this.#dismissQuietly(ctx, groupId);
+      // The last members leave (or are removed): their history says so, and ends there.
+      const last = await this.log.record(ctx, groupId, { event: kind, operatorId, userIds: removed }, removed);
+      await this.#dismissQuietly(ctx, groupId, last);
       return { groupId, changed: removed, memberCount: 0, ownerId: null, dismissed: true };
     }
     if (removed.length > 0) {
       const staying = await this.memberIds(ctx, groupId);
-      const operatorId = kind === GroupEventKind.LEFT ? removed[0]! : (operator?.userId ?? null);
-      await this.log.record(ctx, groupId, { event: kind, operatorId, userIds: removed }, [...staying, ...removed]);
+      const event = await this.log.record(ctx, groupId, { event: kind, operatorId, userIds: removed }, [...staying, ...removed]);
+      // Those who went keep the conversation up to the event that says so (a device that was
+      // offline finds it there), and nothing after it.
+      await ctx.data.sessions.end(groupConversationId(groupId), sessionEndOf(event), removed);
       if (group.ownerId !== before.ownerId) {
         await this.log.record(
           ctx,
@@ -186,28 +197,27 @@ export class GroupService {
           staying,
         );
       }
-      await ctx.data.sessions.deleteForConversation(groupConversationId(groupId), removed);
     }
     return changeResult(group, removed);
   }
 
   /**
-   * Deletes the group, its members' sessions and its history; every member's devices get a
-   * `dismissed` event first. As `operatorId`, only the owner may.
+   * Deletes the group and its join requests; every member's devices get a `dismissed` event. As
+   * `operatorId`, only the owner may. The conversation stays for its former members, ended at
+   * that event: a device that was offline finds the group dismissed, and its history up to then.
+   * It goes when a group is created again under the same id.
    */
   async dismiss(ctx: AppContext, groupId: string, operator: Operator = null): Promise<void> {
     await this.require(ctx, groupId);
     await requireOperator(ctx, groupId, operator, [GroupRole.OWNER], 'dismiss the group');
-    await this.log.record(ctx, groupId, { event: GroupEventKind.DISMISSED, operatorId: operator, userIds: [] }, await this.memberIds(ctx, groupId));
-    await this.#dismissQuietly(ctx, groupId);
+    const event = await this.log.record(ctx, groupId, { event: GroupEventKind.DISMISSED, operatorId: operator, userIds: [] }, await this.memberIds(ctx, groupId));
+    await this.#dismissQuietly(ctx, groupId, event);
   }
 
-  async #dismissQuietly(ctx: AppContext, groupId: string): Promise<void> {
-    // The group goes first: from then on sends to it fail, so nothing lands in history we delete.
+  async #dismissQuietly(ctx: AppContext, groupId: string, last: Message): Promise<void> {
+    // The group goes first: from then on sends to it fail, so nothing lands after the end.
     if (!(await ctx.data.groups.delete(groupId))) throw groupNotFound(groupId);
-    const conversationId = groupConversationId(groupId);
-    await ctx.data.sessions.deleteForConversation(conversationId);
-    await ctx.data.conversations.delete(conversationId);
+    await ctx.data.sessions.end(groupConversationId(groupId), sessionEndOf(last));
     await ctx.data.joinRequests.deleteForGroup(groupId);
   }
 
@@ -305,4 +315,9 @@ export function changeResult(group: GroupRecord, changed: string[]): GroupMember
 
 function unique(ids: readonly string[]): string[] {
   return [...new Set(ids)];
+}
+
+/** Where a session stops: the group event that ended it. */
+function sessionEndOf(event: Message): SessionEnd {
+  return { msgId: event.msgId, seq: event.seq, senderUserId: event.senderUserId, preview: event.content.content ?? '', timestamp: event.timestamp };
 }

@@ -12,7 +12,7 @@ import type { MemberRecord, MessageRecord, SessionRecord, UserRecord } from '../
 import type { AppContext } from '../app-context.js';
 import type { Clock } from '../../clock.js';
 import type { PrivateChatPolicy } from '../contacts/private-chat-policy.js';
-import { conflict, forbidden, invalidParams, notFound } from '../errors.js';
+import { AppError, conflict, forbidden, invalidParams, notFound } from '../errors.js';
 import type { EventPublisher } from '../events.js';
 import type { FileLinks } from '../files/file-links.js';
 import type { GroupService } from '../groups/group-service.js';
@@ -82,8 +82,8 @@ export class MessageService {
 
   /** A page of one conversation as `userId` sees it, newest first, older than `lastmsgId`. */
   async history(ctx: AppContext, input: SessionMessagesRequest): Promise<Message[]> {
-    const conversationId = await this.#conversationOf(ctx, input.userId, input.conversationType, input.targetId, 'userId');
-    return this.page(ctx, conversationId, input.limit, input.lastmsgId, groupOf(input.conversationType, input.targetId));
+    const { conversationId, upTo } = await this.#conversationOf(ctx, input.userId, input.conversationType, input.targetId, 'userId');
+    return this.page(ctx, conversationId, input.limit, input.lastmsgId, groupOf(input.conversationType, input.targetId), upTo);
   }
 
   /** Messages after `afterSeq`, oldest first, of a conversation of `userId` (gap fill after a reconnect). */
@@ -91,29 +91,49 @@ export class MessageService {
     ctx: AppContext,
     input: { userId: string; conversationType: ConversationType; targetId: string; afterSeq: number; limit: number },
   ): Promise<Message[]> {
-    const conversationId = await this.#conversationOf(ctx, input.userId, input.conversationType, input.targetId, 'targetId');
-    return this.#withSenders(ctx, await ctx.data.conversations.listAfter(conversationId, input.afterSeq, input.limit), groupOf(input.conversationType, input.targetId));
+    const { conversationId, upTo } = await this.#conversationOf(ctx, input.userId, input.conversationType, input.targetId, 'targetId');
+    if (upTo !== null && input.afterSeq >= upTo) return [];
+    const records = await ctx.data.conversations.listAfter(conversationId, input.afterSeq, upTo === null ? input.limit : Math.min(input.limit, upTo - input.afterSeq));
+    return this.#withSenders(ctx, records, groupOf(input.conversationType, input.targetId));
   }
 
   /**
-   * The conversation `userId` has with `targetId`; refuses a group they are not a member of,
-   * naming `blame`, the field of the caller's request that makes it wrong.
+   * The conversation `userId` has with `targetId`, and the last seq they may read of it (null:
+   * all of it). A group they are no longer in reads up to the event that ended their session; one
+   * they were never in (or a group that does not exist) is refused, naming `blame`, the field of
+   * the caller's request that makes it wrong.
    */
-  async #conversationOf(ctx: AppContext, userId: string, type: ConversationType, targetId: string, blame: string): Promise<string> {
+  async #conversationOf(ctx: AppContext, userId: string, type: ConversationType, targetId: string, blame: string): Promise<{ conversationId: string; upTo: number | null }> {
     await this.users.require(ctx, userId, 'userId');
-    if (type === ConversationType.GROUP) {
-      await this.groups.requireMember(ctx, targetId, userId, blame);
-    } else {
+    const conversationId = conversationIdFor(type, userId, targetId);
+    if (type !== ConversationType.GROUP) {
       await this.users.require(ctx, targetId, 'targetId');
+      return { conversationId, upTo: null };
     }
-    return conversationIdFor(type, userId, targetId);
+    try {
+      await this.groups.requireMember(ctx, targetId, userId, blame);
+      return { conversationId, upTo: null };
+    } catch (refusal) {
+      if (!(refusal instanceof AppError)) throw refusal;
+      const ended = (await ctx.data.sessions.get(userId, conversationId))?.ended;
+      if (!ended) throw refusal;
+      return { conversationId, upTo: ended.seq };
+    }
   }
 
   /**
    * A page of a conversation the caller is known to belong to; `groupId` names the group of a
-   * group conversation (its members are shown by their nicknames).
+   * group conversation (its members are shown by their nicknames), `upTo` the last seq the caller
+   * may read (null: all; a group they are no longer in stops at the event that ended it).
    */
-  async page(ctx: AppContext, conversationId: string, limit: number = Limits.MESSAGE_PAGE_DEFAULT, lastmsgId?: string, groupId: string | null = null): Promise<Message[]> {
+  async page(
+    ctx: AppContext,
+    conversationId: string,
+    limit: number = Limits.MESSAGE_PAGE_DEFAULT,
+    lastmsgId?: string,
+    groupId: string | null = null,
+    upTo: number | null = null,
+  ): Promise<Message[]> {
     let beforeSeq: number | undefined;
     if (lastmsgId !== undefined) {
       const anchor = isObjectId(lastmsgId) ? await ctx.data.conversations.getMessage(lastmsgId.toLowerCase()) : null;
@@ -122,6 +142,7 @@ export class MessageService {
       }
       beforeSeq = anchor.seq;
     }
+    if (upTo !== null) beforeSeq = Math.min(beforeSeq ?? upTo + 1, upTo + 1);
     const records = await ctx.data.conversations.listMessages(conversationId, { limit, ...(beforeSeq === undefined ? {} : { beforeSeq }) });
     return this.#withSenders(ctx, records, groupId);
   }

@@ -1,4 +1,4 @@
-import { ConversationType, type Session, type SessionDoNotDisturbState, type SessionReadState } from '@parley/sdk/protocol';
+import { ConversationType, MessageType, type Session, type SessionDoNotDisturbState, type SessionReadState } from '@parley/sdk/protocol';
 import type { SessionRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import { notFound } from '../errors.js';
@@ -28,7 +28,9 @@ export class SessionService {
     return sessions
       .map((session): Session => {
         const conversation = conversations.get(session.conversationId);
-        const lastSeq = conversation?.lastSeq ?? 0;
+        // A conversation the user is no longer in stops for them at the event that ended it.
+        const last = session.ended === null ? (conversation?.lastMessage ?? null) : { ...session.ended, messageType: MessageType.GROUP_EVENT };
+        const lastSeq = session.ended?.seq ?? conversation?.lastSeq ?? 0;
         const target = sendUserOf(
           session.conversationType === ConversationType.GROUP ? groups.get(session.targetId) : users.get(session.targetId),
           session.targetId,
@@ -40,11 +42,12 @@ export class SessionService {
           unread: Math.max(0, lastSeq - session.readSeq),
           title: target.name,
           avatar: target.avatarUri,
-          lastMsg: conversation?.lastMessage ? toLastMessage(conversation.lastMessage) : null,
+          lastMsg: last ? toLastMessage(last) : null,
           lastSeq,
           readSeq: Math.min(session.readSeq, lastSeq),
-          updatedAt: conversation?.updatedAt ?? session.createdAt,
+          updatedAt: session.ended?.timestamp ?? conversation?.updatedAt ?? session.createdAt,
           doNotDisturb: session.doNotDisturb,
+          ended: session.ended !== null,
         };
       })
       .sort((a, b) => b.updatedAt - a.updatedAt || a.sid.localeCompare(b.sid));
@@ -56,8 +59,8 @@ export class SessionService {
    */
   async markRead(ctx: AppContext, userId: string, sid: string, seq?: number): Promise<SessionReadState> {
     const session = await this.require(ctx, userId, sid);
-    const conversation = await ctx.data.conversations.get(session.conversationId);
-    const lastSeq = conversation?.lastSeq ?? 0;
+    const conversation = session.ended === null ? await ctx.data.conversations.get(session.conversationId) : null;
+    const lastSeq = session.ended?.seq ?? conversation?.lastSeq ?? 0;
     const upTo = Math.min(seq ?? lastSeq, lastSeq);
     const after = (await ctx.data.sessions.advanceRead(userId, session.conversationId, upTo)) ?? session;
     const readSeq = Math.min(after.readSeq, lastSeq);

@@ -151,7 +151,7 @@ export function openApiRoutes(services: Services): Route[] {
       tag: 'Groups',
       summary: 'Remove users from a group',
       description:
-        'Non-members are skipped. Every member\'s devices, and the removed users\', get a `removed` group event. When the owner is removed, the earliest admin (else the earliest member) becomes owner, with an `owner-changed` event; removing the last member dismisses the group. With `operatorId` the backend acts for that member, as `remove-group-members` from their device: the owner removes anyone else, an admin ordinary members (FORBIDDEN otherwise, and for removing oneself: that is leaving), and the event names them.',
+        'Non-members are skipped. Every member\'s devices, and the removed users\', get a `removed` group event; the removed keep the conversation up to it (`ended: true` in their session list), and nothing after. When the owner is removed, the earliest admin (else the earliest member) becomes owner, with an `owner-changed` event; removing the last member dismisses the group. With `operatorId` the backend acts for that member, as `remove-group-members` from their device: the owner removes anyone else, an admin ordinary members (FORBIDDEN otherwise, and for removing oneself: that is leaving), and the event names them.',
       successMessage: 'members removed',
       input: removeGroupMembersRequest,
       output: groupMembersChangeModel,
@@ -166,7 +166,7 @@ export function openApiRoutes(services: Services): Route[] {
       tag: 'Groups',
       summary: 'Dismiss a group',
       description:
-        "Every member's devices get a `dismissed` group event first; then the group, its members' sessions and its message history are deleted. With `operatorId` the backend acts for that member, who must be the owner (FORBIDDEN otherwise), and the event names them.",
+        "Every member's devices get a `dismissed` group event; then the group and its join requests are deleted, and the conversation stays for its former members, ended at that event (`ended: true` in their session list; history reads up to it), until a group is created again under the same id, which starts afresh. With `operatorId` the backend acts for that member, who must be the owner (FORBIDDEN otherwise), and the event names them.",
       successMessage: 'group dismissed',
       input: dismissGroupRequest,
       output: null,

@@ -22,6 +22,7 @@ export const exampleSession: Session = {
   readSeq: 2,
   updatedAt: 1795426336270,
   doNotDisturb: false,
+  ended: false,
 };
 
 export const exampleMessage: LiveMessage<1> = {

@@ -97,7 +97,7 @@ export function groupRequests(services: Services) {
     socketRequest({
       name: 'remove-group-members',
       summary: 'Owner and admins: removes members below them.',
-      description: `The owner may remove anyone else, an admin only ordinary members; non-members are skipped. The removed lose the group's session and history. ${events('`removed` event')} The removed users' devices get it too. ${GUIDE}`,
+      description: `The owner may remove anyone else, an admin only ordinary members; non-members are skipped. The removed keep the conversation up to that event, and nothing after it (their session reads \`ended: true\`). ${events('`removed` event')} The removed users' devices get it too. ${GUIDE}`,
       input: groupUsersPayload,
       output: groupMembersChangeModel,
       errors: [NO_GROUP, { code: 'FORBIDDEN', when: 'you are an ordinary member, you named yourself (leave instead), or an admin named the owner or another admin' }],
@@ -107,7 +107,7 @@ export function groupRequests(services: Services) {
     socketRequest({
       name: 'leave-group',
       summary: 'Leaves one of your groups.',
-      description: `An owner who leaves hands the group to the earliest admin, else the earliest member (an \`owner-changed\` event follows); the last member leaving dismisses the group. ${events('`left` event')} ${GUIDE}`,
+      description: `An owner who leaves hands the group to the earliest admin, else the earliest member (an \`owner-changed\` event follows); the last member leaving dismisses the group. Whoever leaves keeps the conversation up to that event (their session reads \`ended: true\`). ${events('`left` event')} ${GUIDE}`,
       input: groupIdPayload,
       output: groupMembersChangeModel,
       errors: [NO_GROUP, NOT_A_MEMBER],
@@ -117,7 +117,7 @@ export function groupRequests(services: Services) {
     socketRequest({
       name: 'dismiss-group',
       summary: 'Owner: dismisses the group.',
-      description: `Every member's devices get a \`dismissed\` event (a [\`new-message\`](#new-message) of type 8); then the group, every member's session for it and its history are deleted. ${GUIDE}`,
+      description: `Every member's devices get a \`dismissed\` event (a [\`new-message\`](#new-message) of type 8); then the group is deleted, and the conversation stays for its former members, ended at that event (\`ended: true\` in their session list; history reads up to it), until a group is created again under the same id, which starts afresh. ${GUIDE}`,
       input: groupIdPayload,
       output: z.null(),
       errors: [NO_GROUP, { code: 'FORBIDDEN', when: 'you are not the owner' }],

@@ -103,7 +103,8 @@ export function messageRequests(services: Services) {
       example: { payload: { sid: '6b04082027b2d5031f2297f5', limit: 20, lastmsgId: '6b04082027b2d5031f2297f7' }, data: [exampleMessage] },
       handle: async (input, { ctx, userId }) => {
         const session = await sessions.require(ctx, userId, input.sid);
-        return messages.page(ctx, session.conversationId, input.limit, input.lastmsgId, session.conversationType === ConversationType.GROUP ? session.targetId : null);
+        const groupId = session.conversationType === ConversationType.GROUP ? session.targetId : null;
+        return messages.page(ctx, session.conversationId, input.limit, input.lastmsgId, groupId, session.ended?.seq ?? null);
       },
     }),
     socketRequest({

@@ -311,7 +311,8 @@ export class MemorySessionRepo implements SessionRepo {
       const mine = this.#byUser.get(userId);
       if (!mine || found.has(userId)) continue;
       // Walk the smaller side: a user with thousands of sessions asked about a few conversations, or the reverse.
-      const hit = mine.size <= wanted.size ? [...mine.keys()].some((id) => wanted.has(id)) : [...wanted].some((id) => mine.has(id));
+      const live = (id: string) => mine.get(id)?.ended === null;
+      const hit = mine.size <= wanted.size ? [...mine.keys()].some((id) => wanted.has(id) && live(id)) : [...wanted].some((id) => mine.has(id) && live(id));
       if (hit) found.add(userId);
     }
     return found;

@@ -99,6 +99,7 @@ export class MongoSessionRepo implements SessionRepo {
       appId: this.appId,
       conversationId: { $in: [...new Set(conversationIds)] },
       userId: { $in: [...new Set(userIds)] },
+      ended: null,
     });
     return new Set(found);
   }

@@ -101,7 +101,8 @@ export class SqliteSessionRepo implements SessionRepo {
     if (conversationIds.length === 0 || userIds.length === 0) return new Set();
     const rows = this.sql.all<{ user_id: string }>(
       `SELECT DISTINCT user_id FROM sessions WHERE app_id = @appId
-         AND conversation_id IN (SELECT value FROM json_each(@conversationIds)) AND user_id IN (SELECT value FROM json_each(@userIds))`,
+         AND conversation_id IN (SELECT value FROM json_each(@conversationIds)) AND user_id IN (SELECT value FROM json_each(@userIds))
+         AND ended_seq IS NULL`,
       { appId: this.appId, conversationIds: jsonList(conversationIds), userIds: jsonList(userIds) },
     );
     return new Set(rows.map((row) => row.user_id));
