@@ -114,4 +114,40 @@ describe('ParleyClient groups', () => {
     expect(await told).toMatchObject({ sid, doNotDisturb: true });
     expect((await laptop.getSessions()).find((s) => s.sid === sid)?.doNotDisturb).toBe(true);
   });
+
+  it('a member away while removed from one group and another is dismissed finds both ended on reconnecting, with the events that say so', async () => {
+    const { api } = world.app;
+    await api.createGroup({ groupId: 'out', userIds: ['olga', 'sam'], name: 'Out' });
+    await api.createGroup({ groupId: 'gone', userIds: ['olga', 'sam'], name: 'Gone' });
+    network = await FlakyNetwork.start(world.t.url);
+    const sam = await world.connected('sam', { url: network.url });
+    const heard = collect(sam, 'new-message');
+    const errors = collect(sam, 'error');
+    network.cut();
+    await eventually(() => sam.state === 'reconnecting');
+
+    const olga = await world.connected('olga');
+    await olga.sendGroupMessage({ targetId: 'out', ...text('before you go') });
+    await olga.groups.removeMembers('out', ['sam']);
+    await olga.sendGroupMessage({ targetId: 'out', ...text('not for sam') });
+    await olga.groups.dismiss('gone');
+
+    network.restore();
+    await eventually(() => heard.length === 3, 10_000, 'what sam missed');
+    // In order within each conversation (the conversations are caught up side by side).
+    const said = (targetId: string) => heard.filter((m) => m.targetId === targetId).map((m) => m.content['content']);
+    expect(said('out')).toEqual(['before you go', 'OLGA removed SAM']);
+    expect(said('gone')).toEqual(['OLGA dismissed the group']);
+    const sessions = await sam.getSessions();
+    // (Sam's earlier group, which Sam left, is ended too.)
+    const these = sessions.filter((s) => s.targetId === 'out' || s.targetId === 'gone');
+    expect(these.map((s) => [s.targetId, s.ended, s.lastMsg?.content]).sort()).toEqual([
+      ['gone', true, 'OLGA dismissed the group'],
+      ['out', true, 'OLGA removed SAM'],
+    ]);
+    const out = sessions.find((s) => s.targetId === 'out')!;
+    expect((await sam.getMessages(out.sid)).map((m) => m.content['content'])).toEqual(['OLGA removed SAM', 'before you go']);
+    await expect(sam.sendGroupMessage({ targetId: 'out', ...text('let me back') })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    expect(errors).toEqual([]);
+  });
 });
