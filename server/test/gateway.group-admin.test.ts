@@ -35,6 +35,12 @@ describe.each(storeAdapters())('group administration on the $name store', (adapt
 
     const updated = await admin.ok('update-group', { groupId: 'g', name: 'Book club', description: 'One book a month', announcement: 'Friday at 7' });
     expect(updated).toMatchObject({ name: 'Book club', description: 'One book a month', announcement: { text: 'Friday at 7', by: 'admin' }, mutedAll: false, joinPolicy: 'invite' });
+    // The announcement carries the seq of its event, so "read" is one comparison with readSeq.
+    const pushed = [await member.next('new-message'), await member.next('new-message')];
+    const announced = pushed.find((event) => event.messageType === MessageType.GROUP_EVENT && (event.content as GroupEventContent).event === GroupEventKind.ANNOUNCEMENT_CHANGED)!;
+    expect(updated.announcement?.seq).toBe(announced.seq);
+    const [memberSession] = (await member.ok('session-list')).filter((one) => one.targetId === 'g');
+    expect(memberSession!.readSeq).toBeLessThan(announced.seq);
     expect(await member.ok('group-info', { groupId: 'g' })).toEqual(updated);
     expect(await member.request('update-group', { groupId: 'g', name: 'Mine' })).toMatchObject({ status: 0, code: ErrorCode.FORBIDDEN });
     expect(await outsider.request('group-info', { groupId: 'g' })).toMatchObject({ status: 0, code: ErrorCode.FORBIDDEN });
@@ -279,7 +285,9 @@ describe.each(storeAdapters())('group administration on the $name store', (adapt
     await expect(app.api.muteGroupMembers({ groupId: 'g', userIds: ['member'], duration: 60, operatorId: 'admin' })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
     expect(await app.api.removeGroupAdmins({ groupId: 'g', userIds: ['admin'] })).toMatchObject({ changed: ['admin'] });
     // Signed requests drop empty fields: text is cleared with `clear`, a nickname by leaving it out.
-    await app.api.updateGroup({ groupId: 'g', announcement: 'Soon', description: 'About' });
+    const soon = await app.api.updateGroup({ groupId: 'g', announcement: 'Soon', description: 'About' });
+    const later = await app.api.updateGroup({ groupId: 'g', announcement: 'Later' });
+    expect(later.announcement).toMatchObject({ text: 'Later', by: null, seq: soon.announcement!.seq! + 1 });
     expect(await app.api.updateGroup({ groupId: 'g', announcement: '', clear: ['announcement', 'description'] })).toMatchObject({ announcement: null, description: '' });
     expect(await app.api.updateGroupMember({ groupId: 'g', userId: 'owner' })).toMatchObject({ nickname: 'Founder' });
     expect(await app.api.updateGroupMember({ groupId: 'g', userId: 'owner', clear: ['nickname'] })).toMatchObject({ nickname: '' });

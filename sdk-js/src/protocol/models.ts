@@ -160,6 +160,12 @@ export interface GroupAnnouncement {
   by: string | null;
   /** Milliseconds since epoch. */
   at: number;
+  /**
+   * `seq` of the `announcement-changed` event that set it, in the group's conversation: show the
+   * announcement as unread while the session's `readSeq` is below it. Null for a moment while
+   * that event is written, and for announcements set before Parley kept it.
+   */
+  seq: number | null;
 }
 
 /** A group and its headline facts. */

@@ -136,9 +136,18 @@ export const groupModel = z
     ownerId: z.string(),
     description: z.string().describe("what the group is about; '' for none"),
     announcement: z
-      .object({ text: z.string(), by: z.string().nullable().describe("who set it; null for the tenant's backend"), at: millis })
+      .object({
+        text: z.string(),
+        by: z.string().nullable().describe("who set it; null for the tenant's backend"),
+        at: millis,
+        seq: z
+          .number()
+          .int()
+          .nullable()
+          .describe("`seq` of the `announcement-changed` event that set it: unread while the session's `readSeq` is below it; null for a moment while that event is written"),
+      })
       .nullable()
-      .describe('the current announcement `{text, by, at}`, or null for none'),
+      .describe('the current announcement `{text, by, at, seq}`, or null for none'),
     mutedAll: z.boolean().describe('true while only the owner and admins may send'),
     joinPolicy: z.enum(Object.values(GroupJoinPolicy)).describe('who may join, and how: `free`, `approval` or `invite`'),
     memberCount: z.number().int(),

@@ -82,6 +82,11 @@ export interface GroupRecord {
   /** Who set the announcement (null for the tenant's backend), and when; null while there is none. */
   announcementBy: string | null;
   announcementAt: number | null;
+  /**
+   * `seq` of the `announcement-changed` event that set the announcement; null while there is
+   * none, and for the moment between the change and its event.
+   */
+  announcementSeq: number | null;
   /** Only the owner and admins may send. */
   mutedAll: boolean;
   /** Who may join, and how. */

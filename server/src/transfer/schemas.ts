@@ -98,6 +98,7 @@ export const TRANSFER_SCHEMAS: { [C in TransferCollection]: z.ZodType<TransferIn
     announcement: z.string().max(10_000).default(''),
     announcementBy: id.nullable().default(null),
     announcementAt: millis.nullable().default(null),
+    announcementSeq: z.number().int().positive().nullable().default(null),
     mutedAll: z.boolean().default(false),
     joinPolicy: z.enum(Object.values(GroupJoinPolicy)).default(GroupJoinPolicy.INVITE),
     memberCount: z.number().int().nonnegative(),

@@ -70,6 +70,7 @@ export function groupRecord(groupId: string, overrides: Partial<GroupRecord> = {
     announcement: '',
     announcementBy: null,
     announcementAt: null,
+    announcementSeq: null,
     mutedAll: false,
     joinPolicy: GroupJoinPolicy.INVITE,
     memberCount: 1,

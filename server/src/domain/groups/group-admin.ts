@@ -1,8 +1,8 @@
-import { GroupEventKind, GroupRole, type Group, type GroupMember, type GroupMembersChangeResult, type UpdateGroupPayload } from '@parley/sdk/protocol';
+import { ErrorCode, GroupEventKind, GroupRole, type Group, type GroupMember, type GroupMembersChangeResult, type UpdateGroupPayload } from '@parley/sdk/protocol';
 import type { Clock } from '../../clock.js';
 import type { GroupRecord, MemberRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
-import { forbidden } from '../errors.js';
+import { AppError, forbidden } from '../errors.js';
 import type { GroupEventFacts } from './group-event-text.js';
 import type { GroupEventLog } from './group-events.js';
 import { requireOperator, requireOutranks, type Operator } from './group-roles.js';
@@ -46,11 +46,27 @@ export class GroupAdminService {
       const next = applyUpdate(current, input, operator, this.clock.now());
       return next === current ? null : { next };
     });
-    if (group !== before) {
-      const recipients = await this.groups.memberIds(ctx, input.groupId);
-      for (const facts of updateEvents(before, group, operator)) await this.log.record(ctx, input.groupId, facts, recipients);
+    if (group === before) return toGroup(group);
+    const recipients = await this.groups.memberIds(ctx, input.groupId);
+    let announced: number | null = null;
+    for (const facts of updateEvents(before, group, operator)) {
+      const event = await this.log.record(ctx, input.groupId, facts, recipients);
+      if (facts.event === GroupEventKind.ANNOUNCEMENT_CHANGED && group.announcement !== '') announced = event.seq;
     }
-    return toGroup(group);
+    if (announced === null) return toGroup(group);
+    // The announcement takes its event's seq, so a device can tell from the group alone whether
+    // it was read; unless another change replaced it meanwhile (that one's event gives its own).
+    const seq = announced;
+    const after = await writeGroup(ctx, this.clock, group, async (current) =>
+      current.announcementAt === group.announcementAt && current.announcement === group.announcement && current.announcementSeq === null
+        ? { next: { ...current, announcementSeq: seq } }
+        : null,
+    ).catch((error: unknown) => {
+      // Dismissed meanwhile: the update happened, and is answered as it was.
+      if (error instanceof AppError && error.code === ErrorCode.NOT_FOUND) return group;
+      throw error;
+    });
+    return toGroup(after);
   }
 
   /** Owner (or the app): makes members admins (`admin` true) or members again. */
@@ -182,7 +198,8 @@ function applyUpdate(current: GroupRecord, input: UpdateGroupPayload, operator: 
     joinPolicy: input.joinPolicy ?? current.joinPolicy,
   };
   if (announcement !== undefined && announcement !== current.announcement) {
-    Object.assign(next, { announcement, announcementBy: announcement === '' ? null : operator, announcementAt: announcement === '' ? null : now });
+    // Its seq is the event's, written once the event is (see `update`).
+    Object.assign(next, { announcement, announcementBy: announcement === '' ? null : operator, announcementAt: announcement === '' ? null : now, announcementSeq: null });
   }
   const fields = ['name', 'avatarUri', 'description', 'mutedAll', 'joinPolicy', 'announcement'] as const;
   return fields.some((field) => next[field] !== current[field]) ? next : current;

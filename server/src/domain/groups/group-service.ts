@@ -55,6 +55,7 @@ export class GroupService {
       announcement: '',
       announcementBy: null,
       announcementAt: null,
+      announcementSeq: null,
       mutedAll: false,
       joinPolicy: input.joinPolicy ?? GroupJoinPolicy.INVITE,
       memberCount: members.length,

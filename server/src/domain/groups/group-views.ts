@@ -10,7 +10,10 @@ export function toGroup(group: GroupRecord): Group {
     avatarUri: group.avatarUri,
     ownerId: group.ownerId,
     description: group.description,
-    announcement: group.announcement === '' ? null : { text: group.announcement, by: group.announcementBy, at: group.announcementAt ?? group.updatedAt },
+    announcement:
+      group.announcement === ''
+        ? null
+        : { text: group.announcement, by: group.announcementBy, at: group.announcementAt ?? group.updatedAt, seq: group.announcementSeq },
     mutedAll: group.mutedAll,
     joinPolicy: group.joinPolicy,
     memberCount: group.memberCount,

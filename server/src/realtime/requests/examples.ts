@@ -101,7 +101,7 @@ export const exampleGroup: Group = {
   avatarUri: 'https://cdn.example.com/groups/book-club.png',
   ownerId: 'alice',
   description: 'One book a month',
-  announcement: { text: 'We meet on Friday at 7.', by: 'alice', at: 1795426000000 },
+  announcement: { text: 'We meet on Friday at 7.', by: 'alice', at: 1795426000000, seq: 12 },
   mutedAll: false,
   joinPolicy: 'invite',
   memberCount: 4,

@@ -321,6 +321,7 @@ export function toGroup(doc: GroupRecord): GroupRecord {
     announcement: doc.announcement ?? '',
     announcementBy: doc.announcementBy ?? null,
     announcementAt: doc.announcementAt ?? null,
+    announcementSeq: doc.announcementSeq ?? null,
     mutedAll: doc.mutedAll ?? false,
     joinPolicy: doc.joinPolicy ?? GroupJoinPolicy.INVITE,
     memberCount: doc.memberCount,

@@ -79,6 +79,7 @@ export const COLUMNS = {
     announcement: 'announcement',
     announcement_by: 'announcementBy',
     announcement_at: 'announcementAt',
+    announcement_seq: 'announcementSeq',
     muted_all: 'mutedAll',
     join_policy: 'joinPolicy',
     member_count: 'memberCount',

@@ -255,6 +255,7 @@ export interface GroupRow {
   announcement: string;
   announcement_by: string | null;
   announcement_at: number | null;
+  announcement_seq: number | null;
   /** 0 or 1. */
   muted_all: number;
   join_policy: string;
@@ -273,6 +274,7 @@ export const toGroup = (row: GroupRow): GroupRecord => ({
   announcement: row.announcement,
   announcementBy: row.announcement_by,
   announcementAt: row.announcement_at,
+  announcementSeq: row.announcement_seq,
   mutedAll: row.muted_all !== 0,
   joinPolicy: row.join_policy as GroupJoinPolicy,
   memberCount: row.member_count,
@@ -290,6 +292,7 @@ export const groupParams = (group: GroupRecord) => ({
   announcement: group.announcement,
   announcementBy: group.announcementBy,
   announcementAt: group.announcementAt,
+  announcementSeq: group.announcementSeq,
   mutedAll: group.mutedAll ? 1 : 0,
   joinPolicy: group.joinPolicy,
   memberCount: group.memberCount,

@@ -281,6 +281,10 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE sessions ADD COLUMN ended_preview TEXT;
   ALTER TABLE sessions ADD COLUMN ended_at INTEGER;
   `,
+  // 12: the seq of the event that set a group's announcement (null: none, or set before this).
+  `
+  ALTER TABLE chat_groups ADD COLUMN announcement_seq INTEGER;
+  `,
 ];
 
 /** The schema version this code writes. */
