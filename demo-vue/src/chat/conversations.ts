@@ -116,8 +116,8 @@ export function createConversations(client: ParleyClient, me: string) {
     // Writing in a conversation means having read it (the server moves the mark the same way).
     if (message.senderUserId === me) conversation.readSeq = Math.max(conversation.readSeq, message.seq);
     conversation.updatedAt = Math.max(conversation.updatedAt, message.timestamp);
-    if (endsMembership(message, me)) conversation.ended = true;
-    else if (message.messageType === MessageType.GROUP_EVENT && message.content.event === GroupEventKind.JOINED && message.content.userIds.includes(me)) conversation.ended = false;
+    const membership = membershipAfter(message, me);
+    if (membership !== null) conversation.ended = membership === 'out';
     return isNew;
   }
 
@@ -153,9 +153,15 @@ export function createConversations(client: ParleyClient, me: string) {
 
 export type Conversations = ReturnType<typeof createConversations>;
 
-/** A group event that takes `me` out of the group: I left or was removed, or it was dismissed. */
-function endsMembership(message: Message, me: string): boolean {
-  if (message.messageType !== MessageType.GROUP_EVENT) return false;
+/**
+ * What a message says of `me` being in its group: `out` (I left or was removed, or it was
+ * dismissed), `in` (I joined again), or null (nothing).
+ */
+function membershipAfter(message: Message, me: string): 'in' | 'out' | null {
+  if (message.messageType !== MessageType.GROUP_EVENT) return null;
   const { event, userIds } = message.content;
-  return event === GroupEventKind.DISMISSED || ((event === GroupEventKind.LEFT || event === GroupEventKind.REMOVED) && userIds.includes(me));
+  if (event === GroupEventKind.DISMISSED) return 'out';
+  if (!userIds.includes(me)) return null;
+  if (event === GroupEventKind.LEFT || event === GroupEventKind.REMOVED) return 'out';
+  return event === GroupEventKind.JOINED ? 'in' : null;
 }

@@ -71,10 +71,13 @@ export class GroupService {
       throw error;
     }
     // A group dismissed under this id left its conversation for its former members: a new group
-    // starts afresh, so its members never read the earlier one's history.
+    // starts afresh, so its members never read the earlier one's history. (Only then is there a
+    // conversation already: one read, not two deletes, for every other group created.)
     const conversationId = groupConversationId(group.groupId);
-    await ctx.data.sessions.deleteForConversation(conversationId);
-    await ctx.data.conversations.delete(conversationId);
+    if (await ctx.data.conversations.get(conversationId)) {
+      await ctx.data.sessions.deleteForConversation(conversationId);
+      await ctx.data.conversations.delete(conversationId);
+    }
     await this.#openSessions(ctx, group.groupId, memberIds, 0);
     return toGroup(group);
   }

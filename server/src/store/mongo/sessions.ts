@@ -48,14 +48,17 @@ export class MongoSessionRepo implements SessionRepo {
     for (const [conversationId, userIds] of byConversation) {
       const docs = await this.sessions.find({ appId: this.appId, conversationId, userId: { $in: userIds } }, { projection: { _id: 0, userId: 1, ended: 1 } }).toArray();
       for (const doc of docs) existing.add(`${conversationId}\u0000${doc.userId}`);
-      // Users back in the group: their ended sessions open again.
-      const back = docs.filter((doc) => doc.ended).map((doc) => doc.userId);
-      for (const input of inputs.filter((one) => one.conversationId === conversationId && back.includes(one.userId))) {
-        await this.sessions.updateOne(
-          { appId: this.appId, conversationId, userId: input.userId, ended: { $ne: null } },
-          { $set: { ended: null }, $max: { readSeq: input.initialReadSeq } },
-        );
-      }
+      // Users back in the group: their ended sessions open again, in one round trip.
+      const back = new Set(docs.filter((doc) => doc.ended).map((doc) => doc.userId));
+      const reopen = inputs
+        .filter((input) => input.conversationId === conversationId && back.has(input.userId))
+        .map((input) => ({
+          updateOne: {
+            filter: { appId: this.appId, conversationId, userId: input.userId, ended: { $ne: null } },
+            update: { $set: { ended: null }, $max: { readSeq: input.initialReadSeq } },
+          },
+        }));
+      if (reopen.length > 0) await this.sessions.bulkWrite(reopen, { ordered: false });
     }
     const missing = inputs
       .filter((input) => !existing.has(`${input.conversationId}\u0000${input.userId}`))
