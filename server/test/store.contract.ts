@@ -1,10 +1,10 @@
-import { ConversationType, FileCategory, GroupJoinPolicy, GroupRole, MessageType } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, GroupEventKind, GroupJoinPolicy, GroupRole, MessageType } from '@parley/sdk/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { domainSettings } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { newObjectId } from '../src/domain/ids.js';
 import { DuplicateKeyError, type Store } from '../src/store/ports.js';
-import type { AppRecord, BlockRecord, FileRecord, FriendGroupRecord, FriendRequestRecord, GroupRecord, JoinRequestRecord, MemberRecord } from '../src/store/records.js';
+import type { AppRecord, BlockRecord, FileRecord, FriendGroupRecord, FriendRequestRecord, GroupRecord, JoinRequestRecord, MemberRecord, PendingGroupEvent } from '../src/store/records.js';
 import { documentFileRecord, groupRecord, imageFileRecord, memberRecord, messageDraft } from './support/store-fixtures.js';
 
 /**
@@ -346,6 +346,23 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await scope.groups.get('club')).toStrictEqual(cleared);
         expect(await scope.groups.getMany(['club', 'plain'])).toStrictEqual(new Map([['club', cleared], ['plain', replaced]]));
         expect((await scope.groups.getMembers('club', ['b'])).get('b')?.nickname).toBe('Bee');
+      });
+
+      it('keeps the group events waiting in a group\'s record, in order, through a replace, until a replace takes them off', async () => {
+        const scope = store.forApp('app');
+        const [plain, members] = group('waiting', ['a', 'b']);
+        await scope.groups.insert(plain, members);
+        const pendingEvents: PendingGroupEvent[] = [
+          { eventId: 'e1', facts: { event: GroupEventKind.REMOVED, operatorId: 'a', userIds: ['b'] }, answering: null, endsGroup: false },
+          { eventId: 'e2', facts: { event: GroupEventKind.OWNER_CHANGED, operatorId: null, userIds: [], ownerId: 'a', previousOwnerId: 'b' }, answering: 'r1', endsGroup: true },
+        ];
+        const written: GroupRecord = { ...plain, memberCount: 1, pendingEvents, version: 2, updatedAt: 5 };
+        expect(await scope.groups.replace(written, 1, { remove: ['b'] })).toBe(true);
+        expect(await scope.groups.get('waiting')).toStrictEqual(written);
+        expect((await scope.groups.getMany(['waiting'])).get('waiting')).toStrictEqual(written);
+        const settled: GroupRecord = { ...written, pendingEvents: [], version: 3, updatedAt: 6 };
+        expect(await scope.groups.replace(settled, 2)).toBe(true);
+        expect(await scope.groups.get('waiting')).toStrictEqual(settled);
       });
 
       it('deletes a group with its members, and a group created again under its id starts with only its own', async () => {

@@ -45,6 +45,7 @@ const UNDO: Readonly<Record<number, string>> = {
   10: 'DROP INDEX join_requests_of_user;',
   11: ['ended_msg_id', 'ended_seq', 'ended_sender', 'ended_preview', 'ended_at'].map((column) => `ALTER TABLE sessions DROP COLUMN ${column};`).join(' '),
   12: 'ALTER TABLE chat_groups DROP COLUMN announcement_seq;',
+  13: 'ALTER TABLE chat_groups DROP COLUMN pending_events_json;',
 };
 
 /**

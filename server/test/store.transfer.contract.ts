@@ -1,11 +1,11 @@
-import { ConversationType, FileCategory, GroupJoinPolicy, GroupRole, MessageType } from '@parley/sdk/protocol';
+import { ConversationType, FileCategory, GroupEventKind, GroupJoinPolicy, GroupRole, MessageType } from '@parley/sdk/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { domainSettings } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { newObjectId } from '../src/domain/ids.js';
 import { previewOf, RECALLED_PREVIEW } from '../src/domain/messages/preview.js';
 import { DuplicateKeyError, type AppScope, type MessageDraft, type Store } from '../src/store/ports.js';
-import type { AppRecord, ConsoleTokenRecord, FileRecord, GroupRecord, JoinRequestRecord, TenantRecord } from '../src/store/records.js';
+import type { AppRecord, ConsoleTokenRecord, FileRecord, GroupRecord, JoinRequestRecord, PendingGroupEvent, TenantRecord } from '../src/store/records.js';
 import {
   TRANSFER_BATCH,
   TRANSFER_COLLECTIONS,
@@ -38,6 +38,13 @@ const FILE_IDS = ['0a1b2c3d4e5f60718293a4b5c6d7e8f9', '1f0e2d3c4b5a69788796a5b4c
 const REQUEST_IDS = ['aaaaaaaaaaaaaaaaaaaaaaa1', 'aaaaaaaaaaaaaaaaaaaaaaa2', 'aaaaaaaaaaaaaaaaaaaaaaa3', 'aaaaaaaaaaaaaaaaaaaaaaa4'] as const;
 const FRIEND_GROUP_IDS = ['bbbbbbbbbbbbbbbbbbbbbbb1', 'bbbbbbbbbbbbbbbbbbbbbbb2'] as const;
 /** Ids of join requests of the fixture; the last one is never stored. */
+/** A group event written with its change and not yet in the conversation. */
+const WAITING_EVENT: PendingGroupEvent = {
+  eventId: 'event-1',
+  facts: { event: GroupEventKind.JOINED, operatorId: 'b', userIds: ['c'] },
+  answering: null,
+  endsGroup: false,
+};
 const JOIN_REQUEST_IDS = ['ccccccccccccccccccccccc1', 'ccccccccccccccccccccccc2', 'ccccccccccccccccccccccc3', 'ccccccccccccccccccccccc4'] as const;
 /** Who asks to join crew in the fixture (none of them a member). */
 const JOINERS = ['d', 'e'] as const;
@@ -252,6 +259,7 @@ export function transferContract(name: string, open: () => Promise<Store>): void
             announcementAt: 320,
             mutedAll: true,
             joinPolicy: GroupJoinPolicy.APPROVAL,
+            pendingEvents: [WAITING_EVENT],
             memberCount: 3,
             joinCount: 4,
             version: 3,
@@ -443,7 +451,8 @@ export async function fill(store: Store): Promise<void> {
   const crew: GroupRecord = groupRecord('crew', { name: 'Crew', description: 'The crew 🚀', memberCount: 3, joinCount: 3, createdAt: 300, updatedAt: 300 });
   await scope.groups.insert(crew, USERS.map((userId, joinIndex) => memberRecord(userId, joinIndex, joinIndex === 0 ? GroupRole.OWNER : GroupRole.MEMBER, { joinedAt: 300 })));
   await scope.groups.replace({ ...crew, memberCount: 2, version: 2, updatedAt: 310 }, 1, { remove: ['c'] });
-  const administered = { announcement: 'Meet on Friday «18:00» 😀', announcementBy: 'b', announcementAt: 320, mutedAll: true, joinPolicy: GroupJoinPolicy.APPROVAL };
+  // The event of that last change still waits to be stored in the conversation.
+  const administered = { announcement: 'Meet on Friday «18:00» 😀', announcementBy: 'b', announcementAt: 320, mutedAll: true, joinPolicy: GroupJoinPolicy.APPROVAL, pendingEvents: [WAITING_EVENT] };
   await scope.groups.replace({ ...crew, ...administered, memberCount: 3, joinCount: 4, version: 3, updatedAt: 320 }, 2, {
     add: [memberRecord('c', 3, GroupRole.MEMBER, { joinedAt: 320, nickname: 'Cee' })],
     update: [memberRecord('b', 1, GroupRole.ADMIN, { joinedAt: 300, nickname: 'Bee «admin» 🐝', mutedUntil: 9_000_000 })],

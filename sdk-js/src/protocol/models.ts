@@ -23,7 +23,7 @@ export interface MessageBase {
   msgId: string;
   /** Position in its conversation: 1, 2, 3, ... strictly increasing. Use it to find gaps. */
   seq: number;
-  /** Idempotency key given by the sender, or null. */
+  /** Idempotency key given by the sender, or null (always null for a group event). */
   clientMsgId: string | null;
   conversationType: ConversationType;
   senderUserId: string;

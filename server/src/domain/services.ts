@@ -15,6 +15,7 @@ import { FriendService } from './contacts/friend-service.js';
 import { PrivateChatPolicy } from './contacts/private-chat-policy.js';
 import { GroupAdminService } from './groups/group-admin.js';
 import { GroupEventLog } from './groups/group-events.js';
+import { GroupWriter } from './groups/group-writes.js';
 import { GroupJoining } from './groups/group-joining.js';
 import { GroupService } from './groups/group-service.js';
 import { AppUsageReader } from './insights/app-usage.js';
@@ -107,8 +108,8 @@ export function createServices(
   const users = new UserService(clock, events);
   const fileLinks = new FileLinks(clock, settings.files.publicUrl);
   const images = new WorkQueue({ concurrency: settings.files.imageConcurrency, queue: 64, retryAfterMs: 2000, what: 'image processing' });
-  const groupEvents = new GroupEventLog(clock, events);
-  const groups = new GroupService(clock, groupEvents);
+  const groupWriter = new GroupWriter(clock, new GroupEventLog(clock, events));
+  const groups = new GroupService(clock, groupWriter);
   const sessions = new SessionService(users, events);
   const blocks = new BlockService(clock, users, events);
   const privateChats = new PrivateChatPolicy(blocks);
@@ -121,7 +122,7 @@ export function createServices(
     signatures: new RequestSignatureVerifier(apps, bus.nonces, clock, { windowSeconds: settings.signatureWindowSeconds }),
     users,
     groups,
-    groupAdmin: new GroupAdminService(clock, groups, groupEvents, sessions, events),
+    groupAdmin: new GroupAdminService(clock, groups, groupWriter, sessions, events),
     groupJoining: new GroupJoining(clock, groups, events),
     blocks,
     friends: new FriendService(clock, users, blocks, events),

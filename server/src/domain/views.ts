@@ -1,4 +1,4 @@
-import type { LastMessage, LiveMessage, Message, SendUser, User } from '@parley/sdk/protocol';
+import { MessageType, type LastMessage, type LiveMessage, type Message, type SendUser, type User } from '@parley/sdk/protocol';
 import type { LastMessageRecord, MessageRecord, UserRecord } from '../store/records.js';
 
 /** Records -> wire shapes (DESIGN §3.5). */
@@ -24,7 +24,8 @@ export function toMessage(record: MessageRecord, sendUser: SendUser): Message {
   const wire = <C, R>(content: C, recall: R) => ({
     msgId: record.msgId,
     seq: record.seq,
-    clientMsgId: record.clientMsgId,
+    // A group event's key is the server's own (see groups/group-events.ts), not a device's.
+    clientMsgId: record.messageType === MessageType.GROUP_EVENT ? null : record.clientMsgId,
     conversationType: record.conversationType,
     senderUserId: record.senderUserId,
     targetId: record.targetId,

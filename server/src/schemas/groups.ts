@@ -28,7 +28,7 @@ import { z } from 'zod';
 import { displayName, entityId, objectId, plainText, text, uri, userIdList } from './common.js';
 import { userModel } from './contacts.js';
 import { groupMemberModel, millis } from './models.js';
-import { MAX_PENDING_JOIN_REQUESTS } from '../domain/groups/join-request-limits.js';
+import { MAX_PENDING_JOIN_REQUESTS } from '../domain/groups/group-limits.js';
 
 /** Group administration's inputs, REST and socket: one field schema each, shared by both. */
 

@@ -53,7 +53,7 @@ const groupRole = z.enum(Object.values(GroupRole));
 const messageBase = {
   msgId: z.string().describe('unique id, 24 hex characters'),
   seq: z.number().int().describe('position in its conversation: 1, 2, 3, … strictly increasing, without holes'),
-  clientMsgId: z.string().nullable().describe("the sender's idempotency key, or null"),
+  clientMsgId: z.string().nullable().describe("the sender's idempotency key, or null (always null for a group event)"),
   conversationType,
   senderUserId: z.string(),
   targetId: z.string().describe('private: the **recipient**; group: the groupId'),

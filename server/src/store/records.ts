@@ -1,4 +1,4 @@
-import type { AppSettings, ConversationType, FileCategory, GroupJoinPolicy, GroupRole, MessageContent, MessageType } from '@parley/sdk/protocol';
+import type { AppSettings, ConversationType, FileCategory, GroupEventContent, GroupJoinPolicy, GroupRole, MessageContent, MessageType } from '@parley/sdk/protocol';
 
 /**
  * What the store keeps. Times are milliseconds since the Unix epoch. Records of one app never
@@ -94,10 +94,28 @@ export interface GroupRecord {
   memberCount: number;
   /** Joins so far (the next member's `joinIndex`). */
   joinCount: number;
+  /**
+   * Group events decided with a change and written in the same compare-and-set, oldest first,
+   * until they are in the conversation: a process that dies between the change and its event
+   * leaves the event here, and the next read or write of the group stores it. Usually empty.
+   */
+  pendingEvents: PendingGroupEvent[];
   /** Bumped by every write; writers compare-and-set on it. */
   version: number;
   createdAt: number;
   updatedAt: number;
+}
+
+/** A group event waiting in its group's record to be stored in the group's conversation. */
+export interface PendingGroupEvent {
+  /** Names the event; its message's idempotency key, so storing it twice stores it once. */
+  eventId: string;
+  /** What happened, without its sentence (worded with the names when it is stored). */
+  facts: Omit<GroupEventContent, 'content'>;
+  /** A join that approves this join request: the request is left to its answer. */
+  answering: string | null;
+  /** The last members left or were removed: the group is dismissed once the event is stored. */
+  endsGroup: boolean;
 }
 
 /** Summary of a conversation's newest message, kept on the conversation for session lists. */

@@ -4,6 +4,8 @@ import { text } from '../schemas/common.js';
 import { FILE_SETTING_DEFAULTS } from '../domain/files/file-settings.js';
 import { appSettingsPatch } from '../schemas/console-api.js';
 import { jsonValue } from '../schemas/content.js';
+import { MAX_PENDING_GROUP_EVENTS } from '../domain/groups/group-limits.js';
+import type { PendingGroupEvent } from '../store/records.js';
 import type { TransferCollection, TransferInput } from '../store/transfer.js';
 
 /**
@@ -40,6 +42,14 @@ const settings = appSettingsPatch
 const jsonObject = z.record(z.string(), jsonValue);
 /** Any JSON object: stored content is the tenant's own (and `{}` once recalled), checked when it was sent. */
 const content = z.custom<MessageContent>((value) => jsonObject.safeParse(value).success, 'must be a JSON object');
+
+/** A group event waiting in its group: its facts are the server's own, checked as any JSON object. */
+const pendingGroupEvent = z.strictObject({
+  eventId: id,
+  facts: z.custom<PendingGroupEvent['facts']>((value) => jsonObject.safeParse(value).success, 'must be a JSON object'),
+  answering: id.nullable(),
+  endsGroup: z.boolean(),
+});
 
 export const TRANSFER_SCHEMAS: { [C in TransferCollection]: z.ZodType<TransferInput[C]> } = {
   tenants: z.strictObject({ tenantId: id, email: z.string().min(3).max(320), passwordHash: z.string().min(1).max(1024), createdAt: millis }),
@@ -99,6 +109,8 @@ export const TRANSFER_SCHEMAS: { [C in TransferCollection]: z.ZodType<TransferIn
     announcementBy: id.nullable().default(null),
     announcementAt: millis.nullable().default(null),
     announcementSeq: z.number().int().positive().nullable().default(null),
+    // Events written with a change and not yet in the conversation (stored on the next read).
+    pendingEvents: z.array(pendingGroupEvent).max(MAX_PENDING_GROUP_EVENTS).default([]),
     mutedAll: z.boolean().default(false),
     joinPolicy: z.enum(Object.values(GroupJoinPolicy)).default(GroupJoinPolicy.INVITE),
     memberCount: z.number().int().nonnegative(),

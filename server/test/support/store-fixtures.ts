@@ -71,6 +71,7 @@ export function groupRecord(groupId: string, overrides: Partial<GroupRecord> = {
     announcementBy: null,
     announcementAt: null,
     announcementSeq: null,
+    pendingEvents: [],
     mutedAll: false,
     joinPolicy: GroupJoinPolicy.INVITE,
     memberCount: 1,

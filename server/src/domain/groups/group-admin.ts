@@ -1,14 +1,13 @@
-import { ErrorCode, GroupEventKind, GroupRole, type Group, type GroupMember, type GroupMembersChangeResult, type UpdateGroupPayload } from '@parley/sdk/protocol';
+import { GroupEventKind, GroupRole, type Group, type GroupMember, type GroupMembersChangeResult, type UpdateGroupPayload } from '@parley/sdk/protocol';
 import type { Clock } from '../../clock.js';
 import type { GroupRecord, MemberRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
-import { AppError, forbidden } from '../errors.js';
+import { forbidden } from '../errors.js';
 import type { GroupEventFacts } from './group-event-text.js';
-import type { GroupEventLog } from './group-events.js';
 import { requireOperator, requireOutranks, type Operator } from './group-roles.js';
 import { changeResult, type GroupService } from './group-service.js';
 import { activeMute, toGroup, toGroupMember } from './group-views.js';
-import { notAMember, writeGroup } from './group-writes.js';
+import { notAMember, type GroupWriter } from './group-writes.js';
 import { groupConversationId } from '../messages/conversation-id.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { EventPublisher } from '../events.js';
@@ -23,15 +22,15 @@ export interface MemberChanges {
 
 /**
  * Running a group: its name, avatar, description, announcement, mute-all and join policy; admins;
- * ownership; nicknames; timed mutes. Every change is one compare-and-set on the group, then a
- * group event in its conversation (nicknames excepted: members are told with `group-member-updated`,
- * and the member's next message carries it).
+ * ownership; nicknames; timed mutes. Every change is one compare-and-set on the group with the
+ * group events it makes, stored in its conversation right after (nicknames excepted: members are
+ * told with `group-member-updated`, and the member's next message carries it).
  */
 export class GroupAdminService {
   constructor(
     private readonly clock: Clock,
     private readonly groups: GroupService,
-    private readonly log: GroupEventLog,
+    private readonly writer: GroupWriter,
     private readonly sessions: SessionService,
     private readonly events: EventPublisher,
   ) {}
@@ -40,33 +39,11 @@ export class GroupAdminService {
   async update(ctx: AppContext, input: UpdateGroupPayload, operator: Operator): Promise<Group> {
     const loaded = await this.groups.require(ctx, input.groupId);
     await requireOperator(ctx, input.groupId, operator, MANAGERS, "change the group's settings");
-    let before = loaded;
-    const group = await writeGroup(ctx, this.clock, loaded, async (current) => {
-      before = current;
+    const { group } = await this.writer.write(ctx, loaded, async (current) => {
       const next = applyUpdate(current, input, operator, this.clock.now());
-      return next === current ? null : { next };
+      return next === current ? null : { next, events: updateEvents(current, next, operator).map((facts) => ({ facts })) };
     });
-    if (group === before) return toGroup(group);
-    const recipients = await this.groups.memberIds(ctx, input.groupId);
-    let announced: number | null = null;
-    for (const facts of updateEvents(before, group, operator)) {
-      const event = await this.log.record(ctx, input.groupId, facts, recipients);
-      if (facts.event === GroupEventKind.ANNOUNCEMENT_CHANGED && group.announcement !== '') announced = event.seq;
-    }
-    if (announced === null) return toGroup(group);
-    // The announcement takes its event's seq, so a device can tell from the group alone whether
-    // it was read; unless another change replaced it meanwhile (that one's event gives its own).
-    const seq = announced;
-    const after = await writeGroup(ctx, this.clock, group, async (current) =>
-      current.announcementAt === group.announcementAt && current.announcement === group.announcement && current.announcementSeq === null
-        ? { next: { ...current, announcementSeq: seq } }
-        : null,
-    ).catch((error: unknown) => {
-      // Dismissed meanwhile: the update happened, and is answered as it was.
-      if (error instanceof AppError && error.code === ErrorCode.NOT_FOUND) return group;
-      throw error;
-    });
-    return toGroup(after);
+    return toGroup(group);
   }
 
   /** Owner (or the app): makes members admins (`admin` true) or members again. */
@@ -74,44 +51,37 @@ export class GroupAdminService {
     const loaded = await this.groups.require(ctx, groupId);
     await requireOperator(ctx, groupId, operator, [GroupRole.OWNER], admin ? 'add admins' : 'remove admins');
     const role = admin ? GroupRole.ADMIN : GroupRole.MEMBER;
-    let changed: MemberRecord[] = [];
-    const group = await writeGroup(ctx, this.clock, loaded, async (current) => {
+    let changed: string[] = [];
+    const { group } = await this.writer.write(ctx, loaded, async (current) => {
       const targets = await this.#requireMembers(ctx, groupId, userIds);
       const owner = targets.find((member) => member.role === GroupRole.OWNER);
       if (owner) throw forbidden(`userIds: ${owner.userId} is the owner; transfer the group to change their role`);
-      changed = targets.filter((member) => member.role !== role);
-      return changed.length === 0 ? null : { next: current, change: { update: changed.map((member) => ({ ...member, role })) } };
+      const changing = targets.filter((member) => member.role !== role);
+      changed = changing.map((member) => member.userId);
+      if (changed.length === 0) return null;
+      return {
+        next: current,
+        change: { update: changing.map((member) => ({ ...member, role })) },
+        events: [{ facts: { event: GroupEventKind.ROLE_CHANGED, operatorId: operator, userIds: changed, role } }],
+      };
     });
-    const changedIds = changed.map((member) => member.userId);
-    if (changedIds.length > 0) {
-      await this.log.record(ctx, groupId, { event: GroupEventKind.ROLE_CHANGED, operatorId: operator, userIds: changedIds, role }, await this.groups.memberIds(ctx, groupId));
-    }
-    return changeResult(group, changedIds);
+    return changeResult(group, changed);
   }
 
   /** Owner (or the app): hands the group to another member; the old owner becomes a member. */
   async transfer(ctx: AppContext, groupId: string, ownerId: string, operator: Operator): Promise<Group> {
     const loaded = await this.groups.require(ctx, groupId);
     await requireOperator(ctx, groupId, operator, [GroupRole.OWNER], 'transfer the group');
-    let previousOwnerId = loaded.ownerId;
-    const group = await writeGroup(ctx, this.clock, loaded, async (current) => {
-      previousOwnerId = current.ownerId;
+    const { group } = await this.writer.write(ctx, loaded, async (current) => {
       if (ownerId === current.ownerId) return null;
       const members = await ctx.data.groups.getMembers(groupId, [ownerId, current.ownerId]);
       const heir = members.get(ownerId);
       if (!heir) throw notAMember('ownerId', ownerId, groupId);
       const owner = members.get(current.ownerId);
       const update = [{ ...heir, role: GroupRole.OWNER }, ...(owner ? [{ ...owner, role: GroupRole.MEMBER }] : [])];
-      return { next: { ...current, ownerId }, change: { update } };
+      const handedOver: GroupEventFacts = { event: GroupEventKind.OWNER_CHANGED, operatorId: operator, userIds: [], ownerId, previousOwnerId: current.ownerId };
+      return { next: { ...current, ownerId }, change: { update }, events: [{ facts: handedOver }] };
     });
-    if (group.ownerId !== previousOwnerId) {
-      await this.log.record(
-        ctx,
-        groupId,
-        { event: GroupEventKind.OWNER_CHANGED, operatorId: operator, userIds: [], ownerId, previousOwnerId },
-        await this.groups.memberIds(ctx, groupId),
-      );
-    }
     return toGroup(group);
   }
 
@@ -127,7 +97,7 @@ export class GroupAdminService {
     const actor = operator === userId || changes.nickname === undefined ? null : await requireOperator(ctx, groupId, operator, MANAGERS, "change another member's nickname");
     let member: MemberRecord | undefined;
     let renamed = false;
-    await writeGroup(ctx, this.clock, loaded, async (current) => {
+    await this.writer.write(ctx, loaded, async (current) => {
       const [target] = await this.#requireMembers(ctx, groupId, [userId], 'userId');
       member = target!;
       if (changes.nickname === undefined || changes.nickname === target!.nickname) return null;
@@ -157,21 +127,20 @@ export class GroupAdminService {
     const now = this.clock.now();
     const mutedUntil = duration === 0 ? null : now + duration * 1000;
     let changed: string[] = [];
-    const group = await writeGroup(ctx, this.clock, loaded, async (current) => {
+    const { group } = await this.writer.write(ctx, loaded, async (current) => {
       const targets = await this.#requireMembers(ctx, groupId, userIds);
       for (const target of targets) requireOutranks(actor, target, mutedUntil === null ? 'unmute' : 'mute');
       // A mute (re)starts for everyone named; lifting clears any stored mute but reports only those muted now.
       const touched = mutedUntil === null ? targets.filter((member) => member.mutedUntil !== null) : targets;
       changed = (mutedUntil === null ? touched.filter((member) => activeMute(member, now) !== null) : touched).map((member) => member.userId);
-      return touched.length === 0 ? null : { next: current, change: { update: touched.map((member) => ({ ...member, mutedUntil })) } };
-    });
-    if (changed.length > 0) {
+      if (touched.length === 0) return null;
       const facts: GroupEventFacts =
         mutedUntil === null
           ? { event: GroupEventKind.UNMUTED, operatorId: operator, userIds: changed }
           : { event: GroupEventKind.MUTED, operatorId: operator, userIds: changed, mutedUntil };
-      await this.log.record(ctx, groupId, facts, await this.groups.memberIds(ctx, groupId));
-    }
+      // Lifting a mute that had already ended changes the record and tells nobody.
+      return { next: current, change: { update: touched.map((member) => ({ ...member, mutedUntil })) }, events: changed.length > 0 ? [{ facts }] : [] };
+    });
     return changeResult(group, changed);
   }
 
@@ -198,7 +167,7 @@ function applyUpdate(current: GroupRecord, input: UpdateGroupPayload, operator: 
     joinPolicy: input.joinPolicy ?? current.joinPolicy,
   };
   if (announcement !== undefined && announcement !== current.announcement) {
-    // Its seq is the event's, written once the event is (see `update`).
+    // Its seq is the event's, set once the event is stored (see GroupWriter).
     Object.assign(next, { announcement, announcementBy: announcement === '' ? null : operator, announcementAt: announcement === '' ? null : now, announcementSeq: null });
   }
   const fields = ['name', 'avatarUri', 'description', 'mutedAll', 'joinPolicy', 'announcement'] as const;

@@ -11,7 +11,7 @@ import { userOf } from '../views.js';
 import { manages, requireOperator, type Operator } from './group-roles.js';
 import type { GroupService } from './group-service.js';
 import { notAMember } from './group-writes.js';
-import { MAX_PENDING_JOIN_REQUESTS } from './join-request-limits.js';
+import { MAX_PENDING_JOIN_REQUESTS } from './group-limits.js';
 
 export { MAX_PENDING_JOIN_REQUESTS };
 

@@ -1,36 +1,32 @@
 import {
-  ConversationType,
   ErrorCode,
   GroupEventKind,
   GroupJoinPolicy,
   GroupRole,
-  JoinRequestStatus,
   type CreateGroupRequest,
   type Group,
   type GroupMember,
   type GroupMembersChangeResult,
-  type Message,
 } from '@parley/sdk/protocol';
 import { DuplicateKeyError, type MemberPage } from '../../store/ports.js';
-import type { GroupRecord, MemberRecord, SessionEnd } from '../../store/records.js';
+import type { GroupRecord, MemberRecord } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import type { Clock } from '../../clock.js';
 import { AppError, conflict, forbidden, invalidParams } from '../errors.js';
-import { newObjectId } from '../ids.js';
 import { groupConversationId } from '../messages/conversation-id.js';
 import { requireUsers } from '../users/user-service.js';
-import type { GroupEventLog } from './group-events.js';
-import { MAX_PENDING_JOIN_REQUESTS } from './join-request-limits.js';
+import type { GroupEventFacts } from './group-event-text.js';
+import { openGroupSessions } from './group-events.js';
 import { requireOperator, requireOutranks, type Operator } from './group-roles.js';
 import { activeMute, newMember, toGroup, toGroupMember } from './group-views.js';
-import { groupNotFound, notAMember, writeGroup } from './group-writes.js';
+import { groupNotFound, notAMember, type GroupWriter } from './group-writes.js';
 import { nextOwner } from './ownership.js';
 
 /** Groups: creation, membership, leaving with ownership hand-over, dismissal, and who may send. */
 export class GroupService {
   constructor(
     private readonly clock: Clock,
-    private readonly log: GroupEventLog,
+    private readonly writer: GroupWriter,
   ) {}
 
   async create(ctx: AppContext, input: CreateGroupRequest): Promise<Group> {
@@ -56,6 +52,7 @@ export class GroupService {
       announcementBy: null,
       announcementAt: null,
       announcementSeq: null,
+      pendingEvents: [],
       mutedAll: false,
       joinPolicy: input.joinPolicy ?? GroupJoinPolicy.INVITE,
       memberCount: members.length,
@@ -78,7 +75,7 @@ export class GroupService {
       await ctx.data.sessions.deleteForConversation(conversationId);
       await ctx.data.conversations.delete(conversationId);
     }
-    await this.#openSessions(ctx, group.groupId, memberIds, 0);
+    await openGroupSessions(ctx, this.clock, group.groupId, memberIds, 0);
     return toGroup(group);
   }
 
@@ -93,7 +90,7 @@ export class GroupService {
     const candidates = unique(userIds);
     await requireUsers(ctx, candidates, 'userIds');
     let added: string[] = [];
-    const group = await writeGroup(ctx, this.clock, loaded, async (current) => {
+    const { group } = await this.writer.write(ctx, loaded, async (current) => {
       const present = await ctx.data.groups.getMembers(groupId, candidates);
       added = candidates.filter((userId) => !present.has(userId));
       if (added.length === 0) return null;
@@ -107,28 +104,10 @@ export class GroupService {
       return {
         next: { ...current, memberCount: current.memberCount + joined.length, joinCount: current.joinCount + joined.length },
         change: { add: joined },
+        events: [{ facts: { event: GroupEventKind.JOINED, operatorId: operator, userIds: added }, answering }],
       };
     });
-    if (added.length > 0) {
-      const event = await this.log.record(ctx, groupId, { event: GroupEventKind.JOINED, operatorId: operator, userIds: added }, await this.memberIds(ctx, groupId));
-      await this.#openSessions(ctx, groupId, added, event.seq);
-      await this.#settleJoinRequests(ctx, groupId, added, operator, answering);
-    }
     return changeResult(group, added);
-  }
-
-  /**
-   * Users who joined by another way (invited, added by the app) no longer wait for an answer to
-   * their own request: it is decided as approved, by whoever added them. One read of the group's
-   * pending requests (a bounded list), not one per user. The request being answered, when this
-   * join is its approval, is left to its answer (which tells everyone).
-   */
-  async #settleJoinRequests(ctx: AppContext, groupId: string, joined: readonly string[], operator: Operator, answering: string | null): Promise<void> {
-    const members = new Set(joined);
-    const now = this.clock.now();
-    for (const request of await ctx.data.joinRequests.listPending(groupId, MAX_PENDING_JOIN_REQUESTS)) {
-      if (members.has(request.userId) && request.requestId !== answering) await ctx.data.joinRequests.decide(request.requestId, { status: JoinRequestStatus.APPROVED, decidedBy: operator, decidedAt: now });
-    }
   }
 
   /**
@@ -153,7 +132,10 @@ export class GroupService {
     return this.#removeUsers(ctx, await this.requireMember(ctx, groupId, userId, 'groupId'), [userId], null, GroupEventKind.LEFT);
   }
 
-  /** Removes `userIds` from `before` (the group as just read). */
+  /**
+   * Removes `userIds` from `before` (the group as just read). Those who go keep the conversation
+   * up to the event that says so, and nothing after it.
+   */
   async #removeUsers(
     ctx: AppContext,
     before: GroupRecord,
@@ -162,47 +144,27 @@ export class GroupService {
     kind: typeof GroupEventKind.REMOVED | typeof GroupEventKind.LEFT,
   ): Promise<GroupMembersChangeResult> {
     let removed: string[] = [];
-    let emptied = false;
     const { groupId } = before;
-    const group = await writeGroup(ctx, this.clock, before, async (current) => {
+    const written = await this.writer.write(ctx, before, async (current) => {
       const leaving = await ctx.data.groups.getMembers(groupId, userIds);
       for (const member of leaving.values()) requireOutranks(operator, member, 'remove');
       removed = [...leaving.keys()];
       if (removed.length === 0) return null;
+      const operatorId = kind === GroupEventKind.LEFT ? removed[0]! : (operator?.userId ?? null);
+      const went: GroupEventFacts = { event: kind, operatorId, userIds: removed };
       const ownerId = await nextOwner(ctx.data.groups, current, removed);
-      if (ownerId === null) {
-        emptied = true;
-        return null;
-      }
+      // The last members leave (or are removed): their history says so and ends there, with the group.
+      if (ownerId === null) return { next: current, events: [{ facts: went, endsGroup: true }] };
       const heir = ownerId === current.ownerId ? [] : [...(await ctx.data.groups.getMembers(groupId, [ownerId])).values()];
+      const handedOver: GroupEventFacts = { event: GroupEventKind.OWNER_CHANGED, operatorId: null, userIds: [], ownerId, previousOwnerId: current.ownerId };
       return {
         next: { ...current, ownerId, memberCount: current.memberCount - removed.length },
         change: { remove: removed, update: heir.map((member) => ({ ...member, role: GroupRole.OWNER })) },
+        events: [{ facts: went }, ...(heir.length > 0 ? [{ facts: handedOver }] : [])],
       };
     });
-    const operatorId = kind === GroupEventKind.LEFT ? (removed[0] ?? null) : (operator?.userId ?? null);
-    if (emptied) {
-      // The last members leave (or are removed): their history says so, and ends there.
-      const last = await this.log.record(ctx, groupId, { event: kind, operatorId, userIds: removed }, removed);
-      await this.#dismissQuietly(ctx, groupId, last);
-      return { groupId, changed: removed, memberCount: 0, ownerId: null, dismissed: true };
-    }
-    if (removed.length > 0) {
-      const staying = await this.memberIds(ctx, groupId);
-      const event = await this.log.record(ctx, groupId, { event: kind, operatorId, userIds: removed }, [...staying, ...removed]);
-      // Those who went keep the conversation up to the event that says so (a device that was
-      // offline finds it there), and nothing after it.
-      await ctx.data.sessions.end(groupConversationId(groupId), sessionEndOf(event), removed);
-      if (group.ownerId !== before.ownerId) {
-        await this.log.record(
-          ctx,
-          groupId,
-          { event: GroupEventKind.OWNER_CHANGED, operatorId: null, userIds: [], ownerId: group.ownerId, previousOwnerId: before.ownerId },
-          staying,
-        );
-      }
-    }
-    return changeResult(group, removed);
+    if (written.dismissed) return { groupId, changed: removed, memberCount: 0, ownerId: null, dismissed: true };
+    return changeResult(written.group, removed);
   }
 
   /**
@@ -212,17 +174,9 @@ export class GroupService {
    * It goes when a group is created again under the same id.
    */
   async dismiss(ctx: AppContext, groupId: string, operator: Operator = null): Promise<void> {
-    await this.require(ctx, groupId);
+    const loaded = await this.require(ctx, groupId);
     await requireOperator(ctx, groupId, operator, [GroupRole.OWNER], 'dismiss the group');
-    const event = await this.log.record(ctx, groupId, { event: GroupEventKind.DISMISSED, operatorId: operator, userIds: [] }, await this.memberIds(ctx, groupId));
-    await this.#dismissQuietly(ctx, groupId, event);
-  }
-
-  async #dismissQuietly(ctx: AppContext, groupId: string, last: Message): Promise<void> {
-    // The group goes first: from then on sends to it fail, so nothing lands after the end.
-    if (!(await ctx.data.groups.delete(groupId))) throw groupNotFound(groupId);
-    await ctx.data.sessions.end(groupConversationId(groupId), sessionEndOf(last));
-    await ctx.data.joinRequests.deleteForGroup(groupId);
+    await this.writer.write(ctx, loaded, async (current) => ({ next: current, events: [{ facts: { event: GroupEventKind.DISMISSED, operatorId: operator, userIds: [] } }] }));
   }
 
   /** The group; with `viewer`, only when they are a member. */
@@ -245,10 +199,14 @@ export class GroupService {
     return (await ctx.data.groups.listMembers(groupId)).map((member) => member.userId);
   }
 
+  /** The group, its waiting events stored first (see {@link GroupWriter}). */
   async require(ctx: AppContext, groupId: string): Promise<GroupRecord> {
     const group = await ctx.data.groups.get(groupId);
     if (!group) throw groupNotFound(groupId);
-    return group;
+    if (group.pendingEvents.length === 0) return group;
+    const settled = await this.writer.settle(ctx, group);
+    if (settled.dismissed) throw groupNotFound(groupId);
+    return settled.group;
   }
 
   /**
@@ -296,20 +254,6 @@ export class GroupService {
     if (size > max) throw conflict(`${field}: a group can have at most ${max} members, this one would have ${size}`);
   }
 
-  async #openSessions(ctx: AppContext, groupId: string, userIds: readonly string[], readSeq: number): Promise<void> {
-    const now = this.clock.now();
-    await ctx.data.sessions.ensureMany(
-      userIds.map((userId) => ({
-        sid: newObjectId(),
-        userId,
-        conversationId: groupConversationId(groupId),
-        conversationType: ConversationType.GROUP,
-        targetId: groupId,
-        initialReadSeq: readSeq,
-        createdAt: now,
-      })),
-    );
-  }
 }
 
 /** The answer to a change of several members. */
@@ -319,9 +263,4 @@ export function changeResult(group: GroupRecord, changed: string[]): GroupMember
 
 function unique(ids: readonly string[]): string[] {
   return [...new Set(ids)];
-}
-
-/** Where a session stops: the group event that ended it. */
-function sessionEndOf(event: Message): SessionEnd {
-  return { msgId: event.msgId, seq: event.seq, senderUserId: event.senderUserId, preview: event.content.content ?? '', timestamp: event.timestamp };
 }

@@ -1,40 +1,128 @@
+import { GroupEventKind, type Message } from '@parley/sdk/protocol';
 import type { Clock } from '../../clock.js';
 import type { MembershipChange } from '../../store/ports.js';
-import type { GroupRecord } from '../../store/records.js';
+import type { GroupRecord, PendingGroupEvent } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import { conflict, forbidden, notFound } from '../errors.js';
+import type { GroupEventDraft, GroupEventLog } from './group-events.js';
 
 /** Compare-and-set attempts before giving up on a group that keeps changing underneath us. */
 const MAX_WRITE_ATTEMPTS = 20;
 
-/** What a decision writes: the group's next state and what it does to the members. */
+/** What a decision writes: the group's next state, what it does to the members, the events it makes. */
 export interface GroupWrite {
   next: GroupRecord;
   change?: MembershipChange;
+  events?: readonly GroupEventDraft[];
+}
+
+/** The group after a write, its events stored. */
+export interface GroupWritten {
+  /** As it is now; as written when one of its events dismissed it. */
+  group: GroupRecord;
+  /** False when the decision was to write nothing. */
+  wrote: boolean;
+  /** An event stored with this write (or found waiting) deleted the group. */
+  dismissed: boolean;
+  /** The events stored, oldest first. */
+  events: Message[];
 }
 
 /**
- * Applies `decide`'s change to `loaded` with compare-and-set, reloading and deciding again when
- * another writer got in first. `decide` returns what to write, or null to write nothing (the
- * group is answered as it is).
+ * Every change of a group: one compare-and-set of the group's record (and its members), with the
+ * group events the change makes written into the record in that same write, then stored in the
+ * conversation. A process that dies in between leaves them waiting in the record, and whoever
+ * next reads or writes the group ({@link settle}) stores them, once: a change is never without
+ * its event, and an event never without its change.
  */
-export async function writeGroup(
-  ctx: AppContext,
-  clock: Clock,
-  loaded: GroupRecord,
-  decide: (current: GroupRecord) => Promise<GroupWrite | null>,
-): Promise<GroupRecord> {
-  let current = loaded;
-  for (let attempt = 1; ; attempt++) {
-    const decided = await decide(current);
-    if (decided === null) return current;
-    const written: GroupRecord = { ...decided.next, version: current.version + 1, updatedAt: clock.now() };
-    if (await ctx.data.groups.replace(written, current.version, decided.change)) return written;
-    if (attempt === MAX_WRITE_ATTEMPTS) throw conflict(`group ${loaded.groupId} is changing too fast; try again`);
-    const reloaded = await ctx.data.groups.get(loaded.groupId);
-    if (!reloaded) throw groupNotFound(loaded.groupId);
-    current = reloaded;
+export class GroupWriter {
+  constructor(
+    private readonly clock: Clock,
+    private readonly log: GroupEventLog,
+  ) {}
+
+  /**
+   * Applies `decide`'s change to `loaded`, reloading and deciding again when another writer got
+   * in first. `decide` sees the group with no event waiting; it returns what to write, or null to
+   * write nothing (the group is answered as it is).
+   */
+  async write(ctx: AppContext, loaded: GroupRecord, decide: (current: GroupRecord) => Promise<GroupWrite | null>): Promise<GroupWritten> {
+    let current = loaded;
+    for (let attempt = 1; ; attempt++) {
+      if (current.pendingEvents.length > 0) {
+        const settled = await this.settle(ctx, current);
+        if (settled.dismissed) throw groupNotFound(loaded.groupId);
+        current = settled.group;
+      }
+      if (current.pendingEvents.length === 0) {
+        const decided = await decide(current);
+        if (decided === null) return { group: current, wrote: false, dismissed: false, events: [] };
+        const written: GroupRecord = {
+          ...decided.next,
+          pendingEvents: (decided.events ?? []).map((draft) => this.log.pending(draft)),
+          version: current.version + 1,
+          updatedAt: this.clock.now(),
+        };
+        if (await ctx.data.groups.replace(written, current.version, decided.change)) return { ...(await this.settle(ctx, written)), wrote: true };
+      }
+      if (attempt === MAX_WRITE_ATTEMPTS) throw conflict(`group ${loaded.groupId} is changing too fast; try again`);
+      const reloaded = await ctx.data.groups.get(loaded.groupId);
+      if (!reloaded) throw groupNotFound(loaded.groupId);
+      current = reloaded;
+    }
   }
+
+  /**
+   * Stores the events waiting in `group`, oldest first, and takes them off its record. The
+   * members read once are their recipients (with whoever an event removes).
+   */
+  async settle(ctx: AppContext, group: GroupRecord): Promise<Omit<GroupWritten, 'wrote'>> {
+    const waiting = group.pendingEvents;
+    if (waiting.length === 0) return { group, dismissed: false, events: [] };
+    const members = (await ctx.data.groups.listMembers(group.groupId)).map((member) => member.userId);
+    const events: Message[] = [];
+    for (const pending of waiting) {
+      const went = pending.facts.event === GroupEventKind.LEFT || pending.facts.event === GroupEventKind.REMOVED;
+      const recipients = went && !pending.endsGroup ? [...new Set([...members, ...pending.facts.userIds])] : members;
+      const event = await this.log.store(ctx, group.groupId, pending, recipients);
+      events.push(event);
+      if (pending.endsGroup || pending.facts.event === GroupEventKind.DISMISSED) return { group, dismissed: true, events };
+    }
+    return { ...(await this.#takeOff(ctx, group, waiting, events)), events };
+  }
+
+  /** Takes the stored events off the record (unless another writer already has), with the announcement's seq. */
+  async #takeOff(ctx: AppContext, group: GroupRecord, stored: readonly PendingGroupEvent[], events: readonly Message[]): Promise<{ group: GroupRecord; dismissed: boolean }> {
+    const ids = new Set(stored.map((pending) => pending.eventId));
+    let current = group;
+    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+      const remaining = current.pendingEvents.filter((pending) => !ids.has(pending.eventId));
+      if (remaining.length === current.pendingEvents.length) return { group: current, dismissed: false };
+      const next: GroupRecord = {
+        ...current,
+        pendingEvents: remaining,
+        announcementSeq: announcementSeqAfter(current, stored, events),
+        version: current.version + 1,
+        updatedAt: this.clock.now(),
+      };
+      if (await ctx.data.groups.replace(next, current.version)) return { group: next, dismissed: false };
+      const reloaded = await ctx.data.groups.get(group.groupId);
+      if (!reloaded) return { group: current, dismissed: true };
+      current = reloaded;
+    }
+    // Stored all the same; the next reader finds them stored and takes them off.
+    return { group: current, dismissed: false };
+  }
+}
+
+/**
+ * The announcement takes the seq of the event that set it, so a device can tell from the group
+ * alone whether it was read: the last announcement change stored, when it is still the group's.
+ */
+function announcementSeqAfter(group: GroupRecord, stored: readonly PendingGroupEvent[], events: readonly Message[]): number | null {
+  const last = stored.findLastIndex((pending) => pending.facts.event === GroupEventKind.ANNOUNCEMENT_CHANGED);
+  if (last === -1 || group.announcementSeq !== null || group.announcement === '') return group.announcementSeq;
+  return stored[last]!.facts.announcement === group.announcement ? events[last]!.seq : null;
 }
 
 export function groupNotFound(groupId: string) {

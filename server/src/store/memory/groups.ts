@@ -15,21 +15,21 @@ export class MemoryGroupRepo implements GroupRepo {
 
   async insert(group: GroupRecord, members: readonly MemberRecord[]): Promise<void> {
     if (this.#groups.has(group.groupId)) throw new DuplicateKeyError(`groupId ${group.groupId} is taken`);
-    this.#groups.set(group.groupId, { ...group });
+    this.#groups.set(group.groupId, copyGroup(group));
     this.#members.set(group.groupId, new Map());
     this.#apply(group.groupId, { add: members });
   }
 
   async get(groupId: string): Promise<GroupRecord | null> {
     const group = this.#groups.get(groupId);
-    return group ? { ...group } : null;
+    return group ? copyGroup(group) : null;
   }
 
   async getMany(groupIds: readonly string[]): Promise<Map<string, GroupRecord>> {
     const found = new Map<string, GroupRecord>();
     for (const id of groupIds) {
       const group = this.#groups.get(id);
-      if (group) found.set(id, { ...group });
+      if (group) found.set(id, copyGroup(group));
     }
     return found;
   }
@@ -41,7 +41,7 @@ export class MemoryGroupRepo implements GroupRepo {
   async replace(next: GroupRecord, expectedVersion: number, change: MembershipChange = {}): Promise<boolean> {
     const current = this.#groups.get(next.groupId);
     if (!current || current.version !== expectedVersion) return false;
-    this.#groups.set(next.groupId, { ...next });
+    this.#groups.set(next.groupId, copyGroup(next));
     this.#apply(next.groupId, change);
     return true;
   }
@@ -84,7 +84,7 @@ export class MemoryGroupRepo implements GroupRepo {
 
   /** Every group (for the transfer port). */
   all(): GroupRecord[] {
-    return [...this.#groups.values()].map((group) => ({ ...group }));
+    return [...this.#groups.values()].map((group) => copyGroup(group));
   }
 
   /** Every member of every group, each group's in join order (for the transfer port). */
@@ -96,7 +96,7 @@ export class MemoryGroupRepo implements GroupRepo {
 
   /** Stores `group` as it is, replacing the group with its id and keeping its members (for the transfer port). */
   put(group: GroupRecord): void {
-    this.#groups.set(group.groupId, { ...group });
+    this.#groups.set(group.groupId, copyGroup(group));
     if (!this.#members.has(group.groupId)) this.#members.set(group.groupId, new Map());
   }
 
@@ -129,4 +129,9 @@ export class MemoryGroupRepo implements GroupRepo {
       if (members.has(member.userId)) members.set(member.userId, { ...member });
     }
   }
+}
+
+/** A copy the caller may change: the list of pending events is the record's own. */
+function copyGroup(group: GroupRecord): GroupRecord {
+  return { ...group, pendingEvents: [...group.pendingEvents] };
 }

@@ -322,6 +322,7 @@ export function toGroup(doc: GroupRecord): GroupRecord {
     announcementBy: doc.announcementBy ?? null,
     announcementAt: doc.announcementAt ?? null,
     announcementSeq: doc.announcementSeq ?? null,
+    pendingEvents: doc.pendingEvents ?? [],
     mutedAll: doc.mutedAll ?? false,
     joinPolicy: doc.joinPolicy ?? GroupJoinPolicy.INVITE,
     memberCount: doc.memberCount,

@@ -80,6 +80,7 @@ export const COLUMNS = {
     announcement_by: 'announcementBy',
     announcement_at: 'announcementAt',
     announcement_seq: 'announcementSeq',
+    pending_events_json: 'pendingEventsJson',
     muted_all: 'mutedAll',
     join_policy: 'joinPolicy',
     member_count: 'memberCount',

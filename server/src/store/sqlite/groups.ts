@@ -60,7 +60,7 @@ export class SqliteGroupRepo implements GroupRepo {
       const changed = this.sql.run(
         `UPDATE chat_groups SET name = @name, avatar_uri = @avatarUri, owner_id = @ownerId, description = @description,
            announcement = @announcement, announcement_by = @announcementBy, announcement_at = @announcementAt,
-           announcement_seq = @announcementSeq, muted_all = @mutedAll,
+           announcement_seq = @announcementSeq, pending_events_json = @pendingEventsJson, muted_all = @mutedAll,
            join_policy = @joinPolicy, member_count = @memberCount, join_count = @joinCount,
            version = @version, created_at = @createdAt, updated_at = @updatedAt
          WHERE app_id = @appId AND group_id = @groupId AND version = @expectedVersion`,

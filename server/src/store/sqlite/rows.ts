@@ -12,6 +12,7 @@ import type {
   JoinRequestRecord,
   MemberRecord,
   MessageRecord,
+  PendingGroupEvent,
   SessionRecord,
   TenantRecord,
   UserRecord,
@@ -256,6 +257,7 @@ export interface GroupRow {
   announcement_by: string | null;
   announcement_at: number | null;
   announcement_seq: number | null;
+  pending_events_json: string;
   /** 0 or 1. */
   muted_all: number;
   join_policy: string;
@@ -275,6 +277,7 @@ export const toGroup = (row: GroupRow): GroupRecord => ({
   announcementBy: row.announcement_by,
   announcementAt: row.announcement_at,
   announcementSeq: row.announcement_seq,
+  pendingEvents: JSON.parse(row.pending_events_json) as PendingGroupEvent[],
   mutedAll: row.muted_all !== 0,
   joinPolicy: row.join_policy as GroupJoinPolicy,
   memberCount: row.member_count,
@@ -293,6 +296,7 @@ export const groupParams = (group: GroupRecord) => ({
   announcementBy: group.announcementBy,
   announcementAt: group.announcementAt,
   announcementSeq: group.announcementSeq,
+  pendingEventsJson: JSON.stringify(group.pendingEvents),
   mutedAll: group.mutedAll ? 1 : 0,
   joinPolicy: group.joinPolicy,
   memberCount: group.memberCount,

@@ -285,6 +285,10 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE chat_groups ADD COLUMN announcement_seq INTEGER;
   `,
+  // 13: group events written with their change and not yet stored in the conversation (JSON list).
+  `
+  ALTER TABLE chat_groups ADD COLUMN pending_events_json TEXT NOT NULL DEFAULT '[]';
+  `,
 ];
 
 /** The schema version this code writes. */
