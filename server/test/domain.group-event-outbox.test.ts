@@ -1,6 +1,8 @@
 import { ConversationType, ErrorCode, GroupEventKind, MessageType, type Message } from '@parley/sdk/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/domain/app-context.js';
+import { GroupEventLog } from '../src/domain/groups/group-events.js';
+import { GroupWriter } from '../src/domain/groups/group-writes.js';
 import type { AppScope } from '../src/store/ports.js';
 import { connectDevice } from './support/devices.js';
 import { storeAdapters } from './support/stores.js';
@@ -109,6 +111,25 @@ describe.each(storeAdapters())('a group change whose process dies before its eve
     const session = (await world.app.api.getUserSessions({ userId: 'dan' })).find((s) => s.targetId === 'join');
     expect(session).toMatchObject({ unread: 0, lastMsg: { seq: 2, content: 'BEN added DAN' } });
     expect(eventsOf(await history('join', 'dan'))).toEqual([GroupEventKind.JOINED]);
+  });
+
+  it('a process that read the group before another stored its waiting join does nothing of it again, though the newcomer has left since', async () => {
+    await world.app.api.createGroup({ groupId: 'late', name: 'Late', userIds: ['ann', 'ben'] });
+    const dying = await dyingContext(withConversations('append'));
+    await expect(world.t.server.services.groups.join(dying, 'late', ['dan'], 'ben')).rejects.toBeInstanceOf(ProcessDied);
+    const readEarly = (await data().groups.get('late'))!;
+    expect(readEarly.pendingEvents).toHaveLength(1);
+
+    // Another process stores the join; then dan leaves.
+    await world.app.api.getGroupInfo({ groupId: 'late' });
+    await world.t.server.services.groups.leave({ app: (await world.t.server.store.apps.get(world.app.appId))!, data: data() }, 'late', 'dan');
+    // The slow one goes on with what it read.
+    const slow = new GroupWriter(world.t.clock, new GroupEventLog(world.t.clock, world.t.server.services.events));
+    const settled = await slow.settle({ app: (await world.t.server.store.apps.get(world.app.appId))!, data: data() }, readEarly);
+    expect(settled).toMatchObject({ dismissed: false, group: { memberCount: 2, pendingEvents: [] } });
+
+    expect(await data().sessions.get('dan', 'g:late')).toMatchObject({ ended: { seq: 2 } });
+    expect(eventsOf(await history('late'))).toEqual([GroupEventKind.JOINED, GroupEventKind.LEFT]);
   });
 
   it('a removal that hands ownership over: both events are stored in order, and the removed member\'s session ends at the first', async () => {

@@ -45,17 +45,11 @@ export class GroupEventLog {
   }
 
   /**
-   * Stores the event (once, whoever stores it first), then does what it entails: sessions opened
-   * for who joined, ended for who went, join requests settled, the group deleted when it ends.
-   * Delivered as `new-message` to `recipients` when this call stored it.
+   * Stores the event in the conversation, once whoever stores it first (`created` false: it was
+   * stored already, and is returned as it was). Delivered as `new-message` to `recipients` when
+   * this call stored it.
    */
-  async store(ctx: AppContext, groupId: string, pending: PendingGroupEvent, recipients: readonly string[]): Promise<Message> {
-    const event = await this.#append(ctx, groupId, pending, recipients);
-    await this.#carryOut(ctx, groupId, pending, event);
-    return event;
-  }
-
-  async #append(ctx: AppContext, groupId: string, { eventId, facts }: PendingGroupEvent, recipients: readonly string[]): Promise<Message> {
+  async append(ctx: AppContext, groupId: string, { eventId, facts }: PendingGroupEvent, recipients: readonly string[]): Promise<{ event: Message; created: boolean }> {
     const named = [...new Set([...(facts.operatorId === null ? [] : [facts.operatorId]), ...facts.userIds, ...(facts.ownerId ? [facts.ownerId] : [])])];
     const users = await ctx.data.users.getMany(named);
     const content = { ...facts, content: eventSentence(facts, new Map([...users].map(([id, user]) => [id, user.name]))) };
@@ -78,11 +72,15 @@ export class GroupEventLog {
     if (facts.operatorId !== null) await ctx.data.sessions.advanceRead(facts.operatorId, conversationId, message.seq);
     const view = toMessage(message, facts.operatorId === null ? { name: '', avatarUri: '' } : sendUserOf(users.get(facts.operatorId), facts.operatorId));
     if (created) this.events.publish('message-stored', { appId: ctx.app.appId, message: view, participants: recipients, origin: undefined });
-    return view;
+    return { event: view, created };
   }
 
-  /** Each step may run again (after a crash, or by two processes at once) and change nothing more. */
-  async #carryOut(ctx: AppContext, groupId: string, pending: PendingGroupEvent, event: Message): Promise<void> {
+  /**
+   * What the stored event entails: sessions opened for who joined, ended for who went, join
+   * requests settled, the group deleted when it ends. Each step may run again (after a crash)
+   * and change nothing more.
+   */
+  async carryOut(ctx: AppContext, groupId: string, pending: PendingGroupEvent, event: Message): Promise<void> {
     const conversationId = groupConversationId(groupId);
     const { facts } = pending;
     if (pending.endsGroup || facts.event === GroupEventKind.DISMISSED) {

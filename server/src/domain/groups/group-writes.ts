@@ -84,8 +84,18 @@ export class GroupWriter {
     for (const pending of waiting) {
       const went = pending.facts.event === GroupEventKind.LEFT || pending.facts.event === GroupEventKind.REMOVED;
       const recipients = went && !pending.endsGroup ? [...new Set([...members, ...pending.facts.userIds])] : members;
-      const event = await this.log.store(ctx, group.groupId, pending, recipients);
+      const { event, created } = await this.log.append(ctx, group.groupId, pending, recipients);
       events.push(event);
+      if (!created) {
+        // Stored already: by a process that died before finishing it (then it still waits, and
+        // what it entails may be undone), or by one that has finished it and every event before
+        // it since this read (then nothing is left to do: a join done again now could reopen the
+        // session of a member who has left since).
+        const fresh = await ctx.data.groups.get(group.groupId);
+        if (!fresh) return { group, dismissed: true, events };
+        if (!fresh.pendingEvents.some((waitingNow) => waitingNow.eventId === pending.eventId)) return { group: fresh, dismissed: false, events };
+      }
+      await this.log.carryOut(ctx, group.groupId, pending, event);
       if (pending.endsGroup || pending.facts.event === GroupEventKind.DISMISSED) return { group, dismissed: true, events };
     }
     return { ...(await this.#takeOff(ctx, group, waiting, events)), events };
