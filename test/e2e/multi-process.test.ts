@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ErrorCode, type Message, type MessageDetail } from '@parley/sdk/protocol';
+import { ErrorCode, GroupEventKind, type GroupEventContent, type Message, type MessageDetail } from '@parley/sdk/protocol';
 import { ParleyServerApi, toSignedFields } from '@parley/sdk/server';
 import { ParleyClient } from '@parley/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +130,30 @@ describe.runIf(run)('two server processes on MongoDB and Redis', () => {
       // Ben's devices of earlier tests are still connected; this one is the one that has ended since.
       return devices.some((device) => device.disconnectedAt !== null && device.disconnectedAt >= sent.timestamp);
     });
+  });
+
+  it('two processes changing one group at once write one event per change, in one unbroken run of seqs', async () => {
+    await api.createGroup({ groupId: 'busy', userIds: ['ann', 'ben', 'cat'], name: 'Busy' });
+    const onA = new ParleyServerApi({ baseUrl: a.url, appId: app.appId, appSecret: app.appSecret, maxRetries: 0 });
+    const CHANGES = 12;
+    const renames = async () => {
+      for (let i = 0; i < CHANGES; i++) await onA.updateGroup({ groupId: 'busy', name: `Busy ${i}` });
+    };
+    const mutes = async () => {
+      for (let i = 0; i < CHANGES; i++) await api.muteGroupMembers({ groupId: 'busy', userIds: ['cat'], duration: i % 2 === 0 ? 600 : 0 });
+    };
+    await Promise.all([renames(), mutes()]);
+
+    const history = await onA.getSessionMessages({ userId: 'ann', targetId: 'busy', conversationType: 2, limit: 100 });
+    expect(history.map((message) => message.seq).reverse()).toEqual(Array.from({ length: 2 * CHANGES }, (_, i) => i + 1));
+    const kinds = history.map((message) => (message.content as GroupEventContent).event);
+    expect(kinds.filter((kind) => kind === GroupEventKind.INFO_CHANGED)).toHaveLength(CHANGES);
+    expect(kinds.filter((kind) => kind === GroupEventKind.MUTED || kind === GroupEventKind.UNMUTED)).toHaveLength(CHANGES);
+    expect(new Set(history.map((message) => message.msgId)).size).toBe(2 * CHANGES);
+    // Each side's own changes are in the order it made them.
+    const names = history.reverse().flatMap((message) => ((message.content as GroupEventContent).name === undefined ? [] : [(message.content as GroupEventContent).name]));
+    expect(names).toEqual(Array.from({ length: CHANGES }, (_, i) => `Busy ${i}`));
+    expect(await onA.getGroupInfo({ groupId: 'busy' })).toMatchObject({ name: `Busy ${CHANGES - 1}` });
   });
 
   it('refuses a nonce on one process once the other has used it', async () => {
