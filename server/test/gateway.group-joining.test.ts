@@ -129,7 +129,7 @@ describe.each(storeAdapters())('joining groups on the $name store', (adapter) =>
     expect(await erin.next('group-join-request-answered')).toEqual(approved);
     expect(await owner.next('group-join-request-answered')).toEqual(approved);
     const joined = await erin.next('new-message');
-    expect(joined).toMatchObject({ messageType: MessageType.GROUP_EVENT, content: { event: 'joined', operatorId: 'admin', userIds: ['erin'], content: 'ADMIN added ERIN' } });
+    expect(joined).toMatchObject({ messageType: MessageType.GROUP_EVENT, content: { event: 'joined', operatorId: 'admin', userIds: ['erin'], requestId: request.requestId, content: "ADMIN approved ERIN's request to join" } });
     expect(await erin.ok('group-info', { groupId: 'g' })).toMatchObject({ memberCount: 4 });
     expect(await owner.ok('group-join-requests', { groupId: 'g' })).toEqual([]);
     // Answering again the same way answers the same; the other way is a conflict.

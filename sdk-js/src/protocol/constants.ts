@@ -37,7 +37,7 @@ export type SendableMessageType = Exclude<MessageType, typeof MessageType.GROUP_
 
 /** What a {@link MessageType.GROUP_EVENT} message reports (its content's `event`). */
 export const GroupEventKind = {
-  /** `userIds` joined: invited or added (`operatorId` did it), approved, or by themselves (`operatorId` is one of them). */
+  /** `userIds` joined: invited or added (`operatorId` did it), approved (`requestId` is their request), or by themselves (`operatorId` is one of them). */
   JOINED: 'joined',
   /** `userIds` left by themselves. */
   LEFT: 'left',

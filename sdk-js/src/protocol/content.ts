@@ -123,6 +123,8 @@ export interface GroupEventContent {
   userIds: string[];
   /** The sentence shown for it. */
   content: string;
+  /** `joined`: the join request this join approved (the user asked, `operatorId` approved). */
+  requestId?: string;
   /** `muted`: until when (milliseconds since epoch). */
   mutedUntil?: number;
   /** `muted-all`: whether everyone but the owner and admins is muted now. */

@@ -105,6 +105,7 @@ export const contentSchemas = {
       event: z.enum(Object.values(GroupEventKind)).describe('what happened'),
       operatorId: z.string().nullable().describe("who did it; null for the tenant's backend, or the server handing ownership over"),
       userIds: z.array(z.string()).describe('the users it is about; empty when it is about the group'),
+      requestId: z.string().optional().describe('`joined`: the join request this join approved'),
       content: z.string().describe('the sentence shown for it, with the names at the time'),
       mutedUntil: z.number().int().optional().describe('`muted`: until when, milliseconds since the Unix epoch'),
       mutedAll: z.boolean().optional().describe('`muted-all`: whether only the owner and admins may send now'),

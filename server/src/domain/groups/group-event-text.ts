@@ -19,6 +19,7 @@ export function eventSentence(facts: GroupEventFacts, names: ReadonlyMap<string,
   const by = (active: string, passive: string) => (actor === null ? passive : `${actor} ${active}`);
   switch (facts.event) {
     case GroupEventKind.JOINED:
+      if (facts.requestId !== undefined) return by(`approved ${them}'s request to join`, `${them} joined the group`);
       return actor === null || facts.userIds.includes(facts.operatorId!) ? `${them} joined the group` : `${actor} added ${them}`;
     case GroupEventKind.LEFT:
       return `${them} left the group`;

@@ -104,7 +104,7 @@ export class GroupService {
       return {
         next: { ...current, memberCount: current.memberCount + joined.length, joinCount: current.joinCount + joined.length },
         change: { add: joined },
-        events: [{ facts: { event: GroupEventKind.JOINED, operatorId: operator, userIds: added }, answering }],
+        events: [{ facts: { event: GroupEventKind.JOINED, operatorId: operator, userIds: added, ...(answering === null ? {} : { requestId: answering }) }, answering }],
       };
     });
     return changeResult(group, added);
