@@ -83,7 +83,7 @@ export class GroupEventLog {
   async carryOut(ctx: AppContext, groupId: string, pending: PendingGroupEvent, event: Message): Promise<void> {
     const conversationId = groupConversationId(groupId);
     const { facts } = pending;
-    if (pending.endsGroup || facts.event === GroupEventKind.DISMISSED) {
+    if (endsTheGroup(pending)) {
       // The group goes first: from then on sends to it fail, so nothing lands after the end.
       // The conversation stays for its former members, ended at this event.
       await ctx.data.groups.delete(groupId);
@@ -115,6 +115,11 @@ export class GroupEventLog {
       }
     }
   }
+}
+
+/** Whether storing the event deletes its group: a dismissal, or the last members going. */
+export function endsTheGroup(pending: PendingGroupEvent): boolean {
+  return pending.endsGroup || pending.facts.event === GroupEventKind.DISMISSED;
 }
 
 /** Opens (or opens again) the group's session of each user, read up to `readSeq`. */

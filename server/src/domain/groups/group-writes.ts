@@ -1,10 +1,10 @@
-import { GroupEventKind, type Message } from '@parley/sdk/protocol';
+import { GroupEventKind } from '@parley/sdk/protocol';
 import type { Clock } from '../../clock.js';
 import type { MembershipChange } from '../../store/ports.js';
 import type { GroupRecord, PendingGroupEvent } from '../../store/records.js';
 import type { AppContext } from '../app-context.js';
 import { conflict, forbidden, notFound } from '../errors.js';
-import type { GroupEventDraft, GroupEventLog } from './group-events.js';
+import { endsTheGroup, type GroupEventDraft, type GroupEventLog } from './group-events.js';
 
 /** Compare-and-set attempts before giving up on a group that keeps changing underneath us. */
 const MAX_WRITE_ATTEMPTS = 20;
@@ -20,12 +20,8 @@ export interface GroupWrite {
 export interface GroupWritten {
   /** As it is now; as written when one of its events dismissed it. */
   group: GroupRecord;
-  /** False when the decision was to write nothing. */
-  wrote: boolean;
   /** An event stored with this write (or found waiting) deleted the group. */
   dismissed: boolean;
-  /** The events stored, oldest first. */
-  events: Message[];
 }
 
 /**
@@ -56,14 +52,14 @@ export class GroupWriter {
       }
       if (current.pendingEvents.length === 0) {
         const decided = await decide(current);
-        if (decided === null) return { group: current, wrote: false, dismissed: false, events: [] };
+        if (decided === null) return { group: current, dismissed: false };
         const written: GroupRecord = {
           ...decided.next,
           pendingEvents: (decided.events ?? []).map((draft) => this.log.pending(draft)),
           version: current.version + 1,
           updatedAt: this.clock.now(),
         };
-        if (await ctx.data.groups.replace(written, current.version, decided.change)) return { ...(await this.settle(ctx, written)), wrote: true };
+        if (await ctx.data.groups.replace(written, current.version, decided.change)) return this.settle(ctx, written);
       }
       if (attempt === MAX_WRITE_ATTEMPTS) throw conflict(`group ${loaded.groupId} is changing too fast; try again`);
       const reloaded = await ctx.data.groups.get(loaded.groupId);
@@ -76,33 +72,33 @@ export class GroupWriter {
    * Stores the events waiting in `group`, oldest first, and takes them off its record. The
    * members read once are their recipients (with whoever an event removes).
    */
-  async settle(ctx: AppContext, group: GroupRecord): Promise<Omit<GroupWritten, 'wrote'>> {
+  async settle(ctx: AppContext, group: GroupRecord): Promise<GroupWritten> {
     const waiting = group.pendingEvents;
-    if (waiting.length === 0) return { group, dismissed: false, events: [] };
+    if (waiting.length === 0) return { group, dismissed: false };
     const members = (await ctx.data.groups.listMembers(group.groupId)).map((member) => member.userId);
-    const events: Message[] = [];
+    const seqs: number[] = [];
     for (const pending of waiting) {
       const went = pending.facts.event === GroupEventKind.LEFT || pending.facts.event === GroupEventKind.REMOVED;
       const recipients = went && !pending.endsGroup ? [...new Set([...members, ...pending.facts.userIds])] : members;
       const { event, created } = await this.log.append(ctx, group.groupId, pending, recipients);
-      events.push(event);
+      seqs.push(event.seq);
       if (!created) {
         // Stored already: by a process that died before finishing it (then it still waits, and
         // what it entails may be undone), or by one that has finished it and every event before
         // it since this read (then nothing is left to do: a join done again now could reopen the
         // session of a member who has left since).
         const fresh = await ctx.data.groups.get(group.groupId);
-        if (!fresh) return { group, dismissed: true, events };
-        if (!fresh.pendingEvents.some((waitingNow) => waitingNow.eventId === pending.eventId)) return { group: fresh, dismissed: false, events };
+        if (!fresh) return { group, dismissed: true };
+        if (!fresh.pendingEvents.some((waitingNow) => waitingNow.eventId === pending.eventId)) return { group: fresh, dismissed: false };
       }
       await this.log.carryOut(ctx, group.groupId, pending, event);
-      if (pending.endsGroup || pending.facts.event === GroupEventKind.DISMISSED) return { group, dismissed: true, events };
+      if (endsTheGroup(pending)) return { group, dismissed: true };
     }
-    return { ...(await this.#takeOff(ctx, group, waiting, events)), events };
+    return this.#takeOff(ctx, group, waiting, seqs);
   }
 
   /** Takes the stored events off the record (unless another writer already has), with the announcement's seq. */
-  async #takeOff(ctx: AppContext, group: GroupRecord, stored: readonly PendingGroupEvent[], events: readonly Message[]): Promise<{ group: GroupRecord; dismissed: boolean }> {
+  async #takeOff(ctx: AppContext, group: GroupRecord, stored: readonly PendingGroupEvent[], seqs: readonly number[]): Promise<GroupWritten> {
     const ids = new Set(stored.map((pending) => pending.eventId));
     let current = group;
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
@@ -111,7 +107,7 @@ export class GroupWriter {
       const next: GroupRecord = {
         ...current,
         pendingEvents: remaining,
-        announcementSeq: announcementSeqAfter(current, stored, events),
+        announcementSeq: announcementSeqAfter(current, stored, seqs),
         version: current.version + 1,
         updatedAt: this.clock.now(),
       };
@@ -129,10 +125,10 @@ export class GroupWriter {
  * The announcement takes the seq of the event that set it, so a device can tell from the group
  * alone whether it was read: the last announcement change stored, when it is still the group's.
  */
-function announcementSeqAfter(group: GroupRecord, stored: readonly PendingGroupEvent[], events: readonly Message[]): number | null {
+function announcementSeqAfter(group: GroupRecord, stored: readonly PendingGroupEvent[], seqs: readonly number[]): number | null {
   const last = stored.findLastIndex((pending) => pending.facts.event === GroupEventKind.ANNOUNCEMENT_CHANGED);
   if (last === -1 || group.announcementSeq !== null || group.announcement === '') return group.announcementSeq;
-  return stored[last]!.facts.announcement === group.announcement ? events[last]!.seq : null;
+  return stored[last]!.facts.announcement === group.announcement ? seqs[last]! : null;
 }
 
 export function groupNotFound(groupId: string) {
